@@ -1,0 +1,350 @@
+"""Checks: each measurement against the guidance profile, with a verdict and advice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from analysis.profile import LengthPreset, Profile
+from analysis.report import (
+    Check,
+    DeliveryReport,
+    Evidence,
+    Finding,
+    Moment,
+    PhoneNumberSaid,
+)
+
+SCORE_VALUE = {"pass": 1.0, "warn": 0.5, "fail": 0.0}
+
+
+@dataclass(frozen=True)
+class CheckInputs:
+    """Everything the checks look at, already measured."""
+
+    duration_s: float
+    is_script: bool
+    preset: LengthPreset
+    intro: Moment
+    value_proposition: Moment
+    call_to_action: Moment
+    opt_out: Moment
+    findings: Sequence[Finding]
+    phone_numbers: Sequence[PhoneNumberSaid]
+    delivery: DeliveryReport
+
+
+class _Builder:
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.checks: list[Check] = []
+
+    def add(
+        self,
+        check_id: str,
+        status: str,
+        variant: str,
+        value: float | int | str | None,
+        target: str,
+        evidence: Sequence[Evidence] = (),
+        **fields: Any,
+    ) -> None:
+        spec = self.profile.checks[check_id]
+        principle = self.profile.principles[spec.principle]
+        message = spec.message(variant, value=value, target=target, **fields)
+        self.checks.append(
+            Check(
+                id=check_id,
+                status=status,
+                value=value,
+                target=target,
+                message=message,
+                principle=spec.principle,
+                principle_title=principle.title,
+                principle_text=principle.text,
+                weight=spec.weight,
+                evidence=tuple(evidence),
+            )
+        )
+
+
+def _ev(items: Sequence[Finding | PhoneNumberSaid | Moment]) -> list[Evidence]:
+    out = []
+    for it in items:
+        if isinstance(it, Moment):
+            if it.found and it.evidence is not None:
+                out.append(it.evidence)
+        else:
+            out.append(Evidence(it.text, it.start_s, it.end_s))
+    return out
+
+
+def run_checks(inputs: CheckInputs, profile: Profile) -> list[Check]:
+    b = _Builder(profile)
+    for step in STEPS:
+        step(b, inputs, profile)
+    return b.checks
+
+
+def _length(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    lp = x.preset
+    target = f"{lp.target_min_s:.0f}-{lp.target_max_s:.0f} s"
+    d = round(x.duration_s, 1)
+    if d > lp.fail_over_s:
+        b.add("length", "fail", "fail", d, target)
+    elif d > lp.warn_over_s:
+        b.add("length", "warn", "warn_long", d, target)
+    elif d < lp.warn_under_s:
+        b.add("length", "warn", "warn_short", d, target)
+    elif d < lp.target_min_s:
+        b.add("length", "pass", "pass_short", d, target)
+    else:
+        b.add("length", "pass", "pass", d, target)
+
+
+def _intro(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    within = p.timing.intro_within_s
+    target = f"within {within:.0f} s"
+    m = x.intro
+    if not m.found or m.start_s is None:
+        b.add("intro", "fail", "fail", None, target)
+    else:
+        status = "pass" if m.start_s <= within else "warn"
+        b.add("intro", status, status, round(m.start_s, 1), target, _ev([m]))
+
+
+def _value(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    m = x.value_proposition
+    if m.found:
+        b.add(
+            "value_proposition",
+            "pass",
+            "pass",
+            "found",
+            "a benefit to the listener",
+            _ev([m]),
+            text=m.text,
+        )
+    else:
+        b.add("value_proposition", "fail", "fail", "missing", "a benefit to the listener")
+    window = p.timing.value_proposition_within_s
+    target = f"within {window:.0f} s"
+    if not m.found or m.start_s is None:
+        b.add("value_proposition_timing", "fail", "missing", None, target)
+        return
+    start = round(m.start_s, 1)
+    if start <= window:
+        status = "pass"
+    elif start <= p.timing.value_proposition_fail_after_s:
+        status = "warn"
+    else:
+        status = "fail"
+    b.add("value_proposition_timing", status, status, start, target, _ev([m]))
+
+
+def _cta(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    m = x.call_to_action
+    target = "email, your own follow-up, or a callback with your number"
+    if not m.found:
+        b.add("call_to_action", "fail", "fail", None, target)
+    elif m.kind == "callback" and not x.phone_numbers and not x.is_script:
+        b.add("call_to_action", "warn", "warn", m.kind, target, _ev([m]), kind=m.kind, text=m.text)
+    else:
+        b.add("call_to_action", "pass", "pass", m.kind, target, _ev([m]), kind=m.kind, text=m.text)
+
+
+def _opt_out(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    m = x.opt_out
+    if m.found:
+        b.add("opt_out", "pass", "pass", "found", "a graceful way out", _ev([m]), text=m.text)
+    else:
+        b.add("opt_out", "warn", "warn", "missing", "a graceful way out")
+
+
+def _counted(
+    check_id: str, category: str, fail_at: int, warn_status: str = "warn"
+) -> Callable[..., None]:
+    def step(b: _Builder, x: CheckInputs, p: Profile) -> None:
+        items = [f for f in x.findings if f.category == category]
+        n = len(items)
+        if n == 0:
+            b.add(check_id, "pass", "pass", 0, "none")
+        elif n >= fail_at:
+            b.add(check_id, "fail", "fail", n, "none", _ev(items), text=items[0].text)
+        else:
+            b.add(check_id, warn_status, warn_status, n, "none", _ev(items), text=items[0].text)
+
+    return step
+
+
+def _personal(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    items = [f for f in x.findings if f.category == "personalization"]
+    target = "their name, company, industry or a trigger"
+    if items:
+        b.add("personalization", "pass", "pass", len(items), target, _ev(items), text=items[0].text)
+    else:
+        b.add("personalization", "warn", "warn", 0, target)
+
+
+def _phone(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    numbers = list(x.phone_numbers)
+    target = f"said {p.phone.min_repeats}x, digits slower than {p.phone.max_digit_pace_ratio:.1f}x your word pace"
+    if not numbers:
+        b.add("phone_number", "info", "none", 0, target)
+        return
+    d = x.delivery
+    word_rate = d.wpm / 60.0
+    digit_rate = max(n.digits_per_s for n in numbers)
+    ev = _ev(numbers)
+    fast = (
+        not x.is_script and word_rate > 0 and digit_rate / word_rate > p.phone.max_digit_pace_ratio
+    )
+    if fast:
+        b.add(
+            "phone_number",
+            "warn",
+            "warn_fast",
+            len(numbers),
+            target,
+            ev,
+            digit_rate=digit_rate,
+            word_rate=word_rate,
+        )
+    elif len(numbers) < p.phone.min_repeats:
+        b.add("phone_number", "warn", "warn_once", len(numbers), target, ev)
+    else:
+        b.add("phone_number", "pass", "pass", len(numbers), target, ev)
+
+
+def _pace(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    c = p.pace
+    target = f"{c.target_min_wpm:.0f}-{c.target_max_wpm:.0f} wpm"
+    if x.is_script:
+        _audio_info(b, "pace", target, p)
+        return
+    wpm = round(x.delivery.wpm)
+    if wpm > c.warn_over_wpm:
+        b.add("pace", "warn", "warn_fast", wpm, target)
+    elif wpm < c.warn_under_wpm:
+        b.add("pace", "warn", "warn_slow", wpm, target)
+    elif wpm > c.target_max_wpm:
+        b.add("pace", "pass", "pass_brisk", wpm, target)
+    else:
+        b.add("pace", "pass", "pass", wpm, target)
+
+
+def _fillers(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    d = x.delivery
+    c = p.fillers
+    target = f"under {c.warn_per_minute:.0f} per minute"
+    count = len(d.fillers)
+    minutes = max(d.speaking_s, 1.0) / 60.0
+    per_min = round(count / minutes, 1)
+    share = count / max(1, d.word_count)
+    ev = [Evidence(f.text, f.start_s, f.end_s) for f in d.fillers]
+    ev += [Evidence(f"burst of {fb.count} fillers", fb.start_s, fb.end_s) for fb in d.filler_bursts]
+    text = d.fillers[0].text if d.fillers else ""
+    if per_min > c.fail_per_minute and count >= 3:
+        b.add("fillers", "fail", "fail", per_min, target, ev, count=count, text=text)
+    elif (per_min > c.warn_per_minute or share > c.warn_share) and count >= 2:
+        b.add("fillers", "warn", "warn", per_min, target, ev, count=count, text=text)
+    else:
+        b.add("fillers", "pass", "pass", per_min, target, ev, count=count, text=text)
+
+
+def _audio_info(b: _Builder, check_id: str, target: str, p: Profile) -> None:
+    spec = p.checks[check_id]
+    principle = p.principles[spec.principle]
+    b.checks.append(
+        Check(check_id, "info", None, target, "Measured once you record it.", spec.principle,
+              principle.title, principle.text, spec.weight)
+    )  # fmt: skip
+
+
+def _pauses(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    c = p.pauses
+    target = f"no silence over {c.long_pause_s:.0f} s; start within {c.dead_air_start_s:.1f} s"
+    if x.is_script:
+        _audio_info(b, "pauses", target, p)
+        return
+    pauses = x.delivery.pauses
+    long_ones = [q for q in pauses if q.kind == "long"]
+    start = next((q for q in pauses if q.kind == "dead_air_start"), None)
+    ev = [
+        Evidence(f"{q.duration_s:.1f} s silence", q.start_s, q.end_s)
+        for q in pauses
+        if q.kind != "pause"
+    ]
+    if long_ones:
+        longest = max(q.duration_s for q in long_ones)
+        b.add("pauses", "warn", "warn", longest, target, ev, count=len(long_ones))
+    elif start is not None:
+        b.add("pauses", "warn", "warn_start", start.duration_s, target, ev)
+    else:
+        b.add("pauses", "pass", "pass", 0, target, ev)
+
+
+def _monotone(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    c = p.pitch
+    target = f"at least {c.monotone_sd_semitones:.1f} semitones"
+    if x.is_script:
+        _audio_info(b, "monotone", target, p)
+        return
+    d = x.delivery
+    if d.pitch_sd_semitones is None:
+        b.add("monotone", "info", "none", None, target)
+        return
+    flat = [Evidence(f"flat: {w.sd_semitones:.1f} st", w.start_s, w.end_s) for w in d.pitch_windows
+            if w.sd_semitones < c.monotone_sd_semitones]  # fmt: skip
+    status = "warn" if d.pitch_sd_semitones < c.monotone_sd_semitones else "pass"
+    b.add("monotone", status, status, d.pitch_sd_semitones, target, flat)
+
+
+def _loudness(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    c = p.loudness
+    target = (
+        f"speech above {c.quiet_dbfs:.0f} dBFS, clipping under {100 * c.clipping_fraction:.1f}%"
+    )
+    if x.is_script:
+        _audio_info(b, "loudness", target, p)
+        return
+    d = x.delivery
+    level = d.speech_rms_dbfs if d.speech_rms_dbfs is not None else -100.0
+    clipped = d.clipped_fraction or 0.0
+    if clipped > c.clipping_fraction:
+        b.add(
+            "loudness", "warn", "warn_clipping", round(level, 1), target, clipped_pct=100 * clipped
+        )
+    elif level < c.quiet_dbfs:
+        b.add("loudness", "warn", "warn_quiet", round(level, 1), target)
+    else:
+        b.add("loudness", "pass", "pass", round(level, 1), target)
+
+
+STEPS: tuple[Callable[[_Builder, CheckInputs, Profile], None], ...] = (
+    _length,
+    _intro,
+    _value,
+    _cta,
+    _opt_out,
+    _counted("premature_ask", "premature_ask", fail_at=2),
+    _counted("self_praise", "self_praise", fail_at=2),
+    _counted("pressure", "pressure", fail_at=1),
+    _personal,
+    _phone,
+    _pace,
+    _fillers,
+    _pauses,
+    _monotone,
+    _loudness,
+)
+
+
+def score(checks: Sequence[Check]) -> int:
+    """0-100: the weighted share of checks passed (a warning counts half; info not at all)."""
+    scored = [c for c in checks if c.status in SCORE_VALUE and c.weight > 0]
+    total = sum(c.weight for c in scored)
+    if total == 0:
+        return 0
+    return round(100 * sum(c.weight * SCORE_VALUE[c.status] for c in scored) / total)

@@ -1,0 +1,179 @@
+"""How the message was said: pace, fillers, pauses, pitch and loudness."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from analysis.pitch import PitchSummary, measure_pitch
+from analysis.profile import Profile
+from analysis.transcript import Sentence, TimedText, Word
+from audio.levels import LevelAnalysis, analyze_levels, clipped_fraction
+
+
+@dataclass(frozen=True)
+class Filler:
+    text: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class FillerBurst:
+    count: int
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class Pause:
+    start_s: float
+    end_s: float
+    kind: str  # "pause" | "long" | "dead_air_start" | "dead_air_end"
+
+    @property
+    def duration_s(self) -> float:
+        return round(self.end_s - self.start_s, 2)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    duration_s: float
+    speaking_s: float
+    word_count: int
+    wpm: float
+    articulation_wpm: float
+    fillers: tuple[Filler, ...]
+    filler_bursts: tuple[FillerBurst, ...]
+    pauses: tuple[Pause, ...]
+    pitch: PitchSummary | None
+    speech_rms_dbfs: float | None
+    noise_floor_dbfs: float | None
+    clipped_fraction: float | None
+
+    @property
+    def fillers_per_minute(self) -> float:
+        return len(self.fillers) / (self.speaking_s / 60.0) if self.speaking_s > 0 else 0.0
+
+
+def find_fillers(
+    words: Sequence[Word], sentences: Sequence[Sentence], profile: Profile
+) -> list[Filler]:
+    fillers = []
+    for s in sentences:
+        timed = TimedText(words[s.first : s.last + 1], s.first)
+        for start, end in profile.filler_matcher.find(timed.text.replace("\u2019", "'")):
+            span = timed.span(start, end)
+            if span is not None:
+                fillers.append(Filler(span.text.strip(".,!?;:").lower(), span.start_s, span.end_s))
+    return fillers
+
+
+def filler_bursts(fillers: Sequence[Filler], count: int, window_s: float) -> list[FillerBurst]:
+    """Groups of at least ``count`` fillers where each is within ``window_s`` of the group's start."""
+    bursts = []
+    i = 0
+    while i < len(fillers):
+        j = i
+        while j + 1 < len(fillers) and fillers[j + 1].start_s - fillers[i].start_s <= window_s:
+            j += 1
+        if j - i + 1 >= count:
+            bursts.append(FillerBurst(j - i + 1, fillers[i].start_s, fillers[j].end_s))
+            i = j + 1
+        else:
+            i += 1
+    return bursts
+
+
+def pace(words: Sequence[Word], silences_s: float) -> tuple[float, float, float]:
+    """Speaking time (first word to last), words per minute, and articulation rate."""
+    if not words:
+        return 0.0, 0.0, 0.0
+    speaking = max(0.0, words[-1].end_s - words[0].start_s)
+    if speaking <= 0:
+        return 0.0, 0.0, 0.0
+    wpm = len(words) / speaking * 60.0
+    talking = max(speaking - silences_s, speaking * 0.3)
+    return round(speaking, 2), round(wpm, 1), round(len(words) / talking * 60.0, 1)
+
+
+def word_gap_pauses(words: Sequence[Word], min_s: float) -> list[tuple[float, float]]:
+    return [
+        (a.end_s, b.start_s)
+        for a, b in itertools.pairwise(words)
+        if b.start_s - a.end_s >= min_s
+    ]
+
+
+def classify_pauses(
+    silences: Sequence[tuple[float, float]],
+    speech_start_s: float,
+    speech_end_s: float,
+    duration_s: float,
+    profile: Profile,
+) -> list[Pause]:
+    cfg = profile.pauses
+    pauses = []
+    if speech_start_s >= cfg.dead_air_start_s:
+        pauses.append(Pause(0.0, round(speech_start_s, 2), "dead_air_start"))
+    for start, end in silences:
+        if start <= speech_start_s or end >= speech_end_s:
+            continue
+        kind = "long" if end - start >= cfg.long_pause_s else "pause"
+        pauses.append(Pause(round(start, 2), round(end, 2), kind))
+    if duration_s - speech_end_s >= cfg.dead_air_end_s:
+        pauses.append(Pause(round(speech_end_s, 2), round(duration_s, 2), "dead_air_end"))
+    return pauses
+
+
+def analyze_delivery(
+    words: Sequence[Word],
+    sentences: Sequence[Sentence],
+    profile: Profile,
+    samples: npt.NDArray[np.float32] | None,
+    sample_rate: int,
+    duration_s: float,
+) -> Delivery:
+    """Delivery figures; audio-based ones are None for a written script (``samples`` None)."""
+    fillers = find_fillers(words, sentences, profile)
+    bursts = filler_bursts(fillers, profile.fillers.burst_count, profile.fillers.burst_window_s)
+    levels: LevelAnalysis | None = None
+    if samples is not None:
+        levels = analyze_levels(samples, sample_rate, profile.pauses.min_pause_s)
+        silences = [(s.start_s, s.end_s) for s in levels.silences]
+        # Energy, not word times: Whisper's word edges drift by a few tenths around silences.
+        speech_start, speech_end = levels.speech_start_s, levels.speech_end_s
+    else:
+        silences = word_gap_pauses(words, profile.pauses.min_pause_s)
+        speech_start = words[0].start_s if words else 0.0
+        speech_end = words[-1].end_s if words else 0.0
+    inner = [
+        (s, e)
+        for s, e in silences
+        if e - s >= profile.pace.articulation_pause_s
+        and words
+        and s > words[0].start_s
+        and e < words[-1].end_s
+    ]
+    speaking_s, wpm, articulation = pace(words, sum(e - s for s, e in inner))
+    pitch = None
+    if samples is not None:
+        pitch = measure_pitch(samples, sample_rate, profile.pitch)
+    return Delivery(
+        duration_s=round(duration_s, 2),
+        speaking_s=speaking_s,
+        word_count=len(words),
+        wpm=wpm,
+        articulation_wpm=articulation,
+        fillers=tuple(fillers),
+        filler_bursts=tuple(bursts),
+        pauses=tuple(classify_pauses(silences, speech_start, speech_end, duration_s, profile)),
+        pitch=pitch,
+        speech_rms_dbfs=levels.speech_rms_dbfs if levels else None,
+        noise_floor_dbfs=levels.noise_floor_dbfs if levels else None,
+        clipped_fraction=round(clipped_fraction(samples), 6) if samples is not None else None,
+    )

@@ -1,0 +1,207 @@
+"""The whole analysis: audio (or a written script) in, a Report out."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from analysis import report as r
+from analysis.checks import CheckInputs, run_checks, score
+from analysis.delivery import Delivery, analyze_delivery
+from analysis.profile import Profile
+from analysis.structure import Finding as StructFinding
+from analysis.structure import Structure, analyze_structure
+from analysis.transcribe import ProgressFn, Transcriber
+from analysis.transcript import Sentence, Word, split_sentences, words_from_text
+from audio.io import Audio, load_audio
+
+MAX_SCRIPT_CHARS = 20_000
+LOW_CONFIDENCE = 0.5
+
+
+class ScriptError(Exception):
+    """A written script that cannot be analyzed."""
+
+
+def analyze_file(
+    path: str | Path,
+    transcriber: Transcriber,
+    profile: Profile,
+    length_preset: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> r.Report:
+    return analyze_audio(load_audio(path), transcriber, profile, length_preset, progress, cancel)
+
+
+def analyze_audio(
+    audio: Audio,
+    transcriber: Transcriber,
+    profile: Profile,
+    length_preset: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> r.Report:
+    preset = profile.length_preset(length_preset)
+    result = transcriber.transcribe(audio.samples, progress, cancel)
+    warnings = []
+    if audio.truncated:
+        warnings.append("The file looks damaged near the end; only the readable part was analyzed.")
+    if not result.words:
+        warnings.append("No words were recognised: is this a spoken message?")
+    elif np.mean([w.probability for w in result.words]) < LOW_CONFIDENCE:
+        warnings.append(
+            "The transcript is uncertain (noisy or unclear audio): check the words before trusting the verdicts."
+        )
+    model = r.ModelInfo(
+        name=transcriber.name,
+        compute_type=transcriber.compute_type,
+        path=str(transcriber.spec.path),
+        initial_prompt=result.prompt_used,
+    )
+    source = r.Source(
+        duration_s=round(audio.duration_s, 2), path=audio.source_path, truncated=audio.truncated
+    )
+    return build_report(
+        result.words,
+        profile,
+        preset.id,
+        source,
+        model,
+        audio.samples,
+        audio.sample_rate,
+        tuple(warnings),
+    )
+
+
+def analyze_script(text: str, profile: Profile, length_preset: str | None = None) -> r.Report:
+    """Analyze a written script, timing it at the profile's script pace."""
+    clean = text.strip()
+    if not clean or not any(ch.isalpha() for ch in clean):
+        raise ScriptError("the script is empty: write the words you plan to say")
+    if len(clean) > MAX_SCRIPT_CHARS:
+        raise ScriptError(
+            f"the script is {len(clean)} characters; a voicemail script must be under {MAX_SCRIPT_CHARS}"
+        )
+    preset = profile.length_preset(length_preset)
+    words = words_from_text(clean, profile.pace.script_wpm)
+    duration = words[-1].end_s if words else 0.0
+    source = r.Source(duration_s=round(duration, 2), script=clean)
+    return build_report(words, profile, preset.id, source, None, None, 16_000, ())
+
+
+def build_report(
+    words: Sequence[Word],
+    profile: Profile,
+    preset_id: str,
+    source: r.Source,
+    model: r.ModelInfo | None,
+    samples: npt.NDArray[np.float32] | None,
+    sample_rate: int,
+    warnings: tuple[str, ...],
+) -> r.Report:
+    sentences = split_sentences(words)
+    structure = analyze_structure(words, sentences, profile)
+    delivery = _delivery_report(
+        analyze_delivery(words, sentences, profile, samples, sample_rate, source.duration_s)
+    )
+    findings = tuple(
+        r.Finding(f.category, f.text, f.start_s, f.end_s, sentences[f.sentence].text)
+        for f in structure.findings
+        if f.category in ("premature_ask", "self_praise", "pressure", "personalization")
+    )
+    phones = tuple(
+        r.PhoneNumberSaid(p.text, p.start_s, p.end_s, p.digits, round(p.digits_per_s, 2))
+        for p in structure.phone_numbers
+    )
+    intro = _moment(structure.first("intro"), sentences)
+    value = _moment(structure.first("value_proposition"), sentences)
+    cta = _moment(structure.call_to_action(), sentences)
+    opt_out = _moment(structure.first("opt_out"), sentences)
+    preset = profile.length_preset(preset_id)
+    checks = run_checks(
+        CheckInputs(
+            duration_s=source.duration_s,
+            is_script=samples is None,
+            preset=preset,
+            intro=intro,
+            value_proposition=value,
+            call_to_action=cta,
+            opt_out=opt_out,
+            findings=findings,
+            phone_numbers=phones,
+            delivery=delivery,
+        ),
+        profile,
+    )
+    return r.Report(
+        schema_version=r.SCHEMA_VERSION,
+        source=source,
+        model=model,
+        profile=r.ProfileInfo(profile.name, profile.path, preset.id),
+        transcript=r.Transcript(
+            text=" ".join(w.text for w in words),
+            words=tuple(r.ReportWord(w.text, w.start_s, w.end_s, w.probability) for w in words),
+        ),
+        sentences=_sentences(sentences, structure),
+        intro=intro,
+        value_proposition=value,
+        call_to_action=cta,
+        opt_out=opt_out,
+        findings=findings,
+        phone_numbers=phones,
+        delivery=delivery,
+        checks=tuple(checks),
+        score=score(checks),
+        warnings=warnings,
+    )
+
+
+def _sentences(sentences: Sequence[Sentence], structure: Structure) -> tuple[r.ReportSentence, ...]:
+    return tuple(
+        r.ReportSentence(s.text, s.start_s, s.end_s, labels.labels)
+        for s, labels in zip(sentences, structure.sentence_labels, strict=True)
+    )
+
+
+def _moment(finding: StructFinding | None, sentences: Sequence[Sentence]) -> r.Moment:
+    if finding is None:
+        return r.Moment(found=False)
+    s = sentences[finding.sentence]
+    return r.Moment(
+        found=True,
+        text=s.text,
+        start_s=s.start_s,
+        end_s=s.end_s,
+        evidence=r.Evidence(finding.text, finding.start_s, finding.end_s),
+        kind=finding.kind,
+    )
+
+
+def _delivery_report(d: Delivery) -> r.DeliveryReport:
+    pitch = d.pitch
+    return r.DeliveryReport(
+        duration_s=d.duration_s,
+        speaking_s=d.speaking_s,
+        word_count=d.word_count,
+        wpm=d.wpm,
+        articulation_wpm=d.articulation_wpm,
+        fillers=tuple(r.FillerWord(f.text, f.start_s, f.end_s) for f in d.fillers),
+        filler_bursts=tuple(r.FillerBurst(b.count, b.start_s, b.end_s) for b in d.filler_bursts),
+        fillers_per_minute=round(d.fillers_per_minute, 2),
+        pauses=tuple(r.PauseSpan(p.start_s, p.end_s, p.duration_s, p.kind) for p in d.pauses),
+        pitch_sd_semitones=pitch.sd_semitones if pitch else None,
+        pitch_median_hz=pitch.median_hz if pitch else None,
+        pitch_windows=tuple(
+            r.PitchWindow(w.start_s, w.end_s, w.sd_semitones) for w in pitch.windows
+        )
+        if pitch
+        else (),
+        speech_rms_dbfs=d.speech_rms_dbfs,
+        noise_floor_dbfs=d.noise_floor_dbfs,
+        clipped_fraction=d.clipped_fraction,
+    )

@@ -1,0 +1,283 @@
+"""The report: plain frozen dataclasses, JSON round-trippable, and a readable text rendering.
+
+The JSON shape is documented in docs/REPORT_SCHEMA.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+from dataclasses import dataclass
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+SCHEMA_VERSION = 1
+STATUSES = ("pass", "warn", "fail", "info")
+
+
+@dataclass(frozen=True)
+class Source:
+    duration_s: float
+    path: str | None = None
+    script: str | None = None
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    compute_type: str
+    path: str
+    initial_prompt: str | None
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    name: str
+    path: str
+    length_preset: str
+
+
+@dataclass(frozen=True)
+class ReportWord:
+    text: str
+    start_s: float
+    end_s: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    words: tuple[ReportWord, ...]
+
+
+@dataclass(frozen=True)
+class ReportSentence:
+    text: str
+    start_s: float
+    end_s: float
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Where a part of the message was found: the sentence, and the words that gave it away."""
+
+    found: bool
+    text: str = ""
+    start_s: float | None = None
+    end_s: float | None = None
+    evidence: Evidence | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: str
+    text: str
+    start_s: float
+    end_s: float
+    sentence: str
+
+
+@dataclass(frozen=True)
+class PhoneNumberSaid:
+    text: str
+    start_s: float
+    end_s: float
+    digits: int
+    digits_per_s: float
+
+
+@dataclass(frozen=True)
+class FillerWord:
+    text: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class FillerBurst:
+    count: int
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class PauseSpan:
+    start_s: float
+    end_s: float
+    duration_s: float
+    kind: str
+
+
+@dataclass(frozen=True)
+class PitchWindow:
+    start_s: float
+    end_s: float
+    sd_semitones: float
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    duration_s: float
+    speaking_s: float
+    word_count: int
+    wpm: float
+    articulation_wpm: float
+    fillers: tuple[FillerWord, ...]
+    filler_bursts: tuple[FillerBurst, ...]
+    fillers_per_minute: float
+    pauses: tuple[PauseSpan, ...]
+    pitch_sd_semitones: float | None
+    pitch_median_hz: float | None
+    pitch_windows: tuple[PitchWindow, ...]
+    speech_rms_dbfs: float | None
+    noise_floor_dbfs: float | None
+    clipped_fraction: float | None
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    status: str
+    value: float | int | str | None
+    target: str
+    message: str
+    principle: str
+    principle_title: str
+    principle_text: str
+    weight: float
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    schema_version: int
+    source: Source
+    model: ModelInfo | None
+    profile: ProfileInfo
+    transcript: Transcript
+    sentences: tuple[ReportSentence, ...]
+    intro: Moment
+    value_proposition: Moment
+    call_to_action: Moment
+    opt_out: Moment
+    findings: tuple[Finding, ...]
+    phone_numbers: tuple[PhoneNumberSaid, ...]
+    delivery: DeliveryReport
+    checks: tuple[Check, ...]
+    score: int
+    warnings: tuple[str, ...] = ()
+
+    def check(self, check_id: str) -> Check:
+        return next(c for c in self.checks if c.id == check_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"report schema_version {version!r}; this app reads {SCHEMA_VERSION}")
+        built: Report = _build(cls, data)
+        return built
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        return cls.from_dict(json.loads(text))
+
+
+def _build(kind: Any, value: Any) -> Any:
+    """Rebuild nested frozen dataclasses from their ``asdict`` form."""
+    origin = get_origin(kind)
+    if origin in (Union, types.UnionType):
+        if value is None:
+            return None
+        options = [a for a in get_args(kind) if a is not type(None)]
+        if len(options) == 1:
+            return _build(options[0], value)
+        return value
+    if origin is tuple:
+        (item,) = get_args(kind)[:1]
+        return tuple(_build(item, v) for v in value)
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        hints = get_type_hints(kind)
+        fields = {f.name for f in dataclasses.fields(kind)}
+        return kind(**{k: _build(hints[k], v) for k, v in value.items() if k in fields})
+    return value
+
+
+MARK = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "info"}
+
+
+def _t(seconds: float | None) -> str:
+    return "--" if seconds is None else f"{seconds:5.1f}s"
+
+
+def render_text(report: Report) -> str:
+    """A readable report for the terminal."""
+    src = report.source.path or "written script"
+    lines = [
+        f"Voicemail Coach report: {src}",
+        f"Length {report.source.duration_s:.1f} s   Score {report.score}/100   "
+        f"Profile: {report.profile.name} ({report.profile.length_preset})",
+    ]
+    if report.model:
+        lines.append(f"Model: {report.model.name} ({report.model.compute_type})")
+    else:
+        lines.append("Times are estimated from the text at the profile's script pace.")
+    lines += [f"Note: {w}" for w in report.warnings]
+    lines += ["", "Structure"]
+    for label, moment in (
+        ("Introduction", report.intro),
+        ("Value proposition", report.value_proposition),
+        ("Call to action", report.call_to_action),
+        ("Opt-out", report.opt_out),
+    ):
+        if moment.found:
+            kind = f" [{moment.kind}]" if moment.kind else ""
+            lines.append(f'  {label:18} at {_t(moment.start_s)}{kind}: "{moment.text}"')
+        else:
+            lines.append(f"  {label:18} not found")
+    lines += ["", "Checks"]
+    for c in report.checks:
+        lines.append(f"  [{MARK[c.status]}] {c.id:25} {c.message}")
+        for e in c.evidence[:4]:
+            lines.append(f'         {_t(e.start_s)}  "{e.text}"')
+        if c.status in ("warn", "fail"):
+            lines.append(f"         Why: {c.principle_title}. {c.principle_text}")
+    d = report.delivery
+    lines += [
+        "",
+        "Delivery",
+        f"  {d.wpm:.0f} wpm over {d.speaking_s:.1f} s of speaking ({d.articulation_wpm:.0f} wpm without pauses)",
+        f"  {len(d.fillers)} fillers ({d.fillers_per_minute:.1f}/min)"
+        + (
+            ": " + ", ".join(f"{f.text} @{f.start_s:.1f}s" for f in d.fillers[:8])
+            if d.fillers
+            else ""
+        ),
+    ]
+    if d.pitch_sd_semitones is not None:
+        lines.append(
+            f"  Pitch variety {d.pitch_sd_semitones:.1f} semitones (median {d.pitch_median_hz:.0f} Hz)"
+        )
+    if d.speech_rms_dbfs is not None:
+        lines.append(
+            f"  Speech level {d.speech_rms_dbfs:.0f} dBFS, clipping {100 * (d.clipped_fraction or 0):.2f}%"
+        )
+    lines += ["", "Transcript", f"  {report.transcript.text}"]
+    return "\n".join(lines)

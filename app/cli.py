@@ -1,0 +1,152 @@
+"""Command line: ``voicemail-coach analyze``, ``check-script``; no sub-command starts the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from analysis.profile import ProfileError, load_profile
+from analysis.report import Report, render_text
+from audio.io import AudioLoadError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def sample_path() -> Path:
+    return Path(str(resources.files("resources.samples").joinpath("example_voicemail.flac")))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voicemail-coach",
+        description="Practise sales voicemails: local transcription and timed feedback.",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="print the JSON report")
+        p.add_argument("--profile", metavar="P", help="guidance profile TOML (default: bundled)")
+        p.add_argument(
+            "--length", metavar="PRESET", help="length preset id, e.g. standard, short, extended"
+        )
+
+    analyze = sub.add_parser("analyze", help="analyze recorded voicemails")
+    analyze.add_argument("files", nargs="+", metavar="FILE", help="wav, flac, ogg, mp3 or m4a")
+    analyze.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper model folder")
+    analyze.add_argument(
+        "--no-filler-prompt",
+        action="store_true",
+        help="transcribe without the prompt that keeps 'um'/'uh'",
+    )
+    common(analyze)
+
+    script = sub.add_parser("check-script", help="check a written script before recording it")
+    script.add_argument("file", metavar="FILE|-", help="a text file, or - for standard input")
+    common(script)
+
+    sample = sub.add_parser("sample", help="analyze the bundled example voicemail")
+    sample.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper model folder")
+    common(sample)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"voicemail-coach: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _emit(reports: Sequence[Report], as_json: bool) -> None:
+    if as_json:
+        payload = [r.to_dict() for r in reports]
+        print(
+            json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False)
+        )
+    else:
+        print("\n\n".join(render_text(r) for r in reports))
+
+
+def _progress(name: str) -> object:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(fraction: float) -> None:
+        print(f"\r{name}: transcribing {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_analyze(args: argparse.Namespace, files: Sequence[str]) -> int:
+    from analysis.pipeline import analyze_file
+    from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber
+
+    try:
+        profile = load_profile(args.profile)
+        profile.length_preset(args.length)
+    except ProfileError as exc:
+        return _fail(str(exc))
+    try:
+        prompt = None if getattr(args, "no_filler_prompt", False) else FILLER_PROMPT
+        transcriber = Transcriber(args.model, initial_prompt=prompt)
+    except ModelError as exc:
+        return _fail(str(exc))
+    reports, failed = [], False
+    for f in files:
+        try:
+            progress = _progress(Path(f).name)
+            reports.append(analyze_file(f, transcriber, profile, args.length, progress))  # type: ignore[arg-type]
+            if progress:
+                print(file=sys.stderr)
+        except AudioLoadError as exc:
+            failed = True
+            _fail(str(exc))
+    if reports:
+        _emit(reports, args.json)
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def run_check_script(args: argparse.Namespace) -> int:
+    from analysis.pipeline import ScriptError, analyze_script
+
+    try:
+        profile = load_profile(args.profile)
+        profile.length_preset(args.length)
+    except ProfileError as exc:
+        return _fail(str(exc))
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _fail(f"{args.file}: no such file")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"{args.file}: cannot read it as text ({exc.__class__.__name__})")
+    try:
+        report = analyze_script(text, profile, args.length)
+    except ScriptError as exc:
+        return _fail(f"{args.file}: {exc}")
+    _emit([report], args.json)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "analyze":
+        return run_analyze(args, args.files)
+    if args.command == "check-script":
+        return run_check_script(args)
+    if args.command == "sample":
+        return run_analyze(args, [str(sample_path())])
+    # No sub-command: the desktop app will open here; until then, show the bundled example.
+    print(
+        "The desktop app is not built yet; analyzing the bundled example voicemail.\n",
+        file=sys.stderr,
+    )
+    args = build_parser().parse_args(["sample"])
+    return run_analyze(args, [str(sample_path())])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Load any supported audio file as 16 kHz mono float32, with clear errors for bad input."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import numpy.typing as npt
+
+SAMPLE_RATE = 16_000
+SUPPORTED_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".mp4")
+DEFAULT_MAX_DURATION_S = 15 * 60.0
+# Peak below this (about -66 dBFS) means nothing was recorded at all.
+SILENCE_PEAK = 5e-4
+
+FloatArray = npt.NDArray[np.float32]
+
+
+class AudioLoadError(Exception):
+    """A file that cannot be analyzed; the message is meant for the user as it is."""
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Decoded audio ready for analysis."""
+
+    samples: FloatArray
+    sample_rate: int
+    source_path: str
+    source_rate: int
+    source_channels: int
+    truncated: bool = False
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+def load_audio(path: str | Path, max_duration_s: float = DEFAULT_MAX_DURATION_S) -> Audio:
+    """Decode ``path`` to 16 kHz mono float32.
+
+    Raises:
+        AudioLoadError: the file is missing, empty, not audio, too long, or silent.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise AudioLoadError(f"{p}: no such file")
+    if p.is_dir():
+        raise AudioLoadError(f"{p}: is a folder, not an audio file")
+    if p.stat().st_size == 0:
+        raise AudioLoadError(f"{p}: the file is empty (0 bytes)")
+    try:
+        audio = _decode(p, max_duration_s)
+    except AudioLoadError:
+        raise
+    except (av.error.FFmpegError, ValueError, IndexError, OSError) as exc:
+        raise AudioLoadError(
+            f"{p}: not a readable audio file (supported: wav, flac, ogg, mp3, m4a)"
+        ) from exc
+    if audio.samples.size == 0:
+        raise AudioLoadError(f"{p}: contains no audio samples")
+    if float(np.max(np.abs(audio.samples))) < SILENCE_PEAK:
+        raise AudioLoadError(f"{p}: the recording is silent (no sound above -66 dBFS)")
+    return audio
+
+
+def _decode(p: Path, max_duration_s: float) -> Audio:
+    resampler = av.audio.resampler.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    chunks: list[FloatArray] = []
+    truncated = False
+    with av.open(str(p), mode="r", metadata_errors="ignore") as container:
+        if not container.streams.audio:
+            raise AudioLoadError(f"{p}: has no audio track")
+        stream = container.streams.audio[0]
+        declared_s = _declared_duration_s(container, stream)
+        if declared_s is not None and declared_s > max_duration_s:
+            raise AudioLoadError(
+                f"{p}: is {declared_s / 60:.0f} min long; a voicemail to analyze must be "
+                f"under {max_duration_s / 60:.0f} min"
+            )
+        source_rate = int(stream.codec_context.sample_rate or 0)
+        source_channels = int(stream.codec_context.channels or 0)
+        decoded = 0
+        try:
+            for frame in container.decode(stream):
+                frame.pts = None
+                for out in resampler.resample(frame):
+                    chunk = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                    chunks.append(chunk)
+                    decoded += chunk.size
+                if decoded > max_duration_s * SAMPLE_RATE:
+                    raise AudioLoadError(
+                        f"{p}: is over {max_duration_s / 60:.0f} min long; a voicemail to "
+                        "analyze must be shorter"
+                    )
+        except av.error.InvalidDataError:
+            # A damaged tail: keep what decoded, say the file is truncated.
+            truncated = True
+        for out in resampler.resample(None):
+            chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+    # PyAV keeps native buffers alive until collected; long files otherwise pile up.
+    gc.collect()
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    if declared_s is not None and samples.size < 0.95 * declared_s * SAMPLE_RATE - SAMPLE_RATE:
+        truncated = True
+    return Audio(
+        samples=np.clip(samples, -1.0, 1.0),
+        sample_rate=SAMPLE_RATE,
+        source_path=str(p),
+        source_rate=source_rate,
+        source_channels=source_channels,
+        truncated=truncated,
+    )
+
+
+def _declared_duration_s(
+    container: av.container.InputContainer, stream: av.AudioStream
+) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return float(container.duration) / 1_000_000
+    return None
+
+
+def save_flac(path: str | Path, samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> None:
+    """Write mono float samples as 16-bit FLAC."""
+    import soundfile
+
+    soundfile.write(str(path), samples, sample_rate, subtype="PCM_16", format="FLAC")

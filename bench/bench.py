@@ -1,0 +1,296 @@
+"""Time the analysis of one ~30 s voicemail, stage by stage, over several runs.
+
+Usage (from the repo root)::
+
+    PYTHONPATH=. .venv/bin/python bench/bench.py [--input FILE] [--runs N] [--compare-prompt]
+
+Per run: a fresh ``Transcriber`` is built (model load), the file is decoded, and
+``analysis.pipeline.analyze_audio`` is called with the transcriber's ``transcribe`` and the
+pipeline's ``build_report`` wrapped by timers, so the arguments are exactly the ones the app
+uses. "rest" is the whole ``analyze_audio`` time minus the transcription measured in the same
+run (it includes ``build_report``, which is also shown on its own).
+
+Runs are sequential on purpose: the target machine has 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from analysis import pipeline
+from analysis.profile import Profile, load_profile
+from analysis.transcribe import Transcriber, TranscriptionResult
+from audio.io import Audio, load_audio
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+REAL_INPUT = REPO_ROOT.parent / "shared" / "real-audio" / "sales_voicemail_busyline.mp3"
+FALLBACK_INPUT = REPO_ROOT / "resources" / "samples" / "example_voicemail.flac"
+
+TARGET_REST_RATIO = 0.05  # rest of the analysis <= 5% of the transcription time
+TARGET_RTF = 0.12  # (decode + transcription + rest) / audio duration
+
+
+def default_input() -> Path:
+    return REAL_INPUT if REAL_INPUT.is_file() else FALLBACK_INPUT
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+@dataclass
+class Series:
+    """Samples of one measurement across runs."""
+
+    name: str
+    unit: str = "s"
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+
+@dataclass
+class Timer:
+    """Accumulates the wall time of wrapped calls."""
+
+    total: float = 0.0
+    calls: int = 0
+
+    def wrap(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.total += time.perf_counter() - t0
+                self.calls += 1
+
+        return timed
+
+
+@contextmanager
+def timed_build_report(timer: Timer) -> Iterator[None]:
+    """Route ``pipeline.build_report`` (as ``analyze_audio`` looks it up) through ``timer``."""
+    original = pipeline.build_report
+    pipeline.build_report = timer.wrap(original)
+    try:
+        yield
+    finally:
+        pipeline.build_report = original
+
+
+@dataclass(frozen=True)
+class RunResult:
+    load_s: float
+    decode_s: float
+    transcribe_s: float
+    transcribe_calls: int
+    build_report_s: float
+    rest_s: float
+    duration_s: float
+    words: int
+    prompt_used: str | None
+
+
+def run_once(path: Path, profile: Profile) -> RunResult:
+    t0 = time.perf_counter()
+    transcriber = Transcriber()
+    load_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    audio = load_audio(path)
+    decode_s = time.perf_counter() - t0
+
+    tr_timer = Timer()
+    br_timer = Timer()
+    # An instance attribute shadows the method, so analyze_audio calls the timed version.
+    transcriber.transcribe = tr_timer.wrap(transcriber.transcribe)  # type: ignore[method-assign]
+    with timed_build_report(br_timer):
+        t0 = time.perf_counter()
+        report = pipeline.analyze_audio(audio, transcriber, profile)
+        analyze_s = time.perf_counter() - t0
+
+    return RunResult(
+        load_s=load_s,
+        decode_s=decode_s,
+        transcribe_s=tr_timer.total,
+        transcribe_calls=tr_timer.calls,
+        build_report_s=br_timer.total,
+        rest_s=analyze_s - tr_timer.total,
+        duration_s=audio.duration_s,
+        words=len(report.transcript.words),
+        prompt_used=report.model.initial_prompt if report.model else None,
+    )
+
+
+def fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value * 1000:.1f} ms" if value < 1.0 else f"{value:.3f} s"
+    if unit == "MB":
+        return f"{value:.1f} MB"
+    return f"{value:.4f}"
+
+
+def print_table(title: str, rows: Sequence[Series]) -> None:
+    header = ("", "median", "min", "max")
+    body = [
+        (s.name, fmt(s.median, s.unit), fmt(min(s.values), s.unit), fmt(max(s.values), s.unit))
+        for s in rows
+    ]
+    w0 = max(len(header[0]), *(len(r[0]) for r in body))
+    widths = [max(len(header[i]), *(len(r[i]) for r in body)) for i in (1, 2, 3)]
+    print(title)
+    line = f"  {header[0]:<{w0}}  " + "  ".join(
+        f"{h:>{w}}" for h, w in zip(header[1:], widths, strict=True)
+    )
+    print(line)
+    print("  " + "-" * (len(line) - 2))
+    for r in body:
+        cells = "  ".join(f"{c:>{w}}" for c, w in zip(r[1:], widths, strict=True))
+        print(f"  {r[0]:<{w0}}  {cells}")
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def bench(path: Path, runs: int) -> None:
+    profile = load_profile()
+    # Import faster_whisper (and ctranslate2) once outside the timers: "model load" is the load.
+    t0 = time.perf_counter()
+    import faster_whisper  # noqa: F401
+
+    import_s = time.perf_counter() - t0
+
+    results: list[RunResult] = []
+    for i in range(runs):
+        gc.collect()
+        res = run_once(path, profile)
+        results.append(res)
+        print(
+            f"run {i + 1}/{runs}: transcription {res.transcribe_s:.3f} s "
+            f"({res.transcribe_calls} call), rest {res.rest_s * 1000:.1f} ms, {res.words} words",
+            file=sys.stderr,
+        )
+
+    duration = results[0].duration_s
+    rtf = [(r.decode_s + r.transcribe_s + r.rest_s) / r.duration_s for r in results]
+    rest_ratio = [r.rest_s / r.transcribe_s for r in results]
+    rows = [
+        Series("model load", values=[r.load_s for r in results]),
+        Series("audio decode", values=[r.decode_s for r in results]),
+        Series("transcription", values=[r.transcribe_s for r in results]),
+        Series("rest of analysis", values=[r.rest_s for r in results]),
+        Series("  of which build_report", values=[r.build_report_s for r in results]),
+        Series("real-time factor", unit="x", values=rtf),
+        Series("rest / transcription", unit="x", values=rest_ratio),
+    ]
+    prompts = {r.prompt_used is not None for r in results}
+    print(
+        f"\ninput: {path} ({duration:.2f} s audio), {runs} runs, "
+        f"{results[-1].words} words, prompt kept: {'/'.join(sorted(map(str, prompts)))}"
+    )
+    print(f"one-off faster_whisper import (not in model load): {fmt(import_s, 's')}\n")
+    print_table("timings", rows)
+    print(f"\npeak memory (ru_maxrss): {fmt(peak_rss_mb(), 'MB')}")
+    med_ratio = statistics.median(rest_ratio)
+    med_rtf = statistics.median(rtf)
+    print(
+        f"targets: rest <= {TARGET_REST_RATIO:.0%} of transcription: {med_ratio:.2%} "
+        f"{verdict(med_ratio <= TARGET_REST_RATIO)}; "
+        f"RTF <= {TARGET_RTF}: {med_rtf:.3f} {verdict(med_rtf <= TARGET_RTF)}"
+    )
+
+
+def _timed_transcribe(
+    transcriber: Transcriber, samples: npt.NDArray[np.float32]
+) -> tuple[float, TranscriptionResult]:
+    t0 = time.perf_counter()
+    result = transcriber.transcribe(samples)
+    return time.perf_counter() - t0, result
+
+
+def compare_prompt(path: Path, runs: int) -> None:
+    audio: Audio = load_audio(path)
+    with_prompt = Transcriber()
+    without_prompt = Transcriber(initial_prompt=None)
+    # One untimed warm-up each on a short slice, so neither pays first-call costs in the timings.
+    warm = audio.samples[: 5 * audio.sample_rate]
+    with_prompt.transcribe(warm)
+    without_prompt.transcribe(warm)
+
+    timed: dict[str, list[float]] = {"with": [], "without": []}
+    last: dict[str, TranscriptionResult] = {}
+    for i in range(runs):
+        gc.collect()
+        # Alternate the order so drift (thermal, caches) does not favour one side.
+        order = ("with", "without") if i % 2 == 0 else ("without", "with")
+        for key in order:
+            t = with_prompt if key == "with" else without_prompt
+            elapsed, result = _timed_transcribe(t, audio.samples)
+            timed[key].append(elapsed)
+            last[key] = result
+        print(
+            f"run {i + 1}/{runs}: with {timed['with'][-1]:.3f} s, "
+            f"without {timed['without'][-1]:.3f} s",
+            file=sys.stderr,
+        )
+
+    print(f"\ninput: {path} ({audio.duration_s:.2f} s audio), {runs} runs\n")
+    print_table(
+        "transcription time",
+        [
+            Series("with filler prompt", values=timed["with"]),
+            Series("without prompt", values=timed["without"]),
+        ],
+    )
+    ratio = statistics.median(timed["with"]) / statistics.median(timed["without"])
+    w, wo = last["with"], last["without"]
+    fell_back = " (fell back to the no-prompt pass)" if w.prompt_used is None else ""
+    print(f"\nratio with / without (medians): {ratio:.2f}x")
+    print(f"words with prompt:    {len(w.words):4d}  coverage {w.coverage:.3f}{fell_back}")
+    print(f"words without prompt: {len(wo.words):4d}  coverage {wo.coverage:.3f}")
+    print(f"peak memory (ru_maxrss): {fmt(peak_rss_mb(), 'MB')}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--input", type=Path, default=None, help="audio file (~30 s)")
+    parser.add_argument("--runs", type=int, default=5, help="number of runs (default 5)")
+    parser.add_argument(
+        "--compare-prompt",
+        action="store_true",
+        help="time transcription with and without the filler initial_prompt instead",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    path: Path = args.input or default_input()
+    if not path.is_file():
+        parser.error(f"{path}: no such file")
+    if args.compare_prompt:
+        compare_prompt(path, args.runs)
+    else:
+        bench(path, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
