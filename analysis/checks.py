@@ -256,8 +256,9 @@ def _fillers(b: _Builder, x: CheckInputs, p: Profile) -> None:
 def _audio_info(b: _Builder, check_id: str, target: str, p: Profile) -> None:
     spec = p.checks[check_id]
     principle = p.principles[spec.principle]
+    message = spec.message("script", value=None, target=target)
     b.checks.append(
-        Check(check_id, "info", None, target, "Measured once you record it.", spec.principle,
+        Check(check_id, "info", None, target, message, spec.principle,
               principle.title, principle.text, spec.weight)
     )  # fmt: skip
 

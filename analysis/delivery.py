@@ -103,9 +103,7 @@ def pace(words: Sequence[Word], silences_s: float) -> tuple[float, float, float]
 
 def word_gap_pauses(words: Sequence[Word], min_s: float) -> list[tuple[float, float]]:
     return [
-        (a.end_s, b.start_s)
-        for a, b in itertools.pairwise(words)
-        if b.start_s - a.end_s >= min_s
+        (a.end_s, b.start_s) for a, b in itertools.pairwise(words) if b.start_s - a.end_s >= min_s
     ]
 
 

@@ -44,6 +44,36 @@ STRUCTURE_CATEGORIES = (
     "personalization",
 )
 CTA_KINDS = ("email", "follow_up", "callback", "other")
+# The advice each check needs, one message per outcome it can report.
+CHECK_MESSAGES = {
+    "length": ("pass", "pass_short", "warn_short", "warn_long", "fail"),
+    "intro": ("pass", "warn", "fail"),
+    "value_proposition": ("pass", "fail"),
+    "value_proposition_timing": ("pass", "warn", "fail", "missing"),
+    "call_to_action": ("pass", "warn", "fail"),
+    "opt_out": ("pass", "warn"),
+    "premature_ask": ("pass", "warn", "fail"),
+    "self_praise": ("pass", "warn", "fail"),
+    "pressure": ("pass", "fail"),
+    "personalization": ("pass", "warn"),
+    "phone_number": ("pass", "warn_once", "warn_fast", "none"),
+    "pace": ("pass", "pass_brisk", "warn_fast", "warn_slow", "script"),
+    "fillers": ("pass", "warn", "fail"),
+    "pauses": ("pass", "warn", "warn_start", "script"),
+    "monotone": ("pass", "warn", "none", "script"),
+    "loudness": ("pass", "warn_quiet", "warn_clipping", "script"),
+}
+# Example values for every placeholder a message may use; a message is test-formatted on load.
+PLACEHOLDERS: dict[str, Any] = {
+    "value": 1.0,
+    "target": "x",
+    "text": "x",
+    "kind": "x",
+    "count": 1,
+    "digit_rate": 1.0,
+    "word_rate": 1.0,
+    "clipped_pct": 1.0,
+}
 
 
 class ProfileError(Exception):
@@ -373,11 +403,20 @@ class _Parser:
             principle = self.value(raw, "principle", str, f"checks.{cid}.principle")
             if principle not in principles:
                 raise self.fail(f"checks.{cid}.principle", f"no principle named '{principle}'")
-            messages = {
-                k: self.value(raw, k, str, f"checks.{cid}.{k}")
-                for k in raw
-                if k not in ("weight", "principle")
-            }
+            unknown = sorted(set(raw) - {"weight", "principle", *CHECK_MESSAGES[cid]})
+            if unknown:
+                raise self.fail(f"checks.{cid}.{unknown[0]}", "unknown key")
+            messages = {}
+            for variant in CHECK_MESSAGES[cid]:
+                key = f"checks.{cid}.{variant}"
+                text = self.value(raw, variant, str, key)
+                try:
+                    text.format(**PLACEHOLDERS)
+                except KeyError as exc:
+                    raise self.fail(key, f"unknown placeholder {{{exc.args[0]}}}") from None
+                except (ValueError, IndexError) as exc:
+                    raise self.fail(key, f"bad placeholder ({exc})") from None
+                messages[variant] = text
             specs[cid] = CheckSpec(weight, principle, messages)
         extra = sorted(set(data) - set(CHECK_IDS))
         if extra:

@@ -68,7 +68,9 @@ def load_audio(path: str | Path, max_duration_s: float = DEFAULT_MAX_DURATION_S)
 
 
 def _decode(p: Path, max_duration_s: float) -> Audio:
-    resampler = av.audio.resampler.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    # Keep the channels and average them ourselves: FFmpeg's stereo-to-mono mix adds the
+    # channels at -3 dB each, which makes stereo recordings louder and can fake clipping.
+    resampler = av.audio.resampler.AudioResampler(format="fltp", layout=None, rate=SAMPLE_RATE)
     chunks: list[FloatArray] = []
     truncated = False
     with av.open(str(p), mode="r", metadata_errors="ignore") as container:
@@ -78,8 +80,8 @@ def _decode(p: Path, max_duration_s: float) -> Audio:
         declared_s = _declared_duration_s(container, stream)
         if declared_s is not None and declared_s > max_duration_s:
             raise AudioLoadError(
-                f"{p}: is {declared_s / 60:.0f} min long; a voicemail to analyze must be "
-                f"under {max_duration_s / 60:.0f} min"
+                f"{p}: is {_span(declared_s)} long; a voicemail to analyze must be "
+                f"under {_span(max_duration_s)}"
             )
         source_rate = int(stream.codec_context.sample_rate or 0)
         source_channels = int(stream.codec_context.channels or 0)
@@ -88,19 +90,19 @@ def _decode(p: Path, max_duration_s: float) -> Audio:
             for frame in container.decode(stream):
                 frame.pts = None
                 for out in resampler.resample(frame):
-                    chunk = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                    chunk = _mono(out)
                     chunks.append(chunk)
                     decoded += chunk.size
                 if decoded > max_duration_s * SAMPLE_RATE:
                     raise AudioLoadError(
-                        f"{p}: is over {max_duration_s / 60:.0f} min long; a voicemail to "
+                        f"{p}: is over {_span(max_duration_s)} long; a voicemail to "
                         "analyze must be shorter"
                     )
         except av.error.InvalidDataError:
             # A damaged tail: keep what decoded, say the file is truncated.
             truncated = True
         for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+            chunks.append(_mono(out))
     # PyAV keeps native buffers alive until collected; long files otherwise pile up.
     gc.collect()
     samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
@@ -114,6 +116,18 @@ def _decode(p: Path, max_duration_s: float) -> Audio:
         source_channels=source_channels,
         truncated=truncated,
     )
+
+
+def _mono(frame: av.AudioFrame) -> FloatArray:
+    planes = frame.to_ndarray().astype(np.float32, copy=False)
+    mono: FloatArray = (
+        planes.mean(axis=0) if planes.ndim == 2 and planes.shape[0] > 1 else planes.reshape(-1)
+    )
+    return mono
+
+
+def _span(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
 def _declared_duration_s(

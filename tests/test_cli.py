@@ -185,7 +185,7 @@ def test_tampered_bundled_model_is_refused(tmp_path: Path) -> None:
 
     for name in BUNDLED_SHA256:
         (tmp_path / name).write_text("not the real file")
-    with pytest.raises(ModelError, match="does not match the official tiny.en model"):
+    with pytest.raises(ModelError, match=r"does not match the official tiny\.en model"):
         verify_bundled(tmp_path)
 
 

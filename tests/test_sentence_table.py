@@ -109,7 +109,7 @@ HOLDOUT_MIN_RECALL = 0.35
 
 
 def test_holdout_table_keeps_its_measured_floor() -> None:
-    table, kind_accuracy, misses = score(load_profile(), "holdout")
+    table, kind_accuracy, _ = score(load_profile(), "holdout")
     assert len(cases("holdout")) >= 80
     for category, (precision, recall, _) in table.items():
         assert precision >= HOLDOUT_MIN_PRECISION, (category, precision)

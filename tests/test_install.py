@@ -1,0 +1,149 @@
+"""A real (non-editable) install works: package data ships and the CLI runs from it.
+
+The project is built with pip into a temporary ``--target`` folder and exercised in a separate
+interpreter whose only route to the project is that folder, so anything that works only from
+the source checkout (missing package data, paths relative to the repo) fails here.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGES = ("app", "audio", "analysis", "resources")
+
+SCRIPT = (
+    "Hi Dana, this is Sam from Acme. "
+    "We help clinics like yours cut no-show rates by a third. "
+    "I'll send you a short email with the details. "
+    "If the timing is wrong, just tell me and I won't follow up. Thanks."
+)
+
+CHILD = """
+import sys
+from pathlib import Path
+
+site = Path(sys.argv[1]).resolve()
+
+import analysis.profile
+import app.cli
+import audio.io
+
+for module in (analysis.profile, app.cli, audio.io):
+    where = Path(module.__file__).resolve()
+    assert where.is_relative_to(site), f"{module.__name__} imported from {where}"
+print("IMPORTED-FROM-SITE")
+
+profile = analysis.profile.load_profile()
+assert Path(profile.path).resolve().is_relative_to(site), profile.path
+print("PROFILE", profile.name, "|", len(profile.checks), "checks")
+
+sample = app.cli.sample_path()
+assert Path(sample).resolve().is_relative_to(site), sample
+print("SAMPLE", sample.name, sample.is_file(), sample.stat().st_size > 10_000)
+
+sys.stdout.flush()
+rc = app.cli.main(["check-script", "-"])
+sys.stdout.flush()
+print("EXIT", rc)
+"""
+
+
+def _setuptools_can_build_here() -> bool:
+    """Whether this interpreter's own setuptools can build a wheel without build isolation.
+
+    ``pyproject.toml`` asks for setuptools>=68; older setuptools also needs ``wheel`` for
+    ``bdist_wheel``. When the environment falls short, let pip build in isolation instead.
+    """
+    try:
+        version = importlib.metadata.version("setuptools")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    major = int(version.split(".")[0])
+    if major < 68:
+        return False
+    if major >= 71:  # bdist_wheel is part of setuptools from 70.1 on
+        return True
+    try:
+        importlib.metadata.version("wheel")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def _copy_project(dest: Path) -> Path:
+    """Copy what the build needs, so the build's own output never lands in the checkout."""
+    dest.mkdir()
+    shutil.copy2(REPO / "pyproject.toml", dest / "pyproject.toml")
+    for extra in ("README.md", "LICENSE"):
+        if (REPO / extra).exists():
+            shutil.copy2(REPO / extra, dest / extra)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    for package in PACKAGES:
+        shutil.copytree(REPO / package, dest / package, ignore=ignore)
+    return dest
+
+
+def test_non_editable_install_runs_check_script(tmp_path: Path) -> None:
+    source = _copy_project(tmp_path / "src")
+    site = tmp_path / "site"
+    flags = ["--no-build-isolation"] if _setuptools_can_build_here() else []
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            *flags,
+            "--target",
+            str(site),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+
+    # Package data made it into the install; tests and dev tools did not.
+    assert (site / "resources" / "profiles" / "default.toml").is_file()
+    assert (site / "resources" / "samples" / "example_voicemail.flac").is_file()
+    assert (site / "analysis" / "pipeline.py").is_file()
+    assert not (site / "tests").exists()
+    assert not (site / "bench").exists()
+    dist_info = sorted(p.name for p in site.glob("voicemail_coach-*.dist-info"))
+    assert dist_info == ["voicemail_coach-0.1.0.dist-info"]
+    entry_points = (site / dist_info[0] / "entry_points.txt").read_text(encoding="utf-8")
+    assert "voicemail-coach = app.cli:main" in entry_points
+
+    run_dir = tmp_path / "elsewhere"
+    run_dir.mkdir()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(site)
+    env.pop("PYTHONHOME", None)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, str(site)],
+        cwd=run_dir,
+        env=env,
+        input=SCRIPT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = child.stdout
+    assert child.returncode == 0, out + child.stderr
+    assert "IMPORTED-FROM-SITE" in out
+    assert "PROFILE Standard (20-30 s) | 16 checks" in out
+    assert "SAMPLE example_voicemail.flac True True" in out
+    assert "Voicemail Coach report: written script" in out
+    assert "Value proposition" in out
+    assert '"We help clinics like yours cut no-show rates by a third."' in out
+    assert out.rstrip().endswith("EXIT 0")
+    assert child.stderr == ""

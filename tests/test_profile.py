@@ -1,0 +1,264 @@
+"""Guidance profiles: the bundled default loads, and broken profiles fail with clear messages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis.profile import (
+    CHECK_IDS,
+    STRUCTURE_CATEGORIES,
+    Profile,
+    ProfileError,
+    default_profile_path,
+    load_profile,
+    phrase_regex,
+)
+
+
+def _default_text() -> str:
+    return default_profile_path().read_text(encoding="utf-8")
+
+
+def _variant(tmp_path: Path, old: str, new: str, name: str = "custom.toml") -> Path:
+    """Write the default profile with ``old`` replaced (once) by ``new``; returns the path."""
+    text = _default_text()
+    assert text.count(old) == 1, f"the default profile no longer contains {old!r} exactly once"
+    path = tmp_path / name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def _load_error(path: Path) -> str:
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    return str(err.value)
+
+
+# --------------------------------------------------------------------------------------------
+# The bundled default
+
+
+def test_default_profile_loads(profile: Profile) -> None:
+    assert profile.path == str(default_profile_path())
+    assert default_profile_path().name == "default.toml"
+    assert profile.name == "Standard (20-30 s)"
+    assert profile.default_length_preset == "standard"
+
+
+def test_default_profile_has_all_sixteen_checks(profile: Profile) -> None:
+    assert len(CHECK_IDS) == 16
+    assert len(set(CHECK_IDS)) == 16
+    assert tuple(profile.checks) == CHECK_IDS
+    for cid, spec in profile.checks.items():
+        assert spec.weight > 0, cid
+        assert spec.principle in profile.principles, cid
+        assert spec.messages, cid
+    assert profile.checks["length"].principle == "concise"
+    assert profile.checks["value_proposition"].principle == "value_not_pitch"
+
+
+def test_default_profile_structure_categories(profile: Profile) -> None:
+    assert set(profile.structure) == set(STRUCTURE_CATEGORIES)
+    assert set(profile.cta) == {"email", "follow_up", "callback", "other"}
+    assert profile.structure["self_praise"].find("Our service is best in the industry.") == [
+        (15, 35)
+    ]
+    assert profile.structure["self_praise"].find("we help clinics cut no-shows") == []
+
+
+def test_default_length_presets(profile: Profile) -> None:
+    assert [p.id for p in profile.length_presets] == ["standard", "short", "extended"]
+    standard = profile.length_preset()
+    assert standard.id == "standard"
+    assert (standard.target_min_s, standard.target_max_s) == (20.0, 30.0)
+    assert profile.length_preset(None) is standard
+    assert profile.length_preset("short").target_max_s == 15.0
+    assert profile.length_preset("extended").target_max_s == 40.0
+    for preset in profile.length_presets:
+        assert preset.target_min_s <= preset.target_max_s <= preset.fail_over_s
+
+
+def test_unknown_length_preset_names_the_options(profile: Profile) -> None:
+    with pytest.raises(ProfileError) as err:
+        profile.length_preset("nope")
+    assert str(err.value) == (
+        f"{profile.path}: no length preset 'nope' (choose from standard, short, extended)"
+    )
+
+
+def test_default_numbers(profile: Profile) -> None:
+    assert profile.timing.value_proposition_within_s == 10.0
+    assert profile.pace.warn_over_wpm == 175.0
+    assert isinstance(profile.phone.min_repeats, int)
+    assert "um" in profile.fillers.words
+
+
+# --------------------------------------------------------------------------------------------
+# Editing a profile changes what the analyzer applies
+
+
+def test_edited_threshold_is_applied(tmp_path: Path) -> None:
+    path = _variant(
+        tmp_path, "value_proposition_within_s = 10.0", "value_proposition_within_s = 2.0"
+    )
+    edited = load_profile(path)
+    assert edited.path == str(path)
+    assert edited.timing.value_proposition_within_s == 2.0
+    assert edited.timing.intro_within_s == load_profile().timing.intro_within_s
+
+
+def test_edited_threshold_changes_a_script_verdict(tmp_path: Path) -> None:
+    from analysis.pipeline import analyze_script
+
+    script = (
+        "Hi Dana, this is Sam from Acme. "
+        "We help clinics like yours cut no-show rates by a third. "
+        "I will send a short email with the details."
+    )
+    default = analyze_script(script, load_profile()).check("value_proposition_timing")
+    path = _variant(
+        tmp_path, "value_proposition_within_s = 10.0", "value_proposition_within_s = 2.0"
+    )
+    edited = analyze_script(script, load_profile(path)).check("value_proposition_timing")
+    assert isinstance(default.value, float)
+    assert 2.0 < default.value <= 10.0
+    assert default.status == "pass"
+    assert edited.value == default.value
+    assert edited.status == "warn"
+
+
+def test_edited_length_preset_default(tmp_path: Path) -> None:
+    path = _variant(
+        tmp_path, 'default_length_preset = "standard"', 'default_length_preset = "short"'
+    )
+    assert load_profile(path).length_preset().id == "short"
+
+
+# --------------------------------------------------------------------------------------------
+# Broken profiles: ProfileError naming the file and the dotted key
+
+
+def test_non_number_threshold(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "warn_over_wpm = 175.0", 'warn_over_wpm = "fast"')
+    assert _load_error(path) == f"{path}: pace.warn_over_wpm: must be a number, got 'fast'"
+
+
+def test_boolean_is_not_a_number(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "warn_over_wpm = 175.0", "warn_over_wpm = true")
+    assert _load_error(path) == f"{path}: pace.warn_over_wpm: must be a number, got True"
+
+
+def test_negative_threshold(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "warn_over_wpm = 175.0", "warn_over_wpm = -1.0")
+    assert _load_error(path) == f"{path}: pace.warn_over_wpm: must not be negative, got -1.0"
+
+
+def test_unknown_key_in_pace(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "script_wpm = 150.0", "script_wpm = 150.0\ntempo = 140.0")
+    assert _load_error(path) == f"{path}: pace.tempo: unknown key"
+
+
+def test_missing_key_in_pace(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "warn_over_wpm = 175.0\n", "")
+    assert _load_error(path) == f"{path}: pace.warn_over_wpm: missing"
+
+
+def test_bad_regular_expression(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "'\\bour (?:superior|", "'\\bour (?:(superior|")
+    message = _load_error(path)
+    assert message.startswith(f"{path}: structure.self_praise.patterns: ")
+    assert "bad regular expression" in message
+    assert "(?:(superior|" in message
+
+
+def test_pattern_with_unknown_vocab_name(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "'\\b{help_verbs}\\b(?: \\w+)", "'\\b{helpers}\\b(?: \\w+)")
+    assert _load_error(path) == (
+        f"{path}: structure.value_proposition.patterns: "
+        "pattern uses {helpers} but [vocab] has no 'helpers'"
+    )
+
+
+def test_check_naming_unknown_principle(tmp_path: Path) -> None:
+    path = _variant(tmp_path, 'principle = "concise"', 'principle = "brevity"')
+    assert _load_error(path) == f"{path}: checks.length.principle: no principle named 'brevity'"
+
+
+def test_unknown_check(tmp_path: Path) -> None:
+    extra = '\n[checks.humour]\nweight = 1\nprinciple = "concise"\npass = "Funny."\n'
+    path = tmp_path / "extra_check.toml"
+    path.write_text(_default_text() + extra, encoding="utf-8")
+    assert _load_error(path) == f"{path}: checks.humour: unknown check"
+
+
+def test_missing_timing_table(tmp_path: Path) -> None:
+    text = _default_text()
+    start = text.index("\n[timing]\n")
+    end = text.index("\n[", start + 1)
+    removed = text[start:end]
+    assert "value_proposition_within_s" in removed
+    path = tmp_path / "no_timing.toml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert _load_error(path) == f"{path}: timing: missing table"
+
+
+def test_invalid_toml_syntax(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "\n[pace]\n", "\n[pace\n")
+    message = _load_error(path)
+    assert message.startswith(f"{path}: not valid TOML (")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "absent.toml"
+    assert _load_error(path) == f"{path}: profile file not found"
+
+
+def test_wrong_schema_version(tmp_path: Path) -> None:
+    path = _variant(tmp_path, "schema_version = 1", "schema_version = 2")
+    assert _load_error(path) == f"{path}: profile.schema_version: is 2; this app reads 1"
+
+
+def test_default_preset_must_exist(tmp_path: Path) -> None:
+    path = _variant(
+        tmp_path, 'default_length_preset = "standard"', 'default_length_preset = "medium"'
+    )
+    assert _load_error(path) == (
+        f"{path}: no length preset 'medium' (choose from standard, short, extended)"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# phrase_regex
+
+
+def test_phrase_regex_is_flexible_about_case_spaces_and_hyphens() -> None:
+    rx = phrase_regex("best in the industry")
+    assert rx.search("Best  in the-industry")
+    assert rx.search("we are BEST IN THE INDUSTRY, truly")
+    assert rx.search("bestin the industry") is None
+    assert rx.search("best in the industryx") is None
+    assert rx.search("the best in theindustry") is None
+    assert rx.flags & re.IGNORECASE
+
+
+def test_phrase_regex_whole_words_only() -> None:
+    rx = phrase_regex("um")
+    assert [m.group() for m in rx.finditer("Um, the umbrella, um.")] == ["Um", "um"]
+
+
+def test_missing_advice_message_is_refused_on_load(tmp_path: Path) -> None:
+    old = 'pass_short = "{value:.0f} s: shorter than the {target} zone'
+    path = _variant(tmp_path, old, 'not_a_variant = "{value:.0f} s: shorter than the {target} zone')
+    assert _load_error(path) == f"{path}: checks.length.not_a_variant: unknown key"
+
+
+def test_message_with_unknown_placeholder_is_refused_on_load(tmp_path: Path) -> None:
+    path = _variant(
+        tmp_path,
+        'pass = "{value:.0f} s: right in the {target} zone."',
+        'pass = "{value:.0f} s in {targt}."',
+    )
+    assert _load_error(path) == f"{path}: checks.length.pass: unknown placeholder {{targt}}"
