@@ -52,6 +52,8 @@ class _Builder:
     ) -> None:
         spec = self.profile.checks[check_id]
         principle = self.profile.principles[spec.principle]
+        if isinstance(fields.get("text"), str):
+            fields["text"] = fields["text"].rstrip(".!? ")
         message = spec.message(variant, value=value, target=target, **fields)
         self.checks.append(
             Check(

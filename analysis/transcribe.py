@@ -178,7 +178,6 @@ class Transcriber:
                 word_timestamps=True,
                 initial_prompt=prompt,
                 vad_filter=False,
-                condition_on_previous_text=False,
             )
             words: list[Word] = []
             for seg in segments:
