@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from analysis.profile import LengthPreset, Profile
 from analysis.report import (
     Check,
-    DeliveryReport,
     Evidence,
     Finding,
     Moment,
     PhoneNumberSaid,
+    Report,
 )
 
 SCORE_VALUE = {"pass": 1.0, "warn": 0.5, "fail": 0.0}
 
 
-@dataclass(frozen=True)
 class CheckInputs:
-    """Everything the checks look at, already measured."""
+    """What the checks read from a report that has everything but its checks."""
 
-    duration_s: float
-    is_script: bool
-    preset: LengthPreset
-    intro: Moment
-    value_proposition: Moment
-    call_to_action: Moment
-    opt_out: Moment
-    findings: Sequence[Finding]
-    phone_numbers: Sequence[PhoneNumberSaid]
-    delivery: DeliveryReport
+    def __init__(self, report: Report, profile: Profile) -> None:
+        self.duration_s = report.source.duration_s
+        self.is_script = report.source.script is not None
+        self.preset: LengthPreset = profile.length_preset(report.profile.length_preset)
+        self.intro = report.intro
+        self.value_proposition = report.value_proposition
+        self.call_to_action = report.call_to_action
+        self.opt_out = report.opt_out
+        self.findings = report.findings
+        self.phone_numbers = report.phone_numbers
+        self.delivery = report.delivery
 
 
 class _Builder:
@@ -82,8 +81,10 @@ def _ev(items: Sequence[Finding | PhoneNumberSaid | Moment]) -> list[Evidence]:
     return out
 
 
-def run_checks(inputs: CheckInputs, profile: Profile) -> list[Check]:
+def run_checks(report: Report, profile: Profile) -> list[Check]:
+    """Every check for ``report`` (whose own ``checks`` are ignored), in a stable order."""
     b = _Builder(profile)
+    inputs = CheckInputs(report, profile)
     for step in STEPS:
         step(b, inputs, profile)
     return b.checks

@@ -11,33 +11,9 @@ import numpy.typing as npt
 
 from analysis.pitch import PitchSummary, measure_pitch
 from analysis.profile import Profile
+from analysis.report import FillerBurst, FillerWord, PauseSpan
 from analysis.transcript import Sentence, TimedText, Word
 from audio.levels import LevelAnalysis, analyze_levels, clipped_fraction
-
-
-@dataclass(frozen=True)
-class Filler:
-    text: str
-    start_s: float
-    end_s: float
-
-
-@dataclass(frozen=True)
-class FillerBurst:
-    count: int
-    start_s: float
-    end_s: float
-
-
-@dataclass(frozen=True)
-class Pause:
-    start_s: float
-    end_s: float
-    kind: str  # "pause" | "long" | "dead_air_start" | "dead_air_end"
-
-    @property
-    def duration_s(self) -> float:
-        return round(self.end_s - self.start_s, 2)
 
 
 @dataclass(frozen=True)
@@ -47,9 +23,9 @@ class Delivery:
     word_count: int
     wpm: float
     articulation_wpm: float
-    fillers: tuple[Filler, ...]
+    fillers: tuple[FillerWord, ...]
     filler_bursts: tuple[FillerBurst, ...]
-    pauses: tuple[Pause, ...]
+    pauses: tuple[PauseSpan, ...]
     pitch: PitchSummary | None
     speech_rms_dbfs: float | None
     noise_floor_dbfs: float | None
@@ -62,18 +38,20 @@ class Delivery:
 
 def find_fillers(
     words: Sequence[Word], sentences: Sequence[Sentence], profile: Profile
-) -> list[Filler]:
+) -> list[FillerWord]:
     fillers = []
     for s in sentences:
         timed = TimedText(words[s.first : s.last + 1], s.first)
         for start, end in profile.filler_matcher.find(timed.text.replace("\u2019", "'")):
             span = timed.span(start, end)
             if span is not None:
-                fillers.append(Filler(span.text.strip(".,!?;:").lower(), span.start_s, span.end_s))
+                fillers.append(
+                    FillerWord(span.text.strip(".,!?;:").lower(), span.start_s, span.end_s)
+                )
     return fillers
 
 
-def filler_bursts(fillers: Sequence[Filler], count: int, window_s: float) -> list[FillerBurst]:
+def filler_bursts(fillers: Sequence[FillerWord], count: int, window_s: float) -> list[FillerBurst]:
     """Groups of at least ``count`` fillers where each is within ``window_s`` of the group's start."""
     bursts = []
     i = 0
@@ -113,19 +91,23 @@ def classify_pauses(
     speech_end_s: float,
     duration_s: float,
     profile: Profile,
-) -> list[Pause]:
+) -> list[PauseSpan]:
     cfg = profile.pauses
     pauses = []
     if speech_start_s >= cfg.dead_air_start_s:
-        pauses.append(Pause(0.0, round(speech_start_s, 2), "dead_air_start"))
+        pauses.append(_pause(0.0, speech_start_s, "dead_air_start"))
     for start, end in silences:
         if start <= speech_start_s or end >= speech_end_s:
             continue
         kind = "long" if end - start >= cfg.long_pause_s else "pause"
-        pauses.append(Pause(round(start, 2), round(end, 2), kind))
+        pauses.append(_pause(start, end, kind))
     if duration_s - speech_end_s >= cfg.dead_air_end_s:
-        pauses.append(Pause(round(speech_end_s, 2), round(duration_s, 2), "dead_air_end"))
+        pauses.append(_pause(speech_end_s, duration_s, "dead_air_end"))
     return pauses
+
+
+def _pause(start_s: float, end_s: float, kind: str) -> PauseSpan:
+    return PauseSpan(round(start_s, 2), round(end_s, 2), round(end_s - start_s, 2), kind)
 
 
 def analyze_delivery(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis import report as r
-from analysis.checks import CheckInputs, run_checks, score
+from analysis.checks import run_checks, score
 from analysis.delivery import Delivery, analyze_delivery
 from analysis.profile import Profile
 from analysis.structure import Finding as StructFinding
@@ -118,27 +119,8 @@ def build_report(
         r.PhoneNumberSaid(p.text, p.start_s, p.end_s, p.digits, round(p.digits_per_s, 2))
         for p in structure.phone_numbers
     )
-    intro = _moment(structure.first("intro"), sentences)
-    value = _moment(structure.first("value_proposition"), sentences)
-    cta = _moment(structure.call_to_action(), sentences)
-    opt_out = _moment(structure.first("opt_out"), sentences)
     preset = profile.length_preset(preset_id)
-    checks = run_checks(
-        CheckInputs(
-            duration_s=source.duration_s,
-            is_script=samples is None,
-            preset=preset,
-            intro=intro,
-            value_proposition=value,
-            call_to_action=cta,
-            opt_out=opt_out,
-            findings=findings,
-            phone_numbers=phones,
-            delivery=delivery,
-        ),
-        profile,
-    )
-    return r.Report(
+    unscored = r.Report(
         schema_version=r.SCHEMA_VERSION,
         source=source,
         model=model,
@@ -148,17 +130,19 @@ def build_report(
             words=tuple(r.ReportWord(w.text, w.start_s, w.end_s, w.probability) for w in words),
         ),
         sentences=_sentences(sentences, structure),
-        intro=intro,
-        value_proposition=value,
-        call_to_action=cta,
-        opt_out=opt_out,
+        intro=_moment(structure.first("intro"), sentences),
+        value_proposition=_moment(structure.first("value_proposition"), sentences),
+        call_to_action=_moment(structure.call_to_action(), sentences),
+        opt_out=_moment(structure.first("opt_out"), sentences),
         findings=findings,
         phone_numbers=phones,
         delivery=delivery,
-        checks=tuple(checks),
-        score=score(checks),
+        checks=(),
+        score=0,
         warnings=warnings,
     )
+    checks = run_checks(unscored, profile)
+    return dataclasses.replace(unscored, checks=tuple(checks), score=score(checks))
 
 
 def _sentences(sentences: Sequence[Sentence], structure: Structure) -> tuple[r.ReportSentence, ...]:
@@ -190,10 +174,10 @@ def _delivery_report(d: Delivery) -> r.DeliveryReport:
         word_count=d.word_count,
         wpm=d.wpm,
         articulation_wpm=d.articulation_wpm,
-        fillers=tuple(r.FillerWord(f.text, f.start_s, f.end_s) for f in d.fillers),
-        filler_bursts=tuple(r.FillerBurst(b.count, b.start_s, b.end_s) for b in d.filler_bursts),
+        fillers=d.fillers,
+        filler_bursts=d.filler_bursts,
         fillers_per_minute=round(d.fillers_per_minute, 2),
-        pauses=tuple(r.PauseSpan(p.start_s, p.end_s, p.duration_s, p.kind) for p in d.pauses),
+        pauses=d.pauses,
         pitch_sd_semitones=pitch.sd_semitones if pitch else None,
         pitch_median_hz=pitch.median_hz if pitch else None,
         pitch_windows=tuple(

@@ -9,15 +9,9 @@ import numpy.typing as npt
 import parselmouth
 
 from analysis.profile import Pitch
+from analysis.report import PitchWindow
 
 FRAME_STEP_S = 0.01
-
-
-@dataclass(frozen=True)
-class PitchWindow:
-    start_s: float
-    end_s: float
-    sd_semitones: float
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
-from analysis.profile import ProfileError, load_profile
+from analysis.profile import Profile, ProfileError, load_profile
 from analysis.report import Report, render_text
 from audio.io import AudioLoadError
 
@@ -70,7 +70,7 @@ def _emit(reports: Sequence[Report], as_json: bool) -> None:
         print("\n\n".join(render_text(r) for r in reports))
 
 
-def _progress(name: str) -> object:
+def _progress(name: str) -> Callable[[float], None] | None:
     if not sys.stderr.isatty():
         return None
 
@@ -80,15 +80,10 @@ def _progress(name: str) -> object:
     return show
 
 
-def run_analyze(args: argparse.Namespace, files: Sequence[str]) -> int:
+def run_analyze(args: argparse.Namespace, files: Sequence[str], profile: Profile) -> int:
     from analysis.pipeline import analyze_file
     from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber
 
-    try:
-        profile = load_profile(args.profile)
-        profile.length_preset(args.length)
-    except ProfileError as exc:
-        return _fail(str(exc))
     try:
         prompt = None if getattr(args, "no_filler_prompt", False) else FILLER_PROMPT
         transcriber = Transcriber(args.model, initial_prompt=prompt)
@@ -98,7 +93,7 @@ def run_analyze(args: argparse.Namespace, files: Sequence[str]) -> int:
     for f in files:
         try:
             progress = _progress(Path(f).name)
-            reports.append(analyze_file(f, transcriber, profile, args.length, progress))  # type: ignore[arg-type]
+            reports.append(analyze_file(f, transcriber, profile, args.length, progress))
             if progress:
                 print(file=sys.stderr)
         except AudioLoadError as exc:
@@ -109,14 +104,9 @@ def run_analyze(args: argparse.Namespace, files: Sequence[str]) -> int:
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
-def run_check_script(args: argparse.Namespace) -> int:
+def run_check_script(args: argparse.Namespace, profile: Profile) -> int:
     from analysis.pipeline import ScriptError, analyze_script
 
-    try:
-        profile = load_profile(args.profile)
-        profile.length_preset(args.length)
-    except ProfileError as exc:
-        return _fail(str(exc))
     try:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -132,20 +122,24 @@ def run_check_script(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command == "analyze":
-        return run_analyze(args, args.files)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        # The desktop app will open here; until then, show the bundled example.
+        print(
+            "The desktop app is not built yet; analyzing the bundled example voicemail.\n",
+            file=sys.stderr,
+        )
+        args = parser.parse_args(["sample"])
+    try:
+        profile = load_profile(args.profile)
+        profile.length_preset(args.length)
+    except ProfileError as exc:
+        return _fail(str(exc))
     if args.command == "check-script":
-        return run_check_script(args)
-    if args.command == "sample":
-        return run_analyze(args, [str(sample_path())])
-    # No sub-command: the desktop app will open here; until then, show the bundled example.
-    print(
-        "The desktop app is not built yet; analyzing the bundled example voicemail.\n",
-        file=sys.stderr,
-    )
-    args = build_parser().parse_args(["sample"])
-    return run_analyze(args, [str(sample_path())])
+        return run_check_script(args, profile)
+    files = args.files if args.command == "analyze" else [str(sample_path())]
+    return run_analyze(args, files, profile)
 
 
 if __name__ == "__main__":
