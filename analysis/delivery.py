@@ -4,36 +4,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from analysis.pitch import PitchSummary, measure_pitch
+from analysis.pitch import measure_pitch
 from analysis.profile import Profile
-from analysis.report import FillerBurst, FillerWord, PauseSpan
+from analysis.report import DeliveryReport, FillerBurst, FillerWord, PauseSpan
 from analysis.transcript import Sentence, TimedText, Word
 from audio.levels import LevelAnalysis, analyze_levels, clipped_fraction
-
-
-@dataclass(frozen=True)
-class Delivery:
-    duration_s: float
-    speaking_s: float
-    word_count: int
-    wpm: float
-    articulation_wpm: float
-    fillers: tuple[FillerWord, ...]
-    filler_bursts: tuple[FillerBurst, ...]
-    pauses: tuple[PauseSpan, ...]
-    pitch: PitchSummary | None
-    speech_rms_dbfs: float | None
-    noise_floor_dbfs: float | None
-    clipped_fraction: float | None
-
-    @property
-    def fillers_per_minute(self) -> float:
-        return len(self.fillers) / (self.speaking_s / 60.0) if self.speaking_s > 0 else 0.0
 
 
 def find_fillers(
@@ -117,7 +96,7 @@ def analyze_delivery(
     samples: npt.NDArray[np.float32] | None,
     sample_rate: int,
     duration_s: float,
-) -> Delivery:
+) -> DeliveryReport:
     """Delivery figures; audio-based ones are None for a written script (``samples`` None)."""
     fillers = find_fillers(words, sentences, profile)
     bursts = filler_bursts(fillers, profile.fillers.burst_count, profile.fillers.burst_window_s)
@@ -143,7 +122,8 @@ def analyze_delivery(
     pitch = None
     if samples is not None:
         pitch = measure_pitch(samples, sample_rate, profile.pitch)
-    return Delivery(
+    minutes = speaking_s / 60.0
+    return DeliveryReport(
         duration_s=round(duration_s, 2),
         speaking_s=speaking_s,
         word_count=len(words),
@@ -151,8 +131,11 @@ def analyze_delivery(
         articulation_wpm=articulation,
         fillers=tuple(fillers),
         filler_bursts=tuple(bursts),
+        fillers_per_minute=round(len(fillers) / minutes, 2) if minutes > 0 else 0.0,
         pauses=tuple(classify_pauses(silences, speech_start, speech_end, duration_s, profile)),
-        pitch=pitch,
+        pitch_sd_semitones=pitch.sd_semitones if pitch else None,
+        pitch_median_hz=pitch.median_hz if pitch else None,
+        pitch_windows=pitch.windows if pitch else (),
         speech_rms_dbfs=levels.speech_rms_dbfs if levels else None,
         noise_floor_dbfs=levels.noise_floor_dbfs if levels else None,
         clipped_fraction=round(clipped_fraction(samples), 6) if samples is not None else None,

@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from analysis import report as r
 from analysis.checks import run_checks, score
-from analysis.delivery import Delivery, analyze_delivery
+from analysis.delivery import analyze_delivery
 from analysis.profile import Profile
 from analysis.structure import Finding as StructFinding
 from analysis.structure import Structure, analyze_structure
@@ -107,9 +107,7 @@ def build_report(
 ) -> r.Report:
     sentences = split_sentences(words)
     structure = analyze_structure(words, sentences, profile)
-    delivery = _delivery_report(
-        analyze_delivery(words, sentences, profile, samples, sample_rate, source.duration_s)
-    )
+    delivery = analyze_delivery(words, sentences, profile, samples, sample_rate, source.duration_s)
     findings = tuple(
         r.Finding(f.category, f.text, f.start_s, f.end_s, sentences[f.sentence].text)
         for f in structure.findings
@@ -163,29 +161,4 @@ def _moment(finding: StructFinding | None, sentences: Sequence[Sentence]) -> r.M
         end_s=s.end_s,
         evidence=r.Evidence(finding.text, finding.start_s, finding.end_s),
         kind=finding.kind,
-    )
-
-
-def _delivery_report(d: Delivery) -> r.DeliveryReport:
-    pitch = d.pitch
-    return r.DeliveryReport(
-        duration_s=d.duration_s,
-        speaking_s=d.speaking_s,
-        word_count=d.word_count,
-        wpm=d.wpm,
-        articulation_wpm=d.articulation_wpm,
-        fillers=d.fillers,
-        filler_bursts=d.filler_bursts,
-        fillers_per_minute=round(d.fillers_per_minute, 2),
-        pauses=d.pauses,
-        pitch_sd_semitones=pitch.sd_semitones if pitch else None,
-        pitch_median_hz=pitch.median_hz if pitch else None,
-        pitch_windows=tuple(
-            r.PitchWindow(w.start_s, w.end_s, w.sd_semitones) for w in pitch.windows
-        )
-        if pitch
-        else (),
-        speech_rms_dbfs=d.speech_rms_dbfs,
-        noise_floor_dbfs=d.noise_floor_dbfs,
-        clipped_fraction=d.clipped_fraction,
     )
