@@ -152,6 +152,7 @@ class Loudness:
 
 @dataclass(frozen=True)
 class Phone:
+    not_after: tuple[str, ...]
     max_digit_pace_ratio: float
     min_repeats: int
     min_digits: int

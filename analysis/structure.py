@@ -90,7 +90,9 @@ def classify_sentence(
             cta_kind = kind
             add("call_to_action", spans[:1], kind)
             break
-    for number in find_phone_numbers(timed.words, profile.phone.min_digits):
+    for number in find_phone_numbers(
+        timed.words, profile.phone.min_digits, profile.phone.not_after
+    ):
         findings.append(Finding("phone_number", number.text, number.start_s, number.end_s, index))
         if cta_kind is None:
             # Leaving your number is itself an invitation to call back.
@@ -119,7 +121,9 @@ def analyze_structure(
     findings = [f for sl in labelled for f in sl.findings]
     return Structure(
         sentence_labels=tuple(labelled),
-        phone_numbers=tuple(find_phone_numbers(words, profile.phone.min_digits)),
+        phone_numbers=tuple(
+            find_phone_numbers(words, profile.phone.min_digits, profile.phone.not_after)
+        ),
         findings=tuple(sorted(findings, key=lambda f: (f.start_s, f.category))),
     )
 
@@ -136,8 +140,14 @@ NUMBER_JOINERS = {"and", "dash", "-", "extension", "ext", "x"}
 TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 
 
-def find_phone_numbers(words: Sequence[Word], min_digits: int) -> list[PhoneNumber]:
-    """Runs of digits (written or spoken) long enough to be a phone number."""
+def find_phone_numbers(
+    words: Sequence[Word], min_digits: int, not_after: Sequence[str] = ()
+) -> list[PhoneNumber]:
+    """Runs of digits (written or spoken) long enough to be a phone number.
+
+    A run right after a word in ``not_after`` ("invoice 00482213") is a reference, not a number
+    to call.
+    """
     numbers: list[PhoneNumber] = []
     run: list[int] = []
     digits = 0
@@ -147,7 +157,8 @@ def find_phone_numbers(words: Sequence[Word], min_digits: int) -> list[PhoneNumb
         nonlocal run, digits
         while run and _token(words[run[-1]].text) in NUMBER_JOINERS:
             run.pop()
-        if run and digits >= min_digits:
+        before = {_token(w.text) for w in words[max(0, run[0] - 3) : run[0]]} if run else set()
+        if run and digits >= min_digits and not before & set(not_after):
             chunk = words[run[0] : run[-1] + 1]
             numbers.append(
                 PhoneNumber(

@@ -14,9 +14,14 @@ from analysis.profile import Profile, load_profile
 from analysis.structure import classify_sentence
 
 DATA = Path(__file__).parent / "data"
-# The first table was used to tune the profile's patterns; the held-out one was written
-# separately, by someone who did not see the patterns, and is never tuned on.
-TABLES = {"tuning": DATA / "sentence_table.toml", "holdout": DATA / "sentence_table_holdout.toml"}
+# "tuning" and "dev" were used to shape the profile's patterns ("dev" was first written as a
+# held-out table, measured once blind, then tuned on). "blind" was written separately by someone
+# who never saw the patterns or the other tables, and its misses are never looked at.
+TABLES = {
+    "tuning": DATA / "sentence_table.toml",
+    "dev": DATA / "sentence_table_dev.toml",
+    "blind": DATA / "sentence_table_blind.toml",
+}
 CATEGORIES = (
     "intro",
     "value_proposition",
@@ -79,9 +84,11 @@ def score(
     return table, kind_right / max(1, kind_total), misses
 
 
-@pytest.fixture(scope="module")
-def measured() -> tuple[dict[str, tuple[float, float, int]], float, list[str]]:
-    return score(load_profile())
+@pytest.fixture(scope="module", params=["tuning", "dev"])
+def measured(
+    request: pytest.FixtureRequest,
+) -> tuple[dict[str, tuple[float, float, int]], float, list[str]]:
+    return score(load_profile(), request.param)
 
 
 def test_table_is_big_and_varied() -> None:
@@ -103,18 +110,19 @@ def test_category_precision_and_recall(
     assert recall >= MIN_RECALL, misses
 
 
-# Floors for the held-out table: it is never tuned on, so these only catch regressions.
-HOLDOUT_MIN_PRECISION = 0.7
-HOLDOUT_MIN_RECALL = 0.35
+# Floors for the blind table, a little under its measured figures (docs/ACCURACY.md): it is
+# never tuned on, so these only catch regressions.
+BLIND_MIN_PRECISION = 0.65
+BLIND_MIN_RECALL = 0.15
 
 
-def test_holdout_table_keeps_its_measured_floor() -> None:
-    table, kind_accuracy, _ = score(load_profile(), "holdout")
-    assert len(cases("holdout")) >= 80
+def test_blind_table_keeps_its_measured_floor() -> None:
+    table, kind_accuracy, _ = score(load_profile(), "blind")
+    assert len(cases("blind")) >= 100
     for category, (precision, recall, _) in table.items():
-        assert precision >= HOLDOUT_MIN_PRECISION, (category, precision)
-        assert recall >= HOLDOUT_MIN_RECALL, (category, recall)
-    assert kind_accuracy >= 0.8
+        assert precision >= BLIND_MIN_PRECISION, (category, precision)
+        assert recall >= BLIND_MIN_RECALL, (category, recall)
+    assert kind_accuracy >= 0.85
 
 
 def test_call_to_action_kind(
@@ -128,6 +136,8 @@ if __name__ == "__main__":
 
     which = sys.argv[1] if len(sys.argv) > 1 else "tuning"
     table, kind_accuracy, misses = score(load_profile(), which)
+    if which == "blind":
+        misses = []  # the blind table's misses stay unseen, so it stays a fair test
     print(f"{which} table ({len(cases(which))} sentences)")
     print(f"{'category':20} {'precision':>9} {'recall':>7} {'n':>4}")
     for c, (p, r, n) in table.items():
