@@ -1,9 +1,10 @@
-"""Command line: ``voicemail-coach analyze``, ``check-script``; no sub-command starts the app."""
+"""Command line: ``voicemail-coach analyze``, ``check-script``, ``sample``; no sub-command starts the app."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -121,16 +122,28 @@ def run_check_script(args: argparse.Namespace, profile: Profile) -> int:
     return EXIT_OK
 
 
+def start_gui() -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        return _fail(
+            "no display to open the window on. Run it from a desktop session, or use "
+            "'voicemail-coach analyze FILE' / 'voicemail-coach sample' on the command line."
+        )
+    try:
+        from app.gui import run_gui
+    except ImportError as exc:
+        return _fail(f"the desktop app cannot start ({exc}); reinstall with its dependencies")
+    return run_gui()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        # The desktop app will open here; until then, show the bundled example.
-        print(
-            "The desktop app is not built yet; analyzing the bundled example voicemail.\n",
-            file=sys.stderr,
-        )
-        args = parser.parse_args(["sample"])
+        return start_gui()
     try:
         profile = load_profile(args.profile)
         profile.length_preset(args.length)

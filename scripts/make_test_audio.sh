@@ -2,8 +2,9 @@
 # Generate the synthetic test voicemails used by the test suite.
 #
 # Output: tests/data/audio/*.flac (16 kHz, mono, 16-bit FLAC), a spoken-text
-# table in tests/data/audio/SCRIPTS.md, and a copy of good.flac as the app's
-# bundled sample resources/samples/example_voicemail.flac.
+# table in tests/data/audio/SCRIPTS.md, a copy of good.flac as the app's
+# bundled sample resources/samples/example_voicemail.flac, and the practice
+# mode's voicemail greeting resources/greeting/greeting.flac (+ greeting.txt).
 #
 # Requires espeak-ng and sox (apt-get install -y espeak-ng sox).
 # Output is deterministic: running the script twice gives byte-identical
@@ -149,6 +150,14 @@ row pauses.flac "[silence 0.00-${LEAD_SIL}.00 s] $PAUSES_A [silence ${GAP_START}
 # --- bundled sample --------------------------------------------------------
 cp "$OUT/good.flac" "$SAMPLE"
 
+# --- practice greeting (played before the beep) -----------------------------
+GREETING="resources/greeting/greeting.flac"
+GREETING_TEXT="Hi, you've reached Dana Cole at Northwind Logistics. \
+I can't take your call right now, so please leave a message after the tone."
+speak greeting "$GREETING_TEXT"
+to_flac "$TMP/greeting.wav" "$GREETING"
+printf '%s\n' "$GREETING_TEXT" >"${GREETING%.flac}.txt"
+
 # --- SCRIPTS.md -------------------------------------------------------------
 {
     echo "# Test audio scripts"
@@ -174,6 +183,6 @@ cp "$OUT/good.flac" "$SAMPLE"
 } >"$OUT/SCRIPTS.md"
 
 echo "Wrote:"
-for f in "$OUT"/*.flac "$SAMPLE"; do
+for f in "$OUT"/*.flac "$SAMPLE" "$GREETING"; do
     printf '  %-45s %6.2f s %8d bytes\n' "$f" "$(dur "$f")" "$(stat -c %s "$f")"
 done

@@ -12,6 +12,8 @@ import pytest
 _SANDBOX = tempfile.mkdtemp(prefix="vmc-tests-")
 os.environ["VOICEMAIL_COACH_DATA_DIR"] = str(Path(_SANDBOX) / "data")
 os.environ["VOICEMAIL_COACH_CACHE_DIR"] = str(Path(_SANDBOX) / "cache")
+os.environ["VOICEMAIL_COACH_CONFIG_DIR"] = str(Path(_SANDBOX) / "config")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("VOICEMAIL_COACH_MODEL", None)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,3 +49,30 @@ def analyzed(transcriber, profile):  # type: ignore[no-untyped-def]
         return cache[key]
 
     return get
+
+
+@pytest.fixture()
+def no_dangling_threads() -> Iterator[None]:
+    """Fail a test that leaves a worker thread or a running Qt timer behind."""
+    import threading
+
+    before = set(threading.enumerate())
+    yield
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
+    import time
+
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline:
+        extra = [t for t in set(threading.enumerate()) - before if t.is_alive() and not t.daemon]
+        if not extra:
+            break
+        time.sleep(0.05)
+    assert not extra, f"threads left running: {[t.name for t in extra]}"
+    if app is not None:
+        timers = [t for t in app.findChildren(QTimer) if t.isActive()]
+        assert not timers, f"timers left running: {timers}"

@@ -189,8 +189,18 @@ def test_tampered_bundled_model_is_refused(tmp_path: Path) -> None:
         verify_bundled(tmp_path)
 
 
-def test_no_subcommand_analyzes_the_bundled_sample() -> None:
-    result = run_cli()
+def test_sample_subcommand_analyzes_the_bundled_sample() -> None:
+    result = run_cli("sample")
     assert result.returncode == 0, result.stderr
     assert "Value proposition  at" in result.stdout
     assert "Model: tiny.en" in result.stdout
+
+
+def test_no_subcommand_without_a_display_explains_instead_of_crashing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main([]) == 2
+    assert "no display to open the window on" in capsys.readouterr().err

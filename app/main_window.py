@@ -1,0 +1,226 @@
+"""The main window: menus and shortcuts, the three pages, drag and drop, clean shutdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.analysing_view import AnalysingView
+from app.controller import Controller, Feedback
+from app.practice_view import PracticeView
+from app.review_view import ReviewView
+from app.widgets.banner import Banner
+from audio.io import SUPPORTED_SUFFIXES
+
+OPEN_FILTER = "Recordings (*.wav *.flac *.ogg *.oga *.opus *.mp3 *.m4a *.aac *.mp4);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setWindowTitle("Voicemail Coach")
+        self.setAcceptDrops(True)
+        self.resize(1180, 800)
+        self.setMinimumSize(760, 560)
+
+        self.banner = Banner()
+        self.practice = PracticeView(controller.preset, controller.auto_stop_s)
+        self.analysing = AnalysingView()
+        self.review = ReviewView()
+        self.pages = QStackedWidget()
+        for page in (self.practice, self.analysing, self.review):
+            self.pages.addWidget(page)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.model_label = QLabel("Loading the speech model\u2026")
+        self.model_label.setAccessibleName("Model status")
+        self.statusBar().addPermanentWidget(self.model_label)
+        self._actions()
+        self._connect()
+        self.practice.greeting.setChecked(controller.settings.greeting)
+        self.on_state("ready")
+        self._show_device()
+
+    # -- wiring -------------------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _actions(self) -> None:
+        c = self.controller
+        self.open_action = self._action(
+            "&Open recording\u2026", QKeySequence.StandardKey.Open, self.open_dialog
+        )
+        self.record_action = self._action("&Record / Stop", "Space", c.toggle_recording)
+        self.again_action = self._action("Record &again", "Ctrl+R", c.start_take)
+        self.cancel_action = self._action("&Cancel analysis", "Esc", c.cancel_analysis)
+        self.play_action = self._action("&Play / Pause", "Ctrl+P", c.toggle_playback)
+        self.settings_action = self._action("&Settings\u2026", "Ctrl+,", self.open_settings)
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        practice = self.menuBar().addMenu("&Practice")
+        for action in (self.record_action, self.again_action, self.cancel_action, self.play_action):
+            practice.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Voicemail Coach", self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.state_changed.connect(self.on_state)
+        c.message.connect(self.banner.show_message)
+        c.live.connect(self.practice.show_live)
+        c.auto_stop_warning.connect(self.practice.show_auto_stop_warning)
+        c.progress.connect(self.analysing.set_progress)
+        c.feedback_ready.connect(self.on_feedback)
+        c.playback.connect(self.on_playback)
+        c.model_ready.connect(lambda name: self.model_label.setText(f"Model: {name} \u00b7 local"))
+        c.model_failed.connect(self.on_model_failed)
+        self.practice.record_clicked.connect(c.toggle_recording)
+        self.practice.open_clicked.connect(self.open_dialog)
+        self.practice.greeting_toggled.connect(self.on_greeting_toggled)
+        self.analysing.cancel_clicked.connect(c.cancel_analysis)
+        self.review.seek_requested.connect(c.seek)
+        self.review.play_toggled.connect(c.toggle_playback)
+        self.review.record_again.connect(c.start_take)
+
+    # -- reactions ----------------------------------------------------------------------------
+
+    def on_state(self, state: str) -> None:
+        if state in ("ready", "greeting", "recording", "stopping"):
+            self.pages.setCurrentWidget(self.practice)
+            self.practice.show_state(state)
+        elif state == "analysing":
+            self.pages.setCurrentWidget(self.analysing)
+        elif state == "feedback":
+            self.pages.setCurrentWidget(self.review)
+        busy = state in ("greeting", "recording", "stopping", "analysing")
+        self.open_action.setEnabled(not busy)
+        self.settings_action.setEnabled(not busy)
+        self.record_action.setEnabled(self.practice.recording_available and state != "analysing")
+        self.again_action.setEnabled(
+            self.practice.recording_available and state in ("ready", "feedback")
+        )
+        self.cancel_action.setEnabled(state == "analysing")
+        self.play_action.setEnabled(state == "feedback")
+        self.review.again.setEnabled(self.practice.recording_available)
+        if state in ("recording", "analysing"):
+            self.banner.hide()
+
+    def on_feedback(self, feedback: Feedback) -> None:
+        self.review.show_feedback(
+            feedback, self.controller.profile.timing.value_proposition_within_s
+        )
+
+    def on_playback(self, position_s: float, playing: bool) -> None:
+        feedback = self.controller.feedback
+        if feedback is not None:
+            self.review.show_playback(position_s, playing, feedback.report.source.duration_s)
+
+    def on_model_failed(self, text: str) -> None:
+        self.model_label.setText("No speech model")
+        self.banner.show_message("error", f"{text} Choose a model folder in Settings.")
+
+    def on_greeting_toggled(self, on: bool) -> None:
+        from dataclasses import replace
+
+        if on != self.controller.settings.greeting:
+            self.controller.apply_settings(replace(self.controller.settings, greeting=on))
+
+    def _show_device(self) -> None:
+        from audio.devices import AudioUnavailable, default_input, find_device
+
+        name = self.controller.settings.input_device
+        try:
+            device = find_device(name, "input") if name else default_input()
+        except AudioUnavailable as exc:
+            self.practice.set_device("No audio system: recording is off", available=False)
+            self.record_action.setEnabled(False)
+            self.again_action.setEnabled(False)
+            self.banner.show_message("warning", str(exc))
+            return
+        if device is None:
+            self.practice.set_device("No microphone found: plug one in or pick one in Settings")
+        else:
+            self.practice.set_device(f"Microphone: {device.name}")
+
+    # -- file opening -------------------------------------------------------------------------
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a recording", "", OPEN_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        if self.controller.analyze(path) is None:
+            self.banner.show_message("warning", "Finish the current take first.")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_path(path)
+
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in SUPPORTED_SUFFIXES:
+                return url.toLocalFile()
+        return None
+
+    # -- dialogs and shutdown -----------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        from app.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.controller.settings, self)
+        if dialog.exec():
+            self.controller.apply_settings(dialog.result_settings())
+            self.practice.set_preset(self.controller.preset, self.controller.auto_stop_s)
+            self.practice.greeting.setChecked(self.controller.settings.greeting)
+            self._show_device()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Voicemail Coach",
+            "Voicemail Coach helps you leave voicemails that get returned.\n\n"
+            "Everything runs on this computer: your recordings and transcripts never leave it.",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.controller.shutdown()
+        event.accept()

@@ -1,0 +1,90 @@
+"""User settings: a typed, versioned JSON file in the user's config folder.
+
+``VOICEMAIL_COACH_CONFIG_DIR`` overrides the folder, so tests never touch a real one. A file that
+cannot be read is set aside (``settings.json.bad``) and defaults are used; it is never silently
+overwritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+SETTINGS_VERSION = 1
+CONFIG_ENV = "VOICEMAIL_COACH_CONFIG_DIR"
+
+
+@dataclass(frozen=True)
+class Settings:
+    version: int = SETTINGS_VERSION
+    input_device: str | None = None
+    output_device: str | None = None
+    profile_path: str | None = None
+    length_preset: str | None = None
+    model_dir: str | None = None
+    greeting: bool = True
+    keep_fillers: bool = True
+
+
+def config_dir() -> Path:
+    return Path(
+        os.environ.get(CONFIG_ENV)
+        or platformdirs.user_config_dir("voicemail-coach", appauthor=False)
+    )
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
+    """The saved settings, and a message when the file had to be set aside."""
+    p = path or settings_path()
+    if not p.exists():
+        return Settings(), None
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
+        return _from_dict(raw), None
+    except (OSError, ValueError, TypeError) as exc:
+        backup = p.with_suffix(".json.bad")
+        try:
+            p.replace(backup)
+        except OSError:
+            return Settings(), f"Settings file {p} could not be read ({exc}); using defaults."
+        return Settings(), f"Settings file could not be read ({exc}); it was kept as {backup}."
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    p = path or settings_path()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(dataclasses.asdict(settings), indent=2), encoding="utf-8")
+    tmp.replace(p)
+
+
+def _from_dict(raw: dict[str, object]) -> Settings:
+    version = raw.get("version", SETTINGS_VERSION)
+    if not isinstance(version, int) or version > SETTINGS_VERSION:
+        raise ValueError(f"settings version {version!r} is newer than this app")
+    defaults = Settings()
+    values: dict[str, object] = {}
+    for f in dataclasses.fields(Settings):
+        value = raw.get(f.name, getattr(defaults, f.name))
+        expected = type(getattr(defaults, f.name))
+        if f.name == "version":
+            value = SETTINGS_VERSION
+        elif isinstance(getattr(defaults, f.name), bool):
+            if not isinstance(value, bool):
+                raise ValueError(f"{f.name} must be true or false")
+        elif value is not None and not isinstance(value, str):
+            raise ValueError(f"{f.name} must be text")
+        del expected
+        values[f.name] = value
+    return Settings(**values)  # type: ignore[arg-type]

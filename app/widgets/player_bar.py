@@ -1,0 +1,62 @@
+"""Play/pause and the time: the main window owns the player and the keyboard shortcut."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QToolButton, QWidget
+
+
+def format_clock(t_s: float) -> str:
+    """0:03.2 style: minutes, seconds with tenths."""
+    tenths = round(max(0.0, t_s) * 10)
+    m, rest = divmod(tenths, 600)
+    return f"{m}:{rest // 10:02d}.{rest % 10}"
+
+
+class PlayerBar(QWidget):
+    play_toggled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._playing = False
+        self.button = QToolButton()
+        self.button.setAutoRaise(True)
+        self.button.setIconSize(QSize(24, 24))
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.button.clicked.connect(self.play_toggled)
+        self.time_label = QLabel()
+        self.time_label.setAccessibleName("Playback position")
+        font = QFont(self.time_label.font())
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setFamilies(["monospace"])
+        self.time_label.setFont(font)
+        self.time_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.button)
+        layout.addWidget(self.time_label)
+        layout.addStretch(1)
+        self.setAccessibleName("Player")
+        self.set_playing(False)
+        self.set_position(0.0, 0.0)
+
+    def is_playing(self) -> bool:
+        return self._playing
+
+    def set_playing(self, playing: bool) -> None:
+        self._playing = playing
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.button.setIcon(self.style().standardIcon(icon))
+        name = "Pause" if playing else "Play"
+        self.button.setAccessibleName(name)
+        self.button.setToolTip(name)
+
+    def set_position(self, t_s: float, duration_s: float) -> None:
+        text = f"{format_clock(t_s)} / {format_clock(duration_s)}"
+        if text != self.time_label.text():
+            self.time_label.setText(text)
+            self.time_label.setAccessibleDescription(f"{t_s:.1f} seconds of {duration_s:.1f}")

@@ -1,0 +1,135 @@
+"""Find the audio system and list microphones and speakers, without touching any stream."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Literal
+
+DeviceKind = Literal["input", "output"]
+
+NO_PORTAUDIO = (
+    "No audio system: the PortAudio library is missing. On Debian/Ubuntu: "
+    "sudo apt install libportaudio2. You can still open recordings."
+)
+NO_SOUNDDEVICE = (
+    "No audio system: the Python package sounddevice is not installed "
+    "(pip install sounddevice). You can still open recordings."
+)
+
+
+class AudioUnavailable(Exception):
+    """Recording and playback are impossible on this machine; the message is for the user."""
+
+
+@functools.cache
+def load_sounddevice() -> ModuleType:
+    """Import sounddevice on first use, so the app still starts (and opens files) without it.
+
+    Returns:
+        The ``sounddevice`` module.
+
+    Raises:
+        AudioUnavailable: PortAudio (or sounddevice itself) is not installed.
+    """
+    try:
+        return importlib.import_module("sounddevice")
+    except OSError as exc:
+        # sounddevice raises OSError at import when it cannot load libportaudio.
+        raise AudioUnavailable(NO_PORTAUDIO) from exc
+    except ImportError as exc:
+        raise AudioUnavailable(NO_SOUNDDEVICE) from exc
+
+
+@dataclass(frozen=True)
+class Device:
+    """One PortAudio device as the user would pick it in Settings."""
+
+    index: int
+    name: str
+    hostapi: str
+    max_input_channels: int
+    max_output_channels: int
+    default_samplerate: float
+
+    def has(self, kind: DeviceKind) -> bool:
+        """Whether the device can record (``"input"``) or play (``"output"``)."""
+        channels = self.max_input_channels if kind == "input" else self.max_output_channels
+        return channels > 0
+
+
+def all_devices(sd: Any = None) -> list[Device]:
+    """Every device PortAudio reports, inputs and outputs alike.
+
+    Args:
+        sd: The sounddevice module, or a stand-in with ``query_devices`` and
+            ``query_hostapis``; loaded on demand when omitted.
+
+    Raises:
+        AudioUnavailable: no audio system (only when ``sd`` is omitted).
+    """
+    sd = sd if sd is not None else load_sounddevice()
+    hostapis = [str(api["name"]) for api in sd.query_hostapis()]
+    return [_device(i, info, hostapis) for i, info in enumerate(sd.query_devices())]
+
+
+def input_devices(sd: Any = None) -> list[Device]:
+    """Devices that can record, in PortAudio's order."""
+    return [d for d in all_devices(sd) if d.has("input")]
+
+
+def output_devices(sd: Any = None) -> list[Device]:
+    """Devices that can play, in PortAudio's order."""
+    return [d for d in all_devices(sd) if d.has("output")]
+
+
+def default_input(sd: Any = None) -> Device | None:
+    """The system's default microphone, or None when there is none."""
+    return _default(sd, "input")
+
+
+def default_output(sd: Any = None) -> Device | None:
+    """The system's default speaker, or None when there is none."""
+    return _default(sd, "output")
+
+
+def find_device(name: str, kind: DeviceKind, sd: Any = None) -> Device | None:
+    """Find a remembered device again by its exact name (indices change between sessions).
+
+    Args:
+        name: The device name as stored from :attr:`Device.name`.
+        kind: ``"input"`` or ``"output"``; devices without such channels are skipped.
+        sd: The sounddevice module or a stand-in; loaded on demand when omitted.
+
+    Returns:
+        The first matching device, or None when it is not connected now.
+    """
+    return next((d for d in all_devices(sd) if d.name == name and d.has(kind)), None)
+
+
+def _default(sd: Any, kind: DeviceKind) -> Device | None:
+    sd = sd if sd is not None else load_sounddevice()
+    chosen = sd.default.device[0 if kind == "input" else 1]
+    if isinstance(chosen, str):
+        return find_device(chosen, kind, sd)
+    devices = all_devices(sd)
+    # PortAudio says -1 (paNoDevice) when there is no default.
+    if not isinstance(chosen, int) or not 0 <= chosen < len(devices):
+        return None
+    device = devices[chosen]
+    return device if device.has(kind) else None
+
+
+def _device(index: int, info: Mapping[str, Any], hostapis: list[str]) -> Device:
+    api = int(info["hostapi"])
+    return Device(
+        index=int(info.get("index", index)),
+        name=str(info["name"]),
+        hostapi=hostapis[api] if 0 <= api < len(hostapis) else "",
+        max_input_channels=int(info["max_input_channels"]),
+        max_output_channels=int(info["max_output_channels"]),
+        default_samplerate=float(info["default_samplerate"]),
+    )

@@ -1,0 +1,272 @@
+"""Stand-ins for sounddevice: streams that play arrays into callbacks, and a device list.
+
+They behave like PortAudio where the audio code depends on it: callbacks come from a thread of
+their own, the input buffer is reused between callbacks, ``finished_callback`` fires when a
+stream stops (asked or not), and opening with no device raises ``PortAudioError``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+try:
+    import sounddevice
+
+    PortAudioError: type[Exception] = sounddevice.PortAudioError
+    CallbackStop: type[Exception] = sounddevice.CallbackStop
+except OSError:  # no PortAudio: the audio code then ends streams with its own exception
+
+    class PortAudioError(Exception):  # type: ignore[no-redef]
+        """Stands for sounddevice.PortAudioError."""
+
+    CallbackStop = Exception
+
+FloatArray = npt.NDArray[np.float32]
+FAKE_INPUT_THREAD = "fake-input-stream"
+FAKE_OUTPUT_THREAD = "fake-output-stream"
+# Pause between blocks when not real time: short, but lets the other threads run.
+FAST_PACE_S = 0.0005
+
+
+@dataclass(frozen=True)
+class FakeStatus:
+    """Like sounddevice.CallbackFlags, for the flags the audio code reads."""
+
+    input_overflow: bool = False
+    output_underflow: bool = False
+
+
+class FakeInputStream:
+    """A stream factory (pass it as ``stream_factory``) whose stream plays ``samples``.
+
+    Calling the factory returns the factory itself, configured as the stream, so a test keeps
+    one object to inspect. After the samples it feeds silence until stopped.
+
+    Args:
+        samples: float32 mono audio at the stream's sample rate.
+        realtime: Pace blocks in real time; otherwise feed them as fast as threads allow.
+        fail_after_s: Simulate the device going away after this much audio: feeding stops
+            without ``stop()`` having been asked.
+        failure: How the stream then behaves. ``"finished"``: it ends and calls
+            ``finished_callback``, as PortAudio does. ``"inactive"``: it ends silently.
+            ``"stall"``: it stays active, and ``stop()`` hangs until :meth:`release` (PortAudio
+            over PulseAudio when the server goes away).
+        overflow_blocks: Indices of blocks delivered with ``input_overflow`` set.
+    """
+
+    def __init__(
+        self,
+        samples: FloatArray,
+        realtime: bool = False,
+        fail_after_s: float | None = None,
+        failure: Literal["finished", "inactive", "stall"] = "finished",
+        overflow_blocks: tuple[int, ...] = (),
+    ) -> None:
+        self.samples = np.asarray(samples, dtype=np.float32)
+        self.realtime = realtime
+        self.fail_after_s = fail_after_s
+        self.failure = failure
+        self.overflow_blocks = frozenset(overflow_blocks)
+        self.kwargs: dict[str, Any] = {}
+        self.active = False
+        self.closed = False
+        self.fed_frames = 0
+        self.callback_threads: set[str] = set()
+        self._halt = threading.Event()
+        self._released = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._finished_called = False
+
+    def __call__(self, **kwargs: Any) -> FakeInputStream:
+        if self.kwargs:
+            raise RuntimeError("this FakeInputStream was opened already")
+        self.kwargs = kwargs
+        return self
+
+    def start(self) -> None:
+        self._halt.clear()
+        self.active = True
+        self._thread = threading.Thread(target=self._run, name=FAKE_INPUT_THREAD)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._halt.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self.failure == "stall" and self.fed_frames >= self._fail_at_frame():
+            self._released.wait()
+        self.active = False
+        self._finish()
+
+    def close(self) -> None:
+        if self.active:
+            self.stop()
+        self.closed = True
+
+    def release(self) -> None:
+        """Let a stalled stream's ``stop()`` return."""
+        self._released.set()
+
+    def _fail_at_frame(self) -> float:
+        if self.fail_after_s is None:
+            return np.inf
+        return round(self.fail_after_s * int(self.kwargs["samplerate"]))
+
+    def _run(self) -> None:
+        rate = int(self.kwargs["samplerate"])
+        channels = int(self.kwargs.get("channels") or 1)
+        blocksize = int(self.kwargs.get("blocksize") or 1600)
+        buffer = np.zeros((blocksize, channels), dtype=np.float32)  # reused, like PortAudio's
+        began = time.monotonic()
+        block = 0
+        while not self._halt.is_set():
+            if self.fed_frames >= self._fail_at_frame():
+                self.active = self.failure == "stall"
+                if self.failure == "finished":
+                    self._finish()
+                return
+            chunk = self.samples[self.fed_frames : self.fed_frames + blocksize]
+            buffer[:] = 0.0
+            buffer[: len(chunk)] = chunk[:, np.newaxis]
+            self.callback_threads.add(threading.current_thread().name)
+            status = FakeStatus(input_overflow=block in self.overflow_blocks)
+            self.kwargs["callback"](buffer, blocksize, None, status)
+            self.fed_frames += blocksize
+            block += 1
+            pause = began + self.fed_frames / rate - time.monotonic() if self.realtime else 0
+            self._halt.wait(max(pause, FAST_PACE_S))
+
+    def _finish(self) -> None:
+        finished = self.kwargs.get("finished_callback")
+        if finished is not None and not self._finished_called:
+            self._finished_called = True
+            finished()
+
+
+class FakeOutputStream:
+    """A stream factory for playback: each call opens a stream that records what it plays.
+
+    Streams pull blocks from the callback as fast as threads allow, starting from a buffer full
+    of garbage (9.0) so a callback that leaves frames unwritten is caught.
+
+    Args:
+        blocksize: Frames per callback when the caller does not choose.
+    """
+
+    def __init__(self, blocksize: int = 512) -> None:
+        self.blocksize = blocksize
+        self.streams: list[FakeOutput] = []
+
+    def __call__(self, **kwargs: Any) -> FakeOutput:
+        stream = FakeOutput(kwargs, int(kwargs.get("blocksize") or self.blocksize))
+        self.streams.append(stream)
+        return stream
+
+    @property
+    def played(self) -> FloatArray:
+        """Everything played by all streams so far, first channel, in order."""
+        blocks = [b[:, 0] for s in self.streams for b in s.blocks]
+        return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+
+
+class FakeOutput:
+    """One output stream made by :class:`FakeOutputStream`."""
+
+    def __init__(self, kwargs: dict[str, Any], blocksize: int) -> None:
+        self.kwargs = kwargs
+        self.blocksize = blocksize
+        self.blocks: list[FloatArray] = []
+        self.active = False
+        self.closed = False
+        self.callback_error: BaseException | None = None
+        self._halt = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._finished_called = False
+
+    def start(self) -> None:
+        self.active = True
+        self._thread = threading.Thread(target=self._run, name=FAKE_OUTPUT_THREAD)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._halt.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.active = False
+        self._finish()
+
+    def close(self) -> None:
+        if self.active:
+            self.stop()
+        self.closed = True
+
+    def _run(self) -> None:
+        channels = int(self.kwargs.get("channels") or 1)
+        while not self._halt.is_set():
+            outdata = np.full((self.blocksize, channels), 9.0, dtype=np.float32)
+            try:
+                self.kwargs["callback"](outdata, self.blocksize, None, FakeStatus())
+            except CallbackStop:
+                # PortAudio still plays the block the callback filled before stopping.
+                self.blocks.append(outdata)
+                break
+            except Exception as exc:
+                self.callback_error = exc
+                break
+            self.blocks.append(outdata)
+            self._halt.wait(FAST_PACE_S)
+        self.active = False
+        self._finish()
+
+    def _finish(self) -> None:
+        finished = self.kwargs.get("finished_callback")
+        if finished is not None and not self._finished_called:
+            self._finished_called = True
+            finished()
+
+
+class NoDeviceStream:
+    """A stream factory that fails as PortAudio does with no device to open."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, **kwargs: Any) -> Any:
+        self.calls += 1
+        raise PortAudioError("Error querying device -1")
+
+
+def fake_sounddevice_module(
+    inputs: list[dict[str, Any]], outputs: list[dict[str, Any]]
+) -> SimpleNamespace:
+    """A stand-in for the sounddevice module's device queries.
+
+    Devices are numbered inputs first, then outputs; the first of each is the default (-1,
+    PortAudio's "no device", when there is none). Each dict needs a ``name`` and may give any
+    other ``query_devices`` key, e.g. ``max_output_channels`` for a device that does both.
+    """
+    hostapis = ({"name": "ALSA"}, {"name": "JACK Audio Connection Kit"})
+    devices = []
+    for kind, given in [("input", d) for d in inputs] + [("output", d) for d in outputs]:
+        info = {
+            "hostapi": 0,
+            "max_input_channels": 2 if kind == "input" else 0,
+            "max_output_channels": 2 if kind == "output" else 0,
+            "default_samplerate": 48000.0,
+            **given,
+        }
+        info["index"] = len(devices)
+        devices.append(info)
+    default = [0 if inputs else -1, len(inputs) if outputs else -1]
+    return SimpleNamespace(
+        query_devices=lambda: tuple(devices),
+        query_hostapis=lambda: hostapis,
+        default=SimpleNamespace(device=default),
+    )
