@@ -152,9 +152,27 @@ def _cta(b: _Builder, x: CheckInputs, p: Profile) -> None:
     if not m.found:
         b.add("call_to_action", "fail", "fail", None, target)
     elif m.kind == "callback" and not x.phone_numbers and not x.is_script:
-        b.add("call_to_action", "warn", "warn", m.kind, target, _ev([m]), kind=m.kind, text=m.text)
+        b.add(
+            "call_to_action",
+            "warn",
+            "warn",
+            m.kind,
+            target,
+            _ev([m]),
+            kind=(m.kind or "").replace("_", "-"),
+            text=m.text,
+        )
     else:
-        b.add("call_to_action", "pass", "pass", m.kind, target, _ev([m]), kind=m.kind, text=m.text)
+        b.add(
+            "call_to_action",
+            "pass",
+            "pass",
+            m.kind,
+            target,
+            _ev([m]),
+            kind=(m.kind or "").replace("_", "-"),
+            text=m.text,
+        )
 
 
 def _opt_out(b: _Builder, x: CheckInputs, p: Profile) -> None:

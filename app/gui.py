@@ -4,17 +4,59 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 STYLE = """
 QLabel#pageTitle { font-size: 20pt; font-weight: 600; }
-QLabel#elapsed { font-size: 34pt; font-weight: 300; }
+QLabel#hint[recording="true"] { color: #d64541; font-weight: 600; }
+QLabel#elapsed { font-size: 40pt; font-weight: 300; }
 QLabel#autoStopWarning { color: #d64541; font-weight: 600; }
-QPushButton#recordButton { font-size: 15pt; font-weight: 600; border-radius: 28px;
-    background: #c0392b; color: white; padding: 8px 28px; }
-QPushButton#recordButton:hover { background: #d64541; }
-QPushButton#recordButton[recording="true"] { background: #34495e; }
-QPushButton#recordButton:disabled { background: #95a5a6; }
+QPushButton#recordButton { font-size: 15pt; font-weight: 600; border-radius: 62px;
+    background: #c0392b; color: white; border: 4px solid #c0392b; }
+QPushButton#recordButton:hover { background: #d64541; border-color: #d64541; }
+QPushButton#recordButton:focus { border-color: #e8928a; }
+QPushButton#recordButton[recording="true"] { background: #34495e; border-color: #e74c3c; }
+QPushButton#recordButton[recording="true"]:hover { background: #3f5871; }
+QPushButton#recordButton:disabled { background: #95a5a6; border-color: #95a5a6; }
+QPushButton#openButton { padding: 5px 16px; }
+QPushButton#againButton { background: #c0392b; color: white; font-weight: 600;
+    border: 2px solid #c0392b; border-radius: 15px; padding: 5px 16px; }
+QPushButton#againButton:hover { background: #d64541; border-color: #d64541; }
+QPushButton#againButton:focus { border-color: #e8928a; }
+QPushButton#againButton:disabled { background: #95a5a6; border-color: #95a5a6; }
+QLabel#momentsStrip { background: palette(base); border: 1px solid palette(mid);
+    border-radius: 6px; padding: 7px 10px; font-size: 10pt; }
 """
+
+
+def apply_style(app: QApplication) -> None:
+    """Set STYLE, and set it again whenever the application palette changes (the system
+    switching to dark, say): with a style sheet in place, Qt does not hand a new application
+    palette on to scroll areas and text views, so they would keep the old colours."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Restyle(QObject):
+        pending = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                watched is app
+                and event.type() == QEvent.Type.ApplicationPaletteChange
+                and not self.pending
+            ):
+                self.pending = True
+                QTimer.singleShot(0, self.restyle)
+            return False
+
+        def restyle(self) -> None:
+            app.setStyleSheet(STYLE)
+            self.pending = False
+
+    app.setStyleSheet(STYLE)
+    app.installEventFilter(Restyle(app))
 
 
 def run_gui(argv: Sequence[str] = ()) -> int:
@@ -31,7 +73,7 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     )
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Voicemail Coach")
-    app.setStyleSheet(STYLE)
+    apply_style(app)
     settings, problem = load_settings()
     controller = Controller(settings, settings_file=settings_path())
     window = MainWindow(controller)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
+    QSpacerItem,
     QVBoxLayout,
     QWidget,
 )
 
 from analysis.profile import LengthPreset
+from app.widgets.level_meter import INSET as METER_INSET
 from app.widgets.level_meter import LevelMeter
 from app.widgets.target_bar import TargetBar, zone_of
 
@@ -20,10 +26,24 @@ GREETING_TEXT = (
     "\u201cHi, you've reached Dana Cole at Northwind Logistics. I can't take your call right now, "
     "so please leave a message after the tone.\u201d"
 )
+COLUMN_WIDTH = 640
+# Zone colours for text: a shade darker than the bar's, to read on light and dark windows alike.
+ZONE_TEXT = {"in the zone": "#2e8b50", "over target": "#c27d12", "far too long": "#d64541"}
 
 
 def clock(seconds: float) -> str:
     return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+
+
+def preset_name(preset: LengthPreset) -> str:
+    """The preset's label without a trailing "(20-30 s)", which the page shows anyway."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", preset.label) or preset.label
+
+
+def _secondary(label: QLabel) -> QLabel:
+    """Secondary text: the palette's placeholder colour, so it follows light and dark themes."""
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
 
 
 class PracticeView(QWidget):
@@ -34,16 +54,18 @@ class PracticeView(QWidget):
     def __init__(self, preset: LengthPreset, limit_s: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.preset = preset
+        self._zone = ""
         title = QLabel("Practise a voicemail")
         title.setObjectName("pageTitle")
         self.hint = QLabel()
+        self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.record = QPushButton("Record")
         self.record.setObjectName("recordButton")
         self.record.setAccessibleName("Record or stop")
-        self.record.setMinimumSize(180, 56)
+        self.record.setFixedSize(124, 124)
         self.record.setToolTip("Start or stop a take (Space)")
         self.record.clicked.connect(self.record_clicked.emit)
 
@@ -52,11 +74,14 @@ class PracticeView(QWidget):
         self.elapsed.setAccessibleName("Elapsed time")
         self.elapsed.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zone = QLabel()
+        self.zone.setObjectName("zone")
         self.zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.target = TargetBar(preset, limit_s)
         self.meter = LevelMeter()
-        self.device = QLabel()
+        self.device = _secondary(QLabel())
         self.device.setAccessibleName("Input device")
+        self.device.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.device.setWordWrap(True)
         self.warning = QLabel()
         self.warning.setObjectName("autoStopWarning")
         self.warning.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -67,35 +92,55 @@ class PracticeView(QWidget):
         self.greeting.setAccessibleName("Play a voicemail greeting and beep before recording")
         self.greeting.toggled.connect(self.greeting_toggled.emit)
         self.open_button = QPushButton("Open a recording\u2026")
+        self.open_button.setObjectName("openButton")
         self.open_button.setAccessibleName("Open a recording")
+        self.open_button.setToolTip("Review a recording you already have (Ctrl+O, or drop a file)")
         self.open_button.clicked.connect(self.open_clicked.emit)
 
-        center = QVBoxLayout()
-        center.addStretch(1)
+        column = QWidget()
+        column.setMaximumWidth(COLUMN_WIDTH)
+        center = QVBoxLayout(column)
+        center.setContentsMargins(0, 0, 0, 0)
+        center.setSpacing(4)
+        space = self._space
         center.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
         center.addWidget(self.hint)
-        center.addSpacing(16)
+        space(center, 22)
         center.addWidget(self.record, 0, Qt.AlignmentFlag.AlignHCenter)
-        center.addSpacing(8)
+        space(center, 10)
         center.addWidget(self.elapsed)
         center.addWidget(self.zone)
+        space(center, 4)
         center.addWidget(self.target)
         center.addWidget(self.warning)
-        center.addSpacing(12)
-        level_row = QHBoxLayout()
-        level_row.addWidget(QLabel("Input"))
-        level_row.addWidget(self.meter, 1)
-        center.addLayout(level_row)
-        center.addWidget(self.device)
-        center.addSpacing(12)
+        space(center, 22)
+        level_head = QHBoxLayout()
+        level_head.setContentsMargins(round(METER_INSET), 0, round(METER_INSET), 0)
+        level_head.addWidget(QLabel("Input level"))
+        level_head.addWidget(self.device, 1)
+        center.addLayout(level_head)
+        center.addWidget(self.meter)
+        space(center, 26)
         center.addWidget(self.greeting, 0, Qt.AlignmentFlag.AlignHCenter)
+        space(center, 4)
         center.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        center.addStretch(2)
-        outer = QHBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(center, 4)
-        outer.addStretch(1)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 100)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 4, 24, 4)
+        outer.addStretch(2)
+        outer.addLayout(row)
+        outer.addStretch(3)
         self.show_state("ready")
+
+    @staticmethod
+    def _space(layout: QVBoxLayout, height: int) -> None:
+        """Room that gives way first when the window is short, so widgets never overlap."""
+        policy = QSizePolicy.Policy
+        layout.addSpacerItem(QSpacerItem(0, height, policy.Minimum, policy.Preferred))
 
     def set_preset(self, preset: LengthPreset, limit_s: float) -> None:
         self.preset = preset
@@ -116,30 +161,55 @@ class PracticeView(QWidget):
         self.record.setEnabled(state != "stopping" and self.recording_available)
         self.open_button.setEnabled(not recording)
         self.greeting.setEnabled(not recording)
+        self.hint.setProperty("recording", state == "recording")
+        self.hint.style().unpolish(self.hint)
+        self.hint.style().polish(self.hint)
         lp = self.preset
         if state == "greeting":
             self.hint.setText(
                 f"Their phone is ringing\u2026 {GREETING_TEXT} Recording starts at the beep."
             )
         elif state == "recording":
-            self.hint.setText("Recording. Leave your message, then press Stop (or Space).")
+            self.hint.setText(
+                "\u25cf Recording \u2014 leave your message, then press Stop (or Space)."
+            )
         elif state == "stopping":
             self.hint.setText("Saving the take\u2026")
         else:
             self.hint.setText(
                 f"Press Record (or Space) and leave your voicemail. Aim for "
-                f"{lp.target_min_s:.0f}-{lp.target_max_s:.0f} s with your value in the first "
-                "10 s. Or open a recording to review it."
+                f"{lp.target_min_s:.0f}-{lp.target_max_s:.0f} s, with your value in the first "
+                "10 s."
             )
             self.warning.hide()
             self.elapsed.setText("0:00")
-            self.zone.setText(f"Target: {lp.target_min_s:.0f}-{lp.target_max_s:.0f} s ({lp.label})")
+            self.zone.setText(
+                f"Target {lp.target_min_s:.0f}-{lp.target_max_s:.0f} s \u00b7 {preset_name(lp)}"
+            )
+            self.zone.setStyleSheet("")
+            self._zone = ""
             self.target.set_elapsed(0.0)
             self.meter.reset()
 
     def show_live(self, elapsed_s: float, level_db: float, peak_db: float, clipping: bool) -> None:
+        lp = self.preset
+        zone = zone_of(elapsed_s, lp)
         self.elapsed.setText(clock(elapsed_s))
-        self.zone.setText(zone_of(elapsed_s, self.preset).capitalize())
+        if zone == "under target":
+            text = f"Under target \u00b7 {lp.target_min_s - elapsed_s:.0f} s to the zone"
+        elif zone == "in the zone":
+            text = f"In the zone \u00b7 wrap up by {lp.target_max_s:.0f} s"
+        elif zone == "over target":
+            text = "Over target \u00b7 finish now"
+        else:
+            text = "Far too long"
+        self.zone.setText(text)
+        if zone != self._zone:
+            self._zone = zone
+            color = ZONE_TEXT.get(zone, "")
+            self.zone.setStyleSheet(
+                f"color: {color}; font-weight: 600;" if color else "font-weight: 600;"
+            )
         self.target.set_elapsed(elapsed_s)
         self.meter.set_level(level_db, peak_db, clipping)
 

@@ -1,8 +1,11 @@
-"""The feedback page: timeline with playback, scorecard, highlighted transcript."""
+"""The feedback page: key moments at a glance, timeline with playback, scorecard, transcript."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import html
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -12,11 +15,110 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from analysis.report import Report
 from app.controller import Feedback
+from app.widgets.colors import (
+    STATUS_COLORS,
+    STATUS_SYMBOLS,
+    category_color,
+    category_label,
+    muted_text,
+)
 from app.widgets.player_bar import PlayerBar
 from app.widgets.scorecard import Scorecard
 from app.widgets.timeline import Timeline
 from app.widgets.transcript_view import TranscriptView
+
+CTA_KINDS = {"follow_up": "follow-up", "callback": "callback", "email": "email"}
+SEP = "&nbsp;&nbsp;&nbsp; "  # the plain space is where a narrow window may wrap
+
+
+def _secondary(label: QLabel) -> QLabel:
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+class MomentsStrip(QLabel):
+    """One line that answers "did the key parts land, and when?": the value proposition, the
+    call to action and the opt-out with their times (click one to play from it), and the length."""
+
+    seek_requested = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._report: Report | None = None
+        self.setObjectName("momentsStrip")
+        self.setAccessibleName("Key moments")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.setToolTip("Click a time to play from it")
+        self.linkActivated.connect(self._link)
+
+    def set_report(self, report: Report | None) -> None:
+        self._report = report
+        self._render()
+
+    def _link(self, href: str) -> None:
+        if href.startswith("t:"):
+            self.seek_requested.emit(float(href[2:]))
+
+    def _render(self) -> None:
+        report = self._report
+        if report is None:
+            self.clear()
+            return
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.Text).name()
+        muted = muted_text(pal, QPalette.ColorRole.Text).name()
+
+        def mark(check_id: str) -> str:
+            status = next((c.status for c in report.checks if c.id == check_id), "info")
+            color = STATUS_COLORS.get(status, STATUS_COLORS["info"]).name()
+            return f"<span style='color:{color}; font-weight:700'>{STATUS_SYMBOLS[status]}</span>"
+
+        def moment(category: str, name: str, check_id: str, target: str = "") -> str:
+            m = getattr(report, category)
+            dot = f"<span style='color:{category_color(category).name()}'>\u25cf</span>"
+            if not m.found or m.start_s is None:
+                missing = category_label(category).lower()
+                return f"{mark(check_id)}&nbsp;<span style='color:{text}'>No {missing}</span>"
+            kind = CTA_KINDS.get(m.kind or "")
+            label = f"{name} ({kind})" if kind else name
+            when = (
+                f"<a href='t:{m.start_s}' style='text-decoration:none'>"
+                f"<span style='color:{text}'>{html.escape(label)} at <b>{m.start_s:.1f}&nbsp;s</b>"
+                "</span></a>"
+            )
+            aim = (
+                f"&nbsp;<span style='color:{muted}'>{html.escape(target)}</span>" if target else ""
+            )
+            return f"{dot}&nbsp;{when}&nbsp;{mark(check_id)}{aim}"
+
+        timing = next((c for c in report.checks if c.id == "value_proposition_timing"), None)
+        length = next((c for c in report.checks if c.id == "length"), None)
+        parts = [
+            moment(
+                "value_proposition",
+                "Value",
+                "value_proposition_timing",
+                timing.target if timing else "",
+            ),
+            moment("call_to_action", "Call to action", "call_to_action"),
+            moment("opt_out", "Opt-out", "opt_out"),
+            f"<span style='color:{text}'><b>{report.source.duration_s:.1f}&nbsp;s</b> long</span>"
+            f"&nbsp;{mark('length')}"
+            + (
+                f"&nbsp;<span style='color:{muted}'>target {html.escape(length.target)}</span>"
+                if length
+                else ""
+            ),
+        ]
+        self.setText(SEP.join(f"<span style='white-space:nowrap'>{p}</span>" for p in parts))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()
 
 
 class ReviewView(QWidget):
@@ -26,42 +128,72 @@ class ReviewView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._heading: tuple[str, int] | None = None
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.again = QPushButton("Record again")
+        self.again.setObjectName("againButton")
         self.again.setAccessibleName("Record again with the same settings")
         self.again.setToolTip("Record another take with the same settings (Ctrl+R)")
         self.again.clicked.connect(self.record_again.emit)
+        self.moments = MomentsStrip()
         self.timeline = Timeline()
         self.player = PlayerBar()
+        play_hint = _secondary(
+            QLabel("Click the timeline, a time or a word to play from there \u00b7 Ctrl+P plays")
+        )
         self.scorecard = Scorecard()
         self.transcript = TranscriptView()
-        for widget in (self.timeline, self.scorecard, self.transcript):
+        font = self.transcript.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.transcript.setFont(font)
+        for widget in (self.moments, self.timeline, self.scorecard, self.transcript):
             widget.seek_requested.connect(self.seek_requested.emit)
         self.player.play_toggled.connect(self.play_toggled.emit)
 
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
-        header.addWidget(self.again)
+        header.addWidget(self.again, 0, Qt.AlignmentFlag.AlignVCenter)
+        player_row = QHBoxLayout()
+        player_row.addWidget(self.player, 1)
+        player_row.addWidget(play_hint)
+
+        # The transcript gets a heading as tall as the scorecard's score, so both boxes line up.
+        self.transcript_heading = QLabel("<b>Transcript</b>")
+        self.transcript_heading.setObjectName("transcriptHeading")
+        self.transcript_heading.setAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+        )
+        self.transcript_heading.setContentsMargins(2, 0, 0, 4)
+        words = QWidget()
+        column = QVBoxLayout(words)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.transcript_heading)
+        column.addWidget(self.transcript, 1)
+        self.scorecard.scroll_area.installEventFilter(self)
+
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.scorecard)
-        split.addWidget(self.transcript)
+        split.addWidget(words)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
+        layout.setSpacing(6)
         layout.addLayout(header)
+        layout.addWidget(self.moments)
+        layout.addSpacing(2)
         layout.addWidget(self.timeline)
-        layout.addWidget(self.player)
+        layout.addLayout(player_row)
         layout.addWidget(split, 1)
 
     def show_feedback(self, feedback: Feedback, attention_window_s: float) -> None:
         report = feedback.report
-        name = feedback.path.name
-        self.title.setText(
-            f"{name}  \u00b7  {report.source.duration_s:.1f} s  \u00b7  score {report.score}"
-        )
+        self._heading = (feedback.path.name, report.score)
+        self._show_heading()
+        self.moments.set_report(report)
         self.timeline.set_data(feedback.samples, feedback.sample_rate, report, attention_window_s)
         self.scorecard.set_report(report)
         self.transcript.set_report(report)
@@ -69,8 +201,31 @@ class ReviewView(QWidget):
         self.player.set_position(0.0, report.source.duration_s)
         self.timeline.set_position(0.0)
 
+    def _show_heading(self) -> None:
+        if self._heading is None:
+            return
+        name, score = self._heading
+        muted = muted_text(self.palette()).name()
+        self.title.setText(
+            f"{html.escape(name)}<span style='color:{muted}; font-size:14pt; font-weight:400'>"
+            f"&nbsp;&nbsp;\u00b7&nbsp;&nbsp;score {score}</span>"
+        )
+
     def show_playback(self, position_s: float, playing: bool, duration_s: float) -> None:
         self.player.set_playing(playing)
         self.player.set_position(position_s, duration_s)
         self.timeline.set_position(position_s)
         self.transcript.set_current_time(position_s if playing or position_s > 0 else -1.0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scorecard.scroll_area and event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+        ):
+            self.transcript_heading.setFixedHeight(self.scorecard.scroll_area.y())
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_heading()

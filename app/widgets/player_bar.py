@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QIcon, QPainter, QPalette, QPixmap, QPolygonF
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+ICON = 28
+
+
+def play_icon(playing: bool, palette: QPalette, dpr: float = 1.0) -> QIcon:
+    """A round play or pause button in the palette's highlight colour: reads on any theme."""
+    pixmap = QPixmap(round(ICON * dpr), round(ICON * dpr))
+    pixmap.setDevicePixelRatio(dpr)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(palette.color(QPalette.ColorRole.Highlight))
+    p.drawEllipse(QRectF(1, 1, ICON - 2, ICON - 2))
+    p.setBrush(palette.color(QPalette.ColorRole.HighlightedText))
+    c = ICON / 2
+    if playing:
+        p.drawRect(QRectF(c - 5, c - 6, 3.5, 12))
+        p.drawRect(QRectF(c + 1.5, c - 6, 3.5, 12))
+    else:
+        p.drawPolygon(
+            QPolygonF([QPointF(c - 3.5, c - 6.5), QPointF(c - 3.5, c + 6.5), QPointF(c + 6.5, c)])
+        )
+    p.end()
+    return QIcon(pixmap)
 
 
 def format_clock(t_s: float) -> str:
@@ -22,7 +47,7 @@ class PlayerBar(QWidget):
         self._playing = False
         self.button = QToolButton()
         self.button.setAutoRaise(True)
-        self.button.setIconSize(QSize(24, 24))
+        self.button.setIconSize(QSize(ICON, ICON))
         self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.button.clicked.connect(self.play_toggled)
         self.time_label = QLabel()
@@ -47,10 +72,7 @@ class PlayerBar(QWidget):
 
     def set_playing(self, playing: bool) -> None:
         self._playing = playing
-        icon = (
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        )
-        self.button.setIcon(self.style().standardIcon(icon))
+        self.button.setIcon(play_icon(playing, self.palette(), self.devicePixelRatioF()))
         name = "Pause" if playing else "Play"
         self.button.setAccessibleName(name)
         self.button.setToolTip(name)
@@ -60,3 +82,8 @@ class PlayerBar(QWidget):
         if text != self.time_label.text():
             self.time_label.setText(text)
             self.time_label.setAccessibleDescription(f"{t_s:.1f} seconds of {duration_s:.1f}")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.set_playing(self._playing)

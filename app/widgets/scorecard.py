@@ -3,233 +3,23 @@
 from __future__ import annotations
 
 import html
-import re
 from pathlib import PurePath
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QLabel,
-    QScrollArea,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from analysis.report import Report
+from app.widgets.check_row import (
+    CheckRow,
+    check_title,
+    format_target,
+    format_time,
+    format_value,
 )
+from app.widgets.colors import STATUS_COLORS, STATUS_SYMBOLS, muted_text
 
-from analysis.report import Check, Report
-from app.widgets.colors import (
-    STATUS_COLORS,
-    STATUS_SYMBOLS,
-    STATUS_WORDS,
-    blend,
-    muted_text,
-)
-
-TITLES: dict[str, str] = {
-    "length": "Length",
-    "intro": "Introduction",
-    "value_proposition": "Value proposition",
-    "value_proposition_timing": "Value timing",
-    "call_to_action": "Call to action",
-    "opt_out": "Opt-out",
-    "premature_ask": "Premature ask",
-    "self_praise": "Self-praise",
-    "pressure": "Pressure",
-    "personalization": "Personalization",
-    "phone_number": "Phone number",
-    "pace": "Pace",
-    "fillers": "Filler words",
-    "pauses": "Pauses",
-    "monotone": "Pitch variety",
-    "loudness": "Loudness",
-}
-CTA_KINDS = {
-    "callback": "callback",
-    "follow_up": "your follow-up",
-    "email": "email",
-    "other": "other",
-}
-MAX_EVIDENCE = 4
-
-
-def check_title(check: Check) -> str:
-    if check.id == "value_proposition_timing":
-        m = re.search(r"(\d+(?:\.\d+)?)\s*s\b", check.target)
-        return f"Value in first {m.group(1)} s" if m else TITLES[check.id]
-    return TITLES.get(check.id, check.id.replace("_", " ").capitalize())
-
-
-def format_value(check: Check) -> str:
-    """The measured value in words, with its unit."""
-    v = check.value
-    if v is None:
-        return "not found" if check.status == "fail" else "not measured"
-    if isinstance(v, str):
-        return CTA_KINDS.get(v, v) if check.id == "call_to_action" else v
-    i = check.id
-    if i == "length":
-        return f"{v:.1f} s"
-    if i in ("intro", "value_proposition_timing"):
-        return f"at {v:.1f} s"
-    if i in ("premature_ask", "self_praise", "pressure", "personalization"):
-        return "none" if v == 0 else f"{v} found"
-    if i == "phone_number":
-        return "not said" if v == 0 else f"said {v} times" if v != 1 else "said once"
-    if i == "pace":
-        return f"{v:.0f} wpm"
-    if i == "fillers":
-        return f"{v:.1f} per minute"
-    if i == "pauses":
-        return "none too long" if v == 0 else f"{v:.1f} s"
-    if i == "monotone":
-        return f"{v:.1f} semitones"
-    if i == "loudness":
-        return f"{v:.0f} dBFS"
-    return f"{v:g}" if isinstance(v, float) else str(v)
-
-
-def format_target(check: Check) -> str:
-    return "should be none" if check.target == "none" else f"target {check.target}"
-
-
-def _keep_together(text: str) -> str:
-    """Escape; short quotes don't break across lines (long ones must, to fit narrow widths)."""
-    out = html.escape(text)
-    return out.replace(" ", "&nbsp;") if len(text) <= 32 else out
-
-
-def format_time(t_s: float) -> str:
-    m, s = divmod(max(0.0, t_s), 60)
-    return f"{int(m)}:{s:04.1f}"
-
-
-class CheckRow(QFrame):
-    """One check. Rows with evidence are focusable and clickable (they seek to the evidence)."""
-
-    activated = Signal(float)
-
-    def __init__(self, check: Check, shaded: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.check = check
-        self._shaded = shaded
-        self._hover = False
-        self.seek_time: float | None = check.evidence[0].start_s if check.evidence else None
-        pal = self.palette()
-        muted = muted_text(pal).name()
-        color = STATUS_COLORS.get(check.status, STATUS_COLORS["info"])
-        title = check_title(check)
-        word = STATUS_WORDS.get(check.status, check.status)
-
-        grid = QGridLayout(self)
-        grid.setContentsMargins(10, 8, 10, 8)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(3)
-
-        mark = QLabel(
-            f"<div align='center'><span style='color:{color.name()}; font-size:15pt;"
-            f" font-weight:700'>{STATUS_SYMBOLS.get(check.status, '?')}</span><br>"
-            f"<span style='color:{muted}; font-size:8pt'>{word}</span></div>"
-        )
-        mark.setFixedWidth(52)
-        mark.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(mark, 0, 0, 4, 1)
-
-        head = QLabel(
-            f"<b>{html.escape(title)}</b>&nbsp;&nbsp;<span style='color:{muted}'>"
-            f"{html.escape(format_value(check))} · {html.escape(format_target(check))}</span>"
-        )
-        head.setWordWrap(True)
-        grid.addWidget(head, 0, 1)
-
-        message = QLabel(check.message)
-        message.setWordWrap(True)
-        message.setTextFormat(Qt.TextFormat.PlainText)
-        grid.addWidget(message, 1, 1)
-        row = 2
-        if check.evidence:
-            links = [
-                f"<a href='t:{e.start_s}' style='text-decoration:none'>▶&nbsp;"
-                f"{format_time(e.start_s)}</a>&nbsp;<span style='color:{muted}'>"
-                f"“{_keep_together(e.text)}”</span>"
-                for e in check.evidence[:MAX_EVIDENCE]
-            ]
-            more = len(check.evidence) - MAX_EVIDENCE
-            if more > 0:
-                links.append(f"<span style='color:{muted}'>+{more} more</span>")
-            evidence = QLabel(" &nbsp; ".join(links))
-            evidence.setWordWrap(True)
-            evidence.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
-            evidence.linkActivated.connect(self._link)
-            evidence.setAccessibleName(f"{title}: where it was heard")
-            grid.addWidget(evidence, row, 1)
-            row += 1
-        why = QLabel(
-            f"<span style='color:{muted}'>Why: {html.escape(check.principle_title)}</span>"
-        )
-        why.setToolTip(f"<p>{html.escape(check.principle_text)}</p>")
-        why.setWordWrap(True)
-        grid.addWidget(why, row, 1)
-        grid.setColumnStretch(1, 1)
-
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.setAccessibleName(f"{title}: {word}")
-        self.setAccessibleDescription(check.message)
-        if self.seek_time is not None:
-            self.setCursor(Qt.CursorShape.PointingHandCursor)
-            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            self.setToolTip(f"Click to play from {format_time(self.seek_time)}")
-
-    def _link(self, href: str) -> None:
-        if href.startswith("t:"):
-            self.activated.emit(float(href[2:]))
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if (
-            self.seek_time is not None
-            and event.button() == Qt.MouseButton.LeftButton
-            and self.rect().contains(event.position().toPoint())
-        ):
-            self.activated.emit(self.seek_time)
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
-        if self.seek_time is not None and event.key() in keys:
-            self.activated.emit(self.seek_time)
-            return
-        super().keyPressEvent(event)
-
-    def event(self, e: QEvent) -> bool:
-        if e.type() in (QEvent.Type.Enter, QEvent.Type.Leave):
-            self._hover = e.type() == QEvent.Type.Enter and self.seek_time is not None
-            self.update()
-        return super().event(e)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        pal = self.palette()
-        base = pal.color(QPalette.ColorRole.Base)
-        back = pal.color(QPalette.ColorRole.AlternateBase) if self._shaded else base
-        highlight = pal.color(QPalette.ColorRole.Highlight)
-        if self._hover:
-            back = blend(highlight, base, 0.14)
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(back)
-        r = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        p.drawRoundedRect(r, 6, 6)
-        stripe = QColor(STATUS_COLORS.get(self.check.status, STATUS_COLORS["info"]))
-        p.setBrush(stripe)
-        p.drawRoundedRect(QRectF(r.left(), r.top() + 4, 3, r.height() - 8), 1.5, 1.5)
-        if self.hasFocus():
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.setPen(highlight)
-            p.drawRoundedRect(r, 6, 6)
-        p.end()
+__all__ = ["CheckRow", "Scorecard", "check_title", "format_target", "format_time", "format_value"]
 
 
 class Scorecard(QWidget):
@@ -252,6 +42,12 @@ class Scorecard(QWidget):
         self.summary_label = QLabel("Analyze a voicemail to see how it did.")
         self.summary_label.setWordWrap(True)
         self.summary_label.setAccessibleName("Summary")
+        self.issues_label = QLabel()
+        self.issues_label.setWordWrap(True)
+        self.issues_label.setAccessibleName("What to work on")
+        self.issues_label.setToolTip("Click one to show its row")
+        self.issues_label.linkActivated.connect(self._show_row)
+        self.issues_label.hide()
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
         self.notes_label.setAccessibleName("Notes about the input")
@@ -275,9 +71,11 @@ class Scorecard(QWidget):
         layout.setSpacing(2)
         self.score_label.setContentsMargins(8, 4, 8, 0)
         self.summary_label.setContentsMargins(8, 0, 8, 4)
+        self.issues_label.setContentsMargins(8, 0, 8, 4)
         self.notes_label.setContentsMargins(8, 0, 8, 4)
         layout.addWidget(self.score_label)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.issues_label)
         layout.addWidget(self.notes_label)
         layout.addWidget(self.scroll_area, 1)
 
@@ -300,6 +98,7 @@ class Scorecard(QWidget):
         if report is None:
             self.score_label.setText("No score yet")
             self.summary_label.setText("Analyze a voicemail to see how it did.")
+            self.issues_label.hide()
             self.notes_label.hide()
             return
         color = STATUS_COLORS[
@@ -312,6 +111,9 @@ class Scorecard(QWidget):
         )
         self.score_label.setAccessibleDescription(f"Score {report.score} out of 100")
         self.summary_label.setText(self.summary(report))
+        issues = self._issues_html(report)
+        self.issues_label.setText(issues)
+        self.issues_label.setVisible(bool(issues))
         if report.warnings:
             self.notes_label.setText("\n".join(f"⚠ {w}" for w in report.warnings))
             self.notes_label.show()
@@ -322,6 +124,32 @@ class Scorecard(QWidget):
             row.activated.connect(self.seek_requested)
             self._rows_layout.insertWidget(self._rows_layout.count() - 1, row)
             self.rows.append(row)
+
+    @staticmethod
+    def _issues_html(report: Report) -> str:
+        """The checks to fix and to improve, by name, each a link to its row."""
+        groups = []
+        for status, word in (("fail", "Fix"), ("warn", "Improve")):
+            links = [
+                f"<a href='row:{n}' style='text-decoration:none'>"
+                f"{html.escape(check_title(c)).replace(' ', '&nbsp;')}</a>"
+                for n, c in enumerate(report.checks)
+                if c.status == status
+            ]
+            if links:
+                color = STATUS_COLORS[status].name()
+                groups.append(
+                    f"<span style='color:{color}; font-weight:600'>{STATUS_SYMBOLS[status]}"
+                    f"&nbsp;{word}:</span> " + ", ".join(links)
+                )
+        return "&nbsp;&nbsp;&nbsp; ".join(groups)
+
+    def _show_row(self, href: str) -> None:
+        """Scroll the row to the top of the list and focus it (Enter then plays its evidence)."""
+        if href.startswith("row:") and 0 <= int(href[4:]) < len(self.rows):
+            row = self.rows[int(href[4:])]
+            self.scroll_area.verticalScrollBar().setValue(row.y() - 4)
+            row.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @staticmethod
     def summary(report: Report) -> str:

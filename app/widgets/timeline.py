@@ -27,8 +27,14 @@ from app.widgets.spans import Span, detail_spans, pause_spans, structure_spans
 
 ENVELOPE_BINS = 8192
 MARGIN_X = 10.0
-LANE_H = 9.0
+LANE_H = 15.0
 LANE_GAP = 3.0
+
+
+def label_color(background: QColor) -> QColor:
+    """Black or white, whichever reads better on ``background``."""
+    r, g, b = background.redF(), background.greenF(), background.blueF()
+    return QColor("#1a1a1a") if 0.299 * r + 0.587 * g + 0.114 * b > 0.6 else QColor("white")
 
 
 class Timeline(QWidget):
@@ -59,7 +65,7 @@ class Timeline(QWidget):
     # public API -------------------------------------------------------------------------------
 
     def sizeHint(self) -> QSize:
-        return QSize(800, 140)
+        return QSize(800, 170)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(200, 110)
@@ -153,7 +159,7 @@ class Timeline(QWidget):
         return max(1.0, self.width() - 2 * MARGIN_X)
 
     def _axis_height(self) -> float:
-        return QFontMetricsF(self._small_font()).height() + 6
+        return QFontMetricsF(self._small_font()).height() + 8
 
     def _small_font(self) -> QFont:
         f = self.font()
@@ -230,14 +236,20 @@ class Timeline(QWidget):
         p.setBrush(blend(text, base, 0.55))
         p.drawPolygon(self._wave_polygon(wave))
 
+        fm = QFontMetricsF(p.font())
         for lane, spans in ((top, self._top), (bottom, self._bottom)):
             for s in spans:
                 color = category_color(s.category)
+                p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(color)
-                p.drawRoundedRect(self._span_rect(s, lane, min_w=3.0), 2.5, 2.5)
+                band = self._span_rect(s, lane, min_w=3.0)
+                p.drawRoundedRect(band, 3, 3)
                 tint = QColor(color)
                 tint.setAlphaF(0.10)
                 p.fillRect(self._span_rect(s, wave, min_w=3.0), tint)
+                if fm.horizontalAdvance(s.title) + 8 <= band.width():
+                    p.setPen(label_color(color))
+                    p.drawText(band, Qt.AlignmentFlag.AlignCenter, s.title)
 
         self._paint_axis(p, bottom, muted)
 
@@ -248,10 +260,9 @@ class Timeline(QWidget):
             p.fillRect(QRectF(mx - 1, top.top() - 1, 2, bottom.bottom() - top.top() + 2), marker)
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             p.setPen(marker)
-            label = f"{self._attention_s:g} s"
-            fm = QFontMetricsF(p.font())
+            label = f"first {self._attention_s:g} s"
             w = fm.horizontalAdvance(label)
-            lx = mx + 4 if mx + 4 + w <= self.width() else mx - 4 - w
+            lx = mx - 5 - w if mx - 5 - w >= 0 else mx + 5
             p.drawText(QPointF(lx, fm.ascent()), label)
 
         x = self.time_to_x(self._position_s)
@@ -301,7 +312,7 @@ class Timeline(QWidget):
                 label = f"{m}:{s:02d}" if self._duration_s >= 60 else f"{second} s"
                 w = fm.horizontalAdvance(label)
                 lx = min(max(x - w / 2, 0.0), self.width() - w)
-                p.drawText(QPointF(lx, y + 4 + fm.ascent()), label)
+                p.drawText(QPointF(lx, y + 6 + fm.ascent()), label)
             second += tick_every
 
     # interaction ------------------------------------------------------------------------------

@@ -138,7 +138,7 @@ class TranscriptView(QTextBrowser):
             color = category_color(cat).name()
             chips.append(
                 f"<span style='background-color:{color}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
-                f"&nbsp;{html.escape(category_label(cat))}"
+                f"&nbsp;{html.escape(category_label(cat)).replace(' ', '&nbsp;')}"
             )
         sep = "&nbsp;&nbsp;&nbsp; "
         return f"<p class='legend' style='font-size:small; margin-bottom:6px'>{sep.join(chips)}</p>"

@@ -1,0 +1,236 @@
+"""Render screenshots of the real app window into docs/screenshots/.
+
+    xvfb-run -a python scripts/screenshots.py
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py     # no X server needed
+
+(From the repository root, with the project's venv: ``.venv/bin/python``.) It drives the real
+``MainWindow`` and ``Controller`` like a user would: a take is recorded from a fake microphone
+that plays tests/data/audio/good.flac in real time, then recordings are opened and analyzed
+with the bundled speech model. Settings, recordings and caches go to a temporary folder, so no
+real user files are touched. Takes about half a minute. Exits non-zero if a PNG is too big.
+
+Writes ready.png, recording.png, analysing.png, feedback.png, feedback_bad.png and
+feedback_dark.png (1280x860 each).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "docs" / "screenshots"
+AUDIO = REPO / "tests" / "data" / "audio"
+SIZE = (1280, 860)
+MAX_BYTES = 250_000
+# The fake microphone's name on the device line (the screenshots should not show this machine's).
+MICROPHONE = "USB Headset Microphone"
+
+SANDBOX = Path(tempfile.mkdtemp(prefix="vmc-screenshots-"))
+for _name in ("CONFIG", "DATA", "CACHE"):
+    os.environ[f"VOICEMAIL_COACH_{_name}_DIR"] = str(SANDBOX / _name.lower())
+os.environ.pop("VOICEMAIL_COACH_MODEL", None)
+if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen: render off-screen
+sys.path.insert(0, str(REPO))
+
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtGui import QColor, QCursor, QGuiApplication, QImage, QPalette  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+import audio.devices  # noqa: E402
+from app.controller import Controller  # noqa: E402
+from app.gui import apply_style  # noqa: E402
+from app.main_window import MainWindow  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from audio.io import load_audio  # noqa: E402
+from tests import fakes  # noqa: E402
+
+
+class Microphone:
+    """An input stream factory: every take gets a fresh fake stream playing ``samples``."""
+
+    def __init__(self, samples: Any) -> None:
+        self.samples = samples
+
+    def __call__(self, **kwargs: Any) -> fakes.FakeInputStream:
+        return fakes.FakeInputStream(self.samples, realtime=True)(**kwargs)
+
+
+def qapp() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    app = qapp()
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def settle(seconds: float = 0.3) -> None:
+    """Let queued signals, layouts and paints run."""
+    app = qapp()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(window: MainWindow, name: str) -> bool:
+    """Grab the window into docs/screenshots/``name``; False when the file is too big."""
+    QCursor.setPos(window.mapToGlobal(QPoint(window.width() - 2, window.height() - 2)))
+    settle()
+    image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    path = OUT / name
+    if not image.save(str(path), "PNG", 0):  # 0: smallest file
+        raise OSError(f"could not write {path}")
+    size = path.stat().st_size
+    print(f"{path.relative_to(REPO)}  {image.width()}x{image.height()}  {size // 1024} KB")
+    if size >= MAX_BYTES:
+        print(f"  {name} is over {MAX_BYTES // 1000} KB", file=sys.stderr)
+        return False
+    return True
+
+
+def dark_palette() -> QPalette:
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#2b2d31",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1f2023",
+        QPalette.ColorRole.AlternateBase: "#292b2f",
+        QPalette.ColorRole.ToolTipBase: "#3a3c41",
+        QPalette.ColorRole.ToolTipText: "#f0f0f0",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#35373c",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.BrightText: "#ff6b6b",
+        QPalette.ColorRole.Link: "#6cb4ff",
+        QPalette.ColorRole.Highlight: "#3d8ee6",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.PlaceholderText: "#8a8d93",
+        QPalette.ColorRole.Light: "#45484e",
+        QPalette.ColorRole.Midlight: "#3a3c41",
+        QPalette.ColorRole.Mid: "#4a4d53",
+        QPalette.ColorRole.Dark: "#18191b",
+        QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, color in roles.items():
+        pal.setColor(role, QColor(color))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        pal.setColor(disabled, role, QColor("#7d8086"))
+    return pal
+
+
+def open_and_wait(window: MainWindow, path: Path) -> None:
+    controller = window.controller
+    before = controller.feedback
+    window.open_path(str(path))
+    wait_until(
+        lambda: controller.state == "feedback" and controller.feedback is not before,
+        120,
+        f"the analysis of {path.name}",
+    )
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    app.setApplicationName("Voicemail Coach")
+    app.setStyle("Fusion")
+    apply_style(app)
+    # A fixed microphone on the device line, whatever this machine has (or lacks).
+    fake_sd = fakes.fake_sounddevice_module([{"name": MICROPHONE}], [{"name": "Speakers"}])
+    audio.devices.load_sounddevice = lambda: fake_sd  # type: ignore[assignment]
+
+    good = load_audio(AUDIO / "good.flac").samples
+    controller = Controller(
+        Settings(greeting=False), Microphone(good), fakes.FakeOutputStream(), settings_file=None
+    )
+    window = MainWindow(controller)
+    window.resize(*SIZE)
+    window.show()
+    models: list[str] = []
+    failures: list[str] = []
+    controller.model_ready.connect(models.append)
+    controller.model_failed.connect(failures.append)
+    controller.load_model()
+    ok: list[bool] = []
+    try:
+        wait_until(lambda: bool(models or failures), 120, "the speech model")
+        if failures:
+            raise SystemExit(f"no speech model: {failures[0]}")
+        wait_until(lambda: window.size().width() == SIZE[0], 5, "the window size")
+        ok.append(save(window, "ready.png"))
+
+        # A take from the fake microphone, caught about 8 s in while the speaker is talking.
+        controller.toggle_recording()
+        wait_until(lambda: controller.state == "recording", 10, "recording")
+        recorder = controller.recorder
+        assert recorder is not None
+        wait_until(lambda: recorder.elapsed_s >= 8.0, 20, "8 s of recording")
+        wait_until(lambda: recorder.level_dbfs > -26 or recorder.elapsed_s > 9.5, 5, "the voice")
+        ok.append(save(window, "recording.png"))
+        controller.stop_recording()
+        wait_until(lambda: controller.state in ("feedback", "ready"), 120, "the take's analysis")
+
+        # An analysis caught part-way: a long take, so the progress moves in visible steps.
+        progress: list[float] = []
+        controller.progress.connect(progress.append)
+        window.open_path(str(AUDIO / "too_long.flac"))
+        wait_until(
+            lambda: any(0.2 <= p <= 0.8 for p in progress) or controller.state != "analysing",
+            120,
+            "analysis progress",
+        )
+        if controller.state == "analysing":
+            ok.append(save(window, "analysing.png"))
+        else:
+            print("analysing.png: the analysis ended before it could be captured", file=sys.stderr)
+            ok.append(False)
+        controller.progress.disconnect(progress.append)
+        controller.cancel_analysis()
+        wait_until(lambda: controller.state != "analysing", 120, "the cancelled analysis")
+        window.banner.hide()
+
+        open_and_wait(window, AUDIO / "good.flac")
+        controller.seek(5.0)
+        ok.append(save(window, "feedback.png"))
+
+        open_and_wait(window, AUDIO / "bad.flac")
+        ok.append(save(window, "feedback_bad.png"))
+
+        # As when the system turns dark while the app runs (apply_style follows the change).
+        app.setPalette(dark_palette())
+        open_and_wait(window, AUDIO / "good.flac")
+        controller.seek(5.0)
+        ok.append(save(window, "feedback_dark.png"))
+    finally:
+        window.close()
+        shutil.rmtree(SANDBOX, ignore_errors=True)
+    return 0 if all(ok) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
