@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.practice.record_clicked.connect(c.toggle_recording)
         self.practice.open_clicked.connect(self.open_dialog)
         self.practice.greeting_toggled.connect(self.on_greeting_toggled)
+        self.practice.device_chosen.connect(self.on_device_chosen)
         self.analysing.cancel_clicked.connect(c.cancel_analysis)
         self.review.seek_requested.connect(c.seek)
         self.review.play_toggled.connect(c.toggle_playback)
@@ -154,22 +155,33 @@ class MainWindow(QMainWindow):
         if on != self.controller.settings.greeting:
             self.controller.apply_settings(replace(self.controller.settings, greeting=on))
 
+    def on_device_chosen(self, name: str | None) -> None:
+        from dataclasses import replace
+
+        if name != self.controller.settings.input_device:
+            self.controller.apply_settings(replace(self.controller.settings, input_device=name))
+            self._show_device()
+
     def _show_device(self) -> None:
-        from audio.devices import AudioUnavailable, default_input, find_device
+        from audio.devices import AudioUnavailable, default_input, find_device, input_devices
 
         name = self.controller.settings.input_device
         try:
             device = find_device(name, "input") if name else default_input()
+            self.practice.set_device_choices([d.name for d in input_devices()], name)
         except AudioUnavailable as exc:
+            self.practice.set_device_choices([], None)
             self.practice.set_device("No audio system: recording is off", available=False)
             self.record_action.setEnabled(False)
             self.again_action.setEnabled(False)
             self.banner.show_message("warning", str(exc))
             return
-        if device is None:
-            self.practice.set_device("No microphone found: plug one in or pick one in Settings")
+        if device is None and name:
+            self.practice.set_device(f"{name} is not connected: pick another microphone")
+        elif device is None:
+            self.practice.set_device("No microphone found: plug one in")
         else:
-            self.practice.set_device(f"Microphone: {device.name}")
+            self.practice.set_device("")
 
     # -- file opening -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -50,6 +51,7 @@ class PracticeView(QWidget):
     record_clicked = Signal()
     open_clicked = Signal()
     greeting_toggled = Signal(bool)
+    device_chosen = Signal(object)  # device name, or None for the system default
 
     def __init__(self, preset: LengthPreset, limit_s: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,9 +81,16 @@ class PracticeView(QWidget):
         self.target = TargetBar(preset, limit_s)
         self.meter = LevelMeter()
         self.device = _secondary(QLabel())
-        self.device.setAccessibleName("Input device")
+        self.device.setAccessibleName("Input device status")
         self.device.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.device.setWordWrap(True)
+        self.device_picker = QComboBox()
+        self.device_picker.setAccessibleName("Microphone")
+        self.device_picker.setToolTip("The microphone to record from (remembered)")
+        self.device_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.device_picker.activated.connect(
+            lambda i: self.device_chosen.emit(self.device_picker.itemData(i))
+        )
         self.warning = QLabel()
         self.warning.setObjectName("autoStopWarning")
         self.warning.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -118,6 +127,7 @@ class PracticeView(QWidget):
         level_head.setContentsMargins(round(METER_INSET), 0, round(METER_INSET), 0)
         level_head.addWidget(QLabel("Input level"))
         level_head.addWidget(self.device, 1)
+        level_head.addWidget(self.device_picker)
         center.addLayout(level_head)
         center.addWidget(self.meter)
         space(center, 26)
@@ -151,6 +161,17 @@ class PracticeView(QWidget):
         self.device.setText(text)
         self.recording_available = available
         self.record.setEnabled(available)
+
+    def set_device_choices(self, names: list[str], chosen: str | None) -> None:
+        """Offer the system default and every input; ``chosen`` None means the default."""
+        self.device_picker.clear()
+        self.device_picker.addItem("System default microphone", None)
+        for name in names:
+            self.device_picker.addItem(name, name)
+        self.device_picker.setCurrentIndex(
+            max(0, self.device_picker.findData(chosen)) if chosen else 0
+        )
+        self.device_picker.setEnabled(bool(names))
 
     def show_state(self, state: str) -> None:
         recording = state in ("greeting", "recording", "stopping")

@@ -294,3 +294,67 @@ def test_settings_are_remembered(qtbot, warm_holder, closing, tmp_path: Path) ->
     saved, _ = load_settings(path)
     assert saved.input_device == "VirtualMic" and saved.length_preset == "short"
     assert controller.preset.id == "short"
+
+
+def test_microphone_picker_lists_inputs_and_remembers_the_choice(
+    qtbot, warm_holder, closing, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import audio.devices as devices
+    from app.settings import load_settings
+
+    fake_sd = fakes.fake_sounddevice_module(
+        [{"name": "Laptop Mic"}, {"name": "USB Headset"}], [{"name": "Speakers"}]
+    )
+    monkeypatch.setattr(devices, "load_sounddevice", lambda: fake_sd)
+    path = tmp_path / "settings.json"
+    controller = Controller(
+        Settings(greeting=False), None, fakes.FakeOutputStream(), settings_file=path
+    )
+    controller.models = warm_holder
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    closing.append(window)
+    picker = window.practice.device_picker
+    names = [picker.itemText(i) for i in range(picker.count())]
+    assert names == ["System default microphone", "Laptop Mic", "USB Headset"]
+    picker.setCurrentIndex(2)
+    picker.activated.emit(2)
+    saved, _ = load_settings(path)
+    assert saved.input_device == "USB Headset"
+    # A new window (next start) shows the remembered microphone.
+    again = MainWindow(Controller(saved, None, fakes.FakeOutputStream()))
+    qtbot.addWidget(again)
+    closing.append(again)
+    assert again.practice.device_picker.currentText() == "USB Headset"
+
+
+def test_closing_during_a_take_saves_it_and_stops_every_worker(
+    qtbot, warm_holder, paced, no_dangling_threads
+) -> None:  # type: ignore[no-untyped-def]
+    streams = Streams(GOOD)
+    window = make_window(qtbot, warm_holder, Settings(greeting=False), streams)
+    qtbot.mouseClick(window.practice.record, Qt.MouseButton.LeftButton)
+    recorder = window.controller.recorder
+    assert recorder is not None
+    qtbot.waitUntil(lambda: recorder.elapsed_s >= 6.0, timeout=20_000)
+    window.close()
+    assert window.controller.recorder is None
+    assert window.controller.runner.pool.activeThreadCount() == 0
+    assert not streams.opened[0].active
+    saved = load_audio(recorder.path)
+    assert saved.duration_s >= 5.5
+
+
+def test_closing_during_transcription_cancels_and_joins(qtbot, warm_holder) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    window = make_window(qtbot, warm_holder, Settings(greeting=False))
+    progress: list[float] = []
+    window.controller.progress.connect(progress.append)
+    window.open_path(str(AUDIO / "too_long.flac"))
+    qtbot.waitUntil(lambda: any(0 < p < 1 for p in progress), timeout=60_000)
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 10
+    assert window.controller.runner.pool.activeThreadCount() == 0
+    assert window.controller.feedback is None
