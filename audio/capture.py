@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
-from audio.devices import AudioUnavailable, load_sounddevice
+from audio.devices import AudioUnavailable, load_sounddevice, open_started
 from audio.levels import CLIP_LEVEL, FLOOR_DB, to_dbfs
 
 FloatArray = npt.NDArray[np.float32]
@@ -242,7 +242,8 @@ class Recorder:
         self._queue.put_nowait(_Signal.FINISHED)
 
     def _open_stream(self, factory: Callable[..., Any]) -> Any:
-        stream = factory(
+        return open_started(
+            factory,
             samplerate=self._samplerate,
             channels=self._channels,
             dtype="float32",
@@ -251,12 +252,6 @@ class Recorder:
             callback=self._callback,
             finished_callback=self._finished_callback,
         )
-        try:
-            stream.start()
-        except Exception:
-            stream.close()
-            raise
-        return stream
 
     def _no_microphone_message(self) -> str:
         if self._device is None:

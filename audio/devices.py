@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Literal
@@ -133,3 +133,15 @@ def _device(index: int, info: Mapping[str, Any], hostapis: list[str]) -> Device:
         max_output_channels=int(info["max_output_channels"]),
         default_samplerate=float(info["default_samplerate"]),
     )
+
+
+def open_started(factory: Callable[..., Any], **options: Any) -> Any:
+    """Open a stream with ``factory(**options)`` and start it; a stream that fails to start is
+    closed before the error goes on, so no half-open device is left behind."""
+    stream = factory(**options)
+    try:
+        stream.start()
+    except Exception:
+        stream.close()
+        raise
+    return stream

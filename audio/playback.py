@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from audio.devices import AudioUnavailable, load_sounddevice
+from audio.devices import AudioUnavailable, load_sounddevice, open_started
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -131,7 +131,8 @@ class Player:
         self._close_stream()
 
     def _open_stream(self, factory: Callable[..., Any]) -> Any:
-        stream = factory(
+        return open_started(
+            factory,
             samplerate=self._samplerate,
             channels=1,
             dtype="float32",
@@ -139,12 +140,6 @@ class Player:
             callback=self._callback,
             finished_callback=self._finished_callback,
         )
-        try:
-            stream.start()
-        except Exception:
-            stream.close()
-            raise
-        return stream
 
     def _no_speaker_message(self) -> str:
         if self._device is None:
