@@ -77,7 +77,6 @@ def _from_dict(raw: dict[str, object]) -> Settings:
     values: dict[str, object] = {}
     for f in dataclasses.fields(Settings):
         value = raw.get(f.name, getattr(defaults, f.name))
-        expected = type(getattr(defaults, f.name))
         if f.name == "version":
             value = SETTINGS_VERSION
         elif isinstance(getattr(defaults, f.name), bool):
@@ -85,6 +84,5 @@ def _from_dict(raw: dict[str, object]) -> Settings:
                 raise ValueError(f"{f.name} must be true or false")
         elif value is not None and not isinstance(value, str):
             raise ValueError(f"{f.name} must be text")
-        del expected
         values[f.name] = value
     return Settings(**values)  # type: ignore[arg-type]
