@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analysis.profile import Profile, ProfileError, load_profile
 from analysis.report import Report, render_text
+from app.cli_library import add_library_commands, run_library_command
 from audio.io import AudioLoadError
 
 EXIT_OK = 0
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample = sub.add_parser("sample", help="analyze the bundled example voicemail")
     sample.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper model folder")
     common(sample)
+    add_library_commands(sub)
     return parser
 
 
@@ -144,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         return start_gui()
+    library_exit = run_library_command(args)
+    if library_exit is not None:
+        return library_exit
     try:
         profile = load_profile(args.profile)
         profile.length_preset(args.length)

@@ -6,6 +6,7 @@ and the sounddevice module), so tests drive the real flow with fake streams.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from analysis.library import Attempt, Library, LibraryError
 from analysis.paths import data_dir
 from analysis.pipeline import analyze_audio
 from analysis.profile import LengthPreset, Profile, ProfileError, load_profile
@@ -28,7 +30,9 @@ from audio.devices import AudioUnavailable
 from audio.io import AudioLoadError, load_audio
 from audio.playback import PlaybackError, Player
 
-register_user_errors(AudioLoadError, ModelError, ProfileError, RecordingError, AudioUnavailable)
+register_user_errors(
+    AudioLoadError, ModelError, ProfileError, RecordingError, AudioUnavailable, LibraryError
+)
 
 # Seconds past the preset's fail length before recording stops by itself, and the warning lead.
 AUTO_STOP_MARGIN_S = 5.0
@@ -63,6 +67,9 @@ class Feedback:
     samples: np.ndarray
     sample_rate: int
     path: Path
+    attempt: Attempt | None = None
+    previous: Attempt | None = None
+    notes: tuple[str, ...] = ()  # problems worth telling (e.g. the take could not be saved)
 
 
 class Controller(QObject):
@@ -76,6 +83,7 @@ class Controller(QObject):
     auto_stop_warning = Signal(float)  # seconds left
     progress = Signal(float)
     feedback_ready = Signal(object)  # Feedback
+    library_changed = Signal()
     playback = Signal(float, bool)  # position_s, playing
 
     def __init__(
@@ -100,6 +108,10 @@ class Controller(QObject):
         self.analysis: Task | None = None
         self.feedback: Feedback | None = None
         self.last_recording: Path | None = None
+        self.library: Library | None = None
+        self.library_problem: str | None = None
+        self.take_attempt: Attempt | None = None
+        self.open_library()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._poll)
@@ -152,6 +164,54 @@ class Controller(QObject):
         task.failed.connect(self.model_failed.emit)
         return task
 
+    # -- library ------------------------------------------------------------------------------
+
+    def open_library(self) -> None:
+        """Open the attempt library; without one the app still works, but nothing is kept."""
+        try:
+            self.library = Library()
+            self.library_problem = None
+        except LibraryError as exc:
+            self.library = None
+            self.library_problem = f"{exc} Takes are not being saved to your history."
+
+    def recover(self, attempt_id: int) -> Task | None:
+        """Repair an interrupted take and analyze it like any other."""
+        library = self.library
+        if library is None or self.busy:
+            return None
+        return self._analyze_task(lambda: library.recover(attempt_id), None)
+
+    def reanalyze(self, attempt_id: int) -> Task | None:
+        """Analyze a stored attempt again with the current profile and model; earlier reports stay."""
+        library = self.library
+        if library is None or self.busy:
+            return None
+        return self._analyze_task(lambda: library.attempt(attempt_id), None)
+
+    def show_attempt(self, attempt_id: int) -> Task | None:
+        """Show a stored attempt's newest report without analysing again."""
+        library = self.library
+        if library is None or self.busy:
+            return None
+
+        def run(ctx: TaskContext) -> Feedback:
+            attempt = library.attempt(attempt_id)
+            stored = library.latest_report(attempt_id)
+            if stored is None:
+                raise LibraryError(f"Attempt {attempt_id} has no report yet: re-analyze it.")
+            audio = load_audio(attempt.audio_path)
+            return Feedback(
+                stored.report, audio.samples, audio.sample_rate, Path(attempt.audio_path),
+                attempt, library.previous(attempt_id),
+            )  # fmt: skip
+
+        return self._start_analysis("opening the attempt", run)
+
+    @property
+    def busy(self) -> bool:
+        return self.state in ("greeting", "recording", "stopping", "analysing")
+
     # -- recording ----------------------------------------------------------------------------
 
     def _set_state(self, state: str) -> None:
@@ -188,7 +248,15 @@ class Controller(QObject):
         self._set_state("greeting")
         self.timer.start()
 
-    def _start_recorder(self) -> None:
+    def _take_path(self) -> Path:
+        """Where the take is captured: into the library, so a crash leaves it recoverable."""
+        self.take_attempt = None
+        if self.library is not None:
+            try:
+                self.take_attempt, path = self.library.begin_recording()
+                return path
+            except LibraryError as exc:
+                self.message.emit("warning", f"{exc} Recording outside the history instead.")
         folder = data_dir() / "recordings"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / time.strftime("take-%Y%m%d-%H%M%S.wav")
@@ -196,10 +264,24 @@ class Controller(QObject):
         while path.exists():
             n += 1
             path = folder / time.strftime(f"take-%Y%m%d-%H%M%S-{n}.wav")
+        return path
+
+    def _discard_take(self) -> None:
+        """Forget a take that never got going, so it is not offered for recovery later."""
+        attempt, self.take_attempt = self.take_attempt, None
+        if attempt is not None and self.library is not None:
+            try:
+                self.library.delete(attempt.id)
+            except LibraryError as exc:
+                self.message.emit("warning", str(exc))
+
+    def _start_recorder(self) -> None:
+        path = self._take_path()
         recorder = Recorder(path, self.input_stream_factory, self.settings.input_device)
         try:
             recorder.start()
         except (RecordingError, AudioUnavailable) as exc:
+            self._discard_take()
             self.message.emit("error", str(exc))
             self._set_state("feedback" if self.feedback else "ready")
             return
@@ -269,31 +351,73 @@ class Controller(QObject):
                 "warning", f"{result.overflows} audio block(s) were dropped while recording."
             )
         if result.duration_s < 0.5:
+            self._discard_take()
             self.message.emit("error", "The take is too short to analyze (under half a second).")
             self._set_state("feedback" if self.feedback else "ready")
             return
-        self.state = "ready"  # the take is saved; analysing it is the next step
-        self.analyze(result.path)
+        self.state = "ready"  # the take is on disk; saving and analysing it are next
+        library, attempt = self.library, self.take_attempt
+        self.take_attempt = None
+        if library is None or attempt is None:
+            self.analyze(result.path)
+            return
+        wav = result.path
+        self._analyze_task(lambda: library.finish_recording(attempt.id), wav)
 
     # -- analysis -----------------------------------------------------------------------------
 
     def analyze(self, path: str | Path) -> Task | None:
-        if self.state in ("greeting", "recording", "stopping", "analysing"):
+        """Analyze a file; it is added to the library first (a copy as FLAC)."""
+        if self.busy:
             return None
-        self.stop_playback()
-        holder, profile, preset = self.models, self.profile, self.preset.id
+        library = self.library
+        if library is None:
+            return self._analyze_task(None, Path(path))
+        return self._analyze_task(lambda: library.add_file(path), Path(path))
+
+    def _analyze_task(
+        self, get_attempt: Callable[[], Attempt] | None, fallback: Path | None
+    ) -> Task | None:
+        """Analyze the attempt ``get_attempt`` gives (run on the worker), or the file ``fallback``
+        when there is no attempt or the library fails: the take is analyzed all the same."""
+        holder, profile, preset, library = self.models, self.profile, self.preset.id, self.library
 
         def run(ctx: TaskContext) -> Feedback:
+            notes: list[str] = []
+            attempt: Attempt | None = None
+            if get_attempt is not None:
+                try:
+                    attempt = get_attempt()
+                except LibraryError as exc:
+                    if fallback is None:
+                        raise
+                    notes.append(f"{exc} It was analyzed but not added to your history.")
+            path = Path(attempt.audio_path) if attempt is not None else fallback
+            assert path is not None
             audio = load_audio(path)
             ctx.check()
             transcriber = holder.get()
             ctx.check()
             report = analyze_audio(audio, transcriber, profile, preset, ctx.progress, ctx.cancel)
-            return Feedback(report, audio.samples, audio.sample_rate, Path(path))
+            previous = None
+            if attempt is not None and library is not None:
+                try:
+                    library.add_report(attempt.id, report)
+                    attempt = library.attempt(attempt.id)
+                    previous = library.previous(attempt.id)
+                except LibraryError as exc:
+                    notes.append(f"{exc} The feedback below was not saved.")
+            return Feedback(
+                report, audio.samples, audio.sample_rate, path, attempt, previous, tuple(notes)
+            )
 
+        return self._start_analysis("analysing the message", run)
+
+    def _start_analysis(self, name: str, run: Callable[[TaskContext], Feedback]) -> Task:
+        self.stop_playback()
         self._set_state("analysing")
         self.progress.emit(0.0)
-        task = self.runner.submit("analysing the message", run)
+        task = self.runner.submit(name, run)
         task.progress.connect(self.progress.emit)
         task.succeeded.connect(self._analysed)
         task.failed.connect(self._fail)
@@ -308,6 +432,10 @@ class Controller(QObject):
     def _analysed(self, feedback: Feedback) -> None:
         self.analysis = None
         self.feedback = feedback
+        for note in feedback.notes:
+            self.message.emit("warning", note)
+        if feedback.attempt is not None:
+            self.library_changed.emit()
         self._prepare_player(feedback)
         self._set_state("feedback")
         self.feedback_ready.emit(feedback)
@@ -376,7 +504,15 @@ class Controller(QObject):
         if self.recorder is not None:
             self.recorder.stop()
             self.recorder = None
+            attempt, self.take_attempt = self.take_attempt, None
+            if attempt is not None and self.library is not None:
+                # Keep the take in the history (it can be analyzed from there); if that fails
+                # it stays an interrupted take and is offered for recovery next time.
+                with contextlib.suppress(LibraryError):
+                    self.library.finish_recording(attempt.id)
         if self.player is not None:
             self.player.close()
             self.player = None
         self.runner.shutdown()
+        if self.library is not None:
+            self.library.close()

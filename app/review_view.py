@@ -191,7 +191,8 @@ class ReviewView(QWidget):
 
     def show_feedback(self, feedback: Feedback, attention_window_s: float) -> None:
         report = feedback.report
-        self._heading = (feedback.path.name, report.score)
+        name = feedback.attempt.title if feedback.attempt is not None else feedback.path.name
+        self._heading = (name, report.score)
         self._show_heading()
         self.moments.set_report(report)
         self.timeline.set_data(feedback.samples, feedback.sample_rate, report, attention_window_s)

@@ -105,8 +105,10 @@ def test_record_stop_shows_timed_value_and_call_to_action(
     html = window.review.transcript.toPlainText()
     assert "help them simplify" in html
     assert "score" in window.review.title.text()
-    # The recording was saved as it was captured, minus the start click.
-    assert feedback.path.exists() and feedback.path.suffix == ".wav"
+    # The take was captured into the library and kept there as FLAC with its report.
+    assert feedback.path.exists() and feedback.path.suffix == ".flac"
+    assert feedback.attempt is not None and feedback.attempt.status == "ready"
+    assert feedback.attempt.score == report.score
     assert abs(load_audio(feedback.path).duration_s - recorder.elapsed_s) < 0.7
 
 
@@ -156,7 +158,7 @@ def test_open_through_the_menu_action(qtbot, warm_holder, closing, monkeypatch) 
     praise = [f.text for f in report.findings if f.category == "self_praise"]
     assert any("clients love" in p.lower() for p in praise)
     assert window.pages.currentWidget() is window.review
-    assert "bad.flac" in window.review.title.text()
+    assert "bad" in window.review.title.text()
 
 
 def test_open_by_dropping_a_file(qtbot, warm_holder, closing) -> None:  # type: ignore[no-untyped-def]
@@ -234,9 +236,13 @@ def test_cancel_a_transcription_midway_leaves_the_app_ready(qtbot, warm_holder, 
 def test_no_microphone_message_and_opening_files_still_works(qtbot, warm_holder, closing) -> None:  # type: ignore[no-untyped-def]
     window = make_window(qtbot, warm_holder, Settings(greeting=False), fakes.NoDeviceStream())
     closing.append(window)
+    library = window.controller.library
+    assert library is not None
+    before = library.attempts()
     qtbot.mouseClick(window.practice.record, Qt.MouseButton.LeftButton)
     assert window.controller.state == "ready"
     assert "No microphone" in window.banner.text
+    assert library.attempts() == before  # no half-made take left to "recover" later
     assert window.open_action.isEnabled()
 
 
@@ -341,8 +347,13 @@ def test_closing_during_a_take_saves_it_and_stops_every_worker(
     assert window.controller.recorder is None
     assert window.controller.runner.pool.activeThreadCount() == 0
     assert not streams.opened[0].active
-    saved = load_audio(recorder.path)
-    assert saved.duration_s >= 5.5
+    from analysis.library import Library
+
+    with Library() as library:  # the app closed its own; reopen as the next start would
+        kept = library.attempts()[0]
+        assert library.interrupted() == []
+    assert kept.status == "ready" and kept.audio_path.endswith(".flac")
+    assert load_audio(kept.audio_path).duration_s >= 5.5
 
 
 def test_closing_during_transcription_cancels_and_joins(qtbot, warm_holder) -> None:  # type: ignore[no-untyped-def]

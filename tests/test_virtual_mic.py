@@ -240,13 +240,16 @@ def test_take_from_virtual_mic(virtual_mic: dict[str, str]) -> None:
     assert abs(pause["start_s"] - offset - GAP_START_S) < 1.0, f"pause {pause}; {context}"
     assert abs(pause["end_s"] - offset - GAP_END_S) < 1.0, f"pause {pause}; {context}"
 
-    # The saved take: a 16 kHz mono WAV as long as the speech plus the lead-in and the tail.
+    # The take was captured into the library as a WAV, then kept there as a 16 kHz mono FLAC
+    # as long as the speech plus the lead-in and the tail.
     path = Path(out["recording"])
     assert path.is_file(), context
-    assert path == Path(out["result_path"])
-    assert path.parent == Path(os.environ["VOICEMAIL_COACH_DATA_DIR"]) / "recordings"
+    captured = Path(out["result_path"])
+    assert captured.name.endswith(".partial.wav") and not captured.exists(), context
+    library_audio = Path(os.environ["VOICEMAIL_COACH_DATA_DIR"]) / "library" / "audio"
+    assert path.parent == library_audio == captured.parent
     info = soundfile.info(str(path))
-    assert (info.format, info.subtype) == ("WAV", "PCM_16")
+    assert (info.format, info.subtype) == ("FLAC", "PCM_16")
     assert (info.samplerate, info.channels) == (16000, 1)
     assert abs(info.duration - out["duration_s"]) < 0.01
     assert abs(report["source"]["duration_s"] - info.duration) < 0.05

@@ -1,0 +1,156 @@
+"""The attempt library's database schema, as a list of migrations applied in order.
+
+A released migration is never edited: a library written by that release must upgrade the same
+way for good (tests/data/library_v1.sql is such a library, kept to prove it). A change to the
+schema is a new migration at the end of :data:`MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+class NewerSchemaError(Exception):
+    """The database was written by a newer version of the app than this one."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: the SQL statements that take version - 1 to version."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+_V1 = Migration(
+    1,
+    "attempts and their reports",
+    (
+        """CREATE TABLE schema_version (
+            version INTEGER PRIMARY KEY,
+            applied_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at TEXT NOT NULL,
+            title TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('recording', 'file')),
+            original_path TEXT,
+            audio_file TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('recording', 'ready')),
+            duration_s REAL
+        )""",
+        """CREATE TABLE reports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            attempt_id INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            profile_name TEXT NOT NULL,
+            profile_path TEXT NOT NULL,
+            length_preset TEXT NOT NULL,
+            model_name TEXT,
+            report_json TEXT NOT NULL
+        )""",
+        "CREATE INDEX reports_by_attempt ON reports (attempt_id, id)",
+    ),
+)
+
+# The summary columns copy figures of the newest report so the history list, sorting and
+# progress plots never parse report JSON.
+_NEWEST_REPORT = (
+    "(SELECT {} FROM reports r WHERE r.attempt_id = attempts.id ORDER BY r.id DESC LIMIT 1)"
+)
+
+_V2 = Migration(
+    2,
+    "title, tags, scenario and notes; summary figures of the newest report",
+    (
+        "ALTER TABLE attempts ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE attempts ADD COLUMN scenario TEXT",
+        "ALTER TABLE attempts ADD COLUMN notes TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE attempts ADD COLUMN score INTEGER",
+        "ALTER TABLE attempts ADD COLUMN time_to_value_s REAL",
+        "ALTER TABLE attempts ADD COLUMN wpm REAL",
+        "ALTER TABLE attempts ADD COLUMN fillers_per_min REAL",
+        "ALTER TABLE attempts ADD COLUMN profile_name TEXT",
+        "ALTER TABLE attempts ADD COLUMN model_name TEXT",
+        "CREATE INDEX attempts_by_date ON attempts (created_at, id)",
+        "UPDATE attempts SET "
+        + ", ".join(
+            f"{column} = {_NEWEST_REPORT.format(expression)}"
+            for column, expression in (
+                ("score", "json_extract(r.report_json, '$.score')"),
+                ("time_to_value_s", "json_extract(r.report_json, '$.value_proposition.start_s')"),
+                ("wpm", "json_extract(r.report_json, '$.delivery.wpm')"),
+                ("fillers_per_min", "json_extract(r.report_json, '$.delivery.fillers_per_minute')"),
+                ("profile_name", "r.profile_name"),
+                ("model_name", "r.model_name"),
+            )
+        )
+        + ", duration_s = coalesce("
+        + _NEWEST_REPORT.format("json_extract(r.report_json, '$.source.duration_s')")
+        + ", duration_s)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version of the schema in ``conn``'s database; 0 for a new, empty database."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not has_table:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
+    """Bring the database up to ``target``, one transaction per migration.
+
+    Each migration is applied whole or not at all, so a crash or a full disk half-way leaves
+    the database at the previous version, ready to try again.
+
+    Args:
+        conn: A connection in autocommit mode (``isolation_level=None``): the transactions
+            are explicit.
+        target: The version to reach; tests pass 1 to build a library as the first release
+            wrote it.
+
+    Returns:
+        The schema version afterwards.
+
+    Raises:
+        NewerSchemaError: the database is at a version this code does not know.
+        sqlite3.Error: a migration failed; it was rolled back.
+    """
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise NewerSchemaError(
+            f"schema version {current}; this version of the app reads up to {LATEST_VERSION}"
+        )
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        if migration.version > target:
+            break
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another copy of the app may have migrated while this one waited for the lock.
+            if schema_version(conn) < migration.version:
+                for statement in migration.statements:
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    (migration.version, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.rollback()
+            raise
+    return schema_version(conn)

@@ -1,0 +1,208 @@
+"""Command line for the attempt library: ``voicemail-coach history`` and ``export``.
+
+``app.cli`` registers these with :func:`add_library_commands` and hands parsed arguments to
+:func:`run_library_command`. Heavy imports (the library, Qt for exports) happen only when one
+of these commands runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from analysis.library import Attempt, Library
+    from audio.io import FloatArray
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+COMMANDS = ("history", "export")
+TITLE_WIDTH = 30
+
+
+def add_library_commands(subparsers: Any) -> None:
+    """Add ``history`` and ``export`` to ``subparsers`` (from ``add_subparsers()``)."""
+    history = subparsers.add_parser("history", help="list the attempts kept in the library")
+    out = history.add_mutually_exclusive_group()
+    out.add_argument("--csv", metavar="FILE", help="write the history to FILE as CSV")
+    out.add_argument("--json", action="store_true", help="print the attempts as JSON")
+
+    export = subparsers.add_parser(
+        "export", help="export an attempt's latest report as a PDF or a web page"
+    )
+    export.add_argument("id", type=int, metavar="ID", help="the attempt's number (see history)")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--pdf", metavar="FILE", help="write an A4 PDF report")
+    target.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+
+
+def run_library_command(args: argparse.Namespace) -> int | None:
+    """Run ``history`` or ``export``; None when ``args`` is another command."""
+    command = getattr(args, "command", None)
+    if command not in COMMANDS:
+        return None
+    from analysis.library import LibraryError
+
+    try:
+        with _open_library() as library:
+            if command == "history":
+                return _history(library, args)
+            return _export(library, args)
+    except LibraryError as exc:
+        return _fail(_one_line(str(exc)))
+
+
+def _fail(message: str) -> int:
+    print(f"voicemail-coach: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _open_library() -> Library:
+    """The user's library. Only an existing one is opened: these commands never create one.
+
+    Raises:
+        LibraryError: there is no library yet, or it cannot be opened (the message says why).
+    """
+    from analysis.library import DB_NAME, LIBRARY_DIR, Library, LibraryError
+    from analysis.paths import data_dir
+
+    folder = data_dir() / LIBRARY_DIR
+    if not (folder / DB_NAME).is_file():
+        raise LibraryError(f"no library at {folder}: record or open a voicemail in the app first")
+    return Library(folder)
+
+
+# history ------------------------------------------------------------------------------------
+
+
+def _history(library: Library, args: argparse.Namespace) -> int:
+    if args.csv:
+        count = library.export_csv(args.csv)
+        print(f"Wrote {count} attempt{'s' if count != 1 else ''} to {args.csv}")
+        return EXIT_OK
+    attempts = library.attempts()
+    if args.json:
+        rows = [dataclasses.asdict(a) for a in attempts]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not attempts:
+        print("No attempts yet.")
+        return EXIT_OK
+    print(history_table(attempts))
+    return EXIT_OK
+
+
+def local_date(created_at: str) -> str:
+    """An ISO 8601 time as local "YYYY-MM-DD HH:MM" (the text as it is if it is not one)."""
+    try:
+        moment = datetime.fromisoformat(created_at)
+    except ValueError:
+        return created_at
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _figure(value: float | None, spec: str, unit: str = "") -> str:
+    return "--" if value is None else f"{value:{spec}}{unit}"
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def history_table(attempts: list[Attempt]) -> str:
+    """One line per attempt: id, date, title, duration, score, time to value, wpm, fillers."""
+    header = (
+        "ID",
+        "Date",
+        "Title",
+        "Length",
+        "Score",
+        "Value at",
+        "WPM",
+        "Fillers/min",
+    )
+    rows = [
+        (
+            str(a.id),
+            local_date(a.created_at),
+            _clip(a.title, TITLE_WIDTH) + (" (interrupted)" if a.status == "recording" else ""),
+            _figure(a.duration_s, ".1f", " s"),
+            _figure(a.score, "d"),
+            _figure(a.time_to_value_s, ".1f", " s"),
+            _figure(a.wpm, ".0f"),
+            _figure(a.fillers_per_min, ".1f"),
+        )
+        for a in attempts
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    left = {1, 2}  # date and title read from the left; figures line up on the right
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            c.ljust(w) if i in left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(header), *(line(r) for r in rows)])
+
+
+# export -------------------------------------------------------------------------------------
+
+
+def _export(library: Library, args: argparse.Namespace) -> int:
+    if all(a.id != args.id for a in library.attempts()):
+        return _fail(f"no attempt {args.id} in the library (see 'voicemail-coach history')")
+    attempt = library.attempt(args.id)
+    stored = library.latest_report(args.id)
+    if stored is None:
+        return _fail(f"attempt {args.id} has no report yet: open it in the app to analyze it first")
+    target = Path(args.pdf or args.html)
+    if target.is_dir():
+        return _fail(f"{target}: is a folder; give a file name for the report")
+    if not target.parent.is_dir():
+        return _fail(f"{target}: no such folder {target.parent}")
+    samples, rate = _load_samples(attempt.audio_path)
+
+    from app.export import export_html, export_pdf
+
+    write = export_pdf if args.pdf else export_html
+    try:
+        write(
+            target,
+            stored.report,
+            samples,
+            rate,
+            title=attempt.title,
+            created_at=attempt.created_at,
+            coach_notes=attempt.notes or None,
+        )
+    except OSError as exc:
+        return _fail(f"{target}: cannot write the report ({exc.strerror or exc})")
+    print(f"Wrote {target}")
+    return EXIT_OK
+
+
+def _load_samples(audio_path: str) -> tuple[FloatArray | None, int]:
+    """The attempt's audio for the timeline picture; (None, rate) when it cannot be read."""
+    from audio.io import SAMPLE_RATE, AudioLoadError, load_audio
+
+    if not Path(audio_path).is_file():
+        return None, SAMPLE_RATE
+    try:
+        audio = load_audio(audio_path)
+    except AudioLoadError as exc:
+        print(f"voicemail-coach: note: no timeline picture ({exc})", file=sys.stderr)
+        return None, SAMPLE_RATE
+    return audio.samples, audio.sample_rate
