@@ -82,4 +82,6 @@ def run_gui(argv: Sequence[str] = ()) -> int:
         window.banner.show_message("warning", problem)
     # Load the model once the window has painted, so the window is usable at once.
     QTimer.singleShot(0, controller.load_model)
+    if window.library_pages is not None:
+        QTimer.singleShot(0, window.library_pages.offer_recovery)
     return int(app.exec())

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -18,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.analysing_view import AnalysingView
 from app.controller import Controller, Feedback
+from app.library_pages import LibraryPages
 from app.practice_view import PracticeView
 from app.review_view import ReviewView
 from app.widgets.banner import Banner
@@ -42,6 +50,11 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         for page in (self.practice, self.analysing, self.review):
             self.pages.addWidget(page)
+        self.library_pages: LibraryPages | None = None
+        if controller.library is not None:
+            self.library_pages = LibraryPages(controller, controller.library, self.banner)
+            self.library_pages.add_to(self.pages)
+            self.library_pages.show_page.connect(self.pages.setCurrentWidget)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -52,10 +65,13 @@ class MainWindow(QMainWindow):
         self.model_label.setAccessibleName("Model status")
         self.statusBar().addPermanentWidget(self.model_label)
         self._actions()
+        self._navigation()
         self._connect()
         self.practice.greeting.setChecked(controller.settings.greeting)
         self.on_state("ready")
         self._show_device()
+        if controller.library_problem:
+            self.banner.show_message("error", controller.library_problem)
 
     # -- wiring -------------------------------------------------------------------------------
 
@@ -77,9 +93,11 @@ class MainWindow(QMainWindow):
         self.cancel_action = self._action("&Cancel analysis", "Esc", c.cancel_analysis)
         self.play_action = self._action("&Play / Pause", "Ctrl+P", c.toggle_playback)
         self.settings_action = self._action("&Settings\u2026", "Ctrl+,", self.open_settings)
+        self.export_action = self._action("&Export report\u2026", "Ctrl+E", self.export_current)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -91,6 +109,59 @@ class MainWindow(QMainWindow):
         about = QAction("&About Voicemail Coach", self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
+
+    def _navigation(self) -> None:
+        """Practice / History / Progress, as a toolbar of exclusive buttons and a View menu."""
+        bar = self.addToolBar("Navigation")
+        bar.setObjectName("navigation")
+        bar.setMovable(False)
+        group = QActionGroup(self)
+        view_menu = self.menuBar().addMenu("&View")
+        self.nav: dict[str, QAction] = {}
+        library = self.library_pages
+        pages = [("Practice", "Ctrl+1", self.show_practice)]
+        if library is not None:
+            pages += [
+                ("History", "Ctrl+2", lambda: self._show_library(library.history)),
+                ("Progress", "Ctrl+3", lambda: self._show_library(library.progress)),
+            ]
+        for name, key, slot in pages:
+            action = self._action(name, key, slot)
+            action.setCheckable(True)
+            action.setToolTip(f"{name} ({key})")
+            group.addAction(action)
+            bar.addAction(action)
+            view_menu.addAction(action)
+            self.nav[name] = action
+        self.nav["Practice"].setChecked(True)
+        if library is None:
+            bar.addWidget(QLabel("  History is off: the library could not be opened."))
+
+    def show_practice(self) -> None:
+        self.nav["Practice"].setChecked(True)
+        self.on_state(self.controller.state)
+
+    def _show_library(self, page: QWidget) -> None:
+        if self.controller.busy:
+            self.banner.show_message("warning", "Finish the current take first.")
+            self.nav["Practice"].setChecked(True)
+            return
+        if self.library_pages is not None:
+            self.library_pages.refresh()
+        self.pages.setCurrentWidget(page)
+
+    def export_current(self) -> None:
+        feedback = self.controller.feedback
+        if feedback is None or self.library_pages is None:
+            return
+        attempt = feedback.attempt
+        title = attempt.title if attempt else feedback.path.stem
+        target = self.library_pages.ask_save_path(f"{title}.pdf")
+        if target:
+            self.library_pages.write_report(
+                Path(target), feedback.report, feedback.samples, feedback.sample_rate, title,
+                attempt.created_at if attempt else None, attempt.notes if attempt else "",
+            )  # fmt: skip
 
     def _connect(self) -> None:
         c = self.controller
@@ -115,6 +186,7 @@ class MainWindow(QMainWindow):
     # -- reactions ----------------------------------------------------------------------------
 
     def on_state(self, state: str) -> None:
+        self.nav["Practice"].setChecked(True)
         if state in ("ready", "greeting", "recording", "stopping"):
             self.pages.setCurrentWidget(self.practice)
             self.practice.show_state(state)
@@ -131,6 +203,9 @@ class MainWindow(QMainWindow):
         )
         self.cancel_action.setEnabled(state == "analysing")
         self.play_action.setEnabled(state == "feedback")
+        self.export_action.setEnabled(state == "feedback" and self.library_pages is not None)
+        for name, action in self.nav.items():
+            action.setEnabled(name == "Practice" or not busy)
         self.review.again.setEnabled(self.practice.recording_available)
         if state in ("recording", "analysing"):
             self.banner.hide()

@@ -152,6 +152,11 @@ class ReviewView(QWidget):
             widget.seek_requested.connect(self.seek_requested.emit)
         self.player.play_toggled.connect(self.play_toggled.emit)
 
+        self.progress_line = QLabel()
+        self.progress_line.setObjectName("progressLine")
+        self.progress_line.setAccessibleName("Compared with your last take")
+        self.progress_line.setWordWrap(True)
+        self.progress_line.hide()
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.again, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -184,6 +189,7 @@ class ReviewView(QWidget):
         layout.setSpacing(6)
         layout.addLayout(header)
         layout.addWidget(self.moments)
+        layout.addWidget(self.progress_line)
         layout.addSpacing(2)
         layout.addWidget(self.timeline)
         layout.addLayout(player_row)
@@ -195,12 +201,35 @@ class ReviewView(QWidget):
         self._heading = (name, report.score)
         self._show_heading()
         self.moments.set_report(report)
+        self._show_progress(feedback)
         self.timeline.set_data(feedback.samples, feedback.sample_rate, report, attention_window_s)
         self.scorecard.set_report(report)
         self.transcript.set_report(report)
         self.player.set_playing(False)
         self.player.set_position(0.0, report.source.duration_s)
         self.timeline.set_position(0.0)
+
+    def _show_progress(self, feedback: Feedback) -> None:
+        """One line of "+X vs your last take" figures, green when better, amber when worse."""
+        from app.deltas import deltas
+
+        if feedback.attempt is None:
+            self.progress_line.hide()
+            return
+        lines = deltas(feedback.attempt, feedback.previous)
+        if not lines:
+            self.progress_line.setText(
+                "Your first scored take: the next one will be compared with it."
+            )
+            self.progress_line.show()
+            return
+        colors = {True: "#2e9d57", False: "#b7791f", None: muted_text(self.palette()).name()}
+        parts = [
+            f"<b>{html.escape(label)}</b> <span style='color:{colors[better]}'>{html.escape(text)}</span>"
+            for label, text, better in lines
+        ]
+        self.progress_line.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts))
+        self.progress_line.show()
 
     def _show_heading(self) -> None:
         if self._heading is None:

@@ -1,0 +1,179 @@
+"""The library side of the window: History, Progress and Compare pages, export, recovery.
+
+Kept apart from ``main_window`` so each stays small; the window gives it its page stack and
+banner, and this object wires the views to the controller and the library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QStackedWidget, QWidget
+
+from analysis.library import Library, LibraryError
+from app.compare_view import CompareView
+from app.controller import Controller
+from app.history_view import HistoryView
+from app.progress_view import ProgressView
+from app.widgets.banner import Banner
+from audio.io import AudioLoadError, load_audio
+
+EXPORT_FILTER = "PDF report (*.pdf);;Web page (*.html)"
+
+
+class LibraryPages(QObject):
+    show_page = Signal(object)  # the page widget to bring forward
+
+    def __init__(self, controller: Controller, library: Library, banner: Banner) -> None:
+        super().__init__()
+        self.controller = controller
+        self.library = library
+        self.banner = banner
+        profile = controller.profile
+        preset = controller.preset
+        zone = (preset.target_min_s, preset.target_max_s)
+        wpm = (profile.pace.target_min_wpm, profile.pace.target_max_wpm)
+        self.history = HistoryView(library)
+        self.progress = ProgressView(
+            library,
+            length_zone=zone,
+            wpm_zone=wpm,
+            value_within_s=profile.timing.value_proposition_within_s,
+            fillers_max=profile.fillers.warn_per_minute,
+        )
+        self.compare = CompareView(length_zone=zone, wpm_zone=wpm)
+        # Dialogs are attributes so tests can answer them.
+        self.ask_yes_no: Callable[[str], bool] = self._ask_yes_no
+        self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
+
+        self.history.open_requested.connect(self.open_attempt)
+        self.history.reanalyze_requested.connect(self.reanalyze)
+        self.history.compare_requested.connect(self.compare_attempts)
+        self.history.export_requested.connect(self.export_attempt)
+        self.history.message.connect(banner.show_message)
+        self.progress.open_requested.connect(self.open_attempt)
+        self.compare.open_requested.connect(self.open_attempt)
+        controller.library_changed.connect(self.refresh)
+
+    def add_to(self, stack: QStackedWidget) -> None:
+        for page in (self.history, self.progress, self.compare):
+            stack.addWidget(page)
+
+    def refresh(self) -> None:
+        self.history.refresh()
+        self.progress.refresh()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def open_attempt(self, attempt_id: int) -> None:
+        if self.controller.show_attempt(attempt_id) is None:
+            self.banner.show_message("warning", "Finish the current take first.")
+
+    def reanalyze(self, attempt_id: int) -> None:
+        """Analyze again with the profile and model chosen in Settings; earlier reports stay."""
+        if self.controller.reanalyze(attempt_id) is None:
+            self.banner.show_message("warning", "Finish the current take first.")
+
+    def compare_attempts(self, first: int, second: int) -> None:
+        try:
+            sides = []
+            for attempt_id in (first, second):
+                stored = self.library.latest_report(attempt_id)
+                if stored is None:
+                    raise LibraryError(f"Attempt {attempt_id} has no report yet: re-analyze it.")
+                sides.append((self.library.attempt(attempt_id), stored))
+        except LibraryError as exc:
+            self.banner.show_message("error", str(exc))
+            return
+        self.compare.set_attempts(sides[0], sides[1])
+        self.show_page.emit(self.compare)
+
+    def export_attempt(self, attempt_id: int) -> None:
+        try:
+            attempt = self.library.attempt(attempt_id)
+            stored = self.library.latest_report(attempt_id)
+        except LibraryError as exc:
+            self.banner.show_message("error", str(exc))
+            return
+        if stored is None:
+            self.banner.show_message("warning", "This take has no report yet: re-analyze it first.")
+            return
+        target = self.ask_save_path(f"{attempt.title}.pdf")
+        if not target:
+            return
+        try:
+            audio = load_audio(attempt.audio_path)
+            samples, rate = audio.samples, audio.sample_rate
+        except AudioLoadError:
+            samples, rate = None, 16_000  # the report is still worth having without the picture
+        self.write_report(
+            Path(target),
+            stored.report,
+            samples,
+            rate,
+            attempt.title,
+            attempt.created_at,
+            attempt.notes,
+        )
+
+    def write_report(
+        self,
+        target: Path,
+        report: object,
+        samples: object,
+        rate: int,
+        title: str,
+        created_at: str | None,
+        notes: str,
+    ) -> None:
+        from app.export import export_html, export_pdf
+
+        writer = export_html if target.suffix.lower() in (".html", ".htm") else export_pdf
+        try:
+            writer(
+                target, report, samples, rate,  # type: ignore[arg-type]
+                title=title, created_at=created_at, coach_notes=notes or None,
+            )  # fmt: skip
+        except OSError as exc:
+            self.banner.show_message("error", f"Could not write {target}: {exc.strerror or exc}")
+            return
+        self.banner.show_message("info", f"Report saved to {target}")
+
+    def offer_recovery(self) -> None:
+        """A take cut short by a crash or kill is offered back, to be analyzed like any other."""
+        try:
+            interrupted = self.library.interrupted()
+        except LibraryError as exc:
+            self.banner.show_message("error", str(exc))
+            return
+        if not interrupted:
+            return
+        take = interrupted[0]
+        more = f" ({len(interrupted) - 1} more after it)" if len(interrupted) > 1 else ""
+        question = (
+            f"A take from {take.created_at[:16].replace('T', ' ')} UTC was interrupted before it "
+            f"was saved{more}. Recover what was recorded and analyze it?"
+        )
+        if self.ask_yes_no(question):
+            self.controller.recover(take.id)
+        else:
+            self.banner.show_message(
+                "info", "The interrupted take is kept; you will be asked again."
+            )
+
+    # -- default dialogs ----------------------------------------------------------------------
+
+    def _parent(self) -> QWidget | None:
+        return self.history.window()
+
+    def _ask_yes_no(self, question: str) -> bool:
+        answer = QMessageBox.question(self._parent(), "Recover a take", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_save_path(self, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self._parent(), "Export report", suggested, EXPORT_FILTER
+        )
+        return path or None

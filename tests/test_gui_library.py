@@ -1,0 +1,140 @@
+"""The library in the window: history, "+X vs your last take", export, compare, recovery."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from analysis.library import Library
+from app.controller import Controller, ModelHolder
+from app.main_window import MainWindow
+from app.settings import Settings
+from audio.io import load_audio
+from tests import fakes
+from tests.conftest import AUDIO
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def holder() -> ModelHolder:
+    h = ModelHolder(None, keep_fillers=True)
+    h.get()
+    return h
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("VOICEMAIL_COACH_DATA_DIR", str(folder))
+    return folder
+
+
+def window_for(qtbot, holder) -> MainWindow:  # type: ignore[no-untyped-def]
+    controller = Controller(Settings(greeting=False), None, fakes.FakeOutputStream())
+    controller.models = holder
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    return window
+
+
+def open_and_wait(qtbot, window: MainWindow, path: Path):  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as blocker:
+        window.open_path(str(path))
+    return blocker.args[0]
+
+
+def test_opened_files_become_attempts_with_progress_against_the_last_take(
+    qtbot, holder, data_dir
+) -> None:  # type: ignore[no-untyped-def]
+    window = window_for(qtbot, holder)
+    first = open_and_wait(qtbot, window, AUDIO / "bad.flac")
+    assert first.attempt is not None and first.attempt.title == "bad"
+    assert "first scored take" in window.review.progress_line.text()
+    second = open_and_wait(qtbot, window, AUDIO / "good.flac")
+    assert second.previous is not None and second.previous.id == first.attempt.id
+    line = window.review.progress_line.text()
+    gain = second.report.score - first.report.score
+    assert f"+{gain} vs your last take" in line
+    pages = window.library_pages
+    assert pages is not None
+    window.nav["History"].trigger()
+    assert window.pages.currentWidget() is pages.history
+    titles = [a.title for a in pages.history.model.attempts()]
+    assert titles == ["good", "bad"]
+    window.nav["Progress"].trigger()
+    assert window.pages.currentWidget() is pages.progress
+    assert len(pages.progress.points("score")) == 2
+    window.close()
+
+
+def test_export_from_history_writes_a_pdf_with_the_transcript(
+    qtbot, holder, data_dir, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = window_for(qtbot, holder)
+    feedback = open_and_wait(qtbot, window, AUDIO / "bad.flac")
+    pages = window.library_pages
+    assert pages is not None
+    target = tmp_path / "bad-report.pdf"
+    pages.ask_save_path = lambda suggested: str(target)
+    pages.history.export_requested.emit(feedback.attempt.id)
+    assert target.exists()
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout
+    text = " ".join(text.split())
+    assert "superior accounting software" in text
+    assert "Self-praise" in text
+    assert "Report saved to" in window.banner.text
+    window.close()
+
+
+def test_compare_two_attempts_shows_both_transcripts(qtbot, holder, data_dir) -> None:  # type: ignore[no-untyped-def]
+    window = window_for(qtbot, holder)
+    a = open_and_wait(qtbot, window, AUDIO / "good.flac").attempt
+    b = open_and_wait(qtbot, window, AUDIO / "premature_ask.flac").attempt
+    pages = window.library_pages
+    assert pages is not None
+    pages.history.compare_requested.emit(a.id, b.id)
+    assert window.pages.currentWidget() is pages.compare
+    assert "help them simplify" in pages.compare.transcript_a.toPlainText()
+    assert "demo" in pages.compare.transcript_b.toPlainText()
+    window.close()
+
+
+def test_an_interrupted_take_is_offered_and_recovered_on_start(qtbot, holder, data_dir) -> None:  # type: ignore[no-untyped-def]
+    good = load_audio(AUDIO / "good.flac").samples
+    with Library() as library:
+        take, wav = library.begin_recording()
+    # What a killed recorder leaves: PCM written, header never finished.
+    soundfile.write(wav, good[4800 : 4800 + 16000 * 12], 16000, subtype="PCM_16")
+    window = window_for(qtbot, holder)
+    pages = window.library_pages
+    assert pages is not None
+    asked: list[str] = []
+    pages.ask_yes_no = lambda q: asked.append(q) or True
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as blocker:
+        pages.offer_recovery()
+    assert asked and "interrupted" in asked[0]
+    feedback = blocker.args[0]
+    assert feedback.attempt.id == take.id and feedback.attempt.status == "ready"
+    assert feedback.report.source.duration_s == pytest.approx(12.0, abs=0.1)
+    assert "sam rivera" in feedback.report.transcript.text.lower()
+    window.close()
+
+
+def test_a_corrupted_library_is_set_aside_and_the_app_still_works(qtbot, holder, data_dir) -> None:  # type: ignore[no-untyped-def]
+    folder = data_dir / "library"
+    folder.mkdir(parents=True)
+    (folder / "library.db").write_bytes(np.random.default_rng(1).bytes(8192))
+    window = window_for(qtbot, holder)
+    assert not window.banner.isHidden()
+    assert "corrupt" in window.banner.text.lower()
+    backups = list(folder.glob("library.db.corrupt-*"))
+    assert len(backups) == 1
+    # Opening a file still works (it goes into a fresh library).
+    feedback = open_and_wait(qtbot, window, AUDIO / "pauses.flac")
+    assert feedback.report.call_to_action.kind == "email"
+    window.close()
