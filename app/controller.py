@@ -182,12 +182,26 @@ class Controller(QObject):
             return None
         return self._analyze_task(lambda: library.recover(attempt_id), None)
 
-    def reanalyze(self, attempt_id: int) -> Task | None:
-        """Analyze a stored attempt again with the current profile and model; earlier reports stay."""
+    def reanalyze(
+        self,
+        attempt_id: int,
+        profile_path: str | None = None,
+        length_preset: str | None = None,
+        model_dir: str | None = None,
+    ) -> Task | None:
+        """Analyze a stored attempt again, with another profile, preset or model if given (the
+        current settings otherwise); earlier reports stay in the library."""
         library = self.library
         if library is None or self.busy:
             return None
-        return self._analyze_task(lambda: library.attempt(attempt_id), None)
+        profile = load_profile(profile_path) if profile_path else self.profile
+        preset = profile.length_preset(length_preset).id
+        models = self.models
+        if model_dir and model_dir != self.settings.model_dir:
+            models = ModelHolder(model_dir, self.settings.keep_fillers)
+        return self._analyze_task(
+            lambda: library.attempt(attempt_id), None, profile=profile, preset=preset, models=models
+        )
 
     def show_attempt(self, attempt_id: int) -> Task | None:
         """Show a stored attempt's newest report without analysing again."""
@@ -376,11 +390,19 @@ class Controller(QObject):
         return self._analyze_task(lambda: library.add_file(path), Path(path))
 
     def _analyze_task(
-        self, get_attempt: Callable[[], Attempt] | None, fallback: Path | None
+        self,
+        get_attempt: Callable[[], Attempt] | None,
+        fallback: Path | None,
+        profile: Profile | None = None,
+        preset: str | None = None,
+        models: ModelHolder | None = None,
     ) -> Task | None:
         """Analyze the attempt ``get_attempt`` gives (run on the worker), or the file ``fallback``
         when there is no attempt or the library fails: the take is analyzed all the same."""
-        holder, profile, preset, library = self.models, self.profile, self.preset.id, self.library
+        holder = models or self.models
+        profile = profile or self.profile
+        preset = preset or self.preset.id
+        library = self.library
 
         def run(ctx: TaskContext) -> Feedback:
             notes: list[str] = []

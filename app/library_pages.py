@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStackedWidget, QWidget
 
 from analysis.library import Library, LibraryError
+from analysis.profile import ProfileError
 from app.compare_view import CompareView
 from app.controller import Controller
 from app.history_view import HistoryView
@@ -47,6 +48,9 @@ class LibraryPages(QObject):
         # Dialogs are attributes so tests can answer them.
         self.ask_yes_no: Callable[[str], bool] = self._ask_yes_no
         self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
+        self.ask_reanalysis: Callable[[str], tuple[str | None, str | None, str | None] | None] = (
+            self._ask_reanalysis
+        )
 
         self.history.open_requested.connect(self.open_attempt)
         self.history.reanalyze_requested.connect(self.reanalyze)
@@ -72,8 +76,21 @@ class LibraryPages(QObject):
             self.banner.show_message("warning", "Finish the current take first.")
 
     def reanalyze(self, attempt_id: int) -> None:
-        """Analyze again with the profile and model chosen in Settings; earlier reports stay."""
-        if self.controller.reanalyze(attempt_id) is None:
+        """Analyze again with a profile, preset and model the user picks; earlier reports stay."""
+        try:
+            title = self.library.attempt(attempt_id).title
+        except LibraryError as exc:
+            self.banner.show_message("error", str(exc))
+            return
+        choice = self.ask_reanalysis(title)
+        if choice is None:
+            return
+        try:
+            task = self.controller.reanalyze(attempt_id, *choice)
+        except ProfileError as exc:
+            self.banner.show_message("error", str(exc))
+            return
+        if task is None:
             self.banner.show_message("warning", "Finish the current take first.")
 
     def compare_attempts(self, first: int, second: int) -> None:
@@ -171,6 +188,12 @@ class LibraryPages(QObject):
     def _ask_yes_no(self, question: str) -> bool:
         answer = QMessageBox.question(self._parent(), "Recover a take", question)
         return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_reanalysis(self, title: str) -> tuple[str | None, str | None, str | None] | None:
+        from app.reanalyze_dialog import ReanalyzeDialog
+
+        dialog = ReanalyzeDialog(self.controller.settings, title, self._parent())
+        return dialog.choice() if dialog.exec() else None
 
     def _ask_save_path(self, suggested: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(

@@ -138,3 +138,21 @@ def test_a_corrupted_library_is_set_aside_and_the_app_still_works(qtbot, holder,
     feedback = open_and_wait(qtbot, window, AUDIO / "pauses.flac")
     assert feedback.report.call_to_action.kind == "email"
     window.close()
+
+
+def test_reanalyze_with_another_preset_keeps_the_earlier_report(qtbot, holder, data_dir) -> None:  # type: ignore[no-untyped-def]
+    window = window_for(qtbot, holder)
+    first = open_and_wait(qtbot, window, AUDIO / "good.flac")
+    assert first.report.check("length").status == "pass"
+    pages = window.library_pages
+    assert pages is not None
+    pages.ask_reanalysis = lambda title: (None, "short", None)
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as blocker:
+        pages.history.reanalyze_requested.emit(first.attempt.id)
+    again = blocker.args[0]
+    assert again.attempt.id == first.attempt.id
+    assert again.report.profile.length_preset == "short"
+    assert again.report.check("length").status in ("warn", "fail")
+    reports = window.controller.library.reports(first.attempt.id)
+    assert [r.length_preset for r in reports] == ["short", "standard"]
+    window.close()

@@ -80,3 +80,20 @@ def test_dialog_refuses_a_bad_profile_with_the_reason(qtbot, tmp_path: Path) -> 
     assert dialog.result() == 0  # not accepted
     assert not dialog.error.isHidden()
     assert "team.toml" in dialog.error.text()
+
+
+def test_reanalyze_dialog_offers_presets_and_refuses_a_bad_model_folder(
+    qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from app.reanalyze_dialog import ReanalyzeDialog
+
+    dialog = ReanalyzeDialog(Settings(length_preset="extended"), "bad")
+    qtbot.addWidget(dialog)
+    assert dialog.choice() == (None, "extended", None)
+    dialog.preset.setCurrentIndex(dialog.preset.findData("short"))
+    dialog.model.setText(str(tmp_path))
+    dialog._accept()
+    assert dialog.result() == 0
+    assert "not a CTranslate2 Whisper model folder" in dialog.error.text()
+    dialog.model.setText("")
+    assert dialog.choice() == (None, "short", None)
