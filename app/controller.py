@@ -27,7 +27,7 @@ from app.settings import Settings, save_settings
 from app.tasks import Task, TaskContext, TaskRunner, register_user_errors
 from audio.capture import Recorder, RecordingError
 from audio.devices import AudioUnavailable
-from audio.io import AudioLoadError, load_audio
+from audio.io import Audio, AudioLoadError, load_audio, save_flac
 from audio.playback import PlaybackError, Player
 
 register_user_errors(
@@ -84,6 +84,7 @@ class Controller(QObject):
     progress = Signal(float)
     feedback_ready = Signal(object)  # Feedback
     library_changed = Signal()
+    unsaved_changed = Signal(bool)  # a take is held only in memory (the disk refused it)
     playback = Signal(float, bool)  # position_s, playing
 
     def __init__(
@@ -111,11 +112,13 @@ class Controller(QObject):
         self.library: Library | None = None
         self.library_problem: str | None = None
         self.take_attempt: Attempt | None = None
+        self.unsaved: np.ndarray | None = None
         self.open_library()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._poll)
         self._greeting_started = 0.0
+        self._disk_warned = False
         self._beep_end_s = 0.0
 
     # -- settings, profile, model -------------------------------------------------------------
@@ -222,6 +225,43 @@ class Controller(QObject):
 
         return self._start_analysis("opening the attempt", run)
 
+    def _memory_analysis(self, audio: Audio) -> Callable[[TaskContext], Feedback]:
+        holder, profile, preset = self.models, self.profile, self.preset.id
+
+        def run(ctx: TaskContext) -> Feedback:
+            transcriber = holder.get()
+            report = analyze_audio(audio, transcriber, profile, preset, ctx.progress, ctx.cancel)
+            return Feedback(report, audio.samples, audio.sample_rate, Path(audio.source_path))
+
+        return run
+
+    def save_unsaved(self, path: str | Path) -> bool:
+        """Write a take the disk refused to a place the user chose, and add it to the library."""
+        samples = self.unsaved
+        if samples is None:
+            return False
+        target = Path(path)
+        try:
+            save_flac(target, samples)
+        except (OSError, RuntimeError) as exc:
+            self.message.emit("error", f"Could not save the take to {target}: {exc}")
+            return False
+        self.unsaved = None
+        self.unsaved_changed.emit(False)
+        if self.library is not None:
+            try:
+                attempt = self.library.add_file(target)
+                if self.feedback is not None:
+                    self.library.add_report(attempt.id, self.feedback.report)
+                self.library_changed.emit()
+            except LibraryError as exc:
+                self.message.emit(
+                    "warning", f"Saved to {target}, but not added to the history: {exc}"
+                )
+                return True
+        self.message.emit("info", f"Take saved to {target}.")
+        return True
+
     @property
     def busy(self) -> bool:
         return self.state in ("greeting", "recording", "stopping", "analysing")
@@ -300,6 +340,7 @@ class Controller(QObject):
             self._set_state("feedback" if self.feedback else "ready")
             return
         self.recorder = recorder
+        self._disk_warned = False
         self.last_recording = path
         self._set_state("recording")
         self.timer.start()
@@ -322,6 +363,9 @@ class Controller(QObject):
         if recorder.failed:
             self.stop_recording()
             return
+        if not recorder.disk_ok and not self._disk_warned:
+            self._disk_warned = True
+            self.message.emit("warning", recorder.error or "The disk refused the recording.")
         limit = self.auto_stop_s
         left = limit - recorder.elapsed_s
         if left <= 0:
@@ -352,14 +396,28 @@ class Controller(QObject):
             return
         self.timer.stop()
         self._set_state("stopping")
-        task = self.runner.submit("saving the recording", lambda ctx: recorder.stop())
-        task.succeeded.connect(self._recorded)
+
+        def stop(ctx: TaskContext) -> tuple[Any, np.ndarray | None]:
+            result = recorder.stop()
+            return result, recorder.samples() if result.in_memory_only else None
+
+        task = self.runner.submit("saving the recording", stop)
+        task.succeeded.connect(lambda out: self._recorded(*out))
         task.failed.connect(lambda msg: self._fail(msg))
 
-    def _recorded(self, result: Any) -> None:
+    def _recorded(self, result: Any, memory: np.ndarray | None = None) -> None:
         self.recorder = None
         if result.error:
             self.message.emit("error", result.error)
+        if memory is not None and result.duration_s >= 0.5:
+            # The disk failed: keep the take in memory, analyze it from there, offer to save it.
+            self.unsaved = memory
+            self.unsaved_changed.emit(True)
+            self.take_attempt = None
+            self.state = "ready"
+            audio = Audio(memory, 16_000, "(take not saved yet)", 16_000, 1)
+            self._start_analysis("analysing the message", self._memory_analysis(audio))
+            return
         if result.overflows:
             self.message.emit(
                 "warning", f"{result.overflows} audio block(s) were dropped while recording."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.setWindowTitle("Voicemail Coach")
         self.setAcceptDrops(True)
+        self.ask_unsaved: Callable[[], str] = self._ask_unsaved  # "save" | "discard" | "cancel"
         self.resize(1180, 800)
         self.setMinimumSize(760, 560)
 
@@ -94,10 +96,15 @@ class MainWindow(QMainWindow):
         self.play_action = self._action("&Play / Pause", "Ctrl+P", c.toggle_playback)
         self.settings_action = self._action("&Settings\u2026", "Ctrl+,", self.open_settings)
         self.export_action = self._action("&Export report\u2026", "Ctrl+E", self.export_current)
+        self.save_take_action = self._action(
+            "Save &unsaved take\u2026", "Ctrl+Shift+S", self.save_unsaved
+        )
+        self.save_take_action.setEnabled(False)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.save_take_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -174,6 +181,7 @@ class MainWindow(QMainWindow):
         c.playback.connect(self.on_playback)
         c.model_ready.connect(lambda name: self.model_label.setText(f"Model: {name} \u00b7 local"))
         c.model_failed.connect(self.on_model_failed)
+        c.unsaved_changed.connect(self.save_take_action.setEnabled)
         self.practice.record_clicked.connect(c.toggle_recording)
         self.practice.open_clicked.connect(self.open_dialog)
         self.practice.greeting_toggled.connect(self.on_greeting_toggled)
@@ -308,6 +316,34 @@ class MainWindow(QMainWindow):
             "Everything runs on this computer: your recordings and transcripts never leave it.",
         )
 
+    def save_unsaved(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the take", str(Path.home() / "voicemail-take.flac"), "FLAC audio (*.flac)"
+        )
+        if path:
+            self.controller.save_unsaved(path)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.unsaved is not None and not self._unsaved_handled():
+            event.ignore()
+            return
         self.controller.shutdown()
         event.accept()
+
+    def _unsaved_handled(self) -> bool:
+        """Ask before a take that exists only in memory is lost; False keeps the window open."""
+        answer = self.ask_unsaved()
+        if answer == "save":
+            self.save_unsaved()
+            return self.controller.unsaved is None
+        return answer == "discard"
+
+    def _ask_unsaved(self) -> str:
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self,
+            "Unsaved take",
+            "A take could not be written to disk and is only in memory. Save it first?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+        )
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")

@@ -73,6 +73,7 @@ class RecordingResult:
     duration_s: float
     error: str | None
     overflows: int
+    in_memory_only: bool = False  # the disk failed: the whole take is only in memory
 
 
 class _Signal(enum.Enum):
@@ -136,6 +137,8 @@ class Recorder:
         # Owned by the writer thread until it has been joined.
         self._received_frames = 0
         self._written_frames = 0
+        self._memory: list[npt.NDArray[np.int16]] = []
+        self._disk_ok = True
         self._stop_at_frame: int | None = None
         self._last_block_s = 0.0
         self._recent: FloatArray = np.zeros((0, channels), dtype=np.float32)
@@ -172,8 +175,14 @@ class Recorder:
 
     @property
     def failed(self) -> bool:
-        """Whether the recording went wrong (device lost, disk error); see :attr:`error`."""
-        return self._error is not None
+        """Whether the recording stopped for good (device lost); see :attr:`error`. A disk
+        error is not a failure: the take goes on in memory (see :attr:`disk_ok`)."""
+        return self._error is not None and self._disk_ok
+
+    @property
+    def disk_ok(self) -> bool:
+        """False once the disk refused a write; the take is then only complete in memory."""
+        return self._disk_ok
 
     @property
     def error(self) -> str | None:
@@ -229,9 +238,12 @@ class Recorder:
             return self._result
 
     def samples(self) -> FloatArray:
-        """The recording as written, as float32 mono (channels averaged)."""
-        data, _ = soundfile.read(str(self.path), dtype="float32", always_2d=True)
-        mono: FloatArray = np.ascontiguousarray(data.mean(axis=1), dtype=np.float32)
+        """The whole take as float32 mono (channels averaged), from the copy kept in memory, so
+        it is complete even when the disk refused part of it."""
+        if not self._memory:
+            return np.zeros(0, dtype=np.float32)
+        pcm = np.concatenate(self._memory).astype(np.float32) / PCM16_SCALE
+        mono: FloatArray = np.ascontiguousarray(pcm.mean(axis=1), dtype=np.float32)
         return mono
 
     def _callback(self, indata: FloatArray, frames: int, time: Any, status: Any) -> None:
@@ -282,6 +294,7 @@ class Recorder:
             duration_s=self._written_frames / self._samplerate,
             error=self._error,
             overflows=self._live.overflows,
+            in_memory_only=not self._disk_ok,
         )
 
     def _write_loop(self) -> None:
@@ -345,9 +358,21 @@ class Recorder:
         # Round to int16 ourselves: libsndfile scales floats by 32767 on write but reads back
         # dividing by 32768, so 16-bit input would not come back bit-exact.
         pcm = np.clip(np.round(block * PCM16_SCALE), -PCM16_SCALE, PCM16_SCALE - 1)
-        self._file.write(pcm.astype(np.int16))
-        self._file.flush()
+        pcm16 = pcm.astype(np.int16)
+        # A voicemail is small (2 MB a minute): a copy in memory survives a full or failing disk.
+        self._memory.append(pcm16.reshape(len(block), -1))
         self._written_frames += len(block)
+        if not self._disk_ok:
+            return
+        try:
+            self._file.write(pcm16)
+            self._file.flush()
+        except (OSError, RuntimeError) as exc:
+            self._disk_ok = False
+            self._error = (
+                f"Could not write the recording to disk ({exc}). The take is kept in memory: "
+                "save it somewhere else before closing the app."
+            )
 
     def _update_live(self, block: FloatArray, overflow: bool, elapsed_frames: int) -> None:
         self._recent = np.concatenate((self._recent, block))[-self._clip_frames :]

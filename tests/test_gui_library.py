@@ -156,3 +156,48 @@ def test_reanalyze_with_another_preset_keeps_the_earlier_report(qtbot, holder, d
     reports = window.controller.library.reports(first.attempt.id)
     assert [r.length_preset for r in reports] == ["short", "standard"]
     window.close()
+
+
+def test_a_full_disk_keeps_the_take_in_memory_until_it_is_saved(
+    qtbot, holder, data_dir, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import errno
+
+    good = load_audio(AUDIO / "good.flac").samples
+    real_write = soundfile.SoundFile.write
+    calls = {"n": 0}
+
+    def full_after_a_while(self, data):  # type: ignore[no-untyped-def]
+        if str(self.name).endswith(".partial.wav"):
+            calls["n"] += 1
+            if calls["n"] > 30:  # about 3 s in
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(soundfile.SoundFile, "write", full_after_a_while)
+    monkeypatch.setattr(fakes, "FAST_PACE_S", 0.01)
+    window = window_for(qtbot, holder)
+    window.ask_unsaved = lambda: "discard"  # if an assertion fails, closing must not block
+    window.controller.input_stream_factory = fakes.FakeInputStream(good)
+    window.practice.record.click()
+    recorder = window.controller.recorder
+    assert recorder is not None, window.banner.text
+    qtbot.waitUntil(lambda: recorder.elapsed_s >= 25.0 or recorder.failed, timeout=20_000)
+    assert not recorder.failed, recorder.error
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as blocker:
+        window.practice.record.click()
+    feedback = blocker.args[0]
+    # The whole take was analyzed from memory, not just the part before the disk filled up.
+    assert feedback.report.source.duration_s > 24
+    assert feedback.report.value_proposition.found
+    assert "kept in memory" in window.banner.text
+    assert window.save_take_action.isEnabled()
+    target = tmp_path / "rescued.flac"
+    assert window.controller.save_unsaved(target)
+    assert load_audio(target).duration_s == pytest.approx(
+        feedback.report.source.duration_s, abs=0.05
+    )
+    assert not window.save_take_action.isEnabled()
+    with Library() as library:
+        assert any(a.original_path == str(target) for a in library.attempts())
+    window.close()
