@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         for action in (self.record_action, self.again_action, self.cancel_action, self.play_action):
             practice.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu = help_menu
         about = QAction("&About Voicemail Coach", self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
@@ -123,7 +125,8 @@ class MainWindow(QMainWindow):
         bar.setObjectName("navigation")
         bar.setMovable(False)
         group = QActionGroup(self)
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = QMenu("&View", self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), view_menu)
         self.nav: dict[str, QAction] = {}
         library = self.library_pages
         pages = [("Practice", "Ctrl+1", self.show_practice)]
