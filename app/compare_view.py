@@ -143,7 +143,7 @@ class CompareView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
-        split.setSizes([600, 260])
+        split.setSizes([700, 190])  # voicemail transcripts are a few lines; figures need room
         self.split = split
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
@@ -183,7 +183,8 @@ class CompareView(QWidget):
 
         def cta(r: Report) -> str:
             m = r.call_to_action
-            return CTA_KINDS.get(m.kind or "", m.kind or "found") if m.found else "none"
+            kind = CTA_KINDS.get(m.kind or "", m.kind or "found").removeprefix("your ")
+            return kind if m.found else "none"
 
         ta, tb = ttv(ra), ttv(rb)
         da, db = ra.delivery, rb.delivery
@@ -256,7 +257,10 @@ class CompareView(QWidget):
             ta = f"<b>{html.escape(va)}</b>{mark}" if a_better is True else html.escape(va)
             tb = f"<b>{html.escape(vb)}</b>{mark}" if a_better is False else html.escape(vb)
             self._add(html.escape(label), ta, tb, "shaded" if n % 2 else "row")
-        self._add("<b>Scorecard</b>", "", "", "section")
+        note = (
+            f"<span style='color:{muted}'>Tinted rows: the two takes got different verdicts</span>"
+        )
+        self._add("<b>Scorecard</b>", note, "", "section")
         ids = list(dict.fromkeys([c.id for c in ra.checks] + [c.id for c in rb.checks]))
         for n, check_id in enumerate(ids):
             ca, cb = _check(ra, check_id), _check(rb, check_id)

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from app.widgets.colors import STATUS_COLORS
 
@@ -161,11 +161,14 @@ class HistoryModel(QAbstractTableModel):
             return a
         if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == SCORE and a.score is not None:
-            return STATUS_COLORS[score_status(a.score)]
-        if role == Qt.ItemDataRole.FontRole and (col == SCORE or a.status == "recording"):
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if a.score is None:  # not analyzed (cancelled, interrupted): greyed out
+                return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            return STATUS_COLORS[score_status(a.score)] if col == SCORE else None
+        bold = col == SCORE and a.score is not None
+        if role == Qt.ItemDataRole.FontRole and (bold or a.status == "recording"):
             font = QFont()
-            font.setBold(col == SCORE)
+            font.setBold(bold)
             font.setItalic(a.status == "recording")
             return font
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -28,6 +28,8 @@ from analysis.library import LibraryError
 from app.history_model import (
     DATE,
     ID_ROLE,
+    SCENARIO,
+    TAGS,
     TITLE,
     HistoryFilter,
     HistoryModel,
@@ -318,8 +320,12 @@ class HistoryView(QWidget):
 
     def _fill_filters(self, attempts: list[Attempt]) -> None:
         scenarios = {a.scenario for a in attempts if a.scenario}
+        tags = {t for a in attempts for t in a.tags}
         self._fill_combo(self.scenario, "All scenarios", scenarios)
-        self._fill_combo(self.tag, "All tags", {t for a in attempts for t in a.tags})
+        self._fill_combo(self.tag, "All tags", tags)
+        # Empty columns only take room from the title: they appear with the first value.
+        self.table.setColumnHidden(SCENARIO, not scenarios)
+        self.table.setColumnHidden(TAGS, not tags)
 
     @staticmethod
     def _fill_combo(combo: QComboBox, everything: str, values: set[str]) -> None:

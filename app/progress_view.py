@@ -162,8 +162,8 @@ class ProgressView(QWidget):
             best = max(a.score or 0 for a in self._attempts)
             takes = "1 analyzed take" if n == 1 else f"{n} analyzed takes"
             line = f"{takes} \u00b7 best score {best} \u00b7 latest {latest.score}"
-            ups = [f"{label} {text_}" for label, text_, _ in self._latest_deltas()[:1]]
-            self.summary.setText(line + (f" ({ups[0]})" if ups else ""))
+            ups = [text_ for _, text_, _ in self._latest_deltas()[:1]]
+            self.summary.setText(line + (f", {ups[0]}" if ups else ""))
         else:
             self.summary.setText("")
         for metric in METRICS:

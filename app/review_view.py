@@ -210,8 +210,11 @@ class ReviewView(QWidget):
         self.timeline.set_position(0.0)
 
     def _show_progress(self, feedback: Feedback) -> None:
-        """One line of "+X vs your last take" figures, green when better, amber when worse."""
-        from app.deltas import deltas
+        """One line of "+X vs your last take" figures, green when better, amber when worse.
+
+        "vs your last take" is said once, after the first figure; the line wraps only
+        between figures."""
+        from app.deltas import SUFFIX, deltas
 
         if feedback.attempt is None:
             self.progress_line.hide()
@@ -221,14 +224,33 @@ class ReviewView(QWidget):
             self.progress_line.setText(
                 "Your first scored take: the next one will be compared with it."
             )
+            self.progress_line.setToolTip("")
             self.progress_line.show()
             return
         colors = {True: "#2e9d57", False: "#b7791f", None: muted_text(self.palette()).name()}
-        parts = [
-            f"<b>{html.escape(label)}</b> <span style='color:{colors[better]}'>{html.escape(text)}</span>"
-            for label, text, better in lines
-        ]
-        self.progress_line.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts))
+        same = "same as your last take"
+        if all(text == same for _, text, _ in lines):
+            lines = [("Every figure", same, None)]
+        short = {
+            "same as your last take": "same",
+            "value heard this time (missed in your last take)": "heard this time (missed before)",
+        }
+        parts = []
+        for n, (label, text, better) in enumerate(lines):
+            if n:
+                text = short.get(text, text.removesuffix(SUFFIX))
+                text = text.replace("value not heard this time", "not heard this time")
+            parts.append(
+                f"<span style='white-space:nowrap'><b>{html.escape(label)}</b>&nbsp;"
+                f"<span style='color:{colors[better]}'>{html.escape(text)}</span></span>"
+            )
+        self.progress_line.setText(" &nbsp;\u00b7&nbsp; ".join(parts))
+        previous = feedback.previous.title if feedback.previous is not None else ""
+        self.progress_line.setToolTip(
+            f"Compared with \u201c{previous}\u201d: green is better, amber is worse"
+            if previous
+            else ""
+        )
         self.progress_line.show()
 
     def _show_heading(self) -> None:

@@ -7,10 +7,13 @@
 ``MainWindow`` and ``Controller`` like a user would: a take is recorded from a fake microphone
 that plays tests/data/audio/good.flac in real time, then recordings are opened and analyzed
 with the bundled speech model. Settings, recordings and caches go to a temporary folder, so no
-real user files are touched. Takes about half a minute. Exits non-zero if a PNG is too big.
+real user files are touched. Takes under a minute. Exits non-zero if a PNG is too big.
 
-Writes ready.png, recording.png, analysing.png, feedback.png, feedback_bad.png and
-feedback_dark.png (1280x860 each).
+Writes ready.png, recording.png, analysing.png, feedback_bad.png, feedback.png (good.flac
+right after bad.flac, so it shows the "+X vs your last take" line), history.png, progress.png,
+compare.png (bad.flac against good.flac) and feedback_dark.png (1280x860 each). The library
+pages show the takes this run makes: the recorded one, too_long (cancelled, so not analyzed),
+bad, good, fillers, premature_ask and good again.
 """
 
 from __future__ import annotations
@@ -139,7 +142,8 @@ def dark_palette() -> QPalette:
     return pal
 
 
-def open_and_wait(window: MainWindow, path: Path) -> None:
+def open_and_wait(window: MainWindow, path: Path) -> int:
+    """Open and analyze ``path``; the id of the attempt it became in the library."""
     controller = window.controller
     before = controller.feedback
     window.open_path(str(path))
@@ -148,6 +152,15 @@ def open_and_wait(window: MainWindow, path: Path) -> None:
         120,
         f"the analysis of {path.name}",
     )
+    feedback = controller.feedback
+    assert feedback is not None and feedback.attempt is not None, f"{path.name} not in the library"
+    return feedback.attempt.id
+
+
+def show_page(window: MainWindow, name: str) -> None:
+    """Go to a library page with its navigation button, as a click would."""
+    window.nav[name].trigger()
+    settle()
 
 
 def main() -> int:
@@ -214,12 +227,32 @@ def main() -> int:
         wait_until(lambda: controller.state != "analysing", 120, "the cancelled analysis")
         window.banner.hide()
 
-        open_and_wait(window, AUDIO / "good.flac")
+        bad_id = open_and_wait(window, AUDIO / "bad.flac")
+        ok.append(save(window, "feedback_bad.png"))
+
+        # Right after the bad take, so the "+X vs your last take" line has a story to tell.
+        good_id = open_and_wait(window, AUDIO / "good.flac")
         controller.seek(5.0)
         ok.append(save(window, "feedback.png"))
 
-        open_and_wait(window, AUDIO / "bad.flac")
-        ok.append(save(window, "feedback_bad.png"))
+        # A few more takes for the library pages; the last one good again, for a trend.
+        for name in ("fillers.flac", "premature_ask.flac"):
+            open_and_wait(window, AUDIO / name)
+        again_id = open_and_wait(window, AUDIO / "good.flac")
+        pages = window.library_pages
+        assert pages is not None, "no attempt library in the sandbox"
+        pages.history.rename(again_id, "good, once more")  # two rows titled "good" would puzzle
+
+        show_page(window, "Progress")
+        ok.append(save(window, "progress.png"))
+
+        show_page(window, "History")
+        pages.history.select_ids([good_id, bad_id])  # the two about to be compared
+        pages.history.table.setFocus()
+        ok.append(save(window, "history.png"))
+
+        pages.compare_attempts(bad_id, good_id)  # the older take on the left
+        ok.append(save(window, "compare.png"))
 
         # As when the system turns dark while the app runs (apply_style follows the change).
         app.setPalette(dark_palette())
