@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from pathlib import PurePath
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
@@ -125,13 +124,13 @@ class Scorecard(QWidget):
             self._rows_layout.insertWidget(self._rows_layout.count() - 1, row)
             self.rows.append(row)
 
-    @staticmethod
-    def _issues_html(report: Report) -> str:
+    def _issues_html(self, report: Report) -> str:
         """The checks to fix and to improve, by name, each a link to its row."""
         groups = []
         for status, word in (("fail", "Fix"), ("warn", "Improve")):
+            link = self.palette().color(QPalette.ColorRole.Link).name()
             links = [
-                f"<a href='row:{n}' style='text-decoration:none'>"
+                f"<a href='row:{n}' style='text-decoration:none; color:{link}'>"
                 f"{html.escape(check_title(c)).replace(' ', '&nbsp;')}</a>"
                 for n, c in enumerate(report.checks)
                 if c.status == status
@@ -157,9 +156,10 @@ class Scorecard(QWidget):
         parts = [f"{counts['fail']} to fix"] if counts["fail"] else []
         parts += [f"{counts['warn']} to improve"] if counts["warn"] else []
         parts.append(f"{counts['pass']} passed")
+        # The page's heading names the take; here only what the scorecard adds.
         src = report.source
-        name = PurePath(src.path).name if src.path else "Written script"
-        return f"{name} · {src.duration_s:.1f} s — " + ", ".join(parts)
+        kind = "" if src.path else "Written script · "
+        return f"{kind}{src.duration_s:.1f} s — " + ", ".join(parts)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
