@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from analysis.profile import ProfileError, load_profile
-from analysis.transcribe import ModelError, resolve_model
 from app.settings import Settings
+from app.widgets.analysis_fields import AnalysisFields
 
 
 class ReanalyzeDialog(QDialog):
@@ -31,24 +18,15 @@ class ReanalyzeDialog(QDialog):
             "the verdict changes with another profile or model."
         )
         intro.setWordWrap(True)
-        self.profile = QLineEdit(settings.profile_path or "")
-        self.profile.setPlaceholderText("Built-in default profile")
-        self.profile.setAccessibleName("Guidance profile file")
-        self.profile.editingFinished.connect(self._fill_presets)
-        self.preset = QComboBox()
-        self.preset.setAccessibleName("Length preset")
-        self.model = QLineEdit(settings.model_dir or "")
-        self.model.setPlaceholderText("Bundled tiny.en model")
-        self.model.setAccessibleName("Model folder")
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color:#c0392b;")
-        self.error.hide()
-        self.wanted_preset = settings.length_preset
+        self.fields = AnalysisFields(
+            self, settings.profile_path, settings.length_preset, settings.model_dir
+        )
+        self.profile, self.preset, self.model = (
+            self.fields.profile, self.fields.preset, self.fields.model,
+        )  # fmt: skip
+        self.error = self.fields.error
         form = QFormLayout()
-        form.addRow("Guidance profile", _with_browse(self.profile, self._browse_profile))
-        form.addRow("Length", self.preset)
-        form.addRow("Model folder", _with_browse(self.model, self._browse_model))
+        self.fields.add_rows(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -60,62 +38,11 @@ class ReanalyzeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self._fill_presets()
 
     def choice(self) -> tuple[str | None, str | None, str | None]:
         """(profile path, length preset id, model folder); None means the built-in default."""
-        return (
-            self.profile.text().strip() or None,
-            self.preset.currentData(),
-            self.model.text().strip() or None,
-        )
-
-    def _fill_presets(self) -> None:
-        self.preset.clear()
-        try:
-            profile = load_profile(self.profile.text().strip() or None)
-        except ProfileError as exc:
-            self._show_error(str(exc))
-            return
-        self.error.hide()
-        for lp in profile.length_presets:
-            self.preset.addItem(lp.label, lp.id)
-        wanted = self.wanted_preset or profile.default_length_preset
-        self.preset.setCurrentIndex(max(0, self.preset.findData(wanted)))
-
-    def _browse_profile(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Guidance profile", "", "Profiles (*.toml)")
-        if path:
-            self.profile.setText(path)
-            self._fill_presets()
-
-    def _browse_model(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Whisper model folder (CTranslate2)")
-        if path:
-            self.model.setText(path)
-
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+        return self.fields.choice()
 
     def _accept(self) -> None:
-        profile_path, _, model_dir = self.choice()
-        try:
-            load_profile(profile_path)
-            if model_dir:
-                resolve_model(model_dir)
-        except (ProfileError, ModelError) as exc:
-            self._show_error(str(exc))
-            return
-        self.accept()
-
-
-def _with_browse(field: QLineEdit, browse: object) -> QWidget:
-    box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    button = QPushButton("Browse\u2026")
-    button.clicked.connect(browse)
-    row.addWidget(field, 1)
-    row.addWidget(button)
-    return box
+        if self.fields.valid():
+            self.accept()

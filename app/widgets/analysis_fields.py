@@ -1,0 +1,114 @@
+"""The profile / length preset / model fields shared by Settings and "Analyze again"."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from analysis.profile import ProfileError, load_profile
+from analysis.transcribe import ModelError, resolve_model
+
+
+class AnalysisFields:
+    """Guidance profile file, its length presets, and a model folder, with an error line.
+
+    Not a widget itself: it adds its rows to the dialog's form so the labels line up.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget,
+        profile_path: str | None,
+        length_preset: str | None,
+        model_dir: str | None,
+    ) -> None:
+        self.parent = parent
+        self.wanted_preset = length_preset
+        self.profile = QLineEdit(profile_path or "")
+        self.profile.setPlaceholderText("Built-in default profile")
+        self.profile.setAccessibleName("Guidance profile file")
+        self.profile.editingFinished.connect(self.fill_presets)
+        self.preset = QComboBox()
+        self.preset.setAccessibleName("Length preset")
+        self.model = QLineEdit(model_dir or "")
+        self.model.setPlaceholderText("Bundled tiny.en model")
+        self.model.setAccessibleName("Model folder")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#c0392b;")
+        self.error.hide()
+
+    def add_rows(self, form: QFormLayout) -> None:
+        form.addRow("Guidance profile", with_browse(self.profile, self._browse_profile))
+        form.addRow("Length", self.preset)
+        form.addRow("Model folder", with_browse(self.model, self._browse_model))
+        self.fill_presets()
+
+    def choice(self) -> tuple[str | None, str | None, str | None]:
+        """(profile path, length preset id, model folder); None means the built-in default."""
+        return (
+            self.profile.text().strip() or None,
+            self.preset.currentData(),
+            self.model.text().strip() or None,
+        )
+
+    def fill_presets(self) -> None:
+        self.preset.clear()
+        try:
+            profile = load_profile(self.profile.text().strip() or None)
+        except ProfileError as exc:
+            self.show_error(str(exc))
+            return
+        self.error.hide()
+        for lp in profile.length_presets:
+            self.preset.addItem(lp.label, lp.id)
+        wanted = self.wanted_preset or profile.default_length_preset
+        self.preset.setCurrentIndex(max(0, self.preset.findData(wanted)))
+
+    def valid(self) -> bool:
+        """Whether the profile loads and the model folder (if any) is a model; says why not."""
+        profile_path, _, model_dir = self.choice()
+        try:
+            load_profile(profile_path)
+            if model_dir:
+                resolve_model(model_dir)
+        except (ProfileError, ModelError) as exc:
+            self.show_error(str(exc))
+            return False
+        return True
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def _browse_profile(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent, "Guidance profile", "", "Profiles (*.toml)"
+        )
+        if path:
+            self.profile.setText(path)
+            self.fill_presets()
+
+    def _browse_model(self) -> None:
+        path = QFileDialog.getExistingDirectory(self.parent, "Whisper model folder (CTranslate2)")
+        if path:
+            self.model.setText(path)
+
+
+def with_browse(field: QLineEdit, browse: object) -> QWidget:
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    button = QPushButton("Browse\u2026")
+    button.clicked.connect(browse)
+    row.addWidget(field, 1)
+    row.addWidget(button)
+    return box
