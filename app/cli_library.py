@@ -11,9 +11,10 @@ import argparse
 import dataclasses
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from app.dates import to_local
 
 if TYPE_CHECKING:
     from analysis.library import Attempt, Library
@@ -103,13 +104,8 @@ def _history(library: Library, args: argparse.Namespace) -> int:
 
 def local_date(created_at: str) -> str:
     """An ISO 8601 time as local "YYYY-MM-DD HH:MM" (the text as it is if it is not one)."""
-    try:
-        moment = datetime.fromisoformat(created_at)
-    except ValueError:
-        return created_at
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return f"{moment:%Y-%m-%d %H:%M}"
+    moment = to_local(created_at)
+    return created_at if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def _figure(value: float | None, spec: str, unit: str = "") -> str:

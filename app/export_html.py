@@ -16,6 +16,7 @@ from datetime import datetime
 from PySide6.QtGui import QColor, QPalette
 
 from analysis.report import Check, Moment, Report
+from app.dates import to_local
 from app.widgets.check_row import CTA_KINDS, MAX_EVIDENCE, format_time
 from app.widgets.colors import (
     STATUS_COLORS,
@@ -86,13 +87,8 @@ def format_date(created_at: str | None) -> str:
     if created_at is None:
         now = datetime.now()
         return f"exported {now.day} {now:%B %Y, %H:%M}"
-    try:
-        dt = datetime.fromisoformat(created_at)
-    except ValueError:
-        return created_at
-    if dt.tzinfo is not None:
-        dt = dt.astimezone()
-    return f"{dt.day} {dt:%B %Y, %H:%M}"
+    dt = to_local(created_at)
+    return created_at if dt is None else f"{dt.day} {dt:%B %Y, %H:%M}"
 
 
 def attention_window_s(report: Report) -> float | None:

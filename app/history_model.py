@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -18,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
+from app.dates import to_local
 from app.widgets.colors import STATUS_COLORS
 
 if TYPE_CHECKING:
@@ -61,12 +61,9 @@ def format_number(value: float | None, decimals: int = 0) -> str:
 
 def format_date(iso: str, with_year: bool = True) -> str:
     """An ISO UTC time as local time, e.g. "2025-03-12 14:05"; unparseable text as is."""
-    try:
-        when = datetime.fromisoformat(iso)
-    except ValueError:
+    when = to_local(iso)
+    if when is None:
         return iso
-    if when.tzinfo is not None:
-        when = when.astimezone()
     return when.strftime("%Y-%m-%d %H:%M" if with_year else "%d %b %H:%M")
 
 
