@@ -11,7 +11,7 @@ import numpy.typing as npt
 from analysis.pitch import measure_pitch
 from analysis.profile import Profile
 from analysis.report import DeliveryReport, FillerBurst, FillerWord, PauseSpan
-from analysis.transcript import Sentence, TimedText, Word
+from analysis.transcript import Sentence, TimedText, Word, match_text
 from audio.levels import LevelAnalysis, analyze_levels, clipped_fraction
 
 
@@ -21,7 +21,7 @@ def find_fillers(
     fillers = []
     for s in sentences:
         timed = TimedText(words[s.first : s.last + 1], s.first)
-        for start, end in profile.filler_matcher.find(timed.text.replace("\u2019", "'")):
+        for start, end in profile.filler_matcher.find(match_text(timed.text)):
             span = timed.span(start, end)
             if span is not None:
                 fillers.append(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from analysis.profile import Profile
-from analysis.transcript import Sentence, TimedText, Word, words_from_text
+from analysis.transcript import Sentence, TimedText, Word, match_text, words_from_text
 
 LIST_CATEGORIES = ("premature_ask", "self_praise", "pressure", "personalization")
 
@@ -72,7 +72,7 @@ def classify_sentence(
     if words is None:
         words = words_from_text(text, profile.pace.script_wpm)
     timed = TimedText(words, first_word)
-    norm = _normalise(timed.text)
+    norm = match_text(timed.text)
     findings: list[Finding] = []
 
     def add(category: str, spans: list[tuple[int, int]], kind: str | None = None) -> None:
@@ -104,11 +104,6 @@ def classify_sentence(
             )
     labels = tuple(dict.fromkeys(f.category for f in findings))
     return SentenceLabels(labels, cta_kind, tuple(findings))
-
-
-def _normalise(text: str) -> str:
-    """Curly quotes to straight so patterns written with ' match Whisper's output."""
-    return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
 def analyze_structure(

@@ -31,6 +31,12 @@ class Span:
     end_s: float
 
 
+def match_text(text: str) -> str:
+    """Text as patterns see it: curly apostrophes straightened, so ``'`` in a profile matches
+    Whisper's output. One character for one, so match offsets still point into ``text``."""
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
 class TimedText:
     """Words joined into one string, remembering where each word's characters are."""
 

@@ -56,10 +56,6 @@ class ModelHolder:
                 self._transcriber = Transcriber(self.model_dir, initial_prompt=prompt)
             return self._transcriber
 
-    @property
-    def loaded(self) -> bool:
-        return self._transcriber is not None
-
 
 @dataclass(frozen=True)
 class Feedback:
@@ -108,7 +104,6 @@ class Controller(QObject):
         self.player: Player | None = None
         self.analysis: Task | None = None
         self.feedback: Feedback | None = None
-        self.last_recording: Path | None = None
         self.library: Library | None = None
         self.library_problem: str | None = None
         self.take_attempt: Attempt | None = None
@@ -341,7 +336,6 @@ class Controller(QObject):
             return
         self.recorder = recorder
         self._disk_warned = False
-        self.last_recording = path
         self._set_state("recording")
         self.timer.start()
 

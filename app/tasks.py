@@ -108,9 +108,6 @@ class TaskRunner(QObject):
         if task in self.tasks:
             self.tasks.remove(task)
 
-    def active(self) -> list[Task]:
-        return [t for t in self.tasks if t.running]
-
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Ask every task to stop and wait for the workers; True when all have finished."""
         for task in self.tasks:
