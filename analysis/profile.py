@@ -159,6 +159,17 @@ class Phone:
 
 
 @dataclass(frozen=True)
+class RubricCriterion:
+    """One line of the coach's rubric: scored by hand on a whole-number scale."""
+
+    id: str
+    name: str
+    description: str
+    scale_min: int
+    scale_max: int
+
+
+@dataclass(frozen=True)
 class Matcher:
     """Finds a category's phrases and patterns in a sentence (lower-cased matching)."""
 
@@ -210,6 +221,7 @@ class Profile:
     cta: Mapping[str, Matcher]
     checks: Mapping[str, CheckSpec]
     filler_matcher: Matcher = field(repr=False)
+    rubric: tuple[RubricCriterion, ...] = ()
 
     def length_preset(self, preset_id: str | None = None) -> LengthPreset:
         wanted = preset_id or self.default_length_preset
@@ -390,9 +402,31 @@ class _Parser:
             cta=cta,
             checks=self.checks(self.table(data, "checks"), principles),
             filler_matcher=Matcher(tuple(filler_regexes)),
+            rubric=self.rubric(data.get("rubric", [])),
         )
         profile.length_preset()  # the default preset must exist
         return profile
+
+    def rubric(self, raw: Any) -> tuple[RubricCriterion, ...]:
+        """The optional ``[[rubric]]`` list: unique ids, a scale with min < max."""
+        if not isinstance(raw, list):
+            raise self.fail("rubric", "must be a list of [[rubric]] entries")
+        criteria: list[RubricCriterion] = []
+        for i, entry in enumerate(raw):
+            key = f"rubric[{i}]"
+            if not isinstance(entry, dict):
+                raise self.fail(key, "must be a table")
+            criterion = self.record(RubricCriterion, entry, f"{key}.")
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", criterion.id):
+                raise self.fail(f"{key}.id", "use lower-case letters, digits and _")
+            if any(c.id == criterion.id for c in criteria):
+                raise self.fail(f"{key}.id", f"'{criterion.id}' is used twice")
+            if not criterion.name.strip():
+                raise self.fail(f"{key}.name", "must not be empty")
+            if criterion.scale_min >= criterion.scale_max:
+                raise self.fail(f"{key}.scale_max", "must be greater than scale_min")
+            criteria.append(criterion)
+        return tuple(criteria)
 
     def checks(
         self, data: Mapping[str, Any], principles: Mapping[str, Principle]

@@ -262,3 +262,39 @@ def test_message_with_unknown_placeholder_is_refused_on_load(tmp_path: Path) -> 
         'pass = "{value:.0f} s in {targt}."',
     )
     assert _load_error(path) == f"{path}: checks.length.pass: unknown placeholder {{targt}}"
+
+
+# --------------------------------------------------------------------------------------------
+# The coach's rubric
+
+
+def test_default_rubric(profile: Profile) -> None:
+    ids = [c.id for c in profile.rubric]
+    assert ids == ["opening", "relevance", "value", "call_to_action", "delivery"]
+    assert all((c.scale_min, c.scale_max) == (1, 5) for c in profile.rubric)
+    assert "Name and company" in profile.rubric[0].description
+
+
+def test_rubric_duplicate_id_is_refused(tmp_path: Path) -> None:
+    path = _variant(tmp_path, 'id = "delivery"', 'id = "opening"')
+    assert "rubric[4].id: 'opening' is used twice" in _load_error(path)
+
+
+def test_rubric_scale_min_not_below_max(tmp_path: Path) -> None:
+    text = _default_text()
+    last = text.rindex("scale_min = 1")
+    path = tmp_path / "custom.toml"
+    path.write_text(text[:last] + "scale_min = 5" + text[last + len("scale_min = 1") :], "utf-8")
+    assert "rubric[4].scale_max: must be greater than scale_min" in _load_error(path)
+
+
+def test_rubric_unknown_key_is_refused(tmp_path: Path) -> None:
+    path = _variant(tmp_path, 'id = "relevance"', 'id = "relevance"\nweight = 2')
+    assert "rubric[1].weight: unknown key" in _load_error(path)
+
+
+def test_profile_without_rubric_loads_with_none(tmp_path: Path) -> None:
+    text = _default_text()
+    path = tmp_path / "custom.toml"
+    path.write_text(text[: text.index("[[rubric]]")], "utf-8")
+    assert load_profile(path).rubric == ()
