@@ -13,7 +13,9 @@ import numpy.typing as npt
 from analysis import report as r
 from analysis.checks import run_checks, score
 from analysis.delivery import analyze_delivery
+from analysis.personalization import scenario_checks
 from analysis.profile import Profile
+from analysis.scenarios import Scenario
 from analysis.structure import Finding as StructFinding
 from analysis.structure import Structure, analyze_structure
 from analysis.transcribe import ProgressFn, Transcriber
@@ -35,8 +37,11 @@ def analyze_file(
     length_preset: str | None = None,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    scenario: Scenario | None = None,
 ) -> r.Report:
-    return analyze_audio(load_audio(path), transcriber, profile, length_preset, progress, cancel)
+    return analyze_audio(
+        load_audio(path), transcriber, profile, length_preset, progress, cancel, scenario
+    )
 
 
 def analyze_audio(
@@ -46,6 +51,7 @@ def analyze_audio(
     length_preset: str | None = None,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    scenario: Scenario | None = None,
 ) -> r.Report:
     preset = profile.length_preset(length_preset)
     result = transcriber.transcribe(audio.samples, progress, cancel)
@@ -76,10 +82,16 @@ def analyze_audio(
         audio.samples,
         audio.sample_rate,
         tuple(warnings),
+        scenario,
     )
 
 
-def analyze_script(text: str, profile: Profile, length_preset: str | None = None) -> r.Report:
+def analyze_script(
+    text: str,
+    profile: Profile,
+    length_preset: str | None = None,
+    scenario: Scenario | None = None,
+) -> r.Report:
     """Analyze a written script, timing it at the profile's script pace."""
     clean = text.strip()
     if not clean or not any(ch.isalpha() for ch in clean):
@@ -92,7 +104,7 @@ def analyze_script(text: str, profile: Profile, length_preset: str | None = None
     words = words_from_text(clean, profile.pace.script_wpm)
     duration = words[-1].end_s if words else 0.0
     source = r.Source(duration_s=round(duration, 2), script=clean)
-    return build_report(words, profile, preset.id, source, None, None, 16_000, ())
+    return build_report(words, profile, preset.id, source, None, None, 16_000, (), scenario)
 
 
 def build_report(
@@ -104,6 +116,7 @@ def build_report(
     samples: npt.NDArray[np.float32] | None,
     sample_rate: int,
     warnings: tuple[str, ...],
+    scenario: Scenario | None = None,
 ) -> r.Report:
     sentences = split_sentences(words)
     structure = analyze_structure(words, sentences, profile)
@@ -140,7 +153,14 @@ def build_report(
         warnings=warnings,
     )
     checks = run_checks(unscored, profile)
+    if scenario is not None:
+        unscored = dataclasses.replace(unscored, scenario=_scenario_info(scenario))
+        checks += scenario_checks(unscored, profile, scenario)
     return dataclasses.replace(unscored, checks=tuple(checks), score=score(checks))
+
+
+def _scenario_info(s: Scenario) -> r.ScenarioInfo:
+    return r.ScenarioInfo(s.id, s.prospect, s.company, s.industry, s.trigger, s.trigger_detail)
 
 
 def _sentences(sentences: Sequence[Sentence], structure: Structure) -> tuple[r.ReportSentence, ...]:

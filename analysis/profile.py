@@ -44,6 +44,13 @@ STRUCTURE_CATEGORIES = (
     "personalization",
 )
 CTA_KINDS = ("email", "follow_up", "callback", "other")
+# Checks made only when a take is analyzed against a scenario card (analysis.personalization).
+SCENARIO_CHECK_IDS = (
+    "scenario_name",
+    "scenario_company_or_industry",
+    "scenario_trigger",
+    "scenario_relevance",
+)
 # The advice each check needs, one message per outcome it can report.
 CHECK_MESSAGES = {
     "length": ("pass", "pass_short", "warn_short", "warn_long", "fail"),
@@ -62,6 +69,10 @@ CHECK_MESSAGES = {
     "pauses": ("pass", "warn", "warn_start", "script"),
     "monotone": ("pass", "warn", "none", "script"),
     "loudness": ("pass", "warn_quiet", "warn_clipping", "script"),
+    "scenario_name": ("pass", "warn"),
+    "scenario_company_or_industry": ("pass", "warn"),
+    "scenario_trigger": ("pass", "fail"),
+    "scenario_relevance": ("pass", "warn", "missing"),
 }
 # Example values for every placeholder a message may use; a message is test-formatted on load.
 PLACEHOLDERS: dict[str, Any] = {
@@ -73,6 +84,10 @@ PLACEHOLDERS: dict[str, Any] = {
     "digit_rate": 1.0,
     "word_rate": 1.0,
     "clipped_pct": 1.0,
+    "name": "x",
+    "company": "x",
+    "industry": "x",
+    "trigger": "x",
 }
 
 
@@ -170,6 +185,18 @@ class RubricCriterion:
 
 
 @dataclass(frozen=True)
+class ScenarioGuidance:
+    """How a message is matched against a scenario card (the ``[scenario]`` table)."""
+
+    name_similarity: float
+    relevance_cares_about_words: int
+    relevance_value_angle_words: int
+    ignore_words: tuple[str, ...]
+    company_generic: tuple[str, ...]
+    triggers: Mapping[str, tuple[re.Pattern[str], ...]]
+
+
+@dataclass(frozen=True)
 class Matcher:
     """Finds a category's phrases and patterns in a sentence (lower-cased matching)."""
 
@@ -222,6 +249,7 @@ class Profile:
     checks: Mapping[str, CheckSpec]
     filler_matcher: Matcher = field(repr=False)
     rubric: tuple[RubricCriterion, ...] = ()
+    scenario: ScenarioGuidance | None = None
 
     def length_preset(self, preset_id: str | None = None) -> LengthPreset:
         wanted = preset_id or self.default_length_preset
@@ -247,7 +275,38 @@ def load_profile(path: str | Path | None = None) -> Profile:
         raise ProfileError(f"{p}: cannot read the profile ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{p}: not valid TOML ({exc})") from None
-    return _Parser(str(p)).profile(data)
+    return _Parser(str(p)).profile(resolve_extends(data, str(p)))
+
+
+def resolve_extends(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """A profile with ``[profile] extends = "<built-in>"`` holds only what it changes: its
+    tables are merged over the built-in profile's (lists and [[arrays]] are replaced whole)."""
+    meta = data.get("profile")
+    base_name = meta.get("extends") if isinstance(meta, dict) else None
+    if base_name is None:
+        return data
+    builtin = Path(str(resources.files("resources.profiles")))
+    names = sorted(f.stem for f in builtin.glob("*.toml"))
+    if not isinstance(base_name, str) or base_name not in names:
+        raise ProfileError(
+            f"{source}: profile.extends: must name a built-in profile ({', '.join(names)})"
+        )
+    base = tomllib.loads((builtin / f"{base_name}.toml").read_text(encoding="utf-8"))
+    if isinstance(base.get("profile"), dict) and "extends" in base["profile"]:
+        raise ProfileError(f"{source}: profile.extends: '{base_name}' extends another profile")
+    merged = _merge(base, data)
+    del merged["profile"]["extends"]
+    return merged
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 T = TypeVar("T")
@@ -353,6 +412,7 @@ class _Parser:
                 raise self.fail(
                     f"length_presets[{i}]", "needs target_min_s <= target_max_s <= fail_over_s"
                 )
+        scenario = self.scenario(data["scenario"]) if "scenario" in data else None
         vocab_raw = data.get("vocab", {})
         vocab = {k: self.value(vocab_raw, k, tuple, f"vocab.{k}") for k in vocab_raw}
         structure_raw = self.table(data, "structure")
@@ -400,9 +460,12 @@ class _Parser:
             phone=self.record(Phone, self.table(data, "phone"), "phone."),
             structure=structure,
             cta=cta,
-            checks=self.checks(self.table(data, "checks"), principles),
+            checks=self.checks(
+                self.table(data, "checks"), principles, SCENARIO_CHECK_IDS if scenario else ()
+            ),
             filler_matcher=Matcher(tuple(filler_regexes)),
             rubric=self.rubric(data.get("rubric", [])),
+            scenario=scenario,
         )
         profile.length_preset()  # the default preset must exist
         return profile
@@ -428,11 +491,49 @@ class _Parser:
             criteria.append(criterion)
         return tuple(criteria)
 
+    def scenario(self, raw: Any) -> ScenarioGuidance:
+        """The optional ``[scenario]`` table: matching settings and trigger words per kind."""
+        from analysis.scenarios import TRIGGER_KINDS
+
+        if not isinstance(raw, dict):
+            raise self.fail("scenario", "must be a table")
+        triggers_raw = self.table(raw, "triggers", "scenario.")
+        unknown = sorted(set(raw) - {f.name for f in dataclasses.fields(ScenarioGuidance)})
+        unknown += sorted(f"triggers.{k}" for k in set(triggers_raw) - set(TRIGGER_KINDS))
+        if unknown:
+            raise self.fail(f"scenario.{unknown[0]}", "unknown key")
+        triggers = {}
+        for kind in TRIGGER_KINDS:
+            table = self.table(triggers_raw, kind, "scenario.triggers.")
+            key = f"scenario.triggers.{kind}.phrases"
+            if set(table) - {"phrases"}:
+                raise self.fail(f"scenario.triggers.{kind}.{sorted(table)[0]}", "unknown key")
+            phrases = self.value(table, "phrases", tuple, key)
+            triggers[kind] = tuple(phrase_regex(p) for p in phrases)
+        similarity = self.value(raw, "name_similarity", float, "scenario.name_similarity")
+        if not 0.5 <= similarity <= 1.0:
+            raise self.fail("scenario.name_similarity", f"must be 0.5 to 1.0, got {similarity}")
+        return ScenarioGuidance(
+            name_similarity=similarity,
+            relevance_cares_about_words=self.value(
+                raw, "relevance_cares_about_words", int, "scenario.relevance_cares_about_words"
+            ),
+            relevance_value_angle_words=self.value(
+                raw, "relevance_value_angle_words", int, "scenario.relevance_value_angle_words"
+            ),
+            ignore_words=self.value(raw, "ignore_words", tuple, "scenario.ignore_words"),
+            company_generic=self.value(raw, "company_generic", tuple, "scenario.company_generic"),
+            triggers=triggers,
+        )
+
     def checks(
-        self, data: Mapping[str, Any], principles: Mapping[str, Principle]
+        self,
+        data: Mapping[str, Any],
+        principles: Mapping[str, Principle],
+        optional_ids: tuple[str, ...] = (),
     ) -> dict[str, CheckSpec]:
         specs = {}
-        for cid in CHECK_IDS:
+        for cid in (*CHECK_IDS, *optional_ids):
             raw = self.table(data, cid, "checks.")
             weight = self.value(raw, "weight", float, f"checks.{cid}.weight")
             principle = self.value(raw, "principle", str, f"checks.{cid}.principle")
@@ -453,7 +554,7 @@ class _Parser:
                     raise self.fail(key, f"bad placeholder ({exc})") from None
                 messages[variant] = text
             specs[cid] = CheckSpec(weight, principle, messages)
-        extra = sorted(set(data) - set(CHECK_IDS))
+        extra = sorted(set(data) - set(CHECK_IDS) - set(optional_ids))
         if extra:
             raise self.fail(f"checks.{extra[0]}", "unknown check")
         return specs

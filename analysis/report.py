@@ -39,6 +39,22 @@ class ProfileInfo:
 
 
 @dataclass(frozen=True)
+class ScenarioInfo:
+    """The scenario card a take was analyzed against (see analysis.scenarios)."""
+
+    id: str
+    prospect: str
+    company: str
+    industry: str
+    trigger: str
+    trigger_detail: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.prospect}, {self.company}"
+
+
+@dataclass(frozen=True)
 class ReportWord:
     text: str
     start_s: float
@@ -177,6 +193,7 @@ class Report:
     checks: tuple[Check, ...]
     score: int
     warnings: tuple[str, ...] = ()
+    scenario: ScenarioInfo | None = None
 
     def check(self, check_id: str) -> Check:
         return next(c for c in self.checks if c.id == check_id)
@@ -235,6 +252,9 @@ def render_text(report: Report) -> str:
         f"Length {report.source.duration_s:.1f} s   Score {report.score}/100   "
         f"Profile: {report.profile.name} ({report.profile.length_preset})",
     ]
+    if report.scenario:
+        sc = report.scenario
+        lines.append(f"Scenario: {sc.label} ({sc.industry}); trigger: {sc.trigger_detail}")
     if report.model:
         lines.append(f"Model: {report.model.name} ({report.model.compute_type})")
     else:
