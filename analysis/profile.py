@@ -278,7 +278,12 @@ def load_profile(path: str | Path | None = None) -> Profile:
     return _Parser(str(p)).profile(resolve_extends(data, str(p)))
 
 
-def resolve_extends(data: dict[str, Any], source: str) -> dict[str, Any]:
+def parse_profile(data: dict[str, Any], source: str) -> Profile:
+    """Validate a profile's TOML table as if it were loaded from ``source`` (the editor's check)."""
+    return _Parser(source).profile(resolve_extends(data, source))
+
+
+def resolve_extends(data: dict[str, Any], source: str, depth: int = 0) -> dict[str, Any]:
     """A profile with ``[profile] extends = "<built-in>"`` holds only what it changes: its
     tables are merged over the built-in profile's (lists and [[arrays]] are replaced whole)."""
     meta = data.get("profile")
@@ -291,10 +296,11 @@ def resolve_extends(data: dict[str, Any], source: str) -> dict[str, Any]:
         raise ProfileError(
             f"{source}: profile.extends: must name a built-in profile ({', '.join(names)})"
         )
-    base = tomllib.loads((builtin / f"{base_name}.toml").read_text(encoding="utf-8"))
-    if isinstance(base.get("profile"), dict) and "extends" in base["profile"]:
-        raise ProfileError(f"{source}: profile.extends: '{base_name}' extends another profile")
-    merged = _merge(base, data)
+    if depth >= 3:
+        raise ProfileError(f"{source}: profile.extends: built-in profiles extend in a loop")
+    base_path = builtin / f"{base_name}.toml"
+    base = tomllib.loads(base_path.read_text(encoding="utf-8"))
+    merged = _merge(resolve_extends(base, str(base_path), depth + 1), data)
     del merged["profile"]["extends"]
     return merged
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from analysis.profile import Profile, ProfileError, load_profile
 from analysis.report import Report, render_text
+from analysis.scenarios import ScenarioError
+from app.cli_coaching import add_coaching_commands, run_coaching_command, scenario_for
 from app.cli_library import add_library_commands, run_library_command
 from audio.io import AudioLoadError
 
@@ -36,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--length", metavar="PRESET", help="length preset id, e.g. standard, short, extended"
         )
+        p.add_argument(
+            "--scenario", metavar="ID", help="check against a scenario card (see 'scenarios')"
+        )
 
     analyze = sub.add_parser("analyze", help="analyze recorded voicemails")
     analyze.add_argument("files", nargs="+", metavar="FILE", help="wav, flac, ogg, mp3 or m4a")
@@ -55,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper model folder")
     common(sample)
     add_library_commands(sub)
+    add_coaching_commands(sub)
     return parser
 
 
@@ -96,7 +102,11 @@ def run_analyze(args: argparse.Namespace, files: Sequence[str], profile: Profile
     for f in files:
         try:
             progress = _progress(Path(f).name)
-            reports.append(analyze_file(f, transcriber, profile, args.length, progress))
+            reports.append(
+                analyze_file(
+                    f, transcriber, profile, args.length, progress, scenario=args.scenario_card
+                )
+            )
             if progress:
                 print(file=sys.stderr)
         except AudioLoadError as exc:
@@ -117,7 +127,7 @@ def run_check_script(args: argparse.Namespace, profile: Profile) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         return _fail(f"{args.file}: cannot read it as text ({exc.__class__.__name__})")
     try:
-        report = analyze_script(text, profile, args.length)
+        report = analyze_script(text, profile, args.length, args.scenario_card)
     except ScriptError as exc:
         return _fail(f"{args.file}: {exc}")
     _emit([report], args.json)
@@ -149,10 +159,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     library_exit = run_library_command(args)
     if library_exit is not None:
         return library_exit
+    coaching_exit = run_coaching_command(args)
+    if coaching_exit is not None:
+        return coaching_exit
     try:
         profile = load_profile(args.profile)
         profile.length_preset(args.length)
-    except ProfileError as exc:
+        args.scenario_card = scenario_for(args.scenario)
+    except (ProfileError, ScenarioError) as exc:
         return _fail(str(exc))
     if args.command == "check-script":
         return run_check_script(args, profile)

@@ -42,6 +42,8 @@ print("IMPORTED-FROM-SITE")
 profile = analysis.profile.load_profile()
 assert Path(profile.path).resolve().is_relative_to(site), profile.path
 print("PROFILE", profile.name, "|", len(profile.checks), "checks")
+from analysis.scenarios import ScenarioStore
+print("SCENARIOS", len(ScenarioStore().all()))
 
 sample = app.cli.sample_path()
 assert Path(sample).resolve().is_relative_to(site), sample
@@ -140,7 +142,8 @@ def test_non_editable_install_runs_check_script(tmp_path: Path) -> None:
     out = child.stdout
     assert child.returncode == 0, out + child.stderr
     assert "IMPORTED-FROM-SITE" in out
-    assert "PROFILE Standard (20-30 s) | 16 checks" in out
+    assert "PROFILE Standard (20-30 s) | 20 checks" in out  # 16 + 4 for scenario cards
+    assert "SCENARIOS 12" in out
     assert "SAMPLE example_voicemail.flac True True" in out
     assert "Voicemail Coach report: written script" in out
     assert "Value proposition" in out
