@@ -134,6 +134,8 @@ class ProfileStore:
         if self.is_builtin(target):
             raise ProfileError(f"{target.name}: built-in profiles are read-only; save as new")
         name = str(data.get("profile", {}).get("name", "")).strip()
+        if not name:
+            raise ProfileError(f"{target}: profile.name: give the profile a name")
         if name.lower() in self.names_in_use(except_path=target):
             raise ProfileError(f"profile.name: a profile called '{name}' already exists")
         validate_data(data, str(target))

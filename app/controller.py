@@ -22,6 +22,7 @@ from analysis.paths import data_dir
 from analysis.pipeline import analyze_audio
 from analysis.profile import LengthPreset, Profile, ProfileError, load_profile
 from analysis.report import Report
+from analysis.scenarios import Scenario, ScenarioError, ScenarioStore
 from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber
 from app.settings import Settings, save_settings
 from app.tasks import Task, TaskContext, TaskRunner, register_user_errors
@@ -33,6 +34,7 @@ from audio.playback import PlaybackError, Player
 register_user_errors(
     AudioLoadError, ModelError, ProfileError, RecordingError, AudioUnavailable, LibraryError
 )
+register_user_errors(ScenarioError)
 
 # Seconds past the preset's fail length before recording stops by itself, and the warning lead.
 AUTO_STOP_MARGIN_S = 5.0
@@ -82,6 +84,7 @@ class Controller(QObject):
     library_changed = Signal()
     unsaved_changed = Signal(bool)  # a take is held only in memory (the disk refused it)
     playback = Signal(float, bool)  # position_s, playing
+    scenario_changed = Signal(object)  # Scenario or None
 
     def __init__(
         self,
@@ -108,6 +111,8 @@ class Controller(QObject):
         self.library_problem: str | None = None
         self.take_attempt: Attempt | None = None
         self.unsaved: np.ndarray | None = None
+        self.scenarios = ScenarioStore()
+        self.scenario: Scenario | None = None
         self.open_library()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -162,6 +167,17 @@ class Controller(QObject):
         task.failed.connect(self.model_failed.emit)
         return task
 
+    def set_scenario(self, scenario_id: str | None) -> None:
+        """Practise for this card (None: any prospect); the next takes are checked against it."""
+        self.scenario = self.scenarios.find(scenario_id)
+        self.scenario_changed.emit(self.scenario)
+
+    def reload_scenarios(self) -> None:
+        """Read the user's cards again (after the scenarios dialog); keeps the choice if it
+        still exists."""
+        self.scenarios.reload()
+        self.set_scenario(self.scenario.id if self.scenario else None)
+
     # -- library ------------------------------------------------------------------------------
 
     def open_library(self) -> None:
@@ -197,9 +213,14 @@ class Controller(QObject):
         models = self.models
         if model_dir and model_dir != self.settings.model_dir:
             models = ModelHolder(model_dir, self.settings.keep_fillers)
+        stored = library.latest_report(attempt_id)
+        # Keep the scenario the take was analyzed against (if its card still exists).
+        kept = stored.report.scenario if stored is not None else None
+        scenario = self.scenarios.find(kept.id) if kept is not None else None
         return self._analyze_task(
-            lambda: library.attempt(attempt_id), None, profile=profile, preset=preset, models=models
-        )
+            lambda: library.attempt(attempt_id), None, profile=profile, preset=preset,
+            models=models, scenario=scenario,
+        )  # fmt: skip
 
     def show_attempt(self, attempt_id: int) -> Task | None:
         """Show a stored attempt's newest report without analysing again."""
@@ -221,11 +242,13 @@ class Controller(QObject):
         return self._start_analysis("opening the attempt", run)
 
     def _memory_analysis(self, audio: Audio) -> Callable[[TaskContext], Feedback]:
-        holder, profile, preset = self.models, self.profile, self.preset.id
+        holder, profile, preset, scenario = self.models, self.profile, self.preset.id, self.scenario
 
         def run(ctx: TaskContext) -> Feedback:
             transcriber = holder.get()
-            report = analyze_audio(audio, transcriber, profile, preset, ctx.progress, ctx.cancel)
+            report = analyze_audio(
+                audio, transcriber, profile, preset, ctx.progress, ctx.cancel, scenario
+            )
             return Feedback(report, audio.samples, audio.sample_rate, Path(audio.source_path))
 
         return run
@@ -448,10 +471,13 @@ class Controller(QObject):
         profile: Profile | None = None,
         preset: str | None = None,
         models: ModelHolder | None = None,
+        scenario: Scenario | str | None = "current",
     ) -> Task | None:
         """Analyze the attempt ``get_attempt`` gives (run on the worker), or the file ``fallback``
-        when there is no attempt or the library fails: the take is analyzed all the same."""
+        when there is no attempt or the library fails: the take is analyzed all the same.
+        ``scenario``: the card to check against; "current" is the one chosen for practice."""
         holder = models or self.models
+        card = self.scenario if isinstance(scenario, str) else scenario
         profile = profile or self.profile
         preset = preset or self.preset.id
         library = self.library
@@ -472,11 +498,15 @@ class Controller(QObject):
             ctx.check()
             transcriber = holder.get()
             ctx.check()
-            report = analyze_audio(audio, transcriber, profile, preset, ctx.progress, ctx.cancel)
+            report = analyze_audio(
+                audio, transcriber, profile, preset, ctx.progress, ctx.cancel, card
+            )
             previous = None
             if attempt is not None and library is not None:
                 try:
                     library.add_report(attempt.id, report)
+                    if card is not None:
+                        library.update(attempt.id, scenario=card.label)
                     attempt = library.attempt(attempt.id)
                     previous = library.previous(attempt.id)
                 except LibraryError as exc:

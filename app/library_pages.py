@@ -45,6 +45,7 @@ class LibraryPages(QObject):
             fillers_max=profile.fillers.warn_per_minute,
         )
         self.compare = CompareView(length_zone=zone, wpm_zone=wpm)
+        self._verdict_before: object | None = None  # the report before "Analyze again"
         # Dialogs are attributes so tests can answer them.
         self.ask_yes_no: Callable[[str], bool] = self._ask_yes_no
         self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
@@ -86,12 +87,24 @@ class LibraryPages(QObject):
         if choice is None:
             return
         try:
+            before = self.library.latest_report(attempt_id)
             task = self.controller.reanalyze(attempt_id, *choice)
-        except ProfileError as exc:
+        except (ProfileError, LibraryError) as exc:
             self.banner.show_message("error", str(exc))
             return
         if task is None:
             self.banner.show_message("warning", "Finish the current take first.")
+        elif before is not None:
+            self._verdict_before = before.report
+            # A bound method of this QObject, so the banner is updated on the GUI thread.
+            task.succeeded.connect(self._show_verdict_change)
+
+    def _show_verdict_change(self, feedback: object) -> None:
+        from app.verdict_changes import summary
+
+        before, self._verdict_before = self._verdict_before, None
+        if before is not None:
+            self.banner.show_message("info", summary(before, feedback.report))  # type: ignore[attr-defined]
 
     def compare_attempts(self, first: int, second: int) -> None:
         try:

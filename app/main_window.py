@@ -69,8 +69,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.model_label)
         self._actions()
         self._navigation()
+        from app.coaching_menu import CoachingMenu
+
+        self.coaching = CoachingMenu(self, controller, self.banner)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), self.coaching.menu)
         self._connect()
         self.practice.greeting.setChecked(controller.settings.greeting)
+        self.practice.scenario.set_choices(controller.scenarios.all(), controller.scenario)
         self.on_state("ready")
         self._show_device()
         if controller.library_problem:
@@ -189,6 +194,8 @@ class MainWindow(QMainWindow):
         self.practice.open_clicked.connect(self.open_dialog)
         self.practice.greeting_toggled.connect(self.on_greeting_toggled)
         self.practice.device_chosen.connect(self.on_device_chosen)
+        self.practice.scenario.chosen.connect(c.set_scenario)
+        c.scenario_changed.connect(self.practice.scenario.show_scenario)
         self.analysing.cancel_clicked.connect(c.cancel_analysis)
         self.review.seek_requested.connect(c.seek)
         self.review.play_toggled.connect(c.toggle_playback)

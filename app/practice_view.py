@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from analysis.profile import LengthPreset
 from app.widgets.level_meter import INSET as METER_INSET
 from app.widgets.level_meter import LevelMeter
+from app.widgets.scenario_card import ScenarioPicker
 from app.widgets.target_bar import TargetBar, zone_of
 
 GREETING_TEXT = (
@@ -63,6 +64,7 @@ class PracticeView(QWidget):
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scenario = ScenarioPicker()
 
         self.record = QPushButton("Record")
         self.record.setObjectName("recordButton")
@@ -114,7 +116,9 @@ class PracticeView(QWidget):
         space = self._space
         center.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
         center.addWidget(self.hint)
-        space(center, 22)
+        space(center, 10)
+        center.addWidget(self.scenario)
+        space(center, 14)
         center.addWidget(self.record, 0, Qt.AlignmentFlag.AlignHCenter)
         space(center, 10)
         center.addWidget(self.elapsed)
@@ -182,6 +186,7 @@ class PracticeView(QWidget):
         self.record.setEnabled(state != "stopping" and self.recording_available)
         self.open_button.setEnabled(not recording)
         self.greeting.setEnabled(not recording)
+        self.scenario.set_recording(recording)
         self.hint.setProperty("recording", state == "recording")
         self.hint.style().unpolish(self.hint)
         self.hint.style().polish(self.hint)

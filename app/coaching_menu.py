@@ -1,0 +1,140 @@
+"""The Coaching menu: scenario cards, guidance profiles, and coaching packs in and out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+
+from analysis.packs import (
+    SUFFIX,
+    Conflict,
+    PackError,
+    apply_pack,
+    conflicts,
+    export_pack,
+    read_pack,
+)
+from analysis.profile import ProfileError
+from analysis.profile_store import ProfileStore
+from analysis.scenarios import ScenarioError
+from app.controller import Controller
+from app.widgets.banner import Banner
+
+PACK_FILTER = f"Coaching packs (*{SUFFIX})"
+
+
+class CoachingMenu:
+    def __init__(self, window: QMainWindow, controller: Controller, banner: Banner) -> None:
+        self.window = window
+        self.controller = controller
+        self.banner = banner
+        self.profiles = ProfileStore()
+        # Dialogs are attributes so tests can answer them.
+        self.ask_pack_path: Callable[[bool], str | None] = self._ask_pack_path
+        self.ask_conflict: Callable[[Conflict], str | None] = self._ask_conflict
+        menu = QMenu("&Coaching", window)
+        self.menu = menu
+        self.actions: dict[str, QAction] = {}
+        for name, slot in (
+            ("&Scenario cards\u2026", self.open_scenarios),
+            ("Guidance &profiles\u2026", self.open_profiles),
+            (None, None),
+            ("&Import coaching pack\u2026", self.import_pack),
+            ("&Export coaching pack\u2026", self.export_pack),
+        ):
+            if name is None:
+                menu.addSeparator()
+                continue
+            action = QAction(name, window)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.actions[name.replace("&", "").rstrip("\u2026")] = action
+
+    def open_scenarios(self) -> None:
+        from app.scenario_dialog import ScenarioDialog
+
+        dialog = ScenarioDialog(self.controller.scenarios, self.window)
+        dialog.exec()
+        if dialog.changed:
+            self._scenarios_changed()
+
+    def open_profiles(self) -> None:
+        from app.profile_editor import ProfileEditor
+
+        dialog = ProfileEditor(self.profiles, self.controller.settings.profile_path, self.window)
+        dialog.exec()
+        if dialog.changed:
+            self.banner.show_message(
+                "info", "Profiles saved. Choose one in Settings, or use History \u2192 Analyze "
+                "again to see how a take's verdict changes with it.",
+            )  # fmt: skip
+
+    def _scenarios_changed(self) -> None:
+        c = self.controller
+        c.reload_scenarios()
+        practice = getattr(self.window, "practice", None)
+        if practice is not None:
+            practice.scenario.set_choices(c.scenarios.all(), c.scenario)
+
+    def export_pack(self) -> None:
+        store = self.controller.scenarios
+        cards = [s for s in store.all() if not store.is_builtin(s.id)]
+        profiles = [e.path for e in self.profiles.entries() if not e.builtin and not e.problem]
+        if self.controller.scenario is not None and self.controller.scenario not in cards:
+            cards.append(self.controller.scenario)
+        if not cards and not profiles:
+            self.banner.show_message(
+                "warning", "Nothing to export yet: save a profile or a scenario card of your own."
+            )
+            return
+        target = self.ask_pack_path(True)
+        if not target:
+            return
+        try:
+            path = export_pack(target, profiles, cards, name="Coaching pack")
+        except (PackError, ProfileError, OSError) as exc:
+            self.banner.show_message("error", f"The pack was not written: {exc}")
+            return
+        self.banner.show_message(
+            "info", f"Wrote {path.name}: {len(profiles)} profile(s), {len(cards)} scenario card(s)."
+        )
+
+    def import_pack(self) -> None:
+        source = self.ask_pack_path(False)
+        if not source:
+            return
+        store = self.controller.scenarios
+        try:
+            contents = read_pack(source)
+            decisions = {}
+            for conflict in conflicts(contents, self.profiles, store):
+                choice = self.ask_conflict(conflict)
+                if choice is None:
+                    self.banner.show_message("info", "Import cancelled: nothing was changed.")
+                    return
+                decisions[conflict.key] = choice
+            summary = apply_pack(contents, self.profiles, store, decisions)
+        except (PackError, ProfileError, ScenarioError, OSError) as exc:
+            self.banner.show_message("error", f"Not imported, nothing was changed: {exc}")
+            return
+        self._scenarios_changed()
+        self.banner.show_message("info", f"Imported \u201c{contents.name}\u201d: {summary.text()}.")
+
+    def _ask_pack_path(self, saving: bool) -> str | None:
+        if saving:
+            path, _ = QFileDialog.getSaveFileName(
+                self.window, "Export a coaching pack", f"coaching{SUFFIX}", PACK_FILTER
+            )
+        else:
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Import a coaching pack", "", PACK_FILTER
+            )
+        return path or None
+
+    def _ask_conflict(self, conflict: Conflict) -> str | None:
+        from app.profile_editor import ask_conflict
+
+        text = f"The pack's {conflict.label} differs from the one you have."
+        return ask_conflict(self.window, text, can_replace=not conflict.builtin)

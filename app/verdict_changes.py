@@ -1,0 +1,39 @@
+"""How the verdict changed when a take was analyzed again (another profile, preset or model).
+
+Pure Python, so the library pages, exports and tests can all use it.
+"""
+
+from __future__ import annotations
+
+from analysis.report import Report
+from app.deltas import signed
+
+
+def verdict_changes(before: Report, after: Report) -> list[str]:
+    """One line per check whose status changed ("pace: pass \u2192 warn"), a check that is new or
+    gone, and the score change first; empty when nothing changed."""
+    lines = []
+    if after.score != before.score:
+        lines.append(
+            f"score {before.score} \u2192 {after.score} ({signed(after.score - before.score, 0)})"
+        )
+    old = {c.id: c.status for c in before.checks}
+    new = {c.id: c.status for c in after.checks}
+    for cid, status in new.items():
+        if cid not in old:
+            lines.append(f"{cid.replace('_', ' ')}: new, {status}")
+        elif old[cid] != status:
+            lines.append(f"{cid.replace('_', ' ')}: {old[cid]} \u2192 {status}")
+    lines += [f"{cid.replace('_', ' ')}: no longer checked" for cid in old if cid not in new]
+    return lines
+
+
+def summary(before: Report, after: Report) -> str:
+    """A sentence for the banner."""
+    lines = verdict_changes(before, after)
+    profile = after.profile.name
+    if before.profile.name != profile:
+        profile = f"{before.profile.name} \u2192 {profile}"
+    if not lines:
+        return f"Analyzed again ({profile}): the verdict is the same."
+    return f"Analyzed again ({profile}): " + "; ".join(lines) + "."

@@ -1,0 +1,242 @@
+"""The coach's side of the app: a scenario card while recording, the profile editor (a threshold
+edit changes the verdict on re-analysis; a bad value is refused at its field), scenario cards
+and coaching packs from the Coaching menu."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from analysis.packs import export_pack
+from analysis.profile import load_profile
+from analysis.profile_store import ProfileStore
+from analysis.scenarios import Scenario, ScenarioStore
+from app.controller import Controller, ModelHolder
+from app.main_window import MainWindow
+from app.profile_editor import ProfileEditor, key_in
+from app.scenario_dialog import ScenarioDialog
+from app.settings import Settings
+from audio.io import load_audio
+from tests import fakes
+from tests.conftest import AUDIO
+
+# good.flac says "Hi Dana ... keep a closer eye on their cash flow ... I sent you an email".
+DANA = Scenario(
+    id="dana-cash-flow", prospect="Dana Whitfield", title="CFO", company="Lakeshore Foods",
+    industry="food distribution", trigger="download",
+    trigger_detail="Downloaded your cash-flow forecasting guide last week.",
+    cares_about=("cash flow", "late payments"), value_angle="Finance teams see cash gaps early.",
+    difficulty="easy",
+)  # fmt: skip
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("VOICEMAIL_COACH_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def holder() -> ModelHolder:
+    h = ModelHolder(None, keep_fillers=True)
+    h.get()
+    return h
+
+
+def window_for(qtbot, holder=None, inputs=None) -> MainWindow:  # type: ignore[no-untyped-def]
+    controller = Controller(Settings(greeting=False), inputs, fakes.FakeOutputStream())
+    if holder is not None:
+        controller.models = holder
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    return window
+
+
+@pytest.mark.model
+def test_the_card_is_shown_while_recording_and_the_take_is_checked_against_it(
+    qtbot, holder, data_dir, monkeypatch, no_dangling_threads
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(fakes, "FAST_PACE_S", 0.01)
+    ScenarioStore(data_dir / "scenarios").save(DANA)
+    good = load_audio(AUDIO / "good.flac").samples
+    # Silence first: the recorder trims the start of a take, which would clip "Hi Dana".
+    take = np.concatenate([np.zeros(16_000, np.float32), good, np.zeros(8000, np.float32)])
+    window = window_for(qtbot, holder, lambda **kw: fakes.FakeInputStream(take)(**kw))
+    window.show()
+    picker = window.practice.scenario
+    index = picker.combo.findData("dana-cash-flow")
+    assert index > 0 and picker.combo.itemText(index).startswith("Dana Whitfield, Lakeshore Foods")
+    assert not picker.card.isVisible()
+    picker.combo.setCurrentIndex(index)
+    picker.combo.activated.emit(index)
+    assert window.controller.scenario == DANA
+    qtbot.mouseClick(window.practice.record, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.controller.state == "recording", timeout=5000)
+    assert picker.card.isVisible() and not picker.combo.isEnabled()
+    text = picker.card.plain_text()
+    assert "Dana Whitfield" in text and "Downloaded your cash-flow forecasting guide" in text
+    assert "cash flow; late payments" in text
+    recorder = window.controller.recorder
+    assert recorder is not None
+    qtbot.waitUntil(lambda: recorder.elapsed_s >= 26.0, timeout=20_000)
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as blocker:
+        qtbot.mouseClick(window.practice.record, Qt.MouseButton.LeftButton)
+    report = blocker.args[0].report
+    assert report.scenario is not None and report.scenario.id == "dana-cash-flow"
+    status = {c.id: c.status for c in report.checks}
+    assert status["scenario_name"] == "pass"  # "Hi Dana"
+    assert status["scenario_trigger"] == "fail"  # the guide is never mentioned
+    relevance = report.check("scenario_relevance")
+    assert relevance.status == "pass" and {e.text for e in relevance.evidence} >= {"cash", "flow"}
+    attempt = blocker.args[0].attempt
+    assert attempt is not None and attempt.scenario == "Dana Whitfield, Lakeshore Foods"
+    titles = [r.check.id for r in window.review.scorecard.rows]
+    assert titles[-4:] == [
+        "scenario_name", "scenario_company_or_industry", "scenario_trigger", "scenario_relevance"
+    ]  # fmt: skip
+    window.close()
+
+
+@pytest.mark.model
+def test_editing_a_threshold_changes_the_verdict_on_reanalysis(qtbot, holder, data_dir) -> None:  # type: ignore[no-untyped-def]
+    window = window_for(qtbot, holder)
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as first:
+        window.open_path(str(AUDIO / "good.flac"))
+    before = first.args[0].report
+    assert before.check("value_proposition_timing").status == "pass"  # value at about 3.8 s
+
+    editor = ProfileEditor(ProfileStore(), None, window)
+    qtbot.addWidget(editor)
+    editor.fields.numbers["timing.value_proposition_within_s"].setValue(2.5)
+    editor.ask_name = lambda suggested: "Quick value"
+    qtbot.mouseClick(editor.save_new_button, Qt.MouseButton.LeftButton)
+    saved = data_dir / "profiles" / "quick-value.toml"
+    assert load_profile(saved).timing.value_proposition_within_s == 2.5
+    assert editor.chooser.currentText() == "Quick value"
+
+    pages = window.library_pages
+    assert pages is not None
+    pages.ask_reanalysis = lambda title: (str(saved), None, None)
+    attempt_id = first.args[0].attempt.id
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as again:
+        pages.reanalyze(attempt_id)
+    after = again.args[0].report
+    assert after.profile.name == "Quick value"
+    assert after.check("value_proposition_timing").status == "warn"
+    assert after.score < before.score
+    qtbot.waitUntil(lambda: "Analyzed again" in window.banner.text, timeout=5000)
+    banner = window.banner.text
+    assert "Standard (20-30 s) \u2192 Quick value" in banner
+    assert "value proposition timing: pass \u2192 warn" in banner
+    assert f"score {before.score} \u2192 {after.score}" in banner
+    window.close()
+
+
+def test_a_bad_value_is_refused_at_its_field_and_nothing_is_written(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    store = ProfileStore()
+    editor = ProfileEditor(store, None)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert not editor.save_button.isEnabled()  # the built-in default is read-only
+    editor.fields.setCurrentIndex(3)
+    box = editor.fields.numbers["pace.warn_over_wpm"]
+    box.setValue(-5)
+    editor.ask_name = lambda suggested: pytest.fail("asked for a name for a bad profile")
+    assert editor.save_as_new() is None
+    assert "pace.warn_over_wpm: must not be negative" in editor.error.text()
+    assert box.property("invalid") is True and editor.focusWidget() is box
+    assert editor.fields.tabText(editor.fields.currentIndex()) == "Thresholds"
+    assert not (data_dir / "profiles").exists()
+    # A rubric problem selects the rubric cell it names.
+    box.setValue(175)
+    editor.fields.add_rubric_row({"id": "opening", "name": "Again", "scale_min": 1, "scale_max": 5})
+    assert editor.save_as_new() is None
+    assert "rubric[5].id: 'opening' is used twice" in editor.error.text()
+    assert editor.fields.tabText(editor.fields.currentIndex()) == "Rubric"
+    assert editor.fields.rubric.currentRow() == 5
+    assert (
+        key_in("/x/p.toml: length_presets[0].fail_over_s: bad") == "length_presets[0].fail_over_s"
+    )
+
+
+def test_phrase_lists_and_weights_are_saved(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    store = ProfileStore()
+    editor = ProfileEditor(store, None)
+    qtbot.addWidget(editor)
+    keys = [editor.fields.list_keys.item(i).text() for i in range(editor.fields.list_keys.count())]
+    row = keys.index("structure.self_praise.phrases")
+    editor.fields.list_keys.setCurrentRow(row)
+    editor.fields.list_text.setPlainText("second to none\nhands down the best\n")
+    editor.fields.numbers["checks.opt_out.weight"].setValue(20)
+    editor.ask_name = lambda suggested: "Strict"
+    path = editor.save_as_new()
+    assert path is not None
+    profile = load_profile(path)
+    assert profile.checks["opt_out"].weight == 20.0
+    assert profile.structure["self_praise"].find("we are hands down the best") == [(7, 26)]
+    assert editor.save_button.isEnabled()  # now it is the user's own
+    editor.name.setText("")
+    assert not editor.save()
+    assert "profile.name: give the profile a name" in editor.error.text()
+    assert "border" in editor.name.styleSheet()
+    assert load_profile(path).name == "Strict"
+
+
+def test_scenario_cards_add_duplicate_delete_with_field_messages(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    store = ScenarioStore()
+    dialog = ScenarioDialog(store)
+    qtbot.addWidget(dialog)
+    assert dialog.cards.count() >= 10 and not dialog.save_button.isEnabled()
+    dialog.new_card()
+    dialog.fields["prospect"].setText("Ida Moss")  # type: ignore[attr-defined]
+    assert dialog.save() is None
+    assert dialog.error.text() == f"{dialog.fields['id'].text()}: title: must not be empty"  # type: ignore[attr-defined]
+    assert "border" in dialog.fields["title"].styleSheet()
+    for key, value in (("title", "Owner"), ("company", "Moss Bakery"), ("industry", "bakery"),
+                       ("value_angle", "Bakeries waste less flour by ordering to demand.")):  # fmt: skip
+        dialog.fields[key].setText(value)  # type: ignore[attr-defined]
+    dialog.fields["trigger_detail"].setPlainText("Opened a second shop.")  # type: ignore[attr-defined]
+    dialog.fields["cares_about"].setPlainText("waste\nflour prices")  # type: ignore[attr-defined]
+    card = dialog.save()
+    assert card is not None and card.cares_about == ("waste", "flour prices")
+    assert ScenarioStore().get(card.id).company == "Moss Bakery"
+    dialog.duplicate()
+    assert dialog.current_id == f"{card.id}-copy"
+    dialog.ask_delete = lambda label: True
+    dialog.delete()
+    assert ScenarioStore().find(f"{card.id}-copy") is None
+    assert dialog.changed
+
+
+def test_pack_import_from_the_menu_asks_before_replacing(qtbot, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pack = export_pack(tmp_path / "team", [], [DANA], name="Team")
+    mine = dataclasses.replace(DANA, difficulty="hard")
+    ScenarioStore(data_dir / "scenarios").save(mine)
+    window = window_for(qtbot)
+    coaching = window.coaching
+    assert [a.text() for a in coaching.menu.actions() if a.text()][:2] == [
+        "&Scenario cards\u2026", "Guidance &profiles\u2026"
+    ]  # fmt: skip
+    asked: list[str] = []
+    coaching.ask_pack_path = lambda saving: str(pack)
+    coaching.ask_conflict = lambda c: asked.append(c.label) or None
+    coaching.import_pack()
+    assert asked == ["scenario \u201cDana Whitfield, Lakeshore Foods\u201d"]
+    assert "nothing was changed" in window.banner.text
+    assert ScenarioStore().get(DANA.id).difficulty == "hard"
+    coaching.ask_conflict = lambda c: "replace"
+    coaching.import_pack()
+    assert "1 replaced" in window.banner.text
+    assert ScenarioStore().get(DANA.id).difficulty == "easy"
+    assert window.practice.scenario.combo.findData(DANA.id) > 0
+    bad = tmp_path / "bad.vmcpack"
+    bad.write_text("not a zip", encoding="utf-8")
+    coaching.ask_pack_path = lambda saving: str(bad)
+    coaching.import_pack()
+    assert "bad.vmcpack: not a coaching pack" in window.banner.text
+    window.close()
