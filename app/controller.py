@@ -10,7 +10,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +112,7 @@ class Controller(QObject):
         self.take_attempt: Attempt | None = None
         self.unsaved: np.ndarray | None = None
         self.scenarios = ScenarioStore()
-        self.scenario: Scenario | None = None
+        self.scenario: Scenario | None = self.scenarios.find(settings.scenario_id)
         self.open_library()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -170,6 +170,11 @@ class Controller(QObject):
     def set_scenario(self, scenario_id: str | None) -> None:
         """Practise for this card (None: any prospect); the next takes are checked against it."""
         self.scenario = self.scenarios.find(scenario_id)
+        chosen = self.scenario.id if self.scenario else None
+        if chosen != self.settings.scenario_id:
+            self.settings = replace(self.settings, scenario_id=chosen)
+            if self.settings_file is not None:
+                save_settings(self.settings, self.settings_file)
         self.scenario_changed.emit(self.scenario)
 
     def reload_scenarios(self) -> None:

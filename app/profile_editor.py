@@ -160,7 +160,7 @@ class ProfileEditor(QDialog):
     def save_as_new(self) -> Path | None:
         data = self.edited()
         try:
-            validate_data(data, str(self.path))  # type: ignore[arg-type]
+            validate_data(data, self.name.text().strip() or "This profile")  # type: ignore[arg-type]
         except ProfileError as exc:
             self.show_problem(str(exc))
             return None

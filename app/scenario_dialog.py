@@ -33,7 +33,8 @@ from analysis.scenarios import (
 )
 from app.widgets.profile_fields import INVALID
 
-LINE_FIELDS = ("id", "prospect", "title", "company", "industry", "value_angle")
+LINE_FIELDS = ("id", "prospect", "title", "company", "industry")
+TEXT_FIELDS = ("trigger_detail", "value_angle")  # one text, maybe long
 NEW_CARD = Scenario(
     id="",
     prospect="",
@@ -73,7 +74,7 @@ class ScenarioDialog(QDialog):
             trigger.addItem(label, kind)
         self.fields["difficulty"] = difficulty = QComboBox()
         difficulty.addItems(list(DIFFICULTIES))
-        for key in ("trigger_detail", "cares_about", "trigger_keywords", "industry_keywords"):
+        for key in (*TEXT_FIELDS, "cares_about", "trigger_keywords", "industry_keywords"):
             box = QPlainTextEdit()
             box.setMaximumHeight(64)
             self.fields[key] = box
@@ -174,7 +175,7 @@ class ScenarioDialog(QDialog):
                 data[key] = widget.text()
             elif isinstance(widget, QPlainTextEdit):
                 text = widget.toPlainText()
-                data[key] = text if key == "trigger_detail" else text.splitlines()
+                data[key] = " ".join(text.split()) if key in TEXT_FIELDS else text.splitlines()
             elif isinstance(widget, QComboBox):
                 data[key] = widget.currentData() if key == "trigger" else widget.currentText()
         return data

@@ -29,6 +29,7 @@ class Settings:
     model_dir: str | None = None
     greeting: bool = True
     keep_fillers: bool = True
+    scenario_id: str | None = None  # the scenario card chosen for practice
 
 
 def config_dir() -> Path:

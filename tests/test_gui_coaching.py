@@ -197,14 +197,15 @@ def test_scenario_cards_add_duplicate_delete_with_field_messages(qtbot, data_dir
     assert dialog.save() is None
     assert dialog.error.text() == f"{dialog.fields['id'].text()}: title: must not be empty"  # type: ignore[attr-defined]
     assert "border" in dialog.fields["title"].styleSheet()
-    for key, value in (("title", "Owner"), ("company", "Moss Bakery"), ("industry", "bakery"),
-                       ("value_angle", "Bakeries waste less flour by ordering to demand.")):  # fmt: skip
+    for key, value in (("title", "Owner"), ("company", "Moss Bakery"), ("industry", "bakery")):
         dialog.fields[key].setText(value)  # type: ignore[attr-defined]
+    dialog.fields["value_angle"].setPlainText("Bakeries waste less\nflour by ordering to demand.")  # type: ignore[attr-defined]
     dialog.fields["trigger_detail"].setPlainText("Opened a second shop.")  # type: ignore[attr-defined]
     dialog.fields["cares_about"].setPlainText("waste\nflour prices")  # type: ignore[attr-defined]
     card = dialog.save()
     assert card is not None and card.cares_about == ("waste", "flour prices")
     assert ScenarioStore().get(card.id).company == "Moss Bakery"
+    assert card.value_angle == "Bakeries waste less flour by ordering to demand."
     dialog.duplicate()
     assert dialog.current_id == f"{card.id}-copy"
     dialog.ask_delete = lambda label: True
@@ -240,3 +241,45 @@ def test_pack_import_from_the_menu_asks_before_replacing(qtbot, data_dir, tmp_pa
     coaching.import_pack()
     assert "bad.vmcpack: not a coaching pack" in window.banner.text
     window.close()
+
+
+def test_analyze_again_offers_the_length_schools_and_your_profiles(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    from app.reanalyze_dialog import ReanalyzeDialog
+
+    mine = ProfileStore().save_new(
+        {"profile": {"schema_version": 1, "extends": "extended", "name": "Team long"}}, "Team long"
+    )
+    dialog = ReanalyzeDialog(Settings(length_preset="standard"), "Take 1")
+    qtbot.addWidget(dialog)
+    known = dialog.fields.known
+    names = [known.itemText(i) for i in range(known.count())]
+    assert names == ["Standard (20-30 s)", "Short (8-15 s)", "Extended (25-40 s)", "Team long",
+                     "Another profile file\u2026"]  # fmt: skip
+    assert known.currentIndex() == 0 and dialog.choice() == (None, "standard", None)
+    known.activated.emit(1)
+    profile_path, preset, _ = dialog.choice()
+    assert profile_path is not None and Path(profile_path).name == "short.toml"
+    assert preset == "short"  # the school's own length
+    known.activated.emit(3)
+    assert dialog.choice()[:2] == (str(mine), "extended")
+
+
+def test_the_chosen_card_is_remembered(qtbot, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.settings import load_settings
+
+    settings_file = tmp_path / "settings.json"
+    controller = Controller(Settings(greeting=False), None, fakes.FakeOutputStream(), settings_file)
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    picker = window.practice.scenario
+    index = picker.combo.findData("hotel-award-news")
+    picker.combo.activated.emit(index)
+    assert load_settings(settings_file)[0].scenario_id == "hotel-award-news"
+    window.close()
+    again = MainWindow(Controller(load_settings(settings_file)[0], None, fakes.FakeOutputStream()))
+    qtbot.addWidget(again)
+    assert again.practice.scenario.combo.currentData() == "hotel-award-news"
+    assert "Rafael Ortiz" in again.practice.scenario.card.plain_text()
+    again.practice.scenario.combo.activated.emit(0)
+    assert again.controller.scenario is None and again.practice.scenario.card.isHidden()
+    again.close()

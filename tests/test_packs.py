@@ -203,3 +203,20 @@ def test_not_a_zip_is_refused(tmp_path: Path) -> None:
     fake.write_text("hello", encoding="utf-8")
     with pytest.raises(PackError, match=r"team.vmcpack: not a coaching pack"):
         read_pack(fake)
+
+
+def test_extends_names_a_builtin_and_reports_otherwise(tmp_path: Path) -> None:
+    child = tmp_path / "child.toml"
+    child.write_text('[profile]\nschema_version = 1\nextends = "nope"\nname = "C"\n', "utf-8")
+    with pytest.raises(ProfileError, match=r"child.toml: profile.extends: must name a built-in"):
+        load_profile(child)
+    child.write_text(
+        '[profile]\nschema_version = 1\nextends = "short"\nname = "C"\n[pace]\nwarn_over_wpm = -1\n',
+        "utf-8",
+    )
+    with pytest.raises(ProfileError, match=r"child.toml: pace.warn_over_wpm: must not be negative"):
+        load_profile(child)
+    child.write_text('[profile]\nschema_version = 1\nextends = "short"\nname = "C"\n', "utf-8")
+    loaded = load_profile(child)
+    assert (loaded.name, loaded.default_length_preset) == ("C", "short")
+    assert loaded.timing.value_proposition_within_s == 7.0  # from short, over the default

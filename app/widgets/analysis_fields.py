@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from analysis.profile import ProfileError, load_profile
+from analysis.profile_store import ProfileStore
 from analysis.transcribe import ModelError, resolve_model
 
 
@@ -36,6 +37,15 @@ class AnalysisFields:
         self.profile.setPlaceholderText("Built-in default profile")
         self.profile.setAccessibleName("Guidance profile file")
         self.profile.editingFinished.connect(self.fill_presets)
+        # The built-in schools and the user's own profiles, one click away.
+        self.known = QComboBox()
+        self.known.setAccessibleName("Guidance profiles")
+        for entry in ProfileStore().entries():
+            if entry.problem is None:
+                default = entry.builtin and entry.path.stem == "default"
+                self.known.addItem(entry.name, "" if default else str(entry.path))
+        self.known.addItem("Another profile file\u2026", None)
+        self.known.activated.connect(self._pick_known)
         self.preset = QComboBox()
         self.preset.setAccessibleName("Length preset")
         self.model = QLineEdit(model_dir or "")
@@ -47,7 +57,8 @@ class AnalysisFields:
         self.error.hide()
 
     def add_rows(self, form: QFormLayout) -> None:
-        form.addRow("Guidance profile", with_browse(self.profile, self._browse_profile))
+        form.addRow("Guidance profile", self.known)
+        form.addRow("Profile file", with_browse(self.profile, self._browse_profile))
         form.addRow("Length", self.preset)
         form.addRow("Model folder", with_browse(self.model, self._browse_model))
         self.fill_presets()
@@ -60,7 +71,21 @@ class AnalysisFields:
             self.model.text().strip() or None,
         )
 
+    def _pick_known(self, index: int) -> None:
+        path = self.known.itemData(index)
+        if path is None:
+            self._browse_profile()
+            return
+        self.profile.setText(path)
+        self.wanted_preset = None  # another school: its own default length
+        self.fill_presets()
+
+    def _sync_known(self) -> None:
+        index = self.known.findData(self.profile.text().strip())
+        self.known.setCurrentIndex(index if index >= 0 else self.known.count() - 1)
+
     def fill_presets(self) -> None:
+        self._sync_known()
         self.preset.clear()
         try:
             profile = load_profile(self.profile.text().strip() or None)

@@ -137,10 +137,15 @@ class ProfileFields(QTabWidget):
     def _form(self, rows: list[tuple[str, float | int]]) -> QScrollArea:
         page = QWidget()
         form = QFormLayout(page)
+        presets = [p.get("id", "") for p in self.data.get("length_presets", [])]
         for key, value in rows:
             box = _number(value, key)
             self.numbers[key] = box
-            form.addRow(key, box)
+            label = key
+            if key.startswith("length_presets["):
+                index = int(key[len("length_presets[") : key.index("]")])
+                label = f"{key}  ({presets[index] if index < len(presets) else '?'})"
+            form.addRow(label, box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
