@@ -99,6 +99,15 @@ def test_the_card_is_shown_while_recording_and_the_take_is_checked_against_it(
     assert titles[-4:] == [
         "scenario_name", "scenario_company_or_industry", "scenario_trigger", "scenario_relevance"
     ]  # fmt: skip
+    # Analyzing the take again keeps the card it was made for, whatever is chosen now.
+    window.controller.set_scenario(None)
+    pages = window.library_pages
+    assert pages is not None
+    pages.ask_reanalysis = lambda title: (None, None, None)
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as again:
+        pages.reanalyze(attempt.id)
+    assert again.args[0].report.scenario == report.scenario
+    qtbot.waitUntil(lambda: "the verdict is the same" in window.banner.text, timeout=5000)
     window.close()
 
 

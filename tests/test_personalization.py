@@ -144,3 +144,34 @@ def test_a_profile_without_scenario_guidance_borrows_the_default(
     assert profile.scenario is None
     report = analyze_script(GOOD, profile, scenario=dataclasses.replace(dana))
     assert checks(report)["scenario_trigger"][0] == "pass"
+
+
+@pytest.mark.model
+def test_a_real_sales_voicemail_against_a_card(transcriber, profile: Profile) -> None:  # type: ignore[no-untyped-def]
+    from analysis.pipeline import analyze_file
+    from tests.conftest import REAL_AUDIO
+
+    # The rep calls a busy owner back ("trying to give you a call earlier... off on the job
+    # site") and offers to catch missed calls, but never says the prospect's name or business.
+    card = Scenario(
+        id="busy-roofer", prospect="Pat Owens", title="Owner", company="Owens Roofing",
+        industry="roofing", trigger="other",
+        trigger_detail="You tried calling earlier today; he was out on a job site.",
+        cares_about=("missed calls", "after-hours calls", "losing customers"),
+        value_angle="Contractors stop losing jobs to voicemail when every call is answered.",
+        difficulty="medium", trigger_keywords=("call earlier", "job site"),
+        industry_keywords=("contractors", "roofers"),
+    )  # fmt: skip
+    report = analyze_file(
+        REAL_AUDIO / "sales_voicemail_busyline.mp3", transcriber, profile, scenario=card
+    )
+    found = checks(report)
+    assert found["scenario_name"][0] == "warn"
+    assert found["scenario_company_or_industry"][0] == "warn"
+    assert found["scenario_trigger"][0] == "pass"
+    (said, at), (site, site_at) = found["scenario_trigger"][2]
+    assert (said, site) == ("call earlier", "job site")
+    assert 3.5 < at < 6.5 and 5.5 < site_at < 8.5
+    assert found["scenario_relevance"][0] == "pass"
+    shared = [t for t, _ in found["scenario_relevance"][2]]
+    assert shared[:2] == ["missed", "calls"]

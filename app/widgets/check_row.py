@@ -35,6 +35,10 @@ TITLES: dict[str, str] = {
     "pauses": "Pauses",
     "monotone": "Pitch variety",
     "loudness": "Loudness",
+    "scenario_name": "Prospect's name",
+    "scenario_company_or_industry": "Their company or industry",
+    "scenario_trigger": "Why now (trigger)",
+    "scenario_relevance": "Value for this prospect",
 }
 CTA_KINDS = {
     "callback": "callback",
