@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
@@ -17,8 +18,8 @@ from analysis.packs import (
     read_pack,
 )
 from analysis.profile import ProfileError
-from analysis.profile_store import ProfileStore
-from analysis.scenarios import ScenarioError
+from analysis.profile_store import ProfileEntry, ProfileStore
+from analysis.scenarios import Scenario, ScenarioError
 from app.controller import Controller
 from app.widgets.banner import Banner
 
@@ -34,6 +35,9 @@ class CoachingMenu:
         # Dialogs are attributes so tests can answer them.
         self.ask_pack_path: Callable[[bool], str | None] = self._ask_pack_path
         self.ask_conflict: Callable[[Conflict], str | None] = self._ask_conflict
+        self.ask_pack_contents: Callable[
+            [list[ProfileEntry], list[Scenario]], tuple[str, list[Path], list[Scenario]] | None
+        ] = self._ask_pack_contents
         menu = QMenu("&Coaching", window)
         self.menu = menu
         self.actions: dict[str, QAction] = {}
@@ -52,7 +56,15 @@ class CoachingMenu:
             menu.addAction(action)
             self.actions[name.replace("&", "").rstrip("\u2026")] = action
 
+    def _idle(self) -> bool:
+        if self.controller.busy:
+            self.banner.show_message("warning", "Finish the current take first.")
+            return False
+        return True
+
     def open_scenarios(self) -> None:
+        if not self._idle():
+            return
         from app.scenario_dialog import ScenarioDialog
 
         dialog = ScenarioDialog(self.controller.scenarios, self.window)
@@ -61,11 +73,19 @@ class CoachingMenu:
             self._scenarios_changed()
 
     def open_profiles(self) -> None:
+        if not self._idle():
+            return
         from app.profile_editor import ProfileEditor
 
         dialog = ProfileEditor(self.profiles, self.controller.settings.profile_path, self.window)
         dialog.exec()
         if dialog.changed:
+            # The profile in use may be the one just saved: load it again.
+            c = self.controller
+            c.apply_settings(c.settings)
+            practice = getattr(self.window, "practice", None)
+            if practice is not None:
+                practice.set_preset(c.preset, c.auto_stop_s)
             self.banner.show_message(
                 "info", "Profiles saved. Choose one in Settings, or use History \u2192 Analyze "
                 "again to see how a take's verdict changes with it.",
@@ -81,27 +101,31 @@ class CoachingMenu:
     def export_pack(self) -> None:
         store = self.controller.scenarios
         cards = [s for s in store.all() if not store.is_builtin(s.id)]
-        profiles = [e.path for e in self.profiles.entries() if not e.builtin and not e.problem]
-        if self.controller.scenario is not None and self.controller.scenario not in cards:
-            cards.append(self.controller.scenario)
+        profiles = [e for e in self.profiles.entries() if not e.builtin and not e.problem]
         if not cards and not profiles:
             self.banner.show_message(
                 "warning", "Nothing to export yet: save a profile or a scenario card of your own."
             )
             return
+        chosen = self.ask_pack_contents(profiles, cards)
+        if chosen is None:
+            return
+        name, paths, cards = chosen
         target = self.ask_pack_path(True)
         if not target:
             return
         try:
-            path = export_pack(target, profiles, cards, name="Coaching pack")
+            path = export_pack(target, paths, cards, name=name)
         except (PackError, ProfileError, OSError) as exc:
             self.banner.show_message("error", f"The pack was not written: {exc}")
             return
         self.banner.show_message(
-            "info", f"Wrote {path.name}: {len(profiles)} profile(s), {len(cards)} scenario card(s)."
+            "info", f"Wrote {path.name}: {len(paths)} profile(s), {len(cards)} scenario card(s)."
         )
 
     def import_pack(self) -> None:
+        if not self._idle():
+            return
         source = self.ask_pack_path(False)
         if not source:
             return
@@ -121,6 +145,14 @@ class CoachingMenu:
             return
         self._scenarios_changed()
         self.banner.show_message("info", f"Imported \u201c{contents.name}\u201d: {summary.text()}.")
+
+    def _ask_pack_contents(
+        self, profiles: list[ProfileEntry], cards: list[Scenario]
+    ) -> tuple[str, list[Path], list[Scenario]] | None:
+        from app.pack_dialog import PackDialog
+
+        dialog = PackDialog(profiles, cards, self.window)
+        return dialog.choice() if dialog.exec() else None
 
     def _ask_pack_path(self, saving: bool) -> str | None:
         if saving:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from analysis.packs import export_pack
+from analysis.packs import export_pack, read_pack
 from analysis.profile import load_profile
 from analysis.profile_store import ProfileStore
 from analysis.scenarios import Scenario, ScenarioStore
@@ -244,6 +244,21 @@ def test_pack_import_from_the_menu_asks_before_replacing(qtbot, data_dir, tmp_pa
     assert "1 replaced" in window.banner.text
     assert ScenarioStore().get(DANA.id).difficulty == "easy"
     assert window.practice.scenario.combo.findData(DANA.id) > 0
+    # Export: the dialog offers your own items; only the ticked ones go in.
+    ProfileStore().save_new({"profile": {"schema_version": 1, "extends": "short"}}, "Team")
+    offered: list[object] = []
+
+    def tick_card_only(profiles, cards):  # type: ignore[no-untyped-def]
+        offered.extend([p.name for p in profiles] + [c.id for c in cards])
+        return "Acme", [], cards
+
+    coaching.ask_pack_contents = tick_card_only
+    coaching.ask_pack_path = lambda saving: str(tmp_path / "out")
+    coaching.export_pack()
+    assert offered == ["Team", DANA.id]
+    assert "Wrote out.vmcpack: 0 profile(s), 1 scenario card(s)" in window.banner.text
+    contents = read_pack(tmp_path / "out.vmcpack")
+    assert contents.name == "Acme" and contents.scenarios == (DANA,) and not contents.profiles
     bad = tmp_path / "bad.vmcpack"
     bad.write_text("not a zip", encoding="utf-8")
     coaching.ask_pack_path = lambda saving: str(bad)
@@ -292,3 +307,21 @@ def test_the_chosen_card_is_remembered(qtbot, data_dir, tmp_path) -> None:  # ty
     again.practice.scenario.combo.activated.emit(0)
     assert again.controller.scenario is None and again.practice.scenario.card.isHidden()
     again.close()
+
+
+def test_pack_dialog_exports_only_what_is_ticked(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from analysis.profile_store import ProfileEntry
+    from app.pack_dialog import PackDialog
+
+    entry = ProfileEntry(tmp_path / "team.toml", "Team", builtin=False)
+    dialog = PackDialog([entry], [DANA])
+    qtbot.addWidget(dialog)
+    assert [dialog.items.item(i).text() for i in range(2)] == [
+        "Profile: Team", "Scenario: Dana Whitfield, Lakeshore Foods"
+    ]  # fmt: skip
+    assert dialog.choice() == ("Coaching pack", [entry.path], [DANA])
+    dialog.items.item(0).setCheckState(Qt.CheckState.Unchecked)
+    dialog.name.setText("Acme reps")
+    assert dialog.choice() == ("Acme reps", [], [DANA])
+    dialog.items.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert not dialog.ok.isEnabled()
