@@ -53,6 +53,7 @@ class ProfileEditor(QDialog):
         self.ask_open_path: Callable[[], str | None] = self._ask_open_path
         self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
         self.ask_conflict: Callable[[str], str | None] = self._ask_conflict
+        self.ask_delete: Callable[[str], bool] = self._ask_delete
 
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Profile")
@@ -73,6 +74,8 @@ class ProfileEditor(QDialog):
         self.save_button.clicked.connect(self.save)
         self.save_new_button = QPushButton("Save as new profile\u2026")
         self.save_new_button.clicked.connect(self.save_as_new)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self.delete)
         import_button = QPushButton("Import\u2026")
         import_button.clicked.connect(self.import_profile)
         export_button = QPushButton("Export\u2026")
@@ -86,7 +89,7 @@ class ProfileEditor(QDialog):
         head.addRow("Description", self.description)
         head.addRow("", self.where)
         buttons = QHBoxLayout()
-        for b in (import_button, export_button):
+        for b in (import_button, export_button, self.delete_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         for b in (self.save_button, self.save_new_button, close):
@@ -136,6 +139,7 @@ class ProfileEditor(QDialog):
             else f"Yours: {self.path}"
         )
         self.save_button.setEnabled(not builtin)
+        self.delete_button.setEnabled(not builtin)
         self.fields.load(data)
 
     # -- saving -------------------------------------------------------------------------------
@@ -196,6 +200,18 @@ class ProfileEditor(QDialog):
         elif key:
             self.fields.point_at(key)
 
+    def delete(self) -> bool:
+        if self.store.is_builtin(self.path) or not self.ask_delete(self.name.text()):
+            return False
+        try:
+            self.store.delete(self.path)
+        except (ProfileError, OSError) as exc:
+            self.show_problem(f"Not deleted: {exc}")
+            return False
+        self.changed = True
+        self.refresh()
+        return True
+
     # -- import / export ----------------------------------------------------------------------
 
     def import_profile(self) -> Path | None:
@@ -241,6 +257,12 @@ class ProfileEditor(QDialog):
             self, "Export the profile", suggested, "Profiles (*.toml)"
         )
         return path or None
+
+    def _ask_delete(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self, "Delete the profile", f"Delete your profile \u201c{name}\u201d?"
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _ask_conflict(self, name: str) -> str | None:
         return ask_conflict(

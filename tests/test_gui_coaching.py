@@ -194,6 +194,10 @@ def test_phrase_lists_and_weights_are_saved(qtbot, data_dir) -> None:  # type: i
     assert "profile.name: give the profile a name" in editor.error.text()
     assert "border" in editor.name.styleSheet()
     assert load_profile(path).name == "Strict"
+    editor.ask_delete = lambda name: name == ""
+    assert editor.delete() and not path.exists()
+    assert editor.chooser.currentText() == "Standard (20-30 s) (built-in)"
+    assert not editor.delete_button.isEnabled()
 
 
 def test_scenario_cards_add_duplicate_delete_with_field_messages(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]

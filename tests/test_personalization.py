@@ -6,9 +6,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.personalization import find_name, similar, stem
-from analysis.pipeline import analyze_script
+from analysis.pipeline import ScriptError, analyze_script
 from analysis.profile import Profile, ProfileError, default_profile_path, load_profile
 from analysis.report import Report, ReportWord
 from analysis.scenarios import Scenario, ScenarioStore
@@ -175,3 +177,39 @@ def test_a_real_sales_voicemail_against_a_card(transcriber, profile: Profile) ->
     assert found["scenario_relevance"][0] == "pass"
     shared = [t for t, _ in found["scenario_relevance"][2]]
     assert shared[:2] == ["missed", "calls"]
+
+
+SCENARIO_WORDS = (
+    "hi Dana dana's Dayna this is sam from Northwind North Wind logistics fleets we help cut "
+    "empty miles fuel costs downloaded our guide welcome back referred by Ben congrats on the "
+    "award I'll call Friday . , ? ! 555 201 4477 cash-flow cash flow"
+).split()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.one_of(
+        st.text(max_size=300), st.lists(st.sampled_from(SCENARIO_WORDS), max_size=60).map(" ".join)
+    )
+)
+def test_any_script_gives_four_valid_scenario_checks(
+    text: str, profile: Profile, dana: Scenario
+) -> None:
+    try:
+        report = analyze_script(text, profile, scenario=dana)
+    except ScriptError:
+        return
+    found = [c for c in report.checks if c.id.startswith("scenario_")]
+    assert [c.id for c in found] == [
+        "scenario_name", "scenario_company_or_industry", "scenario_trigger", "scenario_relevance"
+    ]  # fmt: skip
+    end = report.source.duration_s + 0.05
+    for c in found:
+        assert c.status in ("pass", "warn", "fail") and c.message
+        assert (c.status == "pass") == bool(c.evidence) or c.id == "scenario_relevance"
+        for e in c.evidence:
+            assert 0 <= e.start_s <= e.end_s <= end and e.text
+    assert 0 <= report.score <= 100
+    assert Report.from_json(report.to_json()) == report
