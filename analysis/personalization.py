@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from analysis.checks import _Builder
-from analysis.profile import Profile, ScenarioGuidance, load_profile
+from analysis.profile import Profile, ScenarioGuidance, load_profile, phrase_regex
 from analysis.report import Check, Evidence, Report, ReportWord
 from analysis.scenarios import Scenario
 from analysis.transcript import TimedText, Word, match_text
@@ -41,6 +42,7 @@ def scenario_checks(report: Report, profile: Profile, scenario: Scenario) -> lis
 # -- matching ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """A word as compared with a name: lower case, letters only, possessive dropped, and the
     spellings a transcriber swaps folded together (ph/f, y/i, doubled letters)."""
@@ -89,6 +91,7 @@ def find_name(
     return hits
 
 
+@lru_cache(maxsize=4096)
 def stem(word: str) -> str:
     """A light stem: lower case, possessive and common endings dropped ("costs" -> "cost")."""
     w = re.sub(r"[^a-z0-9]", "", re.sub(r"'s$", "", match_text(word).lower().strip()))
@@ -105,8 +108,13 @@ def stems_match(a: str, b: str) -> bool:
     return len(short) >= MIN_SHARED_PREFIX and long.startswith(short)
 
 
-def content_stems(texts: Iterable[str], ignore: Iterable[str]) -> set[str]:
-    skip = {stem(w) for w in ignore} | set(ignore)
+def skip_set(ignore: Iterable[str]) -> frozenset[str]:
+    """Words (and their stems) that never count as shared."""
+    words = [w.lower() for w in ignore]
+    return frozenset({stem(w) for w in words} | set(words))
+
+
+def content_stems(texts: Iterable[str], skip: frozenset[str]) -> set[str]:
     out = set()
     for text in texts:
         for token in re.findall(r"[A-Za-z0-9'\u2019-]+", text):
@@ -137,8 +145,6 @@ def _phrase_hits(
 
 
 def _keyword_patterns(keywords: Iterable[str]) -> list[re.Pattern[str]]:
-    from analysis.profile import phrase_regex
-
     return [phrase_regex(k) for k in keywords if k.strip()]
 
 
@@ -220,15 +226,16 @@ def _relevance(b: _Builder, report: Report, s: Scenario, g: ScenarioGuidance) ->
         b.add("scenario_relevance", "fail", "missing", "no value proposition", target,
               name=s.first_name)  # fmt: skip
         return
-    cares = content_stems(s.cares_about, g.ignore_words)
-    angle = content_stems([s.value_angle], g.ignore_words) - cares
+    skip = skip_set(g.ignore_words)
+    cares = content_stems(s.cares_about, skip)
+    angle = content_stems([s.value_angle], skip) - cares
     shared_cares: list[Evidence] = []
     shared_angle: list[Evidence] = []
     for sentence in value_sentences:
         for w in report.transcript.words:
             if not sentence.start_s <= w.start_s <= sentence.end_s:
                 continue
-            found = content_stems([w.text], g.ignore_words)
+            found = content_stems([w.text], skip)
             if not found:
                 continue
             ev = Evidence(w.text.strip(" ,.;:!?"), w.start_s, w.end_s)

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
+from analysis.scenarios import TRIGGER_KINDS
+
 SCHEMA_VERSION = 1
 CHECK_IDS = (
     "length",
@@ -499,8 +501,6 @@ class _Parser:
 
     def scenario(self, raw: Any) -> ScenarioGuidance:
         """The optional ``[scenario]`` table: matching settings and trigger words per kind."""
-        from analysis.scenarios import TRIGGER_KINDS
-
         if not isinstance(raw, dict):
             raise self.fail("scenario", "must be a table")
         triggers_raw = self.table(raw, "triggers", "scenario.")
