@@ -213,3 +213,19 @@ def test_any_script_gives_four_valid_scenario_checks(
             assert 0 <= e.start_s <= e.end_s <= end and e.text
     assert 0 <= report.score <= 100
     assert Report.from_json(report.to_json()) == report
+
+
+def test_a_follow_up_promise_is_not_mistaken_for_the_trigger(profile: Profile) -> None:
+    tom = ScenarioStore(Path("/nonexistent")).get("retail-missed-call")
+    promise = (
+        "Hi Tom, Sam from Shiftwise. We help stores cut overtime costs on busy weekends. "
+        "I'll call you back on Thursday, and I'll get back to you with a short email."
+    )
+    found = checks(analyze_script(promise, profile, scenario=tom))
+    assert found["scenario_trigger"][0] == "fail"
+    gracious = promise.replace(
+        "Sam from Shiftwise.", "Sam from Shiftwise, sorry we missed our call."
+    )
+    found = checks(analyze_script(gracious, profile, scenario=tom))
+    assert found["scenario_trigger"][0] == "pass"
+    assert [t for t, _ in found["scenario_trigger"][2]] == ["missed", "our call"]
