@@ -55,6 +55,12 @@ class CoachingMenu:
             action.triggered.connect(slot)
             menu.addAction(action)
             self.actions[name.replace("&", "").rstrip("\u2026")] = action
+        if controller.scenarios.problems:
+            self.banner.show_message(
+                "warning",
+                "Some of your scenario cards could not be read and are left out: "
+                + "; ".join(controller.scenarios.problems),
+            )
 
     def _idle(self) -> bool:
         if self.controller.busy:

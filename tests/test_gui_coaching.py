@@ -189,6 +189,19 @@ def test_phrase_lists_and_weights_are_saved(qtbot, data_dir) -> None:  # type: i
     assert profile.checks["opt_out"].weight == 20.0
     assert profile.structure["self_praise"].find("we are hands down the best") == [(7, 26)]
     assert editor.save_button.isEnabled()  # now it is the user's own
+    # A broken pattern is refused and its list is brought up, marked.
+    editor.fields.list_keys.setCurrentRow(keys.index("structure.pressure.patterns"))
+    editor.fields.list_text.setPlainText("(unclosed")
+    editor.fields.list_keys.setCurrentRow(0)
+    assert not editor.save()
+    assert "structure.pressure.patterns: bad regular expression '(unclosed'" in editor.error.text()
+    assert editor.fields.tabText(editor.fields.currentIndex()) == "Phrase lists"
+    assert editor.fields.list_keys.currentItem().text() == "structure.pressure.patterns"
+    assert "border" in editor.fields.list_text.styleSheet()
+    assert load_profile(path).structure["pressure"].find("you must act now")  # unchanged
+    editor.fields.list_text.setPlainText("\\bact now\\b")
+    assert editor.save()
+    assert load_profile(path).structure["pressure"].find("please act now") == [(7, 14)]
     editor.name.setText("")
     assert not editor.save()
     assert "profile.name: give the profile a name" in editor.error.text()
@@ -329,3 +342,14 @@ def test_pack_dialog_exports_only_what_is_ticked(qtbot, tmp_path) -> None:  # ty
     assert dialog.choice() == ("Acme reps", [], [DANA])
     dialog.items.item(1).setCheckState(Qt.CheckState.Unchecked)
     assert not dialog.ok.isEnabled()
+
+
+def test_an_unreadable_card_of_yours_is_reported_at_start(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    folder = data_dir / "scenarios"
+    folder.mkdir(parents=True)
+    (folder / "half.toml").write_text('schema_version = 1\nid = "half"\n', encoding="utf-8")
+    window = window_for(qtbot)
+    assert "half.toml: prospect: missing" in window.banner.text
+    assert window.practice.scenario.combo.findData("half") == -1
+    assert (folder / "half.toml").exists()
+    window.close()
