@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtGui import QAction
@@ -17,10 +18,11 @@ from analysis.packs import (
     export_pack,
     read_pack,
 )
-from analysis.profile import ProfileError
+from analysis.profile import ProfileError, default_profile_path
 from analysis.profile_store import ProfileEntry, ProfileStore
 from analysis.scenarios import Scenario, ScenarioError
 from app.controller import Controller
+from app.profile_editor import ProfileEditor
 from app.widgets.banner import Banner
 
 PACK_FILTER = f"Coaching packs (*{SUFFIX})"
@@ -81,21 +83,31 @@ class CoachingMenu:
     def open_profiles(self) -> None:
         if not self._idle():
             return
-        from app.profile_editor import ProfileEditor
-
         dialog = ProfileEditor(self.profiles, self.controller.settings.profile_path, self.window)
         dialog.exec()
-        if dialog.changed:
-            # The profile in use may be the one just saved: load it again.
-            c = self.controller
+        self.profiles_closed(dialog)
+
+    def profiles_closed(self, dialog: ProfileEditor) -> None:
+        """Practise with the profile chosen in the editor, or load the one in use again (it
+        may be the one just saved)."""
+        c = self.controller
+        if dialog.use_path is not None:
+            default = dialog.use_path.resolve() == default_profile_path().resolve()
+            path = None if default else str(dialog.use_path)
+            c.apply_settings(replace(c.settings, profile_path=path, length_preset=None))
+            message = f"Your takes are now analyzed with \u201c{c.profile.name}\u201d."
+        elif dialog.changed:
             c.apply_settings(c.settings)
-            practice = getattr(self.window, "practice", None)
-            if practice is not None:
-                practice.set_preset(c.preset, c.auto_stop_s)
-            self.banner.show_message(
-                "info", "Profiles saved. Choose one in Settings, or use History \u2192 Analyze "
-                "again to see how a take's verdict changes with it.",
-            )  # fmt: skip
+            message = (
+                "Profiles saved. Choose one in Settings, or use History \u2192 Analyze again "
+                "to see how a take's verdict changes with it."
+            )
+        else:
+            return
+        practice = getattr(self.window, "practice", None)
+        if practice is not None:
+            practice.set_preset(c.preset, c.auto_stop_s)
+        self.banner.show_message("info", message)
 
     def _scenarios_changed(self) -> None:
         c = self.controller

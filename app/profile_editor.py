@@ -48,6 +48,7 @@ class ProfileEditor(QDialog):
         self.resize(860, 640)
         self.store = store
         self.changed = False  # a profile was saved or imported
+        self.use_path: Path | None = None  # "Use for practice" was pressed on this profile
         # Dialogs are attributes so tests can answer them.
         self.ask_name: Callable[[str], str | None] = self._ask_name
         self.ask_open_path: Callable[[], str | None] = self._ask_open_path
@@ -80,6 +81,9 @@ class ProfileEditor(QDialog):
         import_button.clicked.connect(self.import_profile)
         export_button = QPushButton("Export\u2026")
         export_button.clicked.connect(self.export_profile)
+        self.use_button = QPushButton("Use for practice")
+        self.use_button.setToolTip("Analyze your next takes with this profile")
+        self.use_button.clicked.connect(self.use)
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
 
@@ -92,7 +96,7 @@ class ProfileEditor(QDialog):
         for b in (import_button, export_button, self.delete_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.save_button, self.save_new_button, close):
+        for b in (self.use_button, self.save_button, self.save_new_button, close):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -199,6 +203,12 @@ class ProfileEditor(QDialog):
             field.setFocus()
         elif key:
             self.fields.point_at(key)
+
+    def use(self) -> None:
+        self.use_path = self.path
+        self.error.setStyleSheet("color:#2e8b50;")
+        self.error.setText(f"Your next takes will be analyzed with \u201c{self.name.text()}\u201d.")
+        self.error.show()
 
     def delete(self) -> bool:
         if self.store.is_builtin(self.path) or not self.ask_delete(self.name.text()):

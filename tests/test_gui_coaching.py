@@ -353,3 +353,22 @@ def test_an_unreadable_card_of_yours_is_reported_at_start(qtbot, data_dir) -> No
     assert window.practice.scenario.combo.findData("half") == -1
     assert (folder / "half.toml").exists()
     window.close()
+
+
+def test_use_a_profile_for_practice_from_the_editor(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    window = window_for(qtbot)
+    editor = ProfileEditor(window.coaching.profiles, None)
+    qtbot.addWidget(editor)
+    editor.chooser.setCurrentIndex(editor.chooser.findText("Short (8-15 s) (built-in)"))
+    qtbot.mouseClick(editor.use_button, Qt.MouseButton.LeftButton)
+    window.coaching.profiles_closed(editor)
+    controller = window.controller
+    assert controller.profile.name == "Short (8-15 s)" and controller.preset.id == "short"
+    assert controller.settings.profile_path is not None
+    assert window.practice.preset.id == "short"
+    assert "now analyzed with \u201cShort (8-15 s)\u201d" in window.banner.text
+    editor.chooser.setCurrentIndex(0)
+    editor.use()
+    window.coaching.profiles_closed(editor)
+    assert controller.settings.profile_path is None and controller.preset.id == "standard"
+    window.close()
