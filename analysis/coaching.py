@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.library import Attempt, Library, LibraryError
-from analysis.profile import RubricCriterion
+from analysis.profile import ProfileError, RubricCriterion, load_profile
 
 # A comment may sit this far past the end of the audio (a click on the timeline's last pixel).
 END_SLACK_S = 0.5
@@ -159,6 +159,22 @@ def rubric_total(
         scored=len(scored),
         criteria=len(columns),
     )
+
+
+def rubric_of(
+    profile_path: str | None, fallback: Sequence[RubricCriterion] | None = None
+) -> tuple[RubricCriterion, ...]:
+    """The rubric of the profile at ``profile_path`` (the one a report was made with).
+
+    When that profile cannot be loaded any more (moved, broken), ``fallback``; by default the
+    bundled profile's rubric.
+    """
+    if profile_path:
+        try:
+            return load_profile(profile_path).rubric
+        except ProfileError:
+            pass
+    return tuple(fallback) if fallback is not None else load_profile().rubric
 
 
 def format_clock(at_s: float) -> str:
