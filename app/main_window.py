@@ -135,6 +135,9 @@ class MainWindow(QMainWindow):
                 ("History", "Ctrl+2", lambda: self._show_library(library.history)),
                 ("Progress", "Ctrl+3", lambda: self._show_library(library.progress)),
             ]
+            sessions = library.sessions
+            if sessions is not None:
+                pages.append(("Role play", "Ctrl+4", lambda: self._show_library(sessions)))
         for name, key, slot in pages:
             action = self._action(name, key, slot)
             action.setCheckable(True)
@@ -151,6 +154,15 @@ class MainWindow(QMainWindow):
         self.nav["Practice"].setChecked(True)
         self.on_state(self.controller.state)
 
+    def practise_now(self) -> None:
+        """The practice page, ready for the next take (from the Role play page)."""
+        if self.controller.busy:
+            self.banner.show_message("warning", "Finish the current take first.")
+            return
+        self.nav["Practice"].setChecked(True)
+        self.pages.setCurrentWidget(self.practice)
+        self.practice.show_state("ready")
+
     def _show_library(self, page: QWidget) -> None:
         if self.controller.busy:
             self.banner.show_message("warning", "Finish the current take first.")
@@ -165,6 +177,9 @@ class MainWindow(QMainWindow):
         if feedback is None or self.library_pages is None:
             return
         attempt = feedback.attempt
+        if attempt is not None:  # from the library: with the coach's comments, scores, notes
+            self.library_pages.export_attempt(attempt.id)
+            return
         title = attempt.title if attempt else feedback.path.stem
         target = self.library_pages.ask_save_path(f"{title}.pdf")
         if target:
@@ -193,6 +208,15 @@ class MainWindow(QMainWindow):
         self.review.seek_requested.connect(c.seek)
         self.review.play_toggled.connect(c.toggle_playback)
         self.review.record_again.connect(c.start_take)
+        self.review.coach.set_store(c.coaching, c.profile.rubric)
+        self.review.coach.message.connect(self.banner.show_message)
+        c.role_play_changed.connect(
+            lambda r: self.practice.show_role_play(
+                r.participant if r else None, r.session_name if r else None
+            )
+        )
+        if self.library_pages is not None and self.library_pages.sessions is not None:
+            self.library_pages.sessions.practise_requested.connect(self.practise_now)
 
     # -- reactions ----------------------------------------------------------------------------
 

@@ -1,0 +1,314 @@
+"""The Role play page: a coach starts a session, lists who takes part, picks who is up next (the
+next takes are labelled with them), ends the session, and reads its summary."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from analysis.coaching import Coaching, Session
+from analysis.library import LibraryError
+from analysis.profile import RubricCriterion
+from app.controller import Controller, RolePlay
+from app.history_model import format_date
+from app.session_export import SUMMARY_FILTER, export_summary
+from app.session_summary import SessionSummary
+from app.widgets.participants import ParticipantsEditor
+
+SESSION_ROLE = Qt.ItemDataRole.UserRole
+
+
+class SessionView(QWidget):
+    open_requested = Signal(int)  # attempt id
+    practise_requested = Signal()
+    message = Signal(str, str)  # level, text
+
+    def __init__(
+        self,
+        controller: Controller,
+        coaching: Coaching,
+        rubric: Callable[[], tuple[RubricCriterion, ...]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.coaching = coaching
+        self.rubric = rubric
+        self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
+        self.setAccessibleName("Role play")
+        self.session: Session | None = None
+
+        title = QLabel("Role play")
+        title.setObjectName("pageTitle")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Thursday drill: renewals")
+        self.name.setAccessibleName("Session name")
+        self.coach = QLineEdit()
+        self.coach.setPlaceholderText("Your name")
+        self.coach.setAccessibleName("Coach")
+        self.start = QPushButton("Start session")
+        self.start.clicked.connect(self.start_session)
+        self.name.returnPressed.connect(self.start_session)
+        form = QFormLayout()
+        form.addRow("Session", self.name)
+        form.addRow("Coach", self.coach)
+        form.addRow("", self.start)
+        new_box = QGroupBox("New session")
+        new_box.setLayout(form)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Sessions")
+        self.list.currentItemChanged.connect(lambda item, _old: self._choose(item))
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(new_box)
+        column.addWidget(QLabel("<b>Sessions</b>"))
+        column.addWidget(self.list, 1)
+
+        self.heading = QLabel()
+        self.heading.setObjectName("sessionHeading")
+        self.heading.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.participants = ParticipantsEditor()
+        self.participants.changed.connect(self._save_participants)
+        self.participants.renamed.connect(self._rename)
+        self.participants.message.connect(self.message.emit)
+        self.up_next = QComboBox()
+        self.up_next.setAccessibleName("Up next")
+        self.up_next.setMinimumContentsLength(14)
+        self.up_next.activated.connect(lambda _i: self._apply_up_next())
+        self.practise = QPushButton("Practise now")
+        self.practise.setToolTip("Go to the practice page; the next take is labelled as shown")
+        self.practise.clicked.connect(self._practise)
+        self.end = QPushButton("End session")
+        self.end.clicked.connect(self.toggle_ended)
+        self.export = QPushButton("Export summary\u2026")
+        self.export.clicked.connect(self.export_summary)
+        turn = QHBoxLayout()
+        turn.addWidget(QLabel("Up next:"))
+        turn.addWidget(self.up_next)
+        turn.addWidget(self.practise)
+        turn.addStretch(1)
+        turn.addWidget(self.end)
+        self.summary = SessionSummary()
+        self.summary.open_requested.connect(self.open_requested.emit)
+        summary_head = QHBoxLayout()
+        summary_head.addWidget(QLabel("<b>Takes</b> (double-click one to review it)"), 1)
+        summary_head.addWidget(self.export)
+        self.detail = QWidget()
+        right = QVBoxLayout(self.detail)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.heading)
+        right.addWidget(self.status)
+        right.addWidget(self.participants)
+        right.addLayout(turn)
+        right.addSpacing(6)
+        right.addLayout(summary_head)
+        right.addWidget(self.summary, 1)
+        self.placeholder = QLabel(
+            "Start a session to run role play with your team: add who takes part, choose who "
+            "is up next, and every take they record is labelled with their name. Listen back, "
+            "comment on moments and score the rubric from the feedback page."
+        )
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        holder = QWidget()
+        stack = QVBoxLayout(holder)
+        stack.setContentsMargins(8, 0, 0, 0)
+        stack.addWidget(self.placeholder, 1)
+        stack.addWidget(self.detail, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(holder)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(split, 1)
+        controller.role_play_changed.connect(lambda _r: self._show_turn())
+        self.refresh()
+
+    # -- sessions -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the sessions again, keeping the chosen one."""
+        chosen = self.session.id if self.session is not None else None
+        try:
+            sessions = self.coaching.sessions()
+        except LibraryError as exc:
+            self.message.emit("error", str(exc))
+            return
+        self.list.blockSignals(True)
+        self.list.clear()
+        for s in sessions:
+            state = "\u25cf " if s.active else ""
+            takes = f"{s.take_count} take{'s' if s.take_count != 1 else ''}"
+            item = QListWidgetItem(f"{state}{s.name}\n{format_date(s.created_at)} \u00b7 {takes}")
+            item.setData(SESSION_ROLE, s.id)
+            item.setToolTip("Running" if s.active else "Ended")
+            self.list.addItem(item)
+            if s.id == chosen:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        if chosen is None and sessions:
+            self.list.setCurrentRow(0)
+        self._choose(self.list.currentItem())
+
+    def start_session(self) -> None:
+        try:
+            session = self.coaching.start_session(self.name.text(), self.coach.text())
+        except LibraryError as exc:
+            self.message.emit("error", str(exc))
+            return
+        self.name.clear()
+        self.session = session
+        self.refresh()
+        self.participants.focus_new()
+
+    def select(self, session_id: int) -> None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item is not None and item.data(SESSION_ROLE) == session_id:
+                self.list.setCurrentItem(item)
+
+    def _choose(self, item: QListWidgetItem | None) -> None:
+        self.session = None
+        if item is not None:
+            try:
+                self.session = self.coaching.session(int(item.data(SESSION_ROLE)))
+            except LibraryError as exc:
+                self.message.emit("error", str(exc))
+        self._show_session()
+
+    def _show_session(self) -> None:
+        s = self.session
+        self.detail.setVisible(s is not None)
+        self.placeholder.setVisible(s is None)
+        if s is None:
+            return
+        coach = f" \u00b7 coach {s.coach}" if s.coach else ""
+        self.heading.setText(
+            f"<span style='font-size:15pt; font-weight:600'>{html.escape(s.name)}</span>"
+        )
+        state = "running" if s.active else f"ended {format_date(s.ended_at or '')}"
+        self.status.setText(f"Started {format_date(s.created_at)}{coach} \u00b7 {state}")
+        self.participants.set_names(s.participants)
+        self.participants.setEnabled(s.active)
+        self.end.setText("End session" if s.active else "Reopen session")
+        self._show_turn()
+        try:
+            rows = self.coaching.summary(s.id)
+        except LibraryError as exc:
+            self.message.emit("error", str(exc))
+            rows = []
+        self.summary.set_rows(rows, self.rubric())
+        self.export.setEnabled(bool(rows))
+
+    def toggle_ended(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        try:
+            if s.active:
+                self.coaching.end_session(s.id)
+                role = self.controller.role_play
+                if role is not None and role.session_id == s.id:
+                    self.controller.set_role_play(None)
+            else:
+                self.coaching.reopen_session(s.id)
+        except LibraryError as exc:
+            self.message.emit("error", str(exc))
+        self.refresh()
+
+    # -- participants and turns ---------------------------------------------------------------
+
+    def _save_participants(self, names: list[str]) -> None:
+        s = self.session
+        if s is None:
+            return
+        try:
+            self.session = self.coaching.set_participants(s.id, names)
+        except LibraryError as exc:
+            self.message.emit("error", str(exc))
+        self._show_session()
+
+    def _rename(self, old: str, new: str) -> None:
+        s = self.session
+        if s is None:
+            return
+        try:
+            self.session = self.coaching.rename_participant(s.id, old, new)
+        except LibraryError as exc:
+            self.message.emit("error", str(exc))
+            self._show_session()
+            return
+        role = self.controller.role_play
+        if role is not None and role.session_id == s.id and role.participant == old:
+            self.controller.set_role_play(RolePlay(s.id, s.name, " ".join(new.split())))
+        self._show_session()
+
+    def _show_turn(self) -> None:
+        s = self.session
+        role = self.controller.role_play
+        current = role.participant if role is not None and s and role.session_id == s.id else None
+        self.up_next.clear()
+        self.up_next.addItem("Nobody (don't label takes)", None)
+        for name in s.participants if s is not None else ():
+            self.up_next.addItem(name, name)
+        self.up_next.setCurrentIndex(max(0, self.up_next.findData(current)) if current else 0)
+        running = s is not None and s.active
+        self.up_next.setEnabled(running and bool(s and s.participants))
+        self.practise.setEnabled(running)
+
+    def _apply_up_next(self) -> None:
+        s = self.session
+        who = self.up_next.currentData()
+        if s is None or not s.active:
+            return
+        self.controller.set_role_play(RolePlay(s.id, s.name, who) if who else None)
+
+    def _practise(self) -> None:
+        self._apply_up_next()
+        self.practise_requested.emit()
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export_summary(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        target = self.ask_save_path(f"{s.name}.pdf")
+        if not target:
+            return
+        try:
+            path = export_summary(target, self.coaching, s.id, self.rubric())
+        except (LibraryError, OSError) as exc:
+            self.message.emit("error", f"Could not write {target}: {exc}")
+            return
+        self.message.emit("info", f"Session summary saved to {path}")
+
+    def _ask_save_path(self, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export the summary", suggested, SUMMARY_FILTER)
+        return path or None
