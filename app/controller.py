@@ -93,6 +93,7 @@ class Controller(QObject):
     unsaved_changed = Signal(bool)  # a take is held only in memory (the disk refused it)
     playback = Signal(float, bool)  # position_s, playing
     role_play_changed = Signal(object)  # RolePlay | None
+    take_labelled = Signal(int)  # attempt id: a new take was put in the role-play session
 
     def __init__(
         self,
@@ -200,7 +201,9 @@ class Controller(QObject):
         if role is None or coaching is None:
             return attempt
         try:
-            return coaching.label_take(attempt.id, role.session_id, role.participant)
+            labelled = coaching.label_take(attempt.id, role.session_id, role.participant)
+            self.take_labelled.emit(attempt.id)
+            return labelled
         except LibraryError as exc:
             self.message.emit("warning", f"{exc} The take is kept, not labelled.")
             return attempt

@@ -64,6 +64,7 @@ class PracticeView(QWidget):
         self.role_play.setObjectName("rolePlay")
         self.role_play.setAccessibleName("Role play")
         self.role_play.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.role_play.setStyleSheet("font-size: 12pt; margin: 2px 0 4px 0;")
         self.role_play.hide()
         self.hint = QLabel()
         self.hint.setObjectName("hint")

@@ -28,7 +28,7 @@ from app.widgets.colors import STATUS_COLORS
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = ""
-FIXED_HEADERS = ("Time", "Participant", "Scenario", "Length", "Auto score")
+FIXED_HEADERS = ("Time", "Participant", "Scenario", "Length", "Auto")
 
 
 class NumberItem(QTableWidgetItem):
@@ -128,17 +128,22 @@ class SessionSummary(QWidget):
         table.clear()
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
+        auto = table.horizontalHeaderItem(FIXED_HEADERS.index("Auto"))
+        if auto is not None:
+            auto.setToolTip("The automatic score out of 100, from the analysis")
         for col, c in enumerate(self.columns, start=len(FIXED_HEADERS)):
             head = table.horizontalHeaderItem(col)
             if head is not None:
                 head.setToolTip(f"{c.description} ({c.scale_min}-{c.scale_max})".strip())
         table.setRowCount(len(rows))
+        one_day = len({format_date(r.attempt.created_at)[:10] for r in rows}) <= 1
         for n, r in enumerate(rows):
             a = r.attempt
             total = rubric_total(self.columns, r.scores)
             ratio = total.points / total.max_points if total.max_points else None
+            when = format_date(a.created_at)
             cells: list[QTableWidgetItem] = [
-                QTableWidgetItem(format_date(a.created_at)),
+                QTableWidgetItem(when[11:] if one_day else format_date(a.created_at, False)),
                 QTableWidgetItem(a.participant or MISSING),
                 QTableWidgetItem(a.scenario or MISSING),
                 NumberItem(
@@ -149,7 +154,8 @@ class SessionSummary(QWidget):
             for c in self.columns:
                 s = r.scores.get(c.id)
                 cells.append(NumberItem(MISSING if s is None else str(s.score), s and s.score))
-            cells.append(NumberItem(total.text() or MISSING, ratio))
+            # "14/15 (3 of 5)": the table is wide enough without the word "scored".
+            cells.append(NumberItem(total.text().replace(" scored", "") or MISSING, ratio))
             cells.append(NumberItem(str(r.comment_count), r.comment_count))
             if a.score is not None:
                 cells[4].setForeground(STATUS_COLORS[score_status(a.score)])
@@ -157,12 +163,12 @@ class SessionSummary(QWidget):
                 cells[-2].setForeground(STATUS_COLORS[score_status(round(ratio * 100))])
             for col, item in enumerate(cells):
                 item.setData(ID_ROLE, a.id)
-                item.setToolTip(a.title)
+                item.setToolTip(f"{a.title} \u00b7 {when}")
                 table.setItem(n, col, item)
         table.setSortingEnabled(True)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         shown, total_rows = len(rows), len(self.rows)
         self.count.setText(
             f"{total_rows} take{'s' if total_rows != 1 else ''}"

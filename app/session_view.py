@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -77,6 +78,7 @@ class SessionView(QWidget):
         self.list.setAccessibleName("Sessions")
         self.list.currentItemChanged.connect(lambda item, _old: self._choose(item))
         left = QWidget()
+        left.setMaximumWidth(300)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(new_box)
@@ -99,6 +101,10 @@ class SessionView(QWidget):
         self.practise = QPushButton("Practise now")
         self.practise.setToolTip("Go to the practice page; the next take is labelled as shown")
         self.practise.clicked.connect(self._practise)
+        self.take_turns = QCheckBox("Take turns")
+        self.take_turns.setToolTip(
+            "After each take, the next person in the list is up (back to the first after the last)"
+        )
         self.end = QPushButton("End session")
         self.end.clicked.connect(self.toggle_ended)
         self.export = QPushButton("Export summary\u2026")
@@ -107,6 +113,7 @@ class SessionView(QWidget):
         turn.addWidget(QLabel("Up next:"))
         turn.addWidget(self.up_next)
         turn.addWidget(self.practise)
+        turn.addWidget(self.take_turns)
         turn.addStretch(1)
         turn.addWidget(self.end)
         self.summary = SessionSummary()
@@ -148,6 +155,9 @@ class SessionView(QWidget):
         layout.addWidget(title)
         layout.addWidget(split, 1)
         controller.role_play_changed.connect(lambda _r: self._show_turn())
+        self._new_takes: set[int] = set()
+        controller.take_labelled.connect(self._new_takes.add)
+        controller.feedback_ready.connect(self._after_take)
         self.refresh()
 
     # -- sessions -------------------------------------------------------------------------------
@@ -278,6 +288,7 @@ class SessionView(QWidget):
         for name in s.participants if s is not None else ():
             self.up_next.addItem(name, name)
         self.up_next.setCurrentIndex(max(0, self.up_next.findData(current)) if current else 0)
+        self.participants.mark(current)
         running = s is not None and s.active
         self.up_next.setEnabled(running and bool(s and s.participants))
         self.practise.setEnabled(running)
@@ -288,6 +299,23 @@ class SessionView(QWidget):
         if s is None or not s.active:
             return
         self.controller.set_role_play(RolePlay(s.id, s.name, who) if who else None)
+
+    def _after_take(self, feedback: object) -> None:
+        """With "Take turns" on, the next person is up once a take of theirs is analyzed."""
+        attempt = getattr(feedback, "attempt", None)
+        if attempt is None or attempt.id not in self._new_takes:
+            return
+        self._new_takes.discard(attempt.id)
+        role = self.controller.role_play
+        if not self.take_turns.isChecked() or role is None or role.session_id != attempt.session_id:
+            return
+        try:
+            people = self.coaching.session(role.session_id).participants
+        except LibraryError:
+            return
+        if role.participant in people and len(people) > 1:
+            following = people[(people.index(role.participant) + 1) % len(people)]
+            self.controller.set_role_play(RolePlay(role.session_id, role.session_name, following))
 
     def _practise(self) -> None:
         self._apply_up_next()

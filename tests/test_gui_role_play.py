@@ -91,6 +91,7 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     # Ann is up next: the practice page says so and her take is labelled with her name.
     page.up_next.setCurrentIndex(page.up_next.findData("Ann Lee"))
     page.up_next.activated.emit(page.up_next.currentIndex())
+    page.take_turns.setChecked(True)
     qtbot.mouseClick(page.practise, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.practice
     assert window.practice.role_play.isVisible()
@@ -99,6 +100,10 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     attempt = feedback.attempt
     assert attempt is not None
     assert (attempt.participant, attempt.session_id) == ("Ann Lee", page.session.id)
+    # Taking turns: after the last person in the list comes the first again.
+    assert window.controller.role_play is not None
+    assert window.controller.role_play.participant == "Ben Ode"
+    assert "Recording as <b>Ben Ode</b>" in window.practice.role_play.text()
 
     # The feedback page opens the coach panel for a take of a session.
     review = window.review
@@ -143,9 +148,9 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     summary = page.summary
     assert summary.table.rowCount() == 1
     assert summary.cell(0, "Participant") == "Ann Lee"
-    assert summary.cell(0, "Auto score") == str(feedback.report.score)
+    assert summary.cell(0, "Auto") == str(feedback.report.score)
     assert (summary.cell(0, "Opening"), summary.cell(0, "Value")) == ("4", "\u2014")
-    assert summary.cell(0, "Rubric total") == "9/10 (2 of 5 scored)"
+    assert summary.cell(0, "Rubric total") == "9/10 (2 of 5)"
     assert summary.cell(0, "Comments") == "1"
     page.select(page.session.id)
 

@@ -31,7 +31,11 @@ class ParticipantsEditor(QWidget):
         self.list.setFlow(QListWidget.Flow.LeftToRight)
         self.list.setWrapping(True)
         self.list.setSpacing(3)
-        self.list.setMaximumHeight(84)
+        self.list.setFixedHeight(self.fontMetrics().height() * 2 + 22)
+        self.list.setStyleSheet(
+            "QListWidget::item { border: 1px solid palette(mid); border-radius: 9px;"
+            " padding: 2px 10px; }"
+        )
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.list.model().rowsMoved.connect(lambda *_: self._moved())
@@ -82,6 +86,17 @@ class ParticipantsEditor(QWidget):
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
         self._update_buttons()
+
+    def mark(self, up_next: str | None) -> None:
+        """Show who is up next in bold."""
+        self.list.blockSignals(True)
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            font = item.font()
+            font.setBold(item.text() == up_next)
+            item.setFont(font)
+            item.setToolTip("Up next" if item.text() == up_next else "Double-click to rename")
+        self.list.blockSignals(False)
 
     def names(self) -> list[str]:
         return list(self._names)

@@ -54,6 +54,12 @@ class ScoreRow(QWidget):
             self.group.addButton(button, position)
             row.addWidget(button)
         row.addStretch(1)
+        # The chosen score must stand out at a glance, in light and dark themes alike.
+        self.setStyleSheet(
+            "QToolButton:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); border: 1px solid palette(highlight);"
+            " border-radius: 3px; font-weight: 600; }"
+        )
         self.group.idClicked.connect(lambda position: self.chosen.emit(self.values[position]))
         self.set_score(None)
 
