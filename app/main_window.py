@@ -354,6 +354,7 @@ class MainWindow(QMainWindow):
         if self.controller.unsaved is not None and not self._unsaved_handled():
             event.ignore()
             return
+        self.review.coach.save_notes()
         self.controller.shutdown()
         event.accept()
 

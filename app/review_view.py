@@ -292,6 +292,7 @@ class ReviewView(QWidget):
         self.player.set_playing(playing)
         self.player.set_position(position_s, duration_s)
         self.timeline.set_position(position_s)
+        self.coach.comments.follow(position_s)
         self.transcript.set_current_time(position_s if playing or position_s > 0 else -1.0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -128,6 +128,14 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     assert stored.at_s == pytest.approx(4.3, abs=2 * timeline.seconds_per_pixel() + 0.01)
     assert timeline._comments == [(stored.at_s, stored.text)]
     assert review.coach.tabs.tabText(0) == "Comments (1)"
+    # Without a click on the timeline, a new comment is for where playback stands.
+    window.controller.seek(7.2)
+    assert comments.when.text() == "0:07"
+
+    # The coach's notes on the take are saved as they are typed.
+    review.coach.tabs.setCurrentWidget(review.coach.notes)
+    qtbot.keyClicks(review.coach.notes, "Work on the close.")
+    qtbot.waitUntil(lambda: library.attempt(attempt.id).notes == "Work on the close.", timeout=5000)
 
     # Score the rubric: every click is saved at once; the total follows.
     rubric = review.coach.rubric
@@ -154,6 +162,18 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     assert summary.cell(0, "Comments") == "1"
     page.select(page.session.id)
 
+    # The history shows who recorded each take, and finds takes by that name.
+    from app.history_model import PARTICIPANT
+
+    window.nav["History"].trigger()
+    history = pages.history
+    assert history.proxy.index(0, PARTICIPANT).data() == "Ann Lee"
+    history.search.setText("ben")
+    assert history.proxy.rowCount() == 0
+    history.search.setText("ann lee")
+    assert history.proxy.rowCount() == 1
+    history.search.clear()
+
     # Coach comments appear in the exported PDF, with their time.
     target = tmp_path / "ann.pdf"
     pages.ask_save_path = lambda suggested: str(target)
@@ -165,6 +185,7 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     assert "1 0:04 Lead with the benefit here Dana Cole" in text
     assert "Recorded by Ann Lee · session Thursday drill, coach Dana Cole" in text
     assert "Opening 4 / 5" in text and "Total 9/10 (2 of 5 scored)" in text
+    assert "Coach notes Work on the close." in text
 
     # The session summary exports too.
     out = tmp_path / "drill.csv"

@@ -51,6 +51,7 @@ class CommentsPanel(QWidget):
         self.attempt_id: int | None = None
         self.author = ""
         self._at_s = 0.0
+        self._pinned = False  # the moment was chosen (timeline, Edit): it stops following play
         self._editing: Comment | None = None
         self._comments: list[Comment] = []
 
@@ -65,7 +66,8 @@ class CommentsPanel(QWidget):
         self.add.setAccessibleName("Save the comment")
         self.add.clicked.connect(self.save)
         self.hint = QLabel(
-            "Double-click the timeline (or right-click it) to comment on that moment."
+            "Double-click the timeline (or right-click it) to comment on that moment, or pause "
+            "where you want one and type."
         )
         self.hint.setWordWrap(True)
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -99,6 +101,7 @@ class CommentsPanel(QWidget):
     def set_attempt(self, store: Coaching | None, attempt_id: int | None, author: str = "") -> None:
         self.store, self.attempt_id, self.author = store, attempt_id, author
         self._editing = None
+        self._pinned = False
         self._at_s = 0.0
         self.editor.clear()
         self._show_time()
@@ -107,9 +110,16 @@ class CommentsPanel(QWidget):
     def comments(self) -> list[Comment]:
         return list(self._comments)
 
+    def follow(self, at_s: float) -> None:
+        """The playhead moved: a comment not yet begun is for that moment."""
+        if not self._pinned and not self.editor.text():
+            self._at_s = max(0.0, at_s)
+            self._show_time()
+
     def begin_comment(self, at_s: float) -> None:
         """Start a new comment at ``at_s``: the line gets the focus, ready for typing."""
         self._editing = None
+        self._pinned = True
         self._at_s = max(0.0, at_s)
         self._show_time()
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -120,6 +130,7 @@ class CommentsPanel(QWidget):
         if item is None:
             return
         self._editing = item.data(COMMENT_ROLE)
+        self._pinned = True
         self._at_s = self._editing.at_s
         self.editor.setText(self._editing.text)
         self._show_time()
@@ -127,6 +138,7 @@ class CommentsPanel(QWidget):
 
     def cancel(self) -> None:
         self._editing = None
+        self._pinned = False
         self.editor.clear()
         self._show_time()
 
@@ -143,6 +155,7 @@ class CommentsPanel(QWidget):
             self.message.emit("error", str(exc))  # the text stays in the line to try again
             return
         self._editing = None
+        self._pinned = False
         self.editor.clear()
         self._show_time()
         self.reload()
