@@ -224,6 +224,7 @@ class ReviewView(QWidget):
         self.timeline.set_position(0.0)
         self.coach.set_attempt(feedback.attempt, report)
         self.coach_toggle.setVisible(feedback.attempt is not None)
+        self.timeline.comments_enabled = feedback.attempt is not None
         self.coach_toggle.setChecked(feedback.attempt is not None and self.coach.has_content())
 
     def comment_at(self, at_s: float) -> None:

@@ -153,6 +153,9 @@ def test_timeline_comment_markers_and_double_click(qtbot) -> None:  # type: igno
     timeline.comment_requested.connect(asked.append)
     x = timeline.time_to_x(3.0)
     qtbot.mouseDClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(round(x), 80))
+    assert asked == []  # a take outside the library cannot be commented on
+    timeline.comments_enabled = True
+    qtbot.mouseDClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(round(x), 80))
     assert asked == [pytest.approx(3.0, abs=timeline.seconds_per_pixel())]
     wave_top = timeline._lanes()[1].top()
     assert timeline.comment_at(timeline.time_to_x(4.0) + 3, wave_top + 4) == 1

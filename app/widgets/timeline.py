@@ -58,6 +58,7 @@ class Timeline(QWidget):
         self._pauses: list[Span] = []
         self._wave_cache: tuple[tuple[float, float, float, float], QPolygonF] | None = None
         self._comments: list[tuple[float, str]] = []
+        self.comments_enabled = False  # whether double-click / right-click offer a comment
         self.setMinimumHeight(110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -370,14 +371,14 @@ class Timeline(QWidget):
         super().mouseMoveEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self._duration_s > 0:
+        if event.button() == Qt.MouseButton.LeftButton and self.comments_enabled:
             self.comment_requested.emit(self.x_to_time(event.position().x()))
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        if self._duration_s <= 0:
+        if self._duration_s <= 0 or not self.comments_enabled:
             return
         t = self.x_to_time(event.pos().x())
         menu = QMenu(self)
