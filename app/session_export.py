@@ -11,6 +11,7 @@ from pathlib import Path
 
 from analysis.coaching import Coaching, Session, SummaryRow, rubric_columns, rubric_total
 from analysis.profile import RubricCriterion
+from app.dates import to_local
 from app.export_html import CSS, MUTED, SHADE, format_date
 
 SUMMARY_FILTER = "PDF (*.pdf);;Web page (*.html);;Spreadsheet (*.csv)"
@@ -18,6 +19,12 @@ SUMMARY_FILTER = "PDF (*.pdf);;Web page (*.html);;Spreadsheet (*.csv)"
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def to_local_day(created_at: str) -> str:
+    """The local calendar day of an ISO time (the text itself if it is not one)."""
+    moment = to_local(created_at)
+    return created_at if moment is None else f"{moment:%Y-%m-%d}"
 
 
 def _by_participant(rows: Sequence[SummaryRow], columns: Sequence[RubricCriterion]) -> str:
@@ -51,21 +58,23 @@ def summary_html(
 ) -> str:
     """The summary as one self-contained HTML document."""
     columns = rubric_columns(rubric, [r.scores for r in rows])
-    head = ["Time", "Participant", "Scenario", "Length", "Auto", *(c.name for c in columns)]
-    head += ["Rubric", "Notes"]
+    head = ["Time", "Who", "Scenario", "Length", "Auto", *(c.name for c in columns)]
+    head += ["Rubric", "Comments"]
+    one_day = len({to_local_day(r.attempt.created_at) for r in rows}) <= 1
     body = []
     for n, r in enumerate(rows):
         a = r.attempt
         bg = f" bgcolor='{SHADE}'" if n % 2 else ""
+        when = format_date(a.created_at)
         cells = [
-            _e(format_date(a.created_at)),
+            _e(when.rsplit(", ", 1)[-1] if one_day else when),
             _e(a.participant or "—"),
             _e(a.scenario or "—"),
             "—" if a.duration_s is None else f"{a.duration_s:.1f} s",
             "—" if a.score is None else f"<b>{a.score}</b>",
             *(str(r.scores[c.id].score) if c.id in r.scores else "—" for c in columns),
-            _e(rubric_total(columns, r.scores).text() or "—"),
-            f"{r.comment_count} comment{'s' if r.comment_count != 1 else ''}",
+            _e(rubric_total(columns, r.scores).text().replace(" scored", "") or "—"),
+            str(r.comment_count),
         ]
         body.append("<tr>" + "".join(f"<td{bg}>{c}</td>" for c in cells) + "</tr>")
     coach = f" &nbsp;·&nbsp; coach {_e(session.coach)}" if session.coach else ""
@@ -75,7 +84,7 @@ def summary_html(
         f"<b>{_e(c.name)}</b> {c.scale_min}-{c.scale_max}: {_e(c.description)}" for c in columns
     )
     table = (
-        "<h2>Takes</h2><table width='100%' cellspacing='0' cellpadding='4'><tr>"
+        "<h2>Takes</h2><table class='small' width='100%' cellspacing='0' cellpadding='3'><tr>"
         + "".join(f"<th align='left'>{_e(h)}</th>" for h in head)
         + "</tr>"
         + "".join(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,3 +138,34 @@ def test_history_and_sessions_commands(
 
     assert run(["sessions", "99"]) == 2
     assert "no session 99" in capsys.readouterr().err
+
+
+def test_session_summary_exports_as_pdf_and_html(
+    library: tuple[int, int], report: Report, tmp_path: Path
+) -> None:
+    from app.session_export import export_summary
+
+    session_id, _ = library
+    with Library() as lib:
+        coaching = Coaching(lib)
+        pdf = export_summary(tmp_path / "drill.pdf", coaching, session_id, RUBRIC)
+        page = export_summary(tmp_path / "drill.html", coaching, session_id, RUBRIC)
+    text = pdf_text(pdf)
+    assert text.startswith("Thursday drill")
+    assert "coach Dana Cole · running · 2 takes" in text
+    assert "Time Who Scenario Length Auto Opening Relevance Value Call to Delivery Rubric" in text
+    assert f"23.2 s {report.score} 2 4 1 3 4 14/25 2" in text
+    # Averages per participant: Ann's one take scored 14 of 25 by the coach (56 %).
+    assert f"Ann Lee 1 {report.score} 56 %" in text and "Ben 1 — —" in text
+    # The coached take's row: auto score, the five criteria, the total, its comments.
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page.read_text(encoding="utf-8"))
+    start = cells.index("Ann Lee")
+    assert cells[start : start + 10] == [
+        "Ann Lee",
+        "Apex: first touch",
+        "23.2 s",
+        f"<b>{report.score}</b>",
+        *("2", "4", "1", "3", "4"),
+        "14/25",
+    ]
+    assert cells[start + 10] == "2"  # comments
