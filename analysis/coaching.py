@@ -344,17 +344,27 @@ class Coaching:
     # Takes.
 
     def label_take(
-        self, attempt_id: int, session_id: int | None, participant: str | None
+        self,
+        attempt_id: int,
+        session_id: int | None,
+        participant: str | None,
+        scenario: str | None = None,
     ) -> Attempt:
-        """Say which session a take belongs to and who recorded it (None for neither)."""
+        """Say which session a take belongs to and who recorded it (None for neither).
+
+        ``scenario`` is given to a take that has none yet (a scenario chosen for the take
+        itself wins).
+        """
         who = _clean(participant) or None if participant is not None else None
+        what = _clean(scenario) or None if scenario is not None else None
         with self.library._lock, self.library._write("label the take") as conn:
             self.library._require(conn, attempt_id)
             if session_id is not None:
                 self._require_session(conn, session_id)
             conn.execute(
-                "UPDATE attempts SET session_id = ?, participant = ? WHERE id = ?",
-                (session_id, who, attempt_id),
+                "UPDATE attempts SET session_id = ?, participant = ?, "
+                "scenario = coalesce(scenario, ?) WHERE id = ?",
+                (session_id, who, what, attempt_id),
             )
         return self.library.attempt(attempt_id)
 

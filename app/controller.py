@@ -71,11 +71,13 @@ class Feedback:
 
 @dataclass(frozen=True)
 class RolePlay:
-    """Who the next takes are labelled with: a role-play session and the participant up next."""
+    """What the next takes are labelled with: a role-play session, the participant up next and,
+    optionally, the scenario they practise."""
 
     session_id: int
     session_name: str
     participant: str | None
+    scenario: str | None = None  # for takes that get no scenario of their own
 
 
 class Controller(QObject):
@@ -201,7 +203,9 @@ class Controller(QObject):
         if role is None or coaching is None:
             return attempt
         try:
-            labelled = coaching.label_take(attempt.id, role.session_id, role.participant)
+            labelled = coaching.label_take(
+                attempt.id, role.session_id, role.participant, role.scenario
+            )
             self.take_labelled.emit(attempt.id)
             return labelled
         except LibraryError as exc:

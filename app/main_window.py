@@ -212,7 +212,9 @@ class MainWindow(QMainWindow):
         self.review.coach.message.connect(self.banner.show_message)
         c.role_play_changed.connect(
             lambda r: self.practice.show_role_play(
-                r.participant if r else None, r.session_name if r else None
+                r.participant if r else None,
+                r.session_name if r else None,
+                r.scenario if r else None,
             )
         )
         if self.library_pages is not None and self.library_pages.sessions is not None:

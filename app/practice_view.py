@@ -160,13 +160,16 @@ class PracticeView(QWidget):
         policy = QSizePolicy.Policy
         layout.addSpacerItem(QSpacerItem(0, height, policy.Minimum, policy.Preferred))
 
-    def show_role_play(self, participant: str | None, session: str | None) -> None:
-        """ "Recording as Ann — Thursday drill" while a role-play session labels the takes."""
+    def show_role_play(
+        self, participant: str | None, session: str | None, scenario: str | None = None
+    ) -> None:
+        """Say "Recording as Ann \u2014 Thursday drill" while a role-play session labels takes."""
         if session is None:
             self.role_play.hide()
             return
         who = f"Recording as <b>{html.escape(participant)}</b>" if participant else "Recording"
-        self.role_play.setText(f"{who} \u2014 {html.escape(session)}")
+        what = f" \u00b7 {html.escape(scenario)}" if scenario else ""
+        self.role_play.setText(f"{who} \u2014 {html.escape(session)}{what}")
         self.role_play.show()
 
     def set_preset(self, preset: LengthPreset, limit_s: float) -> None:

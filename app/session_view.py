@@ -3,6 +3,7 @@ next takes are labelled with them), ends the session, and reads its summary."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable
 
@@ -98,6 +99,14 @@ class SessionView(QWidget):
         self.up_next.setAccessibleName("Up next")
         self.up_next.setMinimumContentsLength(14)
         self.up_next.activated.connect(lambda _i: self._apply_up_next())
+        self.scenario = QLineEdit()
+        self.scenario.setAccessibleName("Scenario of the next takes")
+        self.scenario.setPlaceholderText("Scenario (optional), e.g. Renewal call to Acme")
+        self.scenario.setToolTip(
+            "Given to the next takes that have no scenario of their own; the summary shows it "
+            "and filters by it"
+        )
+        self.scenario.editingFinished.connect(self._scenario_edited)
         self.practise = QPushButton("Practise now")
         self.practise.setToolTip("Go to the practice page; the next take is labelled as shown")
         self.practise.clicked.connect(self._practise)
@@ -112,6 +121,7 @@ class SessionView(QWidget):
         turn = QHBoxLayout()
         turn.addWidget(QLabel("Up next:"))
         turn.addWidget(self.up_next)
+        turn.addWidget(self.scenario, 1)
         turn.addWidget(self.practise)
         turn.addWidget(self.take_turns)
         turn.addStretch(1)
@@ -276,7 +286,9 @@ class SessionView(QWidget):
             return
         role = self.controller.role_play
         if role is not None and role.session_id == s.id and role.participant == old:
-            self.controller.set_role_play(RolePlay(s.id, s.name, " ".join(new.split())))
+            self.controller.set_role_play(
+                dataclasses.replace(role, participant=" ".join(new.split()))
+            )
         self._show_session()
 
     def _show_turn(self) -> None:
@@ -291,6 +303,7 @@ class SessionView(QWidget):
         self.participants.mark(current)
         running = s is not None and s.active
         self.up_next.setEnabled(running and bool(s and s.participants))
+        self.scenario.setEnabled(running)
         self.practise.setEnabled(running)
 
     def _apply_up_next(self) -> None:
@@ -298,7 +311,16 @@ class SessionView(QWidget):
         who = self.up_next.currentData()
         if s is None or not s.active:
             return
-        self.controller.set_role_play(RolePlay(s.id, s.name, who) if who else None)
+        scenario = " ".join(self.scenario.text().split()) or None
+        role = RolePlay(s.id, s.name, who, scenario) if who else None
+        if role != self.controller.role_play:
+            self.controller.set_role_play(role)
+
+    def _scenario_edited(self) -> None:
+        """A new scenario applies at once when this session is labelling the takes."""
+        role, s = self.controller.role_play, self.session
+        if role is not None and s is not None and role.session_id == s.id:
+            self._apply_up_next()
 
     def _after_take(self, feedback: object) -> None:
         """With "Take turns" on, the next person is up once a take of theirs is analyzed."""
@@ -315,7 +337,7 @@ class SessionView(QWidget):
             return
         if role.participant in people and len(people) > 1:
             following = people[(people.index(role.participant) + 1) % len(people)]
-            self.controller.set_role_play(RolePlay(role.session_id, role.session_name, following))
+            self.controller.set_role_play(dataclasses.replace(role, participant=following))
 
     def _practise(self) -> None:
         self._apply_up_next()

@@ -122,8 +122,10 @@ def test_sessions_and_their_participants(coaching: Coaching, library: Library) -
     assert reordered.participants == ("Cy", "Ann", "Ben Ode")
 
     first, second = take(library), take(library)
-    coaching.label_take(first, s.id, "Ann")
-    coaching.label_take(second, s.id, "Cy")
+    library.update(second, scenario="Cold call")
+    assert coaching.label_take(first, s.id, "Ann", "Renewal").scenario == "Renewal"
+    # A take's own scenario is kept; the session's is for takes without one.
+    assert coaching.label_take(second, s.id, "Cy", "Renewal").scenario == "Cold call"
     renamed = coaching.rename_participant(s.id, "Ann", "Anna")
     assert renamed.participants == ("Cy", "Anna", "Ben Ode") and renamed.take_count == 2
     assert library.attempt(first).participant == "Anna"

@@ -91,15 +91,19 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     # Ann is up next: the practice page says so and her take is labelled with her name.
     page.up_next.setCurrentIndex(page.up_next.findData("Ann Lee"))
     page.up_next.activated.emit(page.up_next.currentIndex())
+    qtbot.keyClicks(page.scenario, "Renewal call")
     page.take_turns.setChecked(True)
     qtbot.mouseClick(page.practise, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.practice
     assert window.practice.role_play.isVisible()
-    assert window.practice.role_play.text() == ("Recording as <b>Ann Lee</b> \u2014 Thursday drill")
+    assert window.practice.role_play.text() == (
+        "Recording as <b>Ann Lee</b> \u2014 Thursday drill \u00b7 Renewal call"
+    )
     feedback = record_take(qtbot, window, 9.0)
     attempt = feedback.attempt
     assert attempt is not None
     assert (attempt.participant, attempt.session_id) == ("Ann Lee", page.session.id)
+    assert attempt.scenario == "Renewal call"
     # Taking turns: after the last person in the list comes the first again.
     assert window.controller.role_play is not None
     assert window.controller.role_play.participant == "Ben Ode"
@@ -156,6 +160,7 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     summary = page.summary
     assert summary.table.rowCount() == 1
     assert summary.cell(0, "Participant") == "Ann Lee"
+    assert summary.cell(0, "Scenario") == "Renewal call"
     assert summary.cell(0, "Auto") == str(feedback.report.score)
     assert (summary.cell(0, "Opening"), summary.cell(0, "Value")) == ("4", "\u2014")
     assert summary.cell(0, "Rubric total") == "9/10 (2 of 5)"
