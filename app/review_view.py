@@ -144,6 +144,9 @@ class ReviewView(QWidget):
         self.coach_toggle.setCheckable(True)
         self.coach_toggle.setToolTip("Comments at moments, rubric scores and notes for this take")
         self.coach_toggle.toggled.connect(self.coach.setVisible)
+        # Opened or closed by hand, the panel stays so for the next takes.
+        self._coach_wanted = False
+        self.coach_toggle.clicked.connect(lambda on: setattr(self, "_coach_wanted", on))
         self.moments = MomentsStrip()
         self.timeline = Timeline()
         self.player = PlayerBar()
@@ -225,7 +228,9 @@ class ReviewView(QWidget):
         self.coach.set_attempt(feedback.attempt, report)
         self.coach_toggle.setVisible(feedback.attempt is not None)
         self.timeline.comments_enabled = feedback.attempt is not None
-        self.coach_toggle.setChecked(feedback.attempt is not None and self.coach.has_content())
+        self.coach_toggle.setChecked(
+            feedback.attempt is not None and (self._coach_wanted or self.coach.has_content())
+        )
 
     def comment_at(self, at_s: float) -> None:
         """Open the coach panel on a new comment at ``at_s`` (a take kept in the library)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -46,11 +47,17 @@ class NumberItem(QTableWidgetItem):
 
 
 class SessionSummary(QWidget):
+    """Right-click a take to say who recorded it (when the wrong person was up next) or to take
+    it out of the session."""
+
     open_requested = Signal(int)  # attempt id
+    relabel_requested = Signal(int, str)  # attempt id, participant
+    remove_requested = Signal(int)  # attempt id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[SummaryRow] = []
+        self.people: tuple[str, ...] = ()
         self.columns: tuple[RubricCriterion, ...] = ()
         self.participant = QComboBox()
         self.participant.setAccessibleName("Participant filter")
@@ -71,6 +78,8 @@ class SessionSummary(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.activated.connect(self._open)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Show"))
         filters.addWidget(self.participant)
@@ -175,6 +184,34 @@ class SessionSummary(QWidget):
             if shown == total_rows
             else f"{shown} of {total_rows} takes"
         )
+
+    def menu_for(self, row: int) -> QMenu | None:
+        """The context menu of a row: open, recorded by each participant, out of the session."""
+        item = self.table.item(row, 0)
+        if item is None:
+            return None
+        attempt_id = int(item.data(ID_ROLE))
+        current = next(
+            (r.attempt.participant for r in self.rows if r.attempt.id == attempt_id), None
+        )
+        menu = QMenu(self)
+        menu.addAction("Review this take", lambda: self.open_requested.emit(attempt_id))
+        menu.addSeparator()
+        for name in self.people:
+            action = menu.addAction(
+                f"Recorded by {name}",
+                lambda name=name: self.relabel_requested.emit(attempt_id, name),
+            )
+            action.setCheckable(True)
+            action.setChecked(name == current)
+        menu.addSeparator()
+        menu.addAction("Take out of this session", lambda: self.remove_requested.emit(attempt_id))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.menu_for(self.table.rowAt(pos.y()))
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def _open(self, index: object) -> None:
         item = self.table.item(self.table.currentRow(), 0)

@@ -128,6 +128,8 @@ class SessionView(QWidget):
         turn.addWidget(self.end)
         self.summary = SessionSummary()
         self.summary.open_requested.connect(self.open_requested.emit)
+        self.summary.relabel_requested.connect(self._relabel)
+        self.summary.remove_requested.connect(lambda attempt_id: self._relabel(attempt_id, None))
         summary_head = QHBoxLayout()
         summary_head.addWidget(QLabel("<b>Takes</b> (double-click one to review it)"), 1)
         summary_head.addWidget(self.export)
@@ -243,6 +245,7 @@ class SessionView(QWidget):
         except LibraryError as exc:
             self.message.emit("error", str(exc))
             rows = []
+        self.summary.people = s.participants
         self.summary.set_rows(rows, self.rubric())
         self.export.setEnabled(bool(rows))
 
@@ -315,6 +318,17 @@ class SessionView(QWidget):
         role = RolePlay(s.id, s.name, who, scenario) if who else None
         if role != self.controller.role_play:
             self.controller.set_role_play(role)
+
+    def _relabel(self, attempt_id: int, participant: str | None) -> None:
+        """Correct who recorded a take (None: the take leaves the session; it stays in History)."""
+        s = self.session
+        if s is None:
+            return
+        try:
+            self.coaching.label_take(attempt_id, s.id if participant else None, participant)
+        except LibraryError as exc:
+            self.message.emit("error", str(exc))
+        self.refresh()
 
     def _scenario_edited(self) -> None:
         """A new scenario applies at once when this session is labelling the takes."""

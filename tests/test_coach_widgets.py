@@ -157,6 +157,9 @@ def test_timeline_comment_markers_and_double_click(qtbot) -> None:  # type: igno
     timeline.comments_enabled = True
     qtbot.mouseDClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(round(x), 80))
     assert asked == [pytest.approx(3.0, abs=timeline.seconds_per_pixel())]
+    timeline.set_position(5.5)
+    qtbot.keyClick(timeline, Qt.Key.Key_C)
+    assert asked[-1] == 5.5
     wave_top = timeline._lanes()[1].top()
     assert timeline.comment_at(timeline.time_to_x(4.0) + 3, wave_top + 4) == 1
     assert timeline.comment_at(timeline.time_to_x(3.0), wave_top + 4) is None

@@ -206,3 +206,16 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     qtbot.mouseClick(page.end, Qt.MouseButton.LeftButton)
     assert window.controller.role_play is None
     assert not window.practice.role_play.isVisible()
+
+    # The wrong person was up next: the coach corrects the label, or takes the take out.
+    menu = page.summary.menu_for(0)
+    assert menu is not None
+    by_ben = next(a for a in menu.actions() if a.text() == "Recorded by Ben Ode")
+    by_ben.trigger()
+    assert library.attempt(attempt.id).participant == "Ben Ode"
+    assert page.summary.cell(0, "Participant") == "Ben Ode"
+    menu = page.summary.menu_for(0)
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == "Take out of this session").trigger()
+    assert page.summary.table.rowCount() == 0
+    assert library.attempt(attempt.id).session_id is None  # still in the history

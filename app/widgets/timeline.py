@@ -41,7 +41,7 @@ def label_color(background: QColor) -> QColor:
 
 class Timeline(QWidget):
     """Click or drag to seek; hover a band for what it is; arrow keys step one second.
-    Double-click (or right-click) asks for a coach comment at that moment."""
+    Double-click (or right-click) asks for a coach comment at that moment; C at the playhead."""
 
     seek_requested = Signal(float)
     comment_requested = Signal(float)
@@ -394,6 +394,9 @@ class Timeline(QWidget):
         if self._duration_s > 0 and step is not None:
             t = min(self._duration_s, max(0.0, self._position_s + step))
             self.seek_requested.emit(t)
+            return
+        if self.comments_enabled and event.key() == Qt.Key.Key_C:
+            self.comment_requested.emit(self._position_s)  # a comment where playback stands
             return
         if self._duration_s > 0 and event.key() == Qt.Key.Key_Home:
             self.seek_requested.emit(0.0)
