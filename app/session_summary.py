@@ -29,7 +29,17 @@ from app.widgets.colors import STATUS_COLORS
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = ""
-FIXED_HEADERS = ("Time", "Participant", "Scenario", "Length", "Auto")
+FIXED_HEADERS = ("Time", "Who", "Scenario", "Length", "Auto")
+
+
+def two_lines(name: str, longest: int = 9) -> str:
+    """A long header broken at the space nearest its middle ("Call to\naction"), so a column of
+    one-digit scores stays narrow."""
+    if len(name) <= longest or " " not in name:
+        return name
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut]}\n{name[cut + 1 :]}"
 
 
 class NumberItem(QTableWidgetItem):
@@ -124,14 +134,14 @@ class SessionSummary(QWidget):
         """The text shown in a row (as sorted on screen) under the column named ``header``."""
         for col in range(self.table.columnCount()):
             head = self.table.horizontalHeaderItem(col)
-            if head is not None and head.text() == header:
+            if head is not None and head.text().replace("\n", " ") == header:
                 item = self.table.item(row, col)
                 return item.text() if item is not None else ""
         raise KeyError(header)
 
     def _fill(self) -> None:
         rows = self.shown()
-        headers = [*FIXED_HEADERS, *(c.name for c in self.columns), "Rubric total", "Comments"]
+        headers = [*FIXED_HEADERS, *(two_lines(c.name) for c in self.columns), "Rubric", "Comments"]
         table = self.table
         table.setSortingEnabled(False)
         table.clear()
@@ -140,6 +150,9 @@ class SessionSummary(QWidget):
         auto = table.horizontalHeaderItem(FIXED_HEADERS.index("Auto"))
         if auto is not None:
             auto.setToolTip("The automatic score out of 100, from the analysis")
+        total = table.horizontalHeaderItem(len(headers) - 2)
+        if total is not None:
+            total.setToolTip("The coach's rubric scores added up, out of their maxima")
         for col, c in enumerate(self.columns, start=len(FIXED_HEADERS)):
             head = table.horizontalHeaderItem(col)
             if head is not None:

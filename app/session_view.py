@@ -79,7 +79,7 @@ class SessionView(QWidget):
         self.list.setAccessibleName("Sessions")
         self.list.currentItemChanged.connect(lambda item, _old: self._choose(item))
         left = QWidget()
-        left.setMaximumWidth(300)
+        left.setMaximumWidth(260)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(new_box)

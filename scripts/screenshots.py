@@ -178,12 +178,12 @@ def role_play(window: MainWindow) -> list[bool]:
         "Thursday drill: renewals", "Dana Cole", ["Ann Lee", "Ben Ode"]
     )
     takes = {}
-    for who, name in (
-        ("Ben Ode", "bad.flac"),
-        ("Ann Lee", "premature_ask.flac"),
-        ("Ann Lee", "good.flac"),
+    for who, name, scenario in (
+        ("Ben Ode", "bad.flac", "Cold call: accounting"),
+        ("Ann Lee", "premature_ask.flac", "Cold call: accounting"),
+        ("Ann Lee", "good.flac", "Follow-up after email"),
     ):
-        controller.set_role_play(RolePlay(session.id, session.name, who))
+        controller.set_role_play(RolePlay(session.id, session.name, who, scenario))
         takes[name] = open_and_wait(window, AUDIO / name)
     store = Coaching(controller.library)  # type: ignore[arg-type]
     rubric = controller.profile.rubric

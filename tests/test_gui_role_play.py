@@ -159,11 +159,11 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     window.nav["Role play"].trigger()
     summary = page.summary
     assert summary.table.rowCount() == 1
-    assert summary.cell(0, "Participant") == "Ann Lee"
+    assert summary.cell(0, "Who") == "Ann Lee"
     assert summary.cell(0, "Scenario") == "Renewal call"
     assert summary.cell(0, "Auto") == str(feedback.report.score)
     assert (summary.cell(0, "Opening"), summary.cell(0, "Value")) == ("4", "\u2014")
-    assert summary.cell(0, "Rubric total") == "9/10 (2 of 5)"
+    assert summary.cell(0, "Rubric") == "9/10 (2 of 5)"
     assert summary.cell(0, "Comments") == "1"
     page.select(page.session.id)
 
@@ -213,7 +213,7 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     by_ben = next(a for a in menu.actions() if a.text() == "Recorded by Ben Ode")
     by_ben.trigger()
     assert library.attempt(attempt.id).participant == "Ben Ode"
-    assert page.summary.cell(0, "Participant") == "Ben Ode"
+    assert page.summary.cell(0, "Who") == "Ben Ode"
     menu = page.summary.menu_for(0)
     assert menu is not None
     next(a for a in menu.actions() if a.text() == "Take out of this session").trigger()
