@@ -142,10 +142,10 @@ class LibraryPages(QObject):
             attempt.title,
             attempt.created_at,
             attempt.notes,
-            self._coaching_record(attempt_id, stored.profile_path),
+            self.coaching_record(attempt_id, stored.profile_path),
         )
 
-    def _coaching_record(self, attempt_id: int, profile_path: str) -> object:
+    def coaching_record(self, attempt_id: int, profile_path: str) -> object:
         """What the coach added to the take, for its report (None if it cannot be read)."""
         from analysis.coaching import Coaching, rubric_of
 

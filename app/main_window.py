@@ -177,15 +177,20 @@ class MainWindow(QMainWindow):
         if feedback is None or self.library_pages is None:
             return
         attempt = feedback.attempt
-        if attempt is not None:  # from the library: with the coach's comments, scores, notes
-            self.library_pages.export_attempt(attempt.id)
-            return
         title = attempt.title if attempt else feedback.path.stem
         target = self.library_pages.ask_save_path(f"{title}.pdf")
         if target:
+            # With what the coach added to the take, as the coach panel shows it now.
+            coaching = notes = None
+            if attempt is not None:
+                self.review.coach.save_notes()
+                notes = self.review.coach.notes.toPlainText()
+                coaching = self.library_pages.coaching_record(
+                    attempt.id, feedback.report.profile.path
+                )
             self.library_pages.write_report(
                 Path(target), feedback.report, feedback.samples, feedback.sample_rate, title,
-                attempt.created_at if attempt else None, attempt.notes if attempt else "",
+                attempt.created_at if attempt else None, notes or "", coaching,
             )  # fmt: skip
 
     def _connect(self) -> None:
