@@ -91,6 +91,10 @@ class SessionView(QWidget):
         self.heading.setWordWrap(True)
         self.status = QLabel()
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.notes = QLineEdit()
+        self.notes.setAccessibleName("Session notes")
+        self.notes.setPlaceholderText("Notes on the session, e.g. today's focus (in the summary)")
+        self.notes.editingFinished.connect(self._save_notes)
         self.participants = ParticipantsEditor()
         self.participants.changed.connect(self._save_participants)
         self.participants.renamed.connect(self._rename)
@@ -138,6 +142,7 @@ class SessionView(QWidget):
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.heading)
         right.addWidget(self.status)
+        right.addWidget(self.notes)
         right.addWidget(self.participants)
         right.addLayout(turn)
         right.addSpacing(6)
@@ -236,6 +241,7 @@ class SessionView(QWidget):
         )
         state = "running" if s.active else f"ended {format_date(s.ended_at or '')}"
         self.status.setText(f"Started {format_date(s.created_at)}{coach} \u00b7 {state}")
+        self.notes.setText(s.notes)
         self.participants.set_names(s.participants)
         self.participants.setEnabled(s.active)
         self.end.setText("End session" if s.active else "Reopen session")
@@ -248,6 +254,15 @@ class SessionView(QWidget):
         self.summary.people = s.participants
         self.summary.set_rows(rows, self.rubric())
         self.export.setEnabled(bool(rows))
+
+    def _save_notes(self) -> None:
+        s = self.session
+        if s is None or self.notes.text() == s.notes:
+            return
+        try:
+            self.session = self.coaching.update_session(s.id, notes=self.notes.text())
+        except LibraryError as exc:
+            self.message.emit("error", str(exc))
 
     def toggle_ended(self) -> None:
         s = self.session

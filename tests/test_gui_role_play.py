@@ -83,6 +83,11 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     qtbot.mouseClick(page.participants.earlier, Qt.MouseButton.LeftButton)
     assert page.session is not None
     assert page.session.participants == ("Ben Ode", "Ann Lee")
+    qtbot.keyClicks(page.notes, "Focus: the first ten seconds")
+    qtbot.keyClick(page.notes, Qt.Key.Key_Return)
+    assert Coaching(window.controller.library).session(page.session.id).notes == (  # type: ignore[arg-type]
+        "Focus: the first ten seconds"
+    )
     assert [page.up_next.itemText(i) for i in range(1, page.up_next.count())] == [
         "Ben Ode",
         "Ann Lee",
