@@ -44,6 +44,8 @@ class ScoreRow(QWidget):
         for position, value in enumerate(self.values):
             button = QToolButton()
             button.setText(NOT_SCORED_TEXT if value is None else str(value))
+            if value is None:
+                button.setObjectName("notScored")
             button.setCheckable(True)
             button.setAutoRaise(False)
             button.setMinimumWidth(28)
@@ -59,6 +61,8 @@ class ScoreRow(QWidget):
             "QToolButton:checked { background: palette(highlight);"
             " color: palette(highlighted-text); border: 1px solid palette(highlight);"
             " border-radius: 3px; font-weight: 600; }"
+            "QToolButton#notScored:checked { background: palette(mid);"
+            " color: palette(window-text); border: 1px solid palette(mid); font-weight: 400; }"
         )
         self.group.idClicked.connect(lambda position: self.chosen.emit(self.values[position]))
         self.set_score(None)
