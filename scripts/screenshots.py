@@ -177,6 +177,9 @@ def role_play(window: MainWindow) -> list[bool]:
     session = coaching.start_session(
         "Thursday drill: renewals", "Dana Cole", ["Ann Lee", "Ben Ode"]
     )
+    coaching.update_session(
+        session.id, notes="Focus: value in the first ten seconds, and one small next step."
+    )
     takes = {}
     for who, name, scenario in (
         ("Ben Ode", "bad.flac", "Cold call: accounting"),
