@@ -169,3 +169,19 @@ def test_session_summary_exports_as_pdf_and_html(
         "14/25",
     ]
     assert cells[start + 10] == "2"  # comments
+
+
+def test_sessions_command_without_sessions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = data_dir() / LIBRARY_DIR
+    shutil.rmtree(folder, ignore_errors=True)
+    Library().close()
+    try:
+        assert run(["sessions"]) == 0
+        assert capsys.readouterr().out.strip() == "No role-play sessions yet."
+        assert run(["sessions", "--csv", str(tmp_path / "x.csv")]) == 2
+        err = capsys.readouterr().err
+        assert "--csv needs a session" in err and not (tmp_path / "x.csv").exists()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
