@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.coaching import Coaching, rubric_columns, rubric_total
 from analysis.library import Library, LibraryError
@@ -38,7 +40,7 @@ def criterion(criterion_id: str) -> RubricCriterion:
 
 
 def take(library: Library) -> int:
-    """A ready 20.6 s attempt (tests/data/audio/good.flac)."""
+    """A ready 24.8 s attempt (tests/data/audio/good.flac)."""
     return library.add_file(AUDIO / "good.flac").id
 
 
@@ -262,3 +264,46 @@ def test_session_summary_and_its_csv(coaching: Coaching, library: Library, tmp_p
     record = coaching.record(ann, RUBRIC)
     assert record.session is not None and record.session.name == "Drill"
     assert record.total().text() == "18/25" and [c.text for c in record.comments] == ["Nice"]
+
+
+# Free text from the coach.
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=120), at_s=st.floats(allow_nan=True, allow_infinity=True))
+def test_any_comment_is_saved_as_typed_or_refused_with_a_reason(
+    coaching: Coaching, library: Library, text: str, at_s: float
+) -> None:
+    attempt = library.attempts()[0].id if library.attempts() else take(library)
+    before = coaching.comments(attempt)
+    try:
+        saved = coaching.add_comment(attempt, at_s, text, author=text)
+    except LibraryError as exc:
+        reasons = ("cannot be empty", "needs a moment in the take", "past the end of the take")
+        assert any(reason in str(exc) for reason in reasons), str(exc)
+        assert not text.strip() or not 0 <= at_s <= 24.8 + 0.5
+        assert coaching.comments(attempt) == before  # nothing half-saved
+        return
+    assert saved.text == text.strip() and 0 <= saved.at_s <= 25.3
+    assert coaching.comment(saved.id) == saved
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(names=st.lists(st.text(max_size=20), max_size=6))
+def test_any_participant_list_is_kept_in_order_or_refused(
+    coaching: Coaching, names: list[str]
+) -> None:
+    session = coaching.start_session("Drill")
+    try:
+        saved = coaching.set_participants(session.id, names)
+    except LibraryError as exc:
+        clean = [" ".join(n.split()) for n in names]
+        assert "needs a name" in str(exc) or "in the session already" in str(exc)
+        assert "" in clean or len({c.casefold() for c in clean}) < len(clean)
+        assert coaching.session(session.id).participants == ()
+        return
+    assert saved.participants == tuple(" ".join(n.split()) for n in names)
