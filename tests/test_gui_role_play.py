@@ -187,8 +187,13 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     # Coach comments appear in the exported PDF, with their time.
     target = tmp_path / "ann.pdf"
     pages.ask_save_path = lambda suggested: str(target)
-    window.controller.show_attempt(attempt.id)
-    qtbot.waitUntil(lambda: window.controller.state == "feedback", timeout=30_000)
+    # (The take is opened from the summary, as a double-click does.)
+    window.nav["Role play"].trigger()
+    summary.table.setCurrentCell(0, 0)
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=30_000) as opened:
+        summary.table.activated.emit(summary.table.currentIndex())
+    assert opened.args[0].attempt.id == attempt.id
+    assert window.pages.currentWidget() is window.review
     window.export_current()
     text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout
     text = " ".join(text.split())
