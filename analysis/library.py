@@ -67,6 +67,7 @@ CSV_COLUMNS = (
     "fillers_per_min",
     "profile",
     "model",
+    "participant",
 )
 
 Pcm16 = npt.NDArray[np.int16]
@@ -104,6 +105,8 @@ class Attempt:
         fillers_per_min: Filler words per minute in the newest report.
         profile_name: Guidance profile of the newest report.
         model_name: Speech model of the newest report (None for a written script).
+        session_id: The role-play session the take belongs to (see ``analysis.coaching``).
+        participant: Who recorded the take, in a role-play session.
     """
 
     id: int
@@ -123,6 +126,8 @@ class Attempt:
     fillers_per_min: float | None
     profile_name: str | None
     model_name: str | None
+    session_id: int | None = None
+    participant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -433,7 +438,7 @@ class Library:
             return self.attempt(attempt_id)
 
     def delete(self, attempt_id: int) -> None:
-        """Remove an attempt, its reports and its audio file.
+        """Remove an attempt, its reports, coach comments and rubric scores, and its audio file.
 
         Raises:
             LibraryError: no such attempt, the database refused, or the audio file could not
@@ -662,6 +667,8 @@ class Library:
             fillers_per_min=row["fillers_per_min"],
             profile_name=row["profile_name"],
             model_name=row["model_name"],
+            session_id=row["session_id"],
+            participant=row["participant"],
         )
 
     # Audio files.
@@ -805,6 +812,7 @@ def _csv_row(attempt: Attempt) -> list[object]:
         attempt.fillers_per_min,
         attempt.profile_name,
         attempt.model_name,
+        attempt.participant,
     ]
     return ["" if value is None else value for value in values]
 

@@ -95,7 +95,57 @@ _V2 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+_V3 = Migration(
+    3,
+    "role-play sessions, their participants; coach comments and rubric scores on attempts",
+    (
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            coach TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            notes TEXT NOT NULL DEFAULT '',
+            ended_at TEXT
+        )""",
+        """CREATE TABLE session_participants (
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (session_id, name)
+        )""",
+        # A take keeps its participant's name even if the session forgets the participant.
+        "ALTER TABLE attempts ADD COLUMN session_id INTEGER "
+        "REFERENCES sessions (id) ON DELETE SET NULL",
+        "ALTER TABLE attempts ADD COLUMN participant TEXT",
+        "CREATE INDEX attempts_by_session ON attempts (session_id, created_at)",
+        """CREATE TABLE comments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            attempt_id INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+            at_s REAL NOT NULL CHECK (at_s >= 0),
+            text TEXT NOT NULL,
+            author TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX comments_by_attempt ON comments (attempt_id, at_s)",
+        # The criterion's name and scale are copied: the score keeps its meaning if the
+        # profile's rubric changes later.
+        """CREATE TABLE rubric_scores (
+            attempt_id INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+            criterion_id TEXT NOT NULL,
+            criterion_name TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            scale_min INTEGER NOT NULL,
+            scale_max INTEGER NOT NULL,
+            profile_name TEXT NOT NULL,
+            scored_at TEXT NOT NULL,
+            PRIMARY KEY (attempt_id, criterion_id),
+            CHECK (score BETWEEN scale_min AND scale_max)
+        )""",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

@@ -1,4 +1,4 @@
-"""Command line for the attempt library: ``voicemail-coach history`` and ``export``.
+"""Command line for the attempt library: ``voicemail-coach history``, ``export``, ``sessions``.
 
 ``app.cli`` registers these with :func:`add_library_commands` and hands parsed arguments to
 :func:`run_library_command`. Heavy imports (the library, Qt for exports) happen only when one
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-COMMANDS = ("history", "export")
+COMMANDS = ("history", "export", "sessions")
 TITLE_WIDTH = 30
 
 
@@ -40,6 +40,9 @@ def add_library_commands(subparsers: Any) -> None:
     target = export.add_mutually_exclusive_group(required=True)
     target.add_argument("--pdf", metavar="FILE", help="write an A4 PDF report")
     target.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    from app.cli_sessions import add_sessions_command
+
+    add_sessions_command(subparsers)
 
 
 def run_library_command(args: argparse.Namespace) -> int | None:
@@ -53,6 +56,10 @@ def run_library_command(args: argparse.Namespace) -> int | None:
         with _open_library() as library:
             if command == "history":
                 return _history(library, args)
+            if command == "sessions":
+                from app.cli_sessions import run_sessions
+
+                return run_sessions(library, args)
             return _export(library, args)
     except LibraryError as exc:
         return _fail(_one_line(str(exc)))
@@ -98,7 +105,10 @@ def _history(library: Library, args: argparse.Namespace) -> int:
     if not attempts:
         print("No attempts yet.")
         return EXIT_OK
-    print(history_table(attempts))
+    from analysis.coaching import Coaching
+
+    sessions = {s.id: s.name for s in Coaching(library).sessions()}
+    print(history_table(attempts, sessions))
     return EXIT_OK
 
 
@@ -117,8 +127,9 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def history_table(attempts: list[Attempt]) -> str:
-    """One line per attempt: id, date, title, duration, score, time to value, wpm, fillers."""
+def history_table(attempts: list[Attempt], sessions: dict[int, str] | None = None) -> str:
+    """One line per attempt: id, date, title, duration, score, time to value, wpm, fillers;
+    who recorded it and in which session (``sessions``: names by id) when any take has one."""
     header = (
         "ID",
         "Date",
@@ -142,8 +153,20 @@ def history_table(attempts: list[Attempt]) -> str:
         )
         for a in attempts
     ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     left = {1, 2}  # date and title read from the left; figures line up on the right
+    if any(a.participant or a.session_id for a in attempts):
+        names = sessions or {}
+        header += ("Who", "Session")
+        rows = [
+            (
+                *row,
+                _clip(a.participant or "--", TITLE_WIDTH // 2),
+                _clip(names.get(a.session_id, "--") if a.session_id else "--", TITLE_WIDTH),
+            )
+            for row, a in zip(rows, attempts, strict=True)
+        ]
+        left |= {len(header) - 2, len(header) - 1}
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: tuple[str, ...]) -> str:
         return "  ".join(
@@ -171,8 +194,10 @@ def _export(library: Library, args: argparse.Namespace) -> int:
         return _fail(f"{target}: no such folder {target.parent}")
     samples, rate = _load_samples(attempt.audio_path)
 
+    from analysis.coaching import Coaching, rubric_of
     from app.export import export_html, export_pdf
 
+    coaching = Coaching(library).record(args.id, rubric_of(stored.profile_path))
     write = export_pdf if args.pdf else export_html
     try:
         write(
@@ -183,6 +208,7 @@ def _export(library: Library, args: argparse.Namespace) -> int:
             title=attempt.title,
             created_at=attempt.created_at,
             coach_notes=attempt.notes or None,
+            coaching=coaching,
         )
     except OSError as exc:
         return _fail(f"{target}: cannot write the report ({exc.strerror or exc})")

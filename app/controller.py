@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from analysis.coaching import Coaching
 from analysis.library import Attempt, Library, LibraryError
 from analysis.paths import data_dir
 from analysis.pipeline import analyze_audio
@@ -70,6 +71,17 @@ class Feedback:
     notes: tuple[str, ...] = ()  # problems worth telling (e.g. the take could not be saved)
 
 
+@dataclass(frozen=True)
+class RolePlay:
+    """What the next takes are labelled with: a role-play session, the participant up next and,
+    optionally, the scenario they practise."""
+
+    session_id: int
+    session_name: str
+    participant: str | None
+    scenario: str | None = None  # for takes that get no scenario of their own
+
+
 class Controller(QObject):
     state_changed = Signal(
         str
@@ -85,6 +97,8 @@ class Controller(QObject):
     unsaved_changed = Signal(bool)  # a take is held only in memory (the disk refused it)
     playback = Signal(float, bool)  # position_s, playing
     scenario_changed = Signal(object)  # Scenario or None
+    role_play_changed = Signal(object)  # RolePlay | None
+    take_labelled = Signal(int)  # attempt id: a new take was put in the role-play session
 
     def __init__(
         self,
@@ -109,6 +123,8 @@ class Controller(QObject):
         self.feedback: Feedback | None = None
         self.library: Library | None = None
         self.library_problem: str | None = None
+        self.coaching: Coaching | None = None
+        self.role_play: RolePlay | None = None
         self.take_attempt: Attempt | None = None
         self.unsaved: np.ndarray | None = None
         self.scenarios = ScenarioStore()
@@ -189,10 +205,33 @@ class Controller(QObject):
         """Open the attempt library; without one the app still works, but nothing is kept."""
         try:
             self.library = Library()
+            self.coaching = Coaching(self.library)
             self.library_problem = None
         except LibraryError as exc:
             self.library = None
+            self.coaching = None
             self.library_problem = f"{exc} Takes are not being saved to your history."
+
+    def set_role_play(self, role_play: RolePlay | None) -> None:
+        """Label the next takes (recorded or opened) with this session and participant."""
+        self.role_play = role_play
+        self.role_play_changed.emit(role_play)
+
+    def _label(self, attempt: Attempt) -> Attempt:
+        """Put the take in the running role-play session, if any; may run on a worker. A label
+        that cannot be saved is reported and the take kept unlabelled."""
+        role, coaching = self.role_play, self.coaching
+        if role is None or coaching is None:
+            return attempt
+        try:
+            labelled = coaching.label_take(
+                attempt.id, role.session_id, role.participant, role.scenario
+            )
+            self.take_labelled.emit(attempt.id)
+            return labelled
+        except LibraryError as exc:
+            self.message.emit("warning", f"{exc} The take is kept, not labelled.")
+            return attempt
 
     def recover(self, attempt_id: int) -> Task | None:
         """Repair an interrupted take and analyze it like any other."""
@@ -331,6 +370,7 @@ class Controller(QObject):
         if self.library is not None:
             try:
                 self.take_attempt, path = self.library.begin_recording()
+                self.take_attempt = self._label(self.take_attempt)
                 return path
             except LibraryError as exc:
                 self.message.emit("warning", f"{exc} Recording outside the history instead.")
@@ -467,7 +507,7 @@ class Controller(QObject):
         library = self.library
         if library is None:
             return self._analyze_task(None, Path(path))
-        return self._analyze_task(lambda: library.add_file(path), Path(path))
+        return self._analyze_task(lambda: self._label(library.add_file(path)), Path(path))
 
     def _analyze_task(
         self,

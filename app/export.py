@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
+from analysis.coaching import CoachingRecord
 from analysis.report import Report
 from app.export_html import (
     MUTED,
@@ -77,8 +78,10 @@ def timeline_png(
     samples: Samples,
     sample_rate: int,
     size: tuple[int, int] = TIMELINE_SIZE,
+    comments: list[tuple[float, str]] | None = None,
 ) -> bytes:
-    """The app's timeline for ``report`` over ``samples``, as PNG bytes (light theme, no playhead)."""
+    """The app's timeline for ``report`` over ``samples``, as PNG bytes (light theme, no playhead),
+    with ``comments`` (time, text) as numbered markers."""
     ensure_qapplication()
     widget = Timeline()  # owned by Python: deleted when this returns
     pal = export_palette()
@@ -87,6 +90,7 @@ def timeline_png(
     widget.setPalette(pal)
     widget.resize(*size)
     widget.set_data(samples, sample_rate, report, attention_window_s(report))
+    widget.set_comments(comments or [])
     image = QImage(
         round(size[0] * TIMELINE_SCALE),
         round(size[1] * TIMELINE_SCALE),
@@ -112,8 +116,10 @@ def report_html(
     title: str,
     created_at: str | None = None,
     coach_notes: str | None = None,
+    coaching: CoachingRecord | None = None,
 ) -> str:
-    """One self-contained HTML document for ``report`` (see ``app.export_html``)."""
+    """One self-contained HTML document for ``report`` (see ``app.export_html``), with what
+    the coach added (``coaching``) when given."""
     png = None
     if report.source.script is not None:
         note = "No timeline picture: a written script has no recording."
@@ -122,7 +128,8 @@ def report_html(
     elif not len(samples):
         note = "No timeline picture: the recording is empty."
     else:
-        png = timeline_png(report, samples, sample_rate)
+        marks = [(c.at_s, c.text) for c in coaching.comments] if coaching else []
+        png = timeline_png(report, samples, sample_rate, comments=marks)
         note = ""
     return build_report_html(
         report,
@@ -131,6 +138,7 @@ def report_html(
         created_at=created_at,
         coach_notes=coach_notes,
         timeline_note=note,
+        coaching=coaching,
     )
 
 
@@ -143,10 +151,17 @@ def export_html(
     title: str,
     created_at: str | None = None,
     coach_notes: str | None = None,
+    coaching: CoachingRecord | None = None,
 ) -> Path:
     """Write the HTML report to ``path`` (UTF-8). Raises OSError when it cannot be written."""
     text = report_html(
-        report, samples, sample_rate, title=title, created_at=created_at, coach_notes=coach_notes
+        report,
+        samples,
+        sample_rate,
+        title=title,
+        created_at=created_at,
+        coach_notes=coach_notes,
+        coaching=coaching,
     )
     return _write(Path(path), text.encode("utf-8"))
 
@@ -342,10 +357,17 @@ def export_pdf(
     title: str,
     created_at: str | None = None,
     coach_notes: str | None = None,
+    coaching: CoachingRecord | None = None,
 ) -> Path:
     """Write the report as an A4 PDF to ``path``. Raises OSError when it cannot be written."""
     text = report_html(
-        report, samples, sample_rate, title=title, created_at=created_at, coach_notes=coach_notes
+        report,
+        samples,
+        sample_rate,
+        title=title,
+        created_at=created_at,
+        coach_notes=coach_notes,
+        coaching=coaching,
     )
     return _write(Path(path), pdf_bytes(text, footer_text(report)))
 

@@ -15,8 +15,10 @@ from datetime import datetime
 
 from PySide6.QtGui import QColor, QPalette
 
+from analysis.coaching import CoachingRecord
 from analysis.report import Check, Moment, Report
 from app.dates import to_local
+from app.export_coaching import coach_meta, coaching_html
 from app.widgets.check_row import CTA_KINDS, MAX_EVIDENCE, format_time
 from app.widgets.colors import (
     STATUS_COLORS,
@@ -40,6 +42,7 @@ body {{ font-family: 'Helvetica Neue', Helvetica, Arial, 'DejaVu Sans', sans-ser
   font-size: 10pt; color: {TEXT}; background-color: white; line-height: 140%; }}
 h1 {{ font-size: 18pt; font-weight: 600; margin: 0 0 2px 0; }}
 h2 {{ font-size: 13pt; font-weight: 600; margin: 18px 0 6px 0; }}
+h3 {{ font-size: 11pt; font-weight: 600; margin: 10px 0 4px 0; }}
 p {{ margin: 0 0 6px 0; }}
 table {{ border-collapse: collapse; }}
 td {{ vertical-align: top; }}
@@ -108,7 +111,7 @@ def _chip(color: str) -> str:
     return f"<span style='background-color:{color}'>&nbsp;&nbsp;&nbsp;</span>"
 
 
-def _header(report: Report, title: str, created_at: str | None) -> str:
+def _header(report: Report, title: str, created_at: str | None, who: str = "") -> str:
     score_status = "pass" if report.score >= 80 else "warn" if report.score >= 60 else "fail"
     color = STATUS_COLORS[score_status].name()
     counts = {s: sum(c.status == s for c in report.checks) for s in ("fail", "warn", "pass")}
@@ -122,7 +125,8 @@ def _header(report: Report, title: str, created_at: str | None) -> str:
     return (
         "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
         f"<td><h1>{_e(title)}</h1><p class='muted'>{meta}</p>"
-        f"<p>{_e(', '.join(parts))}</p></td>"
+        + (f"<p class='muted'>{who}</p>" if who else "")
+        + f"<p>{_e(', '.join(parts))}</p></td>"
         "<td align='right' width='150'>"
         f"<span class='score' style='color:{color}'>{report.score}</span>"
         "<span class='outof'>&nbsp;/&nbsp;100</span><br>"
@@ -268,6 +272,7 @@ def build_report_html(
     created_at: str | None = None,
     coach_notes: str | None = None,
     timeline_note: str = "No timeline picture: the recording is not available.",
+    coaching: CoachingRecord | None = None,
 ) -> str:
     """The whole document; ``timeline_png`` is embedded as a data URI (or ``timeline_note``)."""
     notes = ""
@@ -277,9 +282,10 @@ def build_report_html(
             f"<p>{_e(p).replace(chr(10), '<br>')}</p>" for p in paragraphs
         )
     body = (
-        _header(report, title, created_at)
+        _header(report, title, created_at, coach_meta(coaching))
         + _summary(report)
         + _timeline(timeline_png, timeline_note)
+        + coaching_html(coaching)
         + _scorecard(report)
         + _transcript(report)
         + notes

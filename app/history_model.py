@@ -30,6 +30,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 DATE, TITLE, TAGS, SCENARIO, DURATION, SCORE, TTV, WPM, FILLERS = range(9)
+PARTICIPANT = 9  # who recorded the take, in a role-play session
 HEADERS = (
     "Date",
     "Title",
@@ -40,6 +41,7 @@ HEADERS = (
     "Time to value",
     "WPM",
     "Fillers/min",
+    "Participant",
 )
 TOOLTIPS = {
     DURATION: "Length of the take",
@@ -47,6 +49,7 @@ TOOLTIPS = {
     TTV: "When the value proposition was first heard",
     WPM: "Words per minute",
     FILLERS: "Filler words (um, uh, like\u2026) per minute",
+    PARTICIPANT: "Who recorded the take, in a role-play session",
 }
 NUMERIC = (DURATION, SCORE, TTV, WPM, FILLERS)
 
@@ -182,6 +185,8 @@ class HistoryModel(QAbstractTableModel):
             return ", ".join(a.tags)
         if col == SCENARIO:
             return a.scenario or ""
+        if col == PARTICIPANT:
+            return a.participant or ""
         if col in (DURATION, TTV):
             return format_seconds(_numeric(a, col))
         if col == SCORE:
@@ -271,7 +276,7 @@ class HistoryFilter(QSortFilterProxyModel):
             return False
         if self._tag is not None and self._tag not in a.tags:
             return False
-        haystack = " ".join((a.title, *a.tags, a.scenario or "")).casefold()
+        haystack = " ".join((a.title, *a.tags, a.scenario or "", a.participant or "")).casefold()
         return all(word in haystack for word in self._words)
 
     def lessThan(self, left: Index, right: Index) -> bool:

@@ -89,7 +89,7 @@ class HistoryView(QWidget):
         self.title = QLabel("History")
         self.title.setObjectName("pageTitle")
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search titles, tags and scenarios")
+        self.search.setPlaceholderText("Search titles, tags, scenarios and people")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search takes")
         self.search.textChanged.connect(self._filter_changed)

@@ -18,6 +18,7 @@ from app.compare_view import CompareView
 from app.controller import Controller
 from app.history_view import HistoryView
 from app.progress_view import ProgressView
+from app.session_view import SessionView
 from app.widgets.banner import Banner
 from audio.io import AudioLoadError, load_audio
 
@@ -46,6 +47,7 @@ class LibraryPages(QObject):
         )
         self.compare = CompareView(length_zone=zone, wpm_zone=wpm)
         self._verdict_before: object | None = None  # the report before "Analyze again"
+        self.sessions = _session_view(controller)
         # Dialogs are attributes so tests can answer them.
         self.ask_yes_no: Callable[[str], bool] = self._ask_yes_no
         self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
@@ -60,15 +62,22 @@ class LibraryPages(QObject):
         self.history.message.connect(banner.show_message)
         self.progress.open_requested.connect(self.open_attempt)
         self.compare.open_requested.connect(self.open_attempt)
+        if self.sessions is not None:
+            self.sessions.open_requested.connect(self.open_attempt)
+            self.sessions.message.connect(banner.show_message)
         controller.library_changed.connect(self.refresh)
 
     def add_to(self, stack: QStackedWidget) -> None:
         for page in (self.history, self.progress, self.compare):
             stack.addWidget(page)
+        if self.sessions is not None:
+            stack.addWidget(self.sessions)
 
     def refresh(self) -> None:
         self.history.refresh()
         self.progress.refresh()
+        if self.sessions is not None:
+            self.sessions.refresh()
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -146,7 +155,19 @@ class LibraryPages(QObject):
             attempt.title,
             attempt.created_at,
             attempt.notes,
+            self.coaching_record(attempt_id, stored.profile_path),
         )
+
+    def coaching_record(self, attempt_id: int, profile_path: str) -> object:
+        """What the coach added to the take, for its report (None if it cannot be read)."""
+        from analysis.coaching import Coaching, rubric_of
+
+        try:
+            rubric = rubric_of(profile_path, self.controller.profile.rubric)
+            return Coaching(self.library).record(attempt_id, rubric)
+        except LibraryError as exc:
+            self.banner.show_message("warning", f"{exc} The report leaves out the coach's review.")
+            return None
 
     def write_report(
         self,
@@ -157,6 +178,7 @@ class LibraryPages(QObject):
         title: str,
         created_at: str | None,
         notes: str,
+        coaching: object = None,
     ) -> None:
         from app.export import export_html, export_pdf
 
@@ -165,6 +187,7 @@ class LibraryPages(QObject):
             writer(
                 target, report, samples, rate,  # type: ignore[arg-type]
                 title=title, created_at=created_at, coach_notes=notes or None,
+                coaching=coaching,
             )  # fmt: skip
         except OSError as exc:
             self.banner.show_message("error", f"Could not write {target}: {exc.strerror or exc}")
@@ -213,3 +236,10 @@ class LibraryPages(QObject):
             self._parent(), "Export report", suggested, EXPORT_FILTER
         )
         return path or None
+
+
+def _session_view(controller: Controller) -> SessionView | None:
+    """The Role play page, when the library (and so the coaching tables) could be opened."""
+    if controller.coaching is None:
+        return None
+    return SessionView(controller, controller.coaching, lambda: controller.profile.rubric)

@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
                 ("History", "Ctrl+2", lambda: self._show_library(library.history)),
                 ("Progress", "Ctrl+3", lambda: self._show_library(library.progress)),
             ]
+            sessions = library.sessions
+            if sessions is not None:
+                pages.append(("Role play", "Ctrl+4", lambda: self._show_library(sessions)))
         for name, key, slot in pages:
             action = self._action(name, key, slot)
             action.setCheckable(True)
@@ -155,6 +158,15 @@ class MainWindow(QMainWindow):
     def show_practice(self) -> None:
         self.nav["Practice"].setChecked(True)
         self.on_state(self.controller.state)
+
+    def practise_now(self) -> None:
+        """The practice page, ready for the next take (from the Role play page)."""
+        if self.controller.busy:
+            self.banner.show_message("warning", "Finish the current take first.")
+            return
+        self.nav["Practice"].setChecked(True)
+        self.pages.setCurrentWidget(self.practice)
+        self.practice.show_state("ready")
 
     def _show_library(self, page: QWidget) -> None:
         if self.controller.busy:
@@ -173,9 +185,17 @@ class MainWindow(QMainWindow):
         title = attempt.title if attempt else feedback.path.stem
         target = self.library_pages.ask_save_path(f"{title}.pdf")
         if target:
+            # With what the coach added to the take, as the coach panel shows it now.
+            coaching = notes = None
+            if attempt is not None:
+                self.review.coach.save_notes()
+                notes = self.review.coach.notes.toPlainText()
+                coaching = self.library_pages.coaching_record(
+                    attempt.id, feedback.report.profile.path
+                )
             self.library_pages.write_report(
                 Path(target), feedback.report, feedback.samples, feedback.sample_rate, title,
-                attempt.created_at if attempt else None, attempt.notes if attempt else "",
+                attempt.created_at if attempt else None, notes or "", coaching,
             )  # fmt: skip
 
     def _connect(self) -> None:
@@ -200,6 +220,17 @@ class MainWindow(QMainWindow):
         self.review.seek_requested.connect(c.seek)
         self.review.play_toggled.connect(c.toggle_playback)
         self.review.record_again.connect(c.start_take)
+        self.review.coach.set_store(c.coaching, c.profile.rubric)
+        self.review.coach.message.connect(self.banner.show_message)
+        c.role_play_changed.connect(
+            lambda r: self.practice.show_role_play(
+                r.participant if r else None,
+                r.session_name if r else None,
+                r.scenario if r else None,
+            )
+        )
+        if self.library_pages is not None and self.library_pages.sessions is not None:
+            self.library_pages.sessions.practise_requested.connect(self.practise_now)
 
     # -- reactions ----------------------------------------------------------------------------
 
@@ -337,6 +368,7 @@ class MainWindow(QMainWindow):
         if self.controller.unsaved is not None and not self._unsaved_handled():
             event.ignore()
             return
+        self.review.coach.save_notes()
         self.controller.shutdown()
         event.accept()
 

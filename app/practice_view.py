@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from PySide6.QtCore import Qt, Signal
@@ -60,6 +61,12 @@ class PracticeView(QWidget):
         self._zone = ""
         title = QLabel("Practise a voicemail")
         title.setObjectName("pageTitle")
+        self.role_play = QLabel()
+        self.role_play.setObjectName("rolePlay")
+        self.role_play.setAccessibleName("Role play")
+        self.role_play.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.role_play.setStyleSheet("font-size: 12pt; margin: 2px 0 4px 0;")
+        self.role_play.hide()
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -115,6 +122,7 @@ class PracticeView(QWidget):
         center.setSpacing(4)
         space = self._space
         center.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        center.addWidget(self.role_play)
         center.addWidget(self.hint)
         space(center, 10)
         center.addWidget(self.scenario)
@@ -155,6 +163,18 @@ class PracticeView(QWidget):
         """Room that gives way first when the window is short, so widgets never overlap."""
         policy = QSizePolicy.Policy
         layout.addSpacerItem(QSpacerItem(0, height, policy.Minimum, policy.Preferred))
+
+    def show_role_play(
+        self, participant: str | None, session: str | None, scenario: str | None = None
+    ) -> None:
+        """Say "Recording as Ann \u2014 Thursday drill" while a role-play session labels takes."""
+        if session is None:
+            self.role_play.hide()
+            return
+        who = f"Recording as <b>{html.escape(participant)}</b>" if participant else "Recording"
+        what = f" \u00b7 {html.escape(scenario)}" if scenario else ""
+        self.role_play.setText(f"{who} \u2014 {html.escape(session)}{what}")
+        self.role_play.show()
 
     def set_preset(self, preset: LengthPreset, limit_s: float) -> None:
         self.preset = preset

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from analysis.report import Report
 from app.controller import Feedback
+from app.widgets.coach_panel import CoachPanel
 from app.widgets.colors import (
     STATUS_COLORS,
     STATUS_SYMBOLS,
@@ -137,6 +138,15 @@ class ReviewView(QWidget):
         self.again.setAccessibleName("Record again with the same settings")
         self.again.setToolTip("Record another take with the same settings (Ctrl+R)")
         self.again.clicked.connect(self.record_again.emit)
+        self.coach = CoachPanel()
+        self.coach_toggle = QPushButton("Coach")
+        self.coach_toggle.setObjectName("coachToggle")
+        self.coach_toggle.setCheckable(True)
+        self.coach_toggle.setToolTip("Comments at moments, rubric scores and notes for this take")
+        self.coach_toggle.toggled.connect(self.coach.setVisible)
+        # Opened or closed by hand, the panel stays so for the next takes.
+        self._coach_wanted = False
+        self.coach_toggle.clicked.connect(lambda on: setattr(self, "_coach_wanted", on))
         self.moments = MomentsStrip()
         self.timeline = Timeline()
         self.player = PlayerBar()
@@ -151,6 +161,9 @@ class ReviewView(QWidget):
         for widget in (self.moments, self.timeline, self.scorecard, self.transcript):
             widget.seek_requested.connect(self.seek_requested.emit)
         self.player.play_toggled.connect(self.play_toggled.emit)
+        self.coach.seek_requested.connect(self.seek_requested.emit)
+        self.coach.comments.comments_changed.connect(self.timeline.set_comments)
+        self.timeline.comment_requested.connect(self.comment_at)
 
         self.progress_line = QLabel()
         self.progress_line.setObjectName("progressLine")
@@ -159,6 +172,7 @@ class ReviewView(QWidget):
         self.progress_line.hide()
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.coach_toggle, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addWidget(self.again, 0, Qt.AlignmentFlag.AlignVCenter)
         player_row = QHBoxLayout()
         player_row.addWidget(self.player, 1)
@@ -182,8 +196,11 @@ class ReviewView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.scorecard)
         split.addWidget(words)
+        split.addWidget(self.coach)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setStretchFactor(2, 2)
+        self.coach.hide()
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
@@ -208,6 +225,20 @@ class ReviewView(QWidget):
         self.player.set_playing(False)
         self.player.set_position(0.0, report.source.duration_s)
         self.timeline.set_position(0.0)
+        self.coach.set_attempt(feedback.attempt, report)
+        self.coach_toggle.setVisible(feedback.attempt is not None)
+        self.timeline.comments_enabled = feedback.attempt is not None
+        self.coach_toggle.setChecked(
+            feedback.attempt is not None and (self._coach_wanted or self.coach.has_content())
+        )
+
+    def comment_at(self, at_s: float) -> None:
+        """Open the coach panel on a new comment at ``at_s`` (a take kept in the library)."""
+        if self.coach.attempt is None:
+            return
+        self.coach_toggle.setChecked(True)
+        self.seek_requested.emit(at_s)
+        self.coach.begin_comment(at_s)
 
     def _show_progress(self, feedback: Feedback) -> None:
         """One line of "+X vs your last take" figures, green when better, amber when worse.
@@ -267,6 +298,7 @@ class ReviewView(QWidget):
         self.player.set_playing(playing)
         self.player.set_position(position_s, duration_s)
         self.timeline.set_position(position_s)
+        self.coach.comments.follow(position_s)
         self.transcript.set_current_time(position_s if playing or position_s > 0 else -1.0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -11,7 +11,9 @@ real user files are touched. Takes under a minute. Exits non-zero if a PNG is to
 
 Writes ready.png, recording.png, analysing.png, feedback_bad.png, feedback.png (good.flac
 right after bad.flac, so it shows the "+X vs your last take" line), history.png, progress.png,
-compare.png (bad.flac against good.flac) and feedback_dark.png (1280x860 each). The library
+compare.png (bad.flac against good.flac), coach_review.png (a role-play take with the coach
+panel), role_play.png (the session summary) and feedback_dark.png (1280x860 each), and
+coach_rubric.png (the coach panel's rubric alone). The library
 pages show the takes this run makes: the recorded one, too_long (cancelled, so not analyzed),
 bad, good, fillers, premature_ask and good again.
 """
@@ -163,6 +165,57 @@ def show_page(window: MainWindow, name: str) -> None:
     settle()
 
 
+def role_play(window: MainWindow) -> list[bool]:
+    """A coach's session: two participants' takes, comments and rubric scores on one of them;
+    the feedback page with the coach panel open, then the Role play page with its summary."""
+    from analysis.coaching import Coaching
+    from app.controller import RolePlay
+
+    controller = window.controller
+    coaching = controller.coaching
+    assert coaching is not None
+    session = coaching.start_session(
+        "Thursday drill: renewals", "Dana Cole", ["Ann Lee", "Ben Ode"]
+    )
+    coaching.update_session(
+        session.id, notes="Focus: value in the first ten seconds, and one small next step."
+    )
+    takes = {}
+    for who, name, scenario in (
+        ("Ben Ode", "bad.flac", "Cold call: accounting"),
+        ("Ann Lee", "premature_ask.flac", "Cold call: accounting"),
+        ("Ann Lee", "good.flac", "Follow-up after email"),
+    ):
+        controller.set_role_play(RolePlay(session.id, session.name, who, scenario))
+        takes[name] = open_and_wait(window, AUDIO / name)
+    store = Coaching(controller.library)  # type: ignore[arg-type]
+    rubric = controller.profile.rubric
+    for name, scores in (("bad.flac", (2, 2, 1, 3, 3)), ("premature_ask.flac", (4, 3, 3, 2, 4))):
+        for criterion, score in zip(rubric, scores, strict=True):
+            store.set_score(takes[name], criterion, score, controller.profile.name)
+    good = takes["good.flac"]
+    for criterion, score in zip(rubric[:3], (5, 4, 5), strict=True):
+        store.set_score(good, criterion, score, controller.profile.name)
+    store.add_comment(good, 1.2, "Good: name and company in the first breath.", "Dana Cole")
+    store.add_comment(good, 6.5, "Say what they get before how you do it.", "Dana Cole")
+    store.add_comment(good, 15.0, "Slow down on the number; say it twice.", "Dana Cole")
+    controller.show_attempt(good)
+    wait_until(lambda: controller.state == "feedback", 60, "the coached take")
+    panel = window.review.coach
+    panel.comments.list.setCurrentRow(1)
+    controller.seek(6.5)
+    shots = [save(window, "coach_review.png")]
+    panel.tabs.setCurrentIndex(1)
+    settle()
+    path = OUT / "coach_rubric.png"
+    panel.grab().toImage().convertToFormat(QImage.Format.Format_RGB32).save(str(path), "PNG", 0)
+    print(f"{path.relative_to(REPO)}  {panel.width()}x{panel.height()}")
+    show_page(window, "Role play")
+    shots.append(save(window, "role_play.png"))
+    controller.set_role_play(None)
+    return shots
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -253,6 +306,8 @@ def main() -> int:
 
         pages.compare_attempts(bad_id, good_id)  # the older take on the left
         ok.append(save(window, "compare.png"))
+
+        ok += role_play(window)
 
         # As when the system turns dark while the app runs (apply_style follows the change).
         app.setPalette(dark_palette())

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QContextMenuEvent,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -19,7 +20,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from analysis.report import Report
 from app.widgets.colors import blend, category_color, muted_text
@@ -29,6 +30,7 @@ ENVELOPE_BINS = 8192
 MARGIN_X = 10.0
 LANE_H = 15.0
 LANE_GAP = 3.0
+COMMENT_COLOR = QColor("#6a4c93")  # coach comments: a colour no span category uses
 
 
 def label_color(background: QColor) -> QColor:
@@ -38,9 +40,11 @@ def label_color(background: QColor) -> QColor:
 
 
 class Timeline(QWidget):
-    """Click or drag to seek; hover a band for what it is; arrow keys step one second."""
+    """Click or drag to seek; hover a band for what it is; arrow keys step one second.
+    Double-click (or right-click) asks for a coach comment at that moment; C at the playhead."""
 
     seek_requested = Signal(float)
+    comment_requested = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +57,8 @@ class Timeline(QWidget):
         self._bottom: list[Span] = []
         self._pauses: list[Span] = []
         self._wave_cache: tuple[tuple[float, float, float, float], QPolygonF] | None = None
+        self._comments: list[tuple[float, str]] = []
+        self.comments_enabled = False  # whether double-click / right-click offer a comment
         self.setMinimumHeight(110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -105,6 +111,20 @@ class Timeline(QWidget):
 
     def clear(self) -> None:
         self.set_data(None, 16_000, None)
+
+    def set_comments(self, comments: list[tuple[float, str]]) -> None:
+        """Coach comments as (time, text), drawn as numbered markers in this order."""
+        self._comments = list(comments)
+        self.update()
+
+    def comment_at(self, x: float, y: float) -> int | None:
+        """The index of the comment marker whose number is under a point (atop the waveform)."""
+        wave = self._lanes()[1]
+        if not wave.top() <= y <= wave.top() + QFontMetricsF(self._small_font()).height() + 2:
+            return None
+        near = [(abs(self.time_to_x(t) - x), n) for n, (t, _) in enumerate(self._comments)]
+        hit = min(near, default=None)
+        return hit[1] if hit is not None and hit[0] <= 8 else None
 
     def duration(self) -> float:
         return self._duration_s
@@ -265,6 +285,7 @@ class Timeline(QWidget):
             lx = mx - 5 - w if mx - 5 - w >= 0 else mx + 5
             p.drawText(QPointF(lx, fm.ascent()), label)
 
+        self._paint_comments(p, top, bottom, fm)
         x = self.time_to_x(self._position_s)
         play = pal.color(QPalette.ColorRole.Highlight)
         p.setPen(QPen(play, 2))
@@ -287,6 +308,20 @@ class Timeline(QWidget):
             mid = (x0 + x1) / 2
             x0, x1 = mid - min_w / 2, mid + min_w / 2
         return QRectF(x0, lane.top(), x1 - x0, lane.height())
+
+    def _paint_comments(self, p: QPainter, top: QRectF, bottom: QRectF, fm: QFontMetricsF) -> None:
+        for n, (t, _) in enumerate(self._comments, start=1):
+            x = self.time_to_x(t)
+            p.setPen(QPen(COMMENT_COLOR, 1, Qt.PenStyle.DashLine))
+            p.drawLine(QPointF(x, top.top()), QPointF(x, bottom.bottom()))
+            label = str(n)
+            w = max(fm.horizontalAdvance(label) + 6, fm.height())
+            badge = QRectF(x - w / 2, top.bottom() + LANE_GAP + 1, w, fm.height())
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(COMMENT_COLOR)
+            p.drawRoundedRect(badge, 4, 4)
+            p.setPen(QColor("white"))
+            p.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
 
     def _paint_axis(self, p: QPainter, bottom: QRectF, color: QColor) -> None:
         fm = QFontMetricsF(p.font())
@@ -335,11 +370,33 @@ class Timeline(QWidget):
             return
         super().mouseMoveEvent(event)
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.comments_enabled:
+            self.comment_requested.emit(self.x_to_time(event.position().x()))
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self._duration_s <= 0 or not self.comments_enabled:
+            return
+        t = self.x_to_time(event.pos().x())
+        menu = QMenu(self)
+        whole = int(t)
+        menu.addAction(
+            f"Comment at {whole // 60}:{whole % 60:02d}\u2026",
+            lambda: self.comment_requested.emit(t),
+        )
+        menu.exec(event.globalPos())
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         step = {Qt.Key.Key_Left: -1.0, Qt.Key.Key_Right: 1.0}.get(Qt.Key(event.key()))
         if self._duration_s > 0 and step is not None:
             t = min(self._duration_s, max(0.0, self._position_s + step))
             self.seek_requested.emit(t)
+            return
+        if self.comments_enabled and event.key() == Qt.Key.Key_C:
+            self.comment_requested.emit(self._position_s)  # a comment where playback stands
             return
         if self._duration_s > 0 and event.key() == Qt.Key.Key_Home:
             self.seek_requested.emit(0.0)
@@ -348,6 +405,11 @@ class Timeline(QWidget):
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            marker = self.comment_at(e.pos().x(), e.pos().y())
+            if marker is not None:
+                t, text = self._comments[marker]
+                QToolTip.showText(e.globalPos(), f"Comment {marker + 1} at {t:.1f} s: {text}", self)
+                return True
             spans = self.spans_at(e.pos().x(), e.pos().y())
             if spans:
                 lines = [s.describe() for s in spans]
