@@ -33,6 +33,10 @@ CHECK_IDS = (
     "pauses",
     "monotone",
     "loudness",
+    "hesitations",
+    "uptalk",
+    "rushing",
+    "noise",
 )
 STRUCTURE_CATEGORIES = (
     "intro",
@@ -62,6 +66,10 @@ CHECK_MESSAGES = {
     "pauses": ("pass", "warn", "warn_start", "script"),
     "monotone": ("pass", "warn", "none", "script"),
     "loudness": ("pass", "warn_quiet", "warn_clipping", "script"),
+    "hesitations": ("pass", "warn", "none", "script"),
+    "uptalk": ("pass", "warn", "none", "script"),
+    "rushing": ("pass", "warn", "warn_end", "none", "script"),
+    "noise": ("pass", "pass_phone", "warn", "fail", "none", "script"),
 }
 # Example values for every placeholder a message may use; a message is test-formatted on load.
 PLACEHOLDERS: dict[str, Any] = {
@@ -73,6 +81,8 @@ PLACEHOLDERS: dict[str, Any] = {
     "digit_rate": 1.0,
     "word_rate": 1.0,
     "clipped_pct": 1.0,
+    "ratio": 1.0,
+    "noise_dbfs": 1.0,
 }
 
 
@@ -151,6 +161,54 @@ class Loudness:
 
 
 @dataclass(frozen=True)
+class Hesitations:
+    """Filled pauses the transcript left out: a sustained, flat, low-pitched voiced stretch."""
+
+    min_s: float
+    flat_range_semitones: float
+    max_above_median_semitones: float
+    word_start_slack_s: float
+    filler_margin_s: float
+    warn_count: int
+
+
+@dataclass(frozen=True)
+class Intonation:
+    """Rising ends of statements (uptalk): the last voiced stretch against the lowest point before it."""
+
+    end_window_s: float
+    lookback_s: float
+    rise_semitones: float
+    min_end_voiced_s: float
+    warn_count: int
+    question_starts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rushing:
+    """Speeding up at the end of a sentence or of the whole message (syllables per second)."""
+
+    sentence_tail_s: float
+    min_sentence_s: float
+    sentence_ratio: float
+    message_tail_s: float
+    min_message_s: float
+    message_ratio: float
+    gap_s: float
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Recording quality: background noise measured in the pauses, and telephone-band audio."""
+
+    warn_snr_db: float
+    fail_snr_db: float
+    max_snr_db: float
+    pause_edge_s: float
+    telephone_band_drop_db: float
+
+
+@dataclass(frozen=True)
 class Phone:
     not_after: tuple[str, ...]
     max_digit_pace_ratio: float
@@ -220,6 +278,10 @@ class Profile:
     structure: Mapping[str, Matcher]
     cta: Mapping[str, Matcher]
     checks: Mapping[str, CheckSpec]
+    hesitations: Hesitations
+    intonation: Intonation
+    rushing: Rushing
+    quality: Quality
     filler_matcher: Matcher = field(repr=False)
     rubric: tuple[RubricCriterion, ...] = ()
 
@@ -401,6 +463,10 @@ class _Parser:
             structure=structure,
             cta=cta,
             checks=self.checks(self.table(data, "checks"), principles),
+            hesitations=self.record(Hesitations, self.table(data, "hesitations"), "hesitations."),
+            intonation=self.record(Intonation, self.table(data, "intonation"), "intonation."),
+            rushing=self.record(Rushing, self.table(data, "rushing"), "rushing."),
+            quality=self.record(Quality, self.table(data, "quality"), "quality."),
             filler_matcher=Matcher(tuple(filler_regexes)),
             rubric=self.rubric(data.get("rubric", [])),
         )

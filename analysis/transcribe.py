@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from analysis.paths import cache_dir
 from analysis.transcript import Word
-from audio.levels import FRAME_S, analyze_levels, frame_dbfs
+from audio.levels import FRAME_S, analyze_levels
 
 # Nothing below may reach a model hub; set before faster_whisper/huggingface_hub are imported.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -203,8 +203,7 @@ class Transcriber:
 
 def _keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[list[Word], float]:
     """Drop words invented over silence; return the kept words and the share of speech they cover."""
-    levels = analyze_levels(samples, 16_000)
-    voiced = frame_dbfs(samples, 16_000) > levels.threshold_dbfs
+    voiced = analyze_levels(samples, 16_000).speech_frames
     n = len(voiced)
 
     def frames(start: float, end: float) -> slice:

@@ -48,9 +48,9 @@ def test_default_profile_loads(profile: Profile) -> None:
     assert profile.default_length_preset == "standard"
 
 
-def test_default_profile_has_all_sixteen_checks(profile: Profile) -> None:
-    assert len(CHECK_IDS) == 16
-    assert len(set(CHECK_IDS)) == 16
+def test_default_profile_has_all_twenty_checks(profile: Profile) -> None:
+    assert len(CHECK_IDS) == 20
+    assert len(set(CHECK_IDS)) == 20
     assert tuple(profile.checks) == CHECK_IDS
     for cid, spec in profile.checks.items():
         assert spec.weight > 0, cid
