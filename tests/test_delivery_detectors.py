@@ -1,0 +1,254 @@
+"""Each acoustic delivery detector on small generated recordings whose truth is known.
+
+The audio comes from eval.make_set (espeak-ng parts joined with known times, sox noise and
+phone band), so every expected time below is read from the generated truth, not guessed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from analysis.acoustics import Acoustics, measure_acoustics
+from analysis.hesitation import find_hesitations
+from analysis.intonation import end_rise, is_question
+from analysis.pace import message_end_ratio, sentence_pace, syllables
+from analysis.pitch import measure_pitch
+from analysis.profile import Profile
+from analysis.quality import is_telephone_band, pause_noise_dbfs, snr_db
+from analysis.report import FillerWord
+from analysis.transcript import Word
+from audio.io import load_audio
+from eval import make_set
+
+TRUTH = """
+[[case]]
+id = "rise_fall"
+parts = [
+  { say = "We help building managers cut their power bills?", rising = true },
+  { say = "I will send you the numbers by email today." },
+]
+
+[[case]]
+id = "flat"
+range = "x-low"
+parts = [
+  { say = "Hi Dana, this is Sam Rivera from Northwind Finance." },
+  { say = "We help finance teams close their books faster every month." },
+  { say = "I will call you again on Friday afternoon." },
+]
+
+[[case]]
+id = "lively"
+range = "x-high"
+parts = [
+  { say = "Hi Dana, this is Sam Rivera", pitch = "+40%" },
+  { say = "from Northwind Finance.", pitch = "-20%" },
+  { say = "We help finance teams", pitch = "+50%" },
+  { say = "close their books faster every month.", pitch = "-10%" },
+  { say = "I will call you again on Friday.", pitch = "+20%" },
+]
+
+[[case]]
+id = "held"
+parts = [
+  { say = "Hi Taylor, this is Morgan Blake from Clearpath Logistics." },
+  { hesitation = "um" },
+  { say = "We help shipping teams cut their delivery delays." },
+  { pause = 2.5 },
+  { say = "I will try you again next week." },
+]
+
+[[case]]
+id = "noisy"
+snr_db = 15
+noise = "whitenoise"
+parts = [
+  { say = "Hi Robin, this is Casey Park from Tidewater Energy." },
+  { pause = 1.0 },
+  { say = "We help building managers cut their power bills." },
+]
+
+[[case]]
+id = "phone_line"
+telephone = true
+parts = [
+  { say = "Hi Jordan, this is Riley Shaw from Beacon Health." },
+  { pause = 0.8 },
+  { say = "We help clinics cut the time patients spend waiting." },
+]
+"""
+
+Case = tuple[dict[str, Any], Acoustics]
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory, profile: Profile) -> dict[str, Case]:
+    folder = tmp_path_factory.mktemp("delivery")
+    truth_file = folder / "truth.toml"
+    truth_file.write_text(TRUTH)
+    make_set.make_set(folder / "out", truth_path=truth_file)
+    out: dict[str, Case] = {}
+    for j in sorted((folder / "out").glob("*.json")):
+        truth = json.loads(j.read_text())
+        audio = load_audio(Path(j.parent, truth["file"]))
+        out[truth["id"]] = (truth, measure_acoustics(audio.samples, audio.sample_rate, profile))
+    return out
+
+
+def part(truth: dict[str, Any], kind: str, n: int = 0) -> dict[str, Any]:
+    found: dict[str, Any] = [p for p in truth["parts"] if p["kind"] == kind][n]
+    return found
+
+
+def test_a_rising_statement_end_is_uptalk_and_a_falling_one_is_not(
+    cases: dict[str, Case], profile: Profile
+) -> None:
+    truth, ac = cases["rise_fall"]
+    rising, falling = truth["parts"]
+    cfg = profile.intonation
+    up = end_rise(ac.pitch, rising["start_s"], rising["end_s"] + 0.05, cfg)
+    down = end_rise(ac.pitch, falling["start_s"], falling["end_s"] + 0.05, cfg)
+    assert up is not None and up >= cfg.rise_semitones, up
+    assert down is not None and down < cfg.rise_semitones, down
+
+
+def test_real_questions_may_rise_but_statements_with_a_question_mark_may_not() -> None:
+    starts = ("would", "can", "do")
+    assert is_question("Would you be open to a call?", starts)
+    assert not is_question("We cut their power bills?", starts)
+    assert not is_question("Would you be open to a call.", starts)
+
+
+def test_monotone_speech_is_flat_and_varied_speech_is_not(
+    cases: dict[str, Case], profile: Profile
+) -> None:
+    cfg = profile.pitch
+    _, flat_ac = cases["flat"]
+    flat = measure_pitch(flat_ac.pitch, flat_ac.duration_s, cfg)
+    _, lively_ac = cases["lively"]
+    lively = measure_pitch(lively_ac.pitch, lively_ac.duration_s, cfg)
+    assert flat is not None and lively is not None
+    assert flat.sd_semitones < cfg.monotone_sd_semitones <= lively.sd_semitones
+    # The flat windows merge into one stretch covering the whole message.
+    assert len(flat.monotone_stretches) == 1
+    stretch = flat.monotone_stretches[0]
+    assert stretch.start_s == 0.0 and stretch.end_s == pytest.approx(flat_ac.duration_s, abs=0.05)
+    assert not lively.monotone_stretches
+
+
+def test_a_pause_is_found_from_the_energy_within_a_tenth_of_a_second(
+    cases: dict[str, Case],
+) -> None:
+    truth, ac = cases["held"]
+    pause = part(truth, "pause")
+    spans = [s for s in ac.levels.silences if s.duration_s > 1.0]
+    assert len(spans) == 1
+    assert spans[0].start_s == pytest.approx(pause["start_s"], abs=0.1)
+    assert spans[0].end_s == pytest.approx(pause["end_s"], abs=0.1)
+
+
+def _words_for(truth: dict[str, Any]) -> list[Word]:
+    """A transcript that left the hesitation out: each spoken part's words spread over its time."""
+    words = []
+    for p in truth["parts"]:
+        if p["kind"] != "say":
+            continue
+        tokens = p["text"].split()
+        step = (p["end_s"] - p["start_s"]) / len(tokens)
+        words += [
+            Word(t, round(p["start_s"] + i * step, 2), round(p["start_s"] + (i + 1) * step, 2))
+            for i, t in enumerate(tokens)
+        ]
+    return words
+
+
+def test_a_held_um_the_transcript_dropped_is_a_possible_hesitation_at_its_time(
+    cases: dict[str, Case], profile: Profile
+) -> None:
+    truth, ac = cases["held"]
+    held = part(truth, "hesitation")
+    found = find_hesitations(_words_for(truth), [], ac, profile.hesitations)
+    assert len(found) == 1
+    assert found[0].start_s == pytest.approx(held["start_s"], abs=0.3)
+    assert found[0].kind == "gap"
+    # When the transcript has the filler, it is not reported a second time.
+    heard = [FillerWord("um", held["start_s"], held["end_s"])]
+    assert find_hesitations(_words_for(truth), heard, ac, profile.hesitations) == []
+
+
+def test_ordinary_speech_has_no_hesitations(cases: dict[str, Case], profile: Profile) -> None:
+    truth, ac = cases["rise_fall"]
+    assert find_hesitations(_words_for(truth), [], ac, profile.hesitations) == []
+
+
+def test_snr_is_estimated_within_three_db_of_the_mixed_level(
+    cases: dict[str, Case], profile: Profile
+) -> None:
+    truth, ac = cases["noisy"]
+    noise = pause_noise_dbfs(ac, profile.quality)
+    estimate = snr_db(ac.levels.speech_rms_dbfs, noise, profile.quality)
+    assert estimate == pytest.approx(truth["snr_db"], abs=3.0)
+    _, clean = cases["held"]
+    clean_snr = snr_db(
+        clean.levels.speech_rms_dbfs, pause_noise_dbfs(clean, profile.quality), profile.quality
+    )
+    assert clean_snr == profile.quality.max_snr_db
+
+
+def test_telephone_band_is_flagged_only_for_phone_line_audio(
+    cases: dict[str, Case], profile: Profile
+) -> None:
+    assert is_telephone_band(cases["phone_line"][1], profile.quality) is True
+    assert is_telephone_band(cases["held"][1], profile.quality) is False
+
+
+def _timed(text: str, start: float, seconds_per_syllable: float) -> list[Word]:
+    words, t = [], start
+    for token in text.split():
+        d = syllables(token) * seconds_per_syllable
+        words.append(Word(token, round(t, 3), round(t + d, 3)))
+        t += d + 0.03
+    return words
+
+
+def test_a_sentence_that_speeds_up_at_the_end_is_rushing(profile: Profile) -> None:
+    cfg = profile.rushing
+    calm = _timed("We help accounting teams close the month two days sooner", 0.0, 0.2)
+    fast = _timed("and the setup takes an afternoon for your team", calm[-1].end_s + 0.05, 0.1)
+    rate, ratio, rushing = sentence_pace(calm + fast, cfg)
+    assert rushing and ratio is not None and ratio >= cfg.sentence_ratio
+    # About 5 syllables a second at first (0.2 s each), then 10: the sentence's rate lies between.
+    assert 5.0 < rate < 10.0
+    steady = _timed("We help accounting teams close the month two days sooner than before", 0, 0.2)
+    assert sentence_pace(steady, cfg)[2] is False
+    # The whole message: the last seconds against the rest.
+    long_calm = _timed(" ".join(["we help finance teams close their books"] * 7), 0.0, 0.2)
+    tail = _timed(
+        "call me back any time this week or next week thanks a lot", long_calm[-1].end_s, 0.09
+    )
+    ratio_end = message_end_ratio(long_calm + tail, cfg)
+    assert ratio_end is not None and ratio_end >= cfg.message_ratio
+    assert message_end_ratio(long_calm, cfg) == pytest.approx(1.0, abs=0.15)
+
+
+def test_syllables_are_counted_from_the_spelling() -> None:
+    assert syllables("hello") == 2
+    assert syllables("close") == 1
+    assert syllables("automate") == 3
+    assert syllables("555") == 3
+    assert syllables("7") == 2
+
+
+def test_frame_levels_are_computed_once_and_shared(cases: dict[str, Case]) -> None:
+    _, ac = cases["held"]
+    assert len(ac.levels.frame_db) == int(ac.duration_s / 0.02)
+    assert ac.levels.speech_frames.dtype == np.bool_
+    # The pitch track covers the same recording.
+    assert ac.pitch.times_s[-1] == pytest.approx(ac.duration_s, abs=0.05)
+    assert dataclasses.is_dataclass(ac)
