@@ -174,9 +174,7 @@ def write_case(x: Samples, truth: dict[str, Any], out: Path, tmp: Path) -> Path:
     return path
 
 
-def make_set(
-    out: Path = OUT, only: Sequence[str] = (), truth_path: Path = TRUTH
-) -> list[Path]:
+def make_set(out: Path = OUT, only: Sequence[str] = (), truth_path: Path = TRUTH) -> list[Path]:
     need_tools()
     data = load_truth(truth_path)
     defaults = data.get("defaults", {})
