@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -9,7 +10,16 @@ import numpy.typing as npt
 
 from analysis.pitch import PitchTrack, track_pitch
 from analysis.profile import Profile
-from audio.levels import FRAME_S, LevelAnalysis, analyze_levels, clipped_fraction
+from analysis.transcript import Word
+from audio.levels import FRAME_S, LevelAnalysis, Span, analyze_levels, clipped_fraction
+
+# Placing words Whisper gave (almost) no duration: the gaps that separate bursts of speech, how
+# far from Whisper's time to look, and how long the burst may be.
+SHORT_GAP_S = 0.04
+SHORT_WORD_BEFORE_S = 0.8
+SHORT_WORD_AFTER_S = 0.1
+MIN_BURST_S = 0.1
+MAX_BURST_S = 1.2
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,3 +56,46 @@ def measure_acoustics(
         pitch=track_pitch(samples, sample_rate, profile.pitch),
         clipped_fraction=clipped_fraction(samples),
     )
+
+
+def snap_to_speech(words: Sequence[Word], silences: Sequence[Span]) -> list[Word]:
+    """Move word edges that Whisper placed inside a silence to where the sound starts or stops.
+
+    Whisper tends to start the first word after a pause too early (and end the last word before
+    one too late) by a few tenths; the energy knows where the speech really is.
+    """
+    out = []
+    for w in words:
+        start, end = w.start_s, w.end_s
+        for s in silences:
+            if s.start_s <= start < s.end_s < end:
+                start = s.end_s
+            if start < s.start_s < end <= s.end_s:
+                end = s.start_s
+        if (start, end) != (w.start_s, w.end_s):
+            w = Word(w.text, round(start, 2), round(end, 2), w.probability)
+        out.append(w)
+    return out
+
+
+def place_short_word(
+    word_start_s: float, word_end_s: float, not_before_s: float, acoustics: Acoustics
+) -> tuple[float, float] | None:
+    """Where a word Whisper squeezed to almost no time (typically "um", "uh") was really said.
+
+    Whisper puts such words at the end of the sound or just after it; the burst of speech
+    energy that ends nearest before the given time, after ``not_before_s``, is the word.
+    """
+    spans = acoustics.levels.quiet_spans(SHORT_GAP_S)
+    total = acoustics.duration_s
+    edges = [0.0, *(x for s in spans for x in (s.start_s, s.end_s)), total]
+    bursts = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=False) if b > a]
+    best = None
+    for a, b in bursts:
+        if a < not_before_s - 0.02 or b > word_end_s + SHORT_WORD_AFTER_S:
+            continue
+        if b < word_start_s - SHORT_WORD_BEFORE_S or not MIN_BURST_S <= b - a <= MAX_BURST_S:
+            continue
+        if best is None or b > best[1]:
+            best = (a, b)
+    return best

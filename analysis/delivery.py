@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from analysis import pace as sentence_pace
 from analysis import quality
-from analysis.acoustics import Acoustics, measure_acoustics
+from analysis.acoustics import Acoustics, measure_acoustics, place_short_word
 from analysis.hesitation import find_hesitations
 from analysis.intonation import sentence_ends
 from analysis.pitch import measure_pitch
@@ -39,6 +39,25 @@ def find_fillers(
                     FillerWord(span.text.strip(".,!?;:").lower(), span.start_s, span.end_s)
                 )
     return fillers
+
+
+# Fillers shorter than this in the transcript are placed from the energy instead.
+SHORT_FILLER_S = 0.12
+
+
+def place_fillers(
+    fillers: Sequence[FillerWord], words: Sequence[Word], acoustics: Acoustics
+) -> list[FillerWord]:
+    """Whisper often gives "um" and "uh" no duration, after the sound: put them where it was."""
+    out = []
+    for f in fillers:
+        if f.end_s - f.start_s < SHORT_FILLER_S:
+            before = [w.end_s for w in words if w.end_s <= f.start_s and w.end_s - w.start_s > 0.05]
+            placed = place_short_word(f.start_s, f.end_s, before[-1] if before else 0.0, acoustics)
+            if placed is not None:
+                f = FillerWord(f.text, round(placed[0], 2), round(placed[1], 2))
+        out.append(f)
+    return out
 
 
 def filler_bursts(fillers: Sequence[FillerWord], count: int, window_s: float) -> list[FillerBurst]:
@@ -157,6 +176,8 @@ def analyze_delivery(
     if samples is not None and acoustics is None:
         acoustics = measure_acoustics(samples, sample_rate, profile)
     levels = acoustics.levels if acoustics is not None else None
+    if acoustics is not None:
+        fillers = place_fillers(fillers, words, acoustics)
     hesitations = (
         find_hesitations(words, fillers, acoustics, profile.hesitations) if acoustics else []
     )

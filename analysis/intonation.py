@@ -19,10 +19,11 @@ END_PAD_S = 0.25
 MAX_DEVIATION_ST = 12.0
 
 
-def is_question(text: str, starts: Sequence[str]) -> bool:
-    """A real question may rise: it ends with "?" and opens with a question word or auxiliary."""
+def is_question(text: str, starts: Sequence[str], within: int = 1) -> bool:
+    """A real question may rise: it ends with "?" and a question word or auxiliary comes first
+    (among its first ``within`` words, e.g. "Hey, just, did you ...")."""
     words = re.findall(r"[a-z']+", text.lower())
-    return text.rstrip().endswith("?") and bool(words) and words[0] in starts
+    return text.rstrip().endswith("?") and any(w in starts for w in words[:within])
 
 
 def end_rise(track: PitchTrack, start_s: float, end_s: float, cfg: Intonation) -> float | None:
@@ -73,7 +74,9 @@ def sentence_ends(
         if i + 1 < len(sentences):
             stop = max(s.end_s, min(stop, sentences[i + 1].start_s - 0.05))
         rise = end_rise(track, s.start_s, stop, cfg)
-        question = is_question(s.text, cfg.question_starts)
+        question = is_question(s.text, cfg.question_starts, cfg.question_within_words)
+        if rise is not None and rise > cfg.max_rise_semitones:
+            rise = None  # a tracking error or a tone, not a voice
         uptalk = rise is not None and rise >= cfg.rise_semitones and not question
         out.append((rise, uptalk, question))
     return out

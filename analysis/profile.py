@@ -179,8 +179,10 @@ class Intonation:
     end_window_s: float
     lookback_s: float
     rise_semitones: float
+    max_rise_semitones: float
     min_end_voiced_s: float
     warn_count: int
+    question_within_words: int
     question_starts: tuple[str, ...]
 
 

@@ -127,10 +127,14 @@ class Scorer:
         ]
         add_events(s["fillers (transcript + acoustic)"], cid, events, found)
         words = [span(p) for p in parts(truth, "filler")]
+        # A transcribed "uh" where a held hesitation was is right, not a false alarm.
+        said = [(f.start_s, f.end_s) for f in d.fillers]
+        _, _, not_hesitation = match_events(
+            [span(p) for p in parts(truth, "hesitation")], said, TIME_TOL_S
+        )
         add_events(
-            s["fillers said as words (transcript)"], cid, words,
-            [(f.start_s, f.end_s) for f in d.fillers],
-        )  # fmt: skip
+            s["fillers said as words (transcript)"], cid, words, [said[j] for j in not_hesitation]
+        )
         # The acoustic detector is scored on the hesitations the transcript did not catch.
         heard = [(f.start_s, f.end_s) for f in d.fillers]
         hidden_all = [span(p) for p in parts(truth, "hesitation")]

@@ -123,6 +123,8 @@ def test_real_questions_may_rise_but_statements_with_a_question_mark_may_not() -
     assert is_question("Would you be open to a call?", starts)
     assert not is_question("We cut their power bills?", starts)
     assert not is_question("Would you be open to a call.", starts)
+    assert is_question("Hey, just, did you find me a job yet?", (*starts, "did"), within=3)
+    assert not is_question("Hey, just, did you find me a job yet?", (*starts, "did"), within=2)
 
 
 def test_monotone_speech_is_flat_and_varied_speech_is_not(
