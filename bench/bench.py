@@ -43,6 +43,7 @@ TARGET_REST_RATIO = 0.05  # rest of the analysis <= 5% of the transcription time
 # All acoustic delivery analysis (frame levels, pitch track, hesitations, intonation, pace,
 # noise and phone band: analysis.delivery.analyze_delivery) <= 10% of the transcription time.
 TARGET_ACOUSTIC_RATIO = 0.10
+ACOUSTIC_STEPS = ("measure_acoustics", "analyze_delivery")
 TARGET_RTF = 0.12  # (decode + transcription + rest) / audio duration
 
 
@@ -90,17 +91,21 @@ class Timer:
 
 @contextmanager
 def timed_build_report(timer: Timer, delivery_timer: Timer | None = None) -> Iterator[None]:
-    """Route ``pipeline.build_report`` and ``pipeline.analyze_delivery`` through the timers."""
+    """Route ``pipeline.build_report`` through ``timer``, and the acoustic steps it calls
+    (``measure_acoustics``: frame levels and pitch track; ``analyze_delivery``: the detectors)
+    through ``delivery_timer``."""
     original = pipeline.build_report
-    original_delivery = pipeline.analyze_delivery  # type: ignore[attr-defined]
+    acoustic = {n: getattr(pipeline, n) for n in ACOUSTIC_STEPS}
     pipeline.build_report = timer.wrap(original)
     if delivery_timer is not None:
-        pipeline.analyze_delivery = delivery_timer.wrap(original_delivery)  # type: ignore[attr-defined]
+        for name, fn in acoustic.items():
+            setattr(pipeline, name, delivery_timer.wrap(fn))
     try:
         yield
     finally:
         pipeline.build_report = original
-        pipeline.analyze_delivery = original_delivery  # type: ignore[attr-defined]
+        for name, fn in acoustic.items():
+            setattr(pipeline, name, fn)
 
 
 @dataclass(frozen=True)
