@@ -97,5 +97,5 @@ def place_short_word(
         if b < word_start_s - SHORT_WORD_BEFORE_S or not MIN_BURST_S <= b - a <= MAX_BURST_S:
             continue
         if best is None or b > best[1]:
-            best = (a, b)
+            best = (float(a), float(b))
     return best

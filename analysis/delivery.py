@@ -42,20 +42,34 @@ def find_fillers(
 
 
 # Fillers shorter than this in the transcript are placed from the energy instead.
-SHORT_FILLER_S = 0.12
+SHORT_FILLER_S = 0.2
 
 
 def place_fillers(
     fillers: Sequence[FillerWord], words: Sequence[Word], acoustics: Acoustics
 ) -> list[FillerWord]:
-    """Whisper often gives "um" and "uh" no duration, after the sound: put them where it was."""
-    out = []
+    """Whisper often gives "um" and "uh" no duration, after the sound: put them where it was.
+
+    Whisper's times drift late around fillers, so the search reaches back to the last word that
+    is not a filler (or the filler placed before), not just to the previous word.
+    """
+    filler_times = {(f.start_s, f.end_s) for f in fillers}
+    out: list[FillerWord] = []
+    last_placed = 0.0
     for f in fillers:
         if f.end_s - f.start_s < SHORT_FILLER_S:
-            before = [w.end_s for w in words if w.end_s <= f.start_s and w.end_s - w.start_s > 0.05]
-            placed = place_short_word(f.start_s, f.end_s, before[-1] if before else 0.0, acoustics)
+            before = [
+                w.end_s
+                for w in words
+                if w.end_s <= f.start_s
+                and w.end_s - w.start_s > 0.05
+                and not any(a <= w.start_s and w.end_s <= b for a, b in filler_times)
+            ]
+            floor = max([*before[-1:], last_placed])
+            placed = place_short_word(f.start_s, f.end_s, floor, acoustics)
             if placed is not None:
                 f = FillerWord(f.text, round(placed[0], 2), round(placed[1], 2))
+                last_placed = f.end_s
         out.append(f)
     return out
 

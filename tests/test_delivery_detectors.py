@@ -254,3 +254,22 @@ def test_frame_levels_are_computed_once_and_shared(cases: dict[str, Case]) -> No
     # The pitch track covers the same recording.
     assert ac.pitch.times_s[-1] == pytest.approx(ac.duration_s, abs=0.05)
     assert dataclasses.is_dataclass(ac)
+
+
+@pytest.mark.parametrize(
+    ("text", "fillers"),
+    [
+        ("Most of them like, see results in a month.", ["like"]),
+        ("I would like, if I may, to share an idea.", []),
+        ("It looks like, at first, a big change.", []),
+        ("So, um, we help payroll teams, you know, get it right.", ["so", "um", "you know"]),
+        ("We help teams so that they can spend time with people.", []),
+    ],
+)
+def test_fillers_in_context(text: str, fillers: list[str], profile: Profile) -> None:
+    from analysis.delivery import find_fillers
+    from analysis.transcript import split_sentences
+
+    words = [Word(t, i * 0.3, i * 0.3 + 0.25) for i, t in enumerate(text.split())]
+    found = find_fillers(words, split_sentences(words), profile)
+    assert [f.text for f in found] == fillers
