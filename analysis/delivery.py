@@ -151,6 +151,7 @@ def per_sentence(
     profile: Profile,
     acoustics: Acoustics | None,
 ) -> tuple[SentenceDelivery, ...]:
+    levels = acoustics.levels if acoustics is not None else None
     ends = (
         sentence_ends(
             sentences,
@@ -165,7 +166,7 @@ def per_sentence(
     out = []
     for s, (rise, uptalk, question) in zip(sentences, ends, strict=True):
         rate, ratio, rushing = sentence_pace.sentence_pace(
-            words[s.first : s.last + 1], profile.rushing
+            words[s.first : s.last + 1], profile.rushing, levels
         )
         out.append(
             SentenceDelivery(s.start_s, s.end_s, rate, ratio, rushing, rise, uptalk, question)
@@ -220,7 +221,7 @@ def analyze_delivery(
     pitch = measure_pitch(acoustics.pitch, duration_s, profile.pitch) if acoustics else None
     minutes = speaking_s / 60.0
     noise = quality.pause_noise_dbfs(acoustics, profile.quality) if acoustics else None
-    end_ratio = sentence_pace.message_end_ratio(words, profile.rushing)
+    end_ratio = sentence_pace.message_end_ratio(words, profile.rushing, levels)
     return DeliveryReport(
         duration_s=round(duration_s, 2),
         speaking_s=speaking_s,

@@ -52,12 +52,16 @@ def end_rise(track: PitchTrack, start_s: float, end_s: float, cfg: Intonation) -
 
 def spoken_end(
     last_word_start_s: float, end_s: float, silences: Sequence[tuple[float, float]]
-) -> float:
-    """Where the sentence's sound stops: the first silence after its last word begins."""
-    for start, _ in silences:
-        if last_word_start_s + 0.1 < start <= end_s + END_SEARCH_S:
-            return start
-    return end_s + END_PAD_S
+) -> tuple[float, float | None]:
+    """Where the sentence's sound stops, and how long the silence after it lasts (None: unknown).
+
+    That is the first silence after its last word begins; Whisper may start the last word late,
+    so a silence that begins before that start still counts if it lasts past it.
+    """
+    for start, end in silences:
+        if end > last_word_start_s + 0.1 and start <= end_s + END_SEARCH_S:
+            return max(start, last_word_start_s), end - start
+    return end_s + END_PAD_S, None
 
 
 def sentence_ends(
@@ -70,10 +74,12 @@ def sentence_ends(
     """Per sentence: (end rise in semitones, uptalk?, question?)."""
     out = []
     for i, s in enumerate(sentences):
-        stop = spoken_end(words[s.last].start_s, s.end_s, silences)
+        stop, pause = spoken_end(words[s.last].start_s, s.end_s, silences)
         if i + 1 < len(sentences):
-            stop = max(s.end_s, min(stop, sentences[i + 1].start_s - 0.05))
-        rise = end_rise(track, s.start_s, stop, cfg)
+            stop = min(stop, sentences[i + 1].start_s - 0.05)
+        # A rise before a short breath is a comma's continuation, not the end of a statement.
+        ends = (pause is not None and pause >= cfg.min_end_pause_s) or i + 1 == len(sentences)
+        rise = end_rise(track, s.start_s, stop, cfg) if stop > s.start_s and ends else None
         question = is_question(s.text, cfg.question_starts, cfg.question_within_words)
         if rise is not None and rise > cfg.max_rise_semitones:
             rise = None  # a tracking error or a tone, not a voice

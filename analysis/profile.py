@@ -180,6 +180,7 @@ class Intonation:
     lookback_s: float
     rise_semitones: float
     max_rise_semitones: float
+    min_end_pause_s: float
     min_end_voiced_s: float
     warn_count: int
     question_within_words: int

@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from analysis.paths import cache_dir
 from analysis.transcript import Word
+from analysis.word_filter import drop_squeezed_runs
 from audio.levels import FRAME_S, analyze_levels
 
 # Nothing below may reach a model hub; set before faster_whisper/huggingface_hub are imported.
@@ -197,7 +198,7 @@ class Transcriber:
                     progress(min(1.0, float(seg.end) / duration))
         if cancel is not None and cancel.is_set():
             raise Cancelled()
-        kept, coverage = _keep_voiced(words, samples)
+        kept, coverage = _keep_voiced(drop_squeezed_runs(words), samples)
         return TranscriptionResult(tuple(kept), " ".join(w.text for w in kept), prompt, coverage)
 
 

@@ -126,5 +126,5 @@ def _runs(
     for start, end in zip(edges[::2], edges[1::2], strict=True):
         s, e = start * frame_s, min(total_s, end * frame_s)
         if e - s >= min_s:
-            spans.append(Span(round(s, 2), round(e, 2)))
+            spans.append(Span(round(float(s), 2), round(float(e), 2)))
     return tuple(spans)

@@ -200,11 +200,11 @@ class Scorer:
                 (status["monotone"] == "warn") == truth["monotone"],
                 f"{cid}: monotone {status['monotone']} ({d.pitch_sd_semitones} st)",
             )
-        if "rushing" in truth:
-            s["rushing verdict"].verdict(
-                (status["rushing"] == "warn") == truth["rushing"],
-                f"{cid}: rushing {status['rushing']}",
-            )
+        # Every case is labelled for rushing: only the rushing_* cases speed up at the end.
+        s["rushing verdict"].verdict(
+            (status["rushing"] == "warn") == bool(truth.get("rushing")),
+            f"{cid}: rushing {status['rushing']} (end {d.end_tail_ratio})",
+        )
         if not truth.get("snr_db") or truth["snr_db"] >= 30:
             self._uptalk(truth, report)
         if "phone_slow" in truth:

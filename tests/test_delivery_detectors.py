@@ -231,9 +231,8 @@ def test_a_sentence_that_speeds_up_at_the_end_is_rushing(profile: Profile) -> No
     assert sentence_pace(steady, cfg)[2] is False
     # The whole message: the last seconds against the rest.
     long_calm = _timed(" ".join(["we help finance teams close their books"] * 7), 0.0, 0.2)
-    tail = _timed(
-        "call me back any time this week or next week thanks a lot", long_calm[-1].end_s, 0.09
-    )
+    closing = " ".join(["call me back any time this week or next week thanks a lot"] * 3)
+    tail = _timed(closing, long_calm[-1].end_s, 0.08)
     ratio_end = message_end_ratio(long_calm + tail, cfg)
     assert ratio_end is not None and ratio_end >= cfg.message_ratio
     assert message_end_ratio(long_calm, cfg) == pytest.approx(1.0, abs=0.15)
@@ -273,3 +272,12 @@ def test_fillers_in_context(text: str, fillers: list[str], profile: Profile) -> 
     words = [Word(t, i * 0.3, i * 0.3 + 0.25) for i, t in enumerate(text.split())]
     found = find_fillers(words, split_sentences(words), profile)
     assert [f.text for f in found] == fillers
+
+
+def test_words_squeezed_into_no_time_are_dropped_but_a_lone_short_filler_stays() -> None:
+    from analysis.word_filter import drop_squeezed_runs
+
+    real = [Word("on", 15.2, 15.58), Word("Wednesday.", 15.58, 16.0)]
+    um = [Word("Bye.", 16.2, 16.5), Word("um", 16.6, 16.6)]
+    invented = [Word(t, 16.0, 16.0) for t in "I'll see you next week.".split()]
+    assert drop_squeezed_runs(real + invented + um) == real + um
