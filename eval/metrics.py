@@ -112,7 +112,7 @@ class Scorer:
             "hesitations (acoustic)", "pauses", "dead air", "value proposition found",
             "value proposition time",
             "monotone verdict", "uptalk verdict", "rushing verdict", "phone number pace",
-            "SNR estimate", "noise verdict", "telephone band", "quiet verdict",
+            "SNR estimate", "noise verdict", "telephone band", "quiet verdict", "clipping verdict",
         )  # fmt: skip
         self.scores = {n: Score(n) for n in names}
         self.scores["SNR estimate"].unit = "dB"
@@ -226,6 +226,11 @@ class Scorer:
         s["telephone band"].verdict(
             bool(d.telephone_band) == bool(truth.get("telephone")),
             f"{cid}: telephone {d.telephone_band}",
+        )
+        clipped = (d.clipped_fraction or 0.0) > self.profile.loudness.clipping_fraction
+        s["clipping verdict"].verdict(
+            clipped == bool(truth.get("clipped")) and (not clipped or status["loudness"] == "warn"),
+            f"{cid}: clipped {d.clipped_fraction}",
         )
         quiet = (
             status["loudness"] == "warn"
