@@ -28,14 +28,30 @@ from audio.io import load_audio
 from eval import make_set
 from eval.metrics import TIME_TOL_S, Score, Scorer, align, match_events, normalise, parts, span
 
-TARGETS = {
-    "fillers (transcript + acoustic)": "recall >= 0.85 at precision >= 0.90",
-    "pauses": f"edges within {TIME_TOL_S} s",
-    "dead air": f"edges within {TIME_TOL_S} s",
-    "value proposition time": f"start within {TIME_TOL_S} s",
-    "monotone verdict": ">= 90 % right",
-    "uptalk verdict": ">= 90 % right",
-}
+
+def target_rows(scores: dict[str, Score]) -> list[tuple[str, ...]]:
+    """The issue's targets, each with what was measured and whether it is met."""
+    f = scores["fillers (transcript + acoustic)"]
+    rows = [(
+        "fillers: recall >= 0.85 at precision >= 0.90",
+        f"recall {_f(f.recall)}, precision {_f(f.precision)}",
+        (f.recall or 0) >= 0.85 and (f.precision or 0) >= 0.9,
+    )]  # fmt: skip
+    for name in ("pauses", "value proposition time"):
+        s = scores[name]
+        within = sum(e <= TIME_TOL_S for e in s.errors_s)
+        rows.append((
+            f"{name}: within {TIME_TOL_S} s",
+            f"{within} of {len(s.errors_s)} (worst {_f(max(s.errors_s, default=None))} s)",
+            within == len(s.errors_s),
+        ))  # fmt: skip
+    for name in ("monotone verdict", "uptalk verdict"):
+        s = scores[name]
+        rows.append((f"{name}: >= 90 % right", f"{s.right} of {s.total}", (s.accuracy or 0) >= 0.9))
+    return [(t, m, "met" if ok else "NOT met") for t, m, ok in rows]
+
+
+TARGET_HEADER = ("target", "measured", "")
 
 
 FILLER_ROWS = (
@@ -180,6 +196,36 @@ def real_audio(folder: Path, transcriber: Transcriber, profile: Profile) -> list
     return rows
 
 
+# Reference transcripts of real recordings, where one is published (see real-audio/SOURCES.md).
+REFERENCES = {
+    "jfk.wav": "And so my fellow Americans, ask not what your country can do for you, "
+    "ask what you can do for your country.",
+}
+
+
+def real_prompt_rows(folder: Path, transcribers: dict[str, Transcriber]) -> list[tuple[str, ...]]:
+    """Per real recording: words, fillers, time and (if known) WER with and without the prompt."""
+    rows = []
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".wav", ".mp3", ".flac")):
+        samples = load_audio(path).samples
+        for name, t in transcribers.items():
+            t0 = time.perf_counter()
+            result = t.transcribe(samples)
+            spent = time.perf_counter() - t0
+            heard = normalise(result.text)
+            fillers = [w for w in heard if w in ("um", "uh", "umm", "uhm", "er", "ah", "hmm")]
+            ref = REFERENCES.get(path.name)
+            wer = "-"
+            if ref is not None:
+                subs, dels, ins = align(normalise(ref), heard)
+                wer = f"{(subs + dels + ins) / len(normalise(ref)):.1%}"
+            rows.append((path.name, name, str(len(heard)), ", ".join(fillers) or "-", wer,
+                         f"{spent:.2f} s"))  # fmt: skip
+    return rows
+
+
+REAL_PROMPT_HEADER = ("file", "transcription", "words", "um/uh heard", "WER", "time")
+
 REAL_HEADER = ("file", "fillers", "hesitations", "pitch SD", "uptalk", "rushing", "SNR",
                "phone band", "long pauses / dead air")  # fmt: skip
 
@@ -207,9 +253,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = {"with filler prompt": analyze_all(cases, transcriber, profile)}
     scorer = evaluate(cases, runs["with filler prompt"], profile)
     rows = table_rows(list(scorer.scores.values()))
-    sections = [("Detectors (the app's settings: filler prompt on)", markdown(rows))]
+    t_rows = target_rows(scorer.scores)
+    sections = [
+        ("Targets", markdown(t_rows, TARGET_HEADER)),
+        ("Detectors (the app's settings: filler prompt on)", markdown(rows)),
+    ]
     print(f"{len(cases)} cases; a detection matches a label within {TIME_TOL_S} s\n")
     print(render(rows))
+    print("\n" + render(t_rows, TARGET_HEADER))
     if args.misses:
         for s in scorer.scores.values():
             for m in s.misses:
@@ -232,6 +283,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         sections.append(
             ("What the detectors find in real recordings", markdown(r_rows, REAL_HEADER))
         )
+        if args.compare_prompt:
+            both = {
+                "with filler prompt": transcriber,
+                "without prompt": Transcriber(None, initial_prompt=None),
+            }
+            rp_rows = real_prompt_rows(args.real, both)
+            print("\n" + render(rp_rows, REAL_PROMPT_HEADER))
+            sections.append(
+                ("The filler prompt on real recordings", markdown(rp_rows, REAL_PROMPT_HEADER))
+            )
     if args.write is not None:
         from eval.report_md import write_markdown
 

@@ -50,3 +50,5 @@ def test_harness_prints_a_table_per_detector(
     text = doc.read_text()
     assert text.startswith("# How far to trust each delivery check")
     assert "| pauses | 1/0/0 |" in text
+    assert "| pauses: within 0.3 s | 1 of 1 (worst" in text
+    assert "| monotone verdict: >= 90 % right | 1 of 1 | met |" in text
