@@ -298,3 +298,32 @@ def test_a_profile_without_the_new_delivery_tables_is_refused_by_name(tmp_path: 
     path.write_text(text.replace("rise_semitones = 2.0", "rise_semitones = -2.0"))
     with pytest.raises(ProfileError, match=r"intonation\.rise_semitones: must not be negative"):
         load_profile(path)
+
+
+def test_the_report_carries_the_new_figures_and_round_trips_through_json(
+    cases: dict[str, Case], profile: Profile
+) -> None:
+    from analysis import report as r
+    from analysis.pipeline import build_report
+
+    truth, ac = cases["held"]
+    report = build_report(
+        _words_for(truth), profile, "standard", r.Source(round(ac.duration_s, 2)), None,
+        ac.samples, ac.sample_rate, (),
+    )  # fmt: skip
+    d = report.delivery
+    held = part(truth, "hesitation")
+    assert [h.kind for h in d.hesitations] == ["gap"]
+    assert d.hesitations[0].start_s == pytest.approx(held["start_s"], abs=0.3)
+    assert len(d.sentences) == len(report.sentences)
+    assert d.snr_db == profile.quality.max_snr_db and d.telephone_band is False
+    hes = report.check("hesitations")
+    assert hes.status == "pass" and hes.value == 1  # one possible hesitation: under warn_count
+    assert hes.evidence[0].start_s == d.hesitations[0].start_s
+    assert r.Report.from_json(report.to_json()) == report
+    # A report saved before these fields existed still loads, with their defaults.
+    data = report.to_dict()
+    for key in ("hesitations", "sentences", "snr_db", "telephone_band", "monotone_stretches"):
+        del data["delivery"][key]
+    old = r.Report.from_dict(data)
+    assert old.delivery.hesitations == () and old.delivery.snr_db is None
