@@ -36,6 +36,12 @@ class Acoustics:
     def duration_s(self) -> float:
         return len(self.samples) / self.sample_rate
 
+    def bursts(self) -> list[tuple[float, float]]:
+        """Stretches of sound separated by even the shortest silences (about a word or less)."""
+        spans = self.levels.quiet_spans(SHORT_GAP_S)
+        edges = [0.0, *(x for s in spans for x in (s.start_s, s.end_s)), self.duration_s]
+        return [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=False) if b > a]
+
     def speech_at(self, times_s: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
         """Whether the energy frame under each time is above the speech threshold."""
         frames = self.levels.speech_frames
@@ -86,12 +92,8 @@ def place_short_word(
     Whisper puts such words at the end of the sound or just after it; the burst of speech
     energy that ends nearest before the given time, after ``not_before_s``, is the word.
     """
-    spans = acoustics.levels.quiet_spans(SHORT_GAP_S)
-    total = acoustics.duration_s
-    edges = [0.0, *(x for s in spans for x in (s.start_s, s.end_s)), total]
-    bursts = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=False) if b > a]
     best = None
-    for a, b in bursts:
+    for a, b in acoustics.bursts():
         if a < not_before_s - 0.02 or b > word_end_s + SHORT_WORD_AFTER_S:
             continue
         if b < word_start_s - SHORT_WORD_BEFORE_S or not MIN_BURST_S <= b - a <= MAX_BURST_S:

@@ -165,9 +165,11 @@ class Hesitations:
     """Filled pauses the transcript left out: a sustained, flat, low-pitched voiced stretch."""
 
     min_s: float
+    min_gap_s: float
     flat_range_semitones: float
     max_above_median_semitones: float
     word_start_slack_s: float
+    syllable_s: float
     filler_margin_s: float
     warn_count: int
 

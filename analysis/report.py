@@ -130,8 +130,9 @@ class PitchWindow:
 class Hesitation:
     """A possible filled pause the transcript does not show (acoustic evidence only).
 
-    ``kind``: ``gap`` (between words) or ``word_start`` (just before a word that Whisper
-    stretched back over it); ``pitch_semitones`` is its pitch against the speaker's median.
+    ``kind``: ``gap`` (between words), ``word_start`` (just before a word that Whisper
+    stretched back over it) or ``in_word`` (inside a word far longer than its syllables need);
+    ``pitch_semitones`` is its pitch against the speaker's median.
     """
 
     start_s: float

@@ -327,3 +327,28 @@ def test_the_report_carries_the_new_figures_and_round_trips_through_json(
         del data["delivery"][key]
     old = r.Report.from_dict(data)
     assert old.delivery.hesitations == () and old.delivery.snr_db is None
+
+
+def test_a_hesitation_hidden_inside_a_stretched_word_is_still_found(
+    cases: dict[str, Case], profile: Profile
+) -> None:
+    truth, ac = cases["held"]
+    held = part(truth, "hesitation")
+    words = _words_for(truth)
+    # Whisper gives the held "um" to the word after it ("We" starts where the "um" starts) ...
+    after = next(i for i, w in enumerate(words) if w.start_s >= held["end_s"])
+    stretched = [
+        *words[:after],
+        Word("We", held["start_s"], words[after].end_s),
+        *words[after + 1 :],
+    ]
+    found = find_hesitations(stretched, [], ac, profile.hesitations)
+    assert [(h.kind, h.start_s) for h in found] == [
+        ("word_start", pytest.approx(held["start_s"], abs=0.1))
+    ]
+    # ... or stretches the word before it over the "um": far longer than one syllable needs.
+    before = after - 1
+    w = words[before]
+    long_word = [*words[:before], Word(w.text, w.start_s, held["end_s"]), *words[before + 1 :]]
+    found = find_hesitations(long_word, [], ac, profile.hesitations)
+    assert [h.kind for h in found] == ["in_word"]
