@@ -182,9 +182,9 @@ class Scorer:
         vp = next((p for p in truth["parts"] if p.get("mark") == "value_proposition"), None)
         if vp is not None:
             got = report.value_proposition
-            found = got.found and got.start_s is not None
-            self.scores["value proposition found"].verdict(found, f"{cid}: not found")
-            if found and got.start_s is not None:
+            vp_found = got.found and got.start_s is not None
+            self.scores["value proposition found"].verdict(vp_found, f"{cid}: not found")
+            if vp_found and got.start_s is not None:
                 err = abs(got.start_s - vp["start_s"])
                 score = self.scores["value proposition time"]
                 score.verdict(err <= TIME_TOL_S, f"{cid}: at {got.start_s} vs {vp['start_s']}")

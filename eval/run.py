@@ -78,7 +78,7 @@ def _f(x: float | None, digits: int = 2) -> str:
 
 
 def table_rows(scores: Sequence[Score]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for s in scores:
         if s.tp + s.fp + s.fn + s.total == 0 and not s.errors_s:
             continue
@@ -151,7 +151,7 @@ def evaluate(cases: Sequence[tuple[dict[str, Any], Path]], run: Run, profile: Pr
 def prompt_rows(
     cases: Sequence[tuple[dict[str, Any], Path]], runs: dict[str, Run]
 ) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for name, run in runs.items():
         said = found = subs = dels = ins = ref_words = 0
         for truth, _ in cases:
@@ -177,7 +177,7 @@ PROMPT_HEADER = ("transcription", "filler words kept", "WER", "words lost", "wor
 
 
 def real_audio(folder: Path, transcriber: Transcriber, profile: Profile) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for path in sorted(p for p in folder.iterdir() if p.suffix in (".wav", ".mp3", ".flac")):
         report = analyze_audio(load_audio(path), transcriber, profile)
         d = report.delivery
@@ -205,7 +205,7 @@ REFERENCES = {
 
 def real_prompt_rows(folder: Path, transcribers: dict[str, Transcriber]) -> list[tuple[str, ...]]:
     """Per real recording: words, fillers, time and (if known) WER with and without the prompt."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for path in sorted(p for p in folder.iterdir() if p.suffix in (".wav", ".mp3", ".flac")):
         samples = load_audio(path).samples
         for name, t in transcribers.items():
