@@ -112,6 +112,7 @@ class Scorer:
             "hesitations (acoustic)", "pauses", "dead air", "value proposition found",
             "value proposition time",
             "monotone verdict", "uptalk verdict", "rushing verdict", "phone number pace",
+            "phone number said twice",
             "SNR estimate", "noise verdict", "telephone band", "quiet verdict", "clipping verdict",
         )  # fmt: skip
         self.scores = {n: Score(n) for n in names}
@@ -212,6 +213,11 @@ class Scorer:
             slow = ratio is not None and ratio <= self.profile.phone.max_digit_pace_ratio
             s["phone number pace"].verdict(
                 slow == truth["phone_slow"], f"{cid}: digit/word pace {ratio}"
+            )
+        if "phone_twice" in truth:
+            twice = len(report.phone_numbers) >= 2
+            s["phone number said twice"].verdict(
+                twice == truth["phone_twice"], f"{cid}: said {len(report.phone_numbers)}x"
             )
         q = self.profile.quality
         snr_truth = float(truth.get("snr_db", 99.0))
