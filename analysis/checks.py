@@ -32,6 +32,7 @@ class CheckInputs:
         self.findings = report.findings
         self.phone_numbers = report.phone_numbers
         self.delivery = report.delivery
+        self.sentences = report.sentences
 
 
 class _Builder:
@@ -319,6 +320,9 @@ def _monotone(b: _Builder, x: CheckInputs, p: Profile) -> None:
         return
     flat = [Evidence(f"flat: {w.sd_semitones:.1f} st", w.start_s, w.end_s) for w in d.pitch_windows
             if w.sd_semitones < c.monotone_sd_semitones]  # fmt: skip
+    if d.monotone_stretches:
+        flat = [Evidence(f"monotone stretch: {w.sd_semitones:.1f} st", w.start_s, w.end_s)
+                for w in d.monotone_stretches]  # fmt: skip
     status = "warn" if d.pitch_sd_semitones < c.monotone_sd_semitones else "pass"
     b.add("monotone", status, status, d.pitch_sd_semitones, target, flat)
 
@@ -344,6 +348,91 @@ def _loudness(b: _Builder, x: CheckInputs, p: Profile) -> None:
         b.add("loudness", "pass", "pass", round(level, 1), target)
 
 
+def _hesitations(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    target = f"fewer than {p.hesitations.warn_count}"
+    if x.is_script:
+        _audio_info(b, "hesitations", target, p)
+        return
+    if x.delivery.word_count == 0:
+        b.add("hesitations", "info", "none", None, target)
+        return
+    found = x.delivery.hesitations
+    ev = [Evidence(f"possible hesitation ({h.end_s - h.start_s:.1f} s)", h.start_s, h.end_s)
+          for h in found]  # fmt: skip
+    status = "warn" if len(found) >= p.hesitations.warn_count else "pass"
+    b.add("hesitations", status, status, len(found), target, ev, count=len(found))
+
+
+def _uptalk(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    target = "statements end falling"
+    if x.is_script:
+        _audio_info(b, "uptalk", target, p)
+        return
+    judged = [s for s in x.delivery.sentences if s.end_rise_semitones is not None]
+    if not judged:
+        b.add("uptalk", "info", "none", None, target)
+        return
+    rising = [s for s in judged if s.uptalk]
+    texts = {(s.start_s, s.end_s): s.text for s in x.sentences}
+    ev = [Evidence(f"rises {s.end_rise_semitones:+.1f} st: {texts.get((s.start_s, s.end_s), '')}",
+                   max(s.start_s, s.end_s - 1.0), s.end_s) for s in rising]  # fmt: skip
+    text = texts.get((rising[0].start_s, rising[0].end_s), "") if rising else ""
+    status = "warn" if len(rising) >= p.intonation.warn_count else "pass"
+    b.add("uptalk", status, status, len(rising), target, ev, count=len(rising), text=text)
+
+
+def _rushing(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    c = p.rushing
+    target = f"sentence ends under {c.sentence_ratio:.2f}x the pace before them"
+    if x.is_script:
+        _audio_info(b, "rushing", target, p)
+        return
+    d = x.delivery
+    if d.word_count == 0:
+        b.add("rushing", "info", "none", None, target)
+        return
+    rushed = [s for s in d.sentences if s.rushing]
+    texts = {(s.start_s, s.end_s): s.text for s in x.sentences}
+    ev = [Evidence(f"{s.tail_ratio:.1f}x faster at the end", max(s.start_s, s.end_s - c.sentence_tail_s), s.end_s)
+          for s in rushed]  # fmt: skip
+    if d.rushing_end and d.end_tail_ratio is not None:
+        end = d.sentences[-1].end_s if d.sentences else d.duration_s
+        ev.append(Evidence(f"last {c.message_tail_s:.0f} s: {d.end_tail_ratio:.1f}x faster",
+                           max(0.0, end - c.message_tail_s), end))  # fmt: skip
+    if rushed:
+        worst = max(rushed, key=lambda s: s.tail_ratio or 0.0)
+        text = texts.get((worst.start_s, worst.end_s), "")
+        b.add("rushing", "warn", "warn", len(rushed), target, ev, count=len(rushed),
+              ratio=worst.tail_ratio or 0.0, text=text)  # fmt: skip
+    elif d.rushing_end:
+        b.add("rushing", "warn", "warn_end", d.end_tail_ratio, target, ev, ratio=d.end_tail_ratio)
+    else:
+        b.add("rushing", "pass", "pass", 0, target)
+
+
+def _noise(b: _Builder, x: CheckInputs, p: Profile) -> None:
+    c = p.quality
+    target = f"speech at least {c.warn_snr_db:.0f} dB above the background"
+    if x.is_script:
+        _audio_info(b, "noise", target, p)
+        return
+    d = x.delivery
+    if d.snr_db is None:
+        b.add("noise", "info", "none", None, target)
+        return
+    noise = d.pause_noise_dbfs if d.pause_noise_dbfs is not None else -100.0
+    quiet = [q for q in d.pauses if q.kind != "dead_air_end"]
+    ev = [Evidence(f"background {noise:.0f} dBFS", q.start_s, q.end_s) for q in quiet[:1]]
+    if d.snr_db < c.fail_snr_db:
+        b.add("noise", "fail", "fail", d.snr_db, target, ev, noise_dbfs=noise)
+    elif d.snr_db < c.warn_snr_db:
+        b.add("noise", "warn", "warn", d.snr_db, target, ev, noise_dbfs=noise)
+    elif d.telephone_band:
+        b.add("noise", "pass", "pass_phone", d.snr_db, target, ev, noise_dbfs=noise)
+    else:
+        b.add("noise", "pass", "pass", d.snr_db, target, ev, noise_dbfs=noise)
+
+
 STEPS: tuple[Callable[[_Builder, CheckInputs, Profile], None], ...] = (
     _length,
     _intro,
@@ -360,6 +449,10 @@ STEPS: tuple[Callable[[_Builder, CheckInputs, Profile], None], ...] = (
     _pauses,
     _monotone,
     _loudness,
+    _hesitations,
+    _uptalk,
+    _rushing,
+    _noise,
 )
 
 

@@ -8,11 +8,22 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from analysis import pace as sentence_pace
+from analysis import quality
+from analysis.acoustics import Acoustics, measure_acoustics, place_short_word
+from analysis.hesitation import find_hesitations
+from analysis.intonation import sentence_ends
 from analysis.pitch import measure_pitch
 from analysis.profile import Profile
-from analysis.report import DeliveryReport, FillerBurst, FillerWord, PauseSpan
+from analysis.report import (
+    DeliveryReport,
+    FillerBurst,
+    FillerWord,
+    Hesitation,
+    PauseSpan,
+    SentenceDelivery,
+)
 from analysis.transcript import Sentence, TimedText, Word, match_text
-from audio.levels import LevelAnalysis, analyze_levels, clipped_fraction
 
 
 def find_fillers(
@@ -28,6 +39,39 @@ def find_fillers(
                     FillerWord(span.text.strip(".,!?;:").lower(), span.start_s, span.end_s)
                 )
     return fillers
+
+
+# Fillers shorter than this in the transcript are placed from the energy instead.
+SHORT_FILLER_S = 0.2
+
+
+def place_fillers(
+    fillers: Sequence[FillerWord], words: Sequence[Word], acoustics: Acoustics
+) -> list[FillerWord]:
+    """Whisper often gives "um" and "uh" no duration, after the sound: put them where it was.
+
+    Whisper's times drift late around fillers, so the search reaches back to the last word that
+    is not a filler (or the filler placed before), not just to the previous word.
+    """
+    filler_times = {(f.start_s, f.end_s) for f in fillers}
+    out: list[FillerWord] = []
+    last_placed = 0.0
+    for f in fillers:
+        if f.end_s - f.start_s < SHORT_FILLER_S:
+            before = [
+                w.end_s
+                for w in words
+                if w.end_s <= f.start_s
+                and w.end_s - w.start_s > 0.05
+                and not any(a <= w.start_s and w.end_s <= b for a, b in filler_times)
+            ]
+            floor = max([*before[-1:], last_placed])
+            placed = place_short_word(f.start_s, f.end_s, floor, acoustics)
+            if placed is not None:
+                f = FillerWord(f.text, round(placed[0], 2), round(placed[1], 2))
+                last_placed = f.end_s
+        out.append(f)
+    return out
 
 
 def filler_bursts(fillers: Sequence[FillerWord], count: int, window_s: float) -> list[FillerBurst]:
@@ -89,6 +133,47 @@ def _pause(start_s: float, end_s: float, kind: str) -> PauseSpan:
     return PauseSpan(round(start_s, 2), round(end_s, 2), round(end_s - start_s, 2), kind)
 
 
+# The shortest silence that can mark where a spoken sentence stops.
+SENTENCE_END_GAP_S = 0.12
+
+
+def with_hesitations(
+    fillers: Sequence[FillerWord], hesitations: Sequence[Hesitation]
+) -> list[FillerWord]:
+    """Fillers and possible hesitations in time order, for finding bursts of either."""
+    marks = [FillerWord("(hesitation)", h.start_s, h.end_s) for h in hesitations]
+    return sorted([*fillers, *marks], key=lambda f: f.start_s)
+
+
+def per_sentence(
+    words: Sequence[Word],
+    sentences: Sequence[Sentence],
+    profile: Profile,
+    acoustics: Acoustics | None,
+) -> tuple[SentenceDelivery, ...]:
+    levels = acoustics.levels if acoustics is not None else None
+    ends = (
+        sentence_ends(
+            sentences,
+            words,
+            acoustics.pitch,
+            [(x.start_s, x.end_s) for x in acoustics.levels.quiet_spans(SENTENCE_END_GAP_S)],
+            profile.intonation,
+        )
+        if acoustics is not None
+        else [(None, False, False)] * len(sentences)
+    )
+    out = []
+    for s, (rise, uptalk, question) in zip(sentences, ends, strict=True):
+        rate, ratio, rushing = sentence_pace.sentence_pace(
+            words[s.first : s.last + 1], profile.rushing, levels
+        )
+        out.append(
+            SentenceDelivery(s.start_s, s.end_s, rate, ratio, rushing, rise, uptalk, question)
+        )
+    return tuple(out)
+
+
 def analyze_delivery(
     words: Sequence[Word],
     sentences: Sequence[Sentence],
@@ -96,13 +181,27 @@ def analyze_delivery(
     samples: npt.NDArray[np.float32] | None,
     sample_rate: int,
     duration_s: float,
+    acoustics: Acoustics | None = None,
 ) -> DeliveryReport:
-    """Delivery figures; audio-based ones are None for a written script (``samples`` None)."""
+    """Delivery figures; audio-based ones are None for a written script (``samples`` None).
+
+    ``acoustics`` (frame levels and pitch track) is measured here unless the caller has it.
+    """
     fillers = find_fillers(words, sentences, profile)
-    bursts = filler_bursts(fillers, profile.fillers.burst_count, profile.fillers.burst_window_s)
-    levels: LevelAnalysis | None = None
-    if samples is not None:
-        levels = analyze_levels(samples, sample_rate, profile.pauses.min_pause_s)
+    if samples is not None and acoustics is None:
+        acoustics = measure_acoustics(samples, sample_rate, profile)
+    levels = acoustics.levels if acoustics is not None else None
+    if acoustics is not None:
+        fillers = place_fillers(fillers, words, acoustics)
+    hesitations = (
+        find_hesitations(words, fillers, acoustics, profile.hesitations) if acoustics else []
+    )
+    bursts = filler_bursts(
+        with_hesitations(fillers, hesitations),
+        profile.fillers.burst_count,
+        profile.fillers.burst_window_s,
+    )
+    if levels is not None:
         silences = [(s.start_s, s.end_s) for s in levels.silences]
         # Energy, not word times: Whisper's word edges drift by a few tenths around silences.
         speech_start, speech_end = levels.speech_start_s, levels.speech_end_s
@@ -119,10 +218,10 @@ def analyze_delivery(
         and e < words[-1].end_s
     ]
     speaking_s, wpm, articulation = pace(words, sum(e - s for s, e in inner))
-    pitch = None
-    if samples is not None:
-        pitch = measure_pitch(samples, sample_rate, profile.pitch)
+    pitch = measure_pitch(acoustics.pitch, duration_s, profile.pitch) if acoustics else None
     minutes = speaking_s / 60.0
+    noise = quality.pause_noise_dbfs(acoustics, profile.quality) if acoustics else None
+    end_ratio = sentence_pace.message_end_ratio(words, profile.rushing, levels)
     return DeliveryReport(
         duration_s=round(duration_s, 2),
         speaking_s=speaking_s,
@@ -138,5 +237,13 @@ def analyze_delivery(
         pitch_windows=pitch.windows if pitch else (),
         speech_rms_dbfs=levels.speech_rms_dbfs if levels else None,
         noise_floor_dbfs=levels.noise_floor_dbfs if levels else None,
-        clipped_fraction=round(clipped_fraction(samples), 6) if samples is not None else None,
+        clipped_fraction=round(acoustics.clipped_fraction, 6) if acoustics else None,
+        hesitations=tuple(hesitations),
+        monotone_stretches=pitch.monotone_stretches if pitch else (),
+        sentences=per_sentence(words, sentences, profile, acoustics),
+        end_tail_ratio=end_ratio,
+        rushing_end=end_ratio is not None and end_ratio >= profile.rushing.message_ratio,
+        pause_noise_dbfs=round(noise, 1) if noise is not None else None,
+        snr_db=quality.snr_db(levels.speech_rms_dbfs, noise, profile.quality) if levels else None,
+        telephone_band=quality.is_telephone_band(acoustics, profile.quality) if acoustics else None,
     )

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis import report as r
+from analysis.acoustics import measure_acoustics, snap_to_speech
 from analysis.checks import run_checks, score
 from analysis.delivery import analyze_delivery
 from analysis.personalization import scenario_checks
@@ -118,9 +119,16 @@ def build_report(
     warnings: tuple[str, ...],
     scenario: Scenario | None = None,
 ) -> r.Report:
+    acoustics = None
+    if samples is not None:
+        # Frame levels and the pitch track, measured once and shared by every delivery detector.
+        acoustics = measure_acoustics(samples, sample_rate, profile)
+        words = snap_to_speech(words, acoustics.levels.silences)
     sentences = split_sentences(words)
     structure = analyze_structure(words, sentences, profile)
-    delivery = analyze_delivery(words, sentences, profile, samples, sample_rate, source.duration_s)
+    delivery = analyze_delivery(
+        words, sentences, profile, samples, sample_rate, source.duration_s, acoustics
+    )
     findings = tuple(
         r.Finding(f.category, f.text, f.start_s, f.end_s, sentences[f.sentence].text)
         for f in structure.findings

@@ -35,6 +35,10 @@ CHECK_IDS = (
     "pauses",
     "monotone",
     "loudness",
+    "hesitations",
+    "uptalk",
+    "rushing",
+    "noise",
 )
 STRUCTURE_CATEGORIES = (
     "intro",
@@ -75,6 +79,10 @@ CHECK_MESSAGES = {
     "scenario_company_or_industry": ("pass", "warn"),
     "scenario_trigger": ("pass", "fail"),
     "scenario_relevance": ("pass", "warn", "missing"),
+    "hesitations": ("pass", "warn", "none", "script"),
+    "uptalk": ("pass", "warn", "none", "script"),
+    "rushing": ("pass", "warn", "warn_end", "none", "script"),
+    "noise": ("pass", "pass_phone", "warn", "fail", "none", "script"),
 }
 # Example values for every placeholder a message may use; a message is test-formatted on load.
 PLACEHOLDERS: dict[str, Any] = {
@@ -90,6 +98,8 @@ PLACEHOLDERS: dict[str, Any] = {
     "company": "x",
     "industry": "x",
     "trigger": "x",
+    "ratio": 1.0,
+    "noise_dbfs": 1.0,
 }
 
 
@@ -165,6 +175,59 @@ class Pitch:
 class Loudness:
     quiet_dbfs: float
     clipping_fraction: float
+
+
+@dataclass(frozen=True)
+class Hesitations:
+    """Filled pauses the transcript left out: a sustained, flat, low-pitched voiced stretch."""
+
+    min_s: float
+    min_gap_s: float
+    flat_range_semitones: float
+    max_above_median_semitones: float
+    word_start_slack_s: float
+    syllable_s: float
+    filler_margin_s: float
+    warn_count: int
+
+
+@dataclass(frozen=True)
+class Intonation:
+    """Rising ends of statements (uptalk): the last voiced stretch against the lowest point before it."""
+
+    end_window_s: float
+    lookback_s: float
+    rise_semitones: float
+    max_rise_semitones: float
+    min_end_pause_s: float
+    min_end_voiced_s: float
+    warn_count: int
+    question_within_words: int
+    question_starts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rushing:
+    """Speeding up at the end of a sentence or of the whole message (syllables per second)."""
+
+    sentence_tail_s: float
+    min_sentence_s: float
+    sentence_ratio: float
+    message_tail_s: float
+    min_message_s: float
+    message_ratio: float
+    gap_s: float
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Recording quality: background noise measured in the pauses, and telephone-band audio."""
+
+    warn_snr_db: float
+    fail_snr_db: float
+    max_snr_db: float
+    pause_edge_s: float
+    telephone_band_drop_db: float
 
 
 @dataclass(frozen=True)
@@ -249,6 +312,10 @@ class Profile:
     structure: Mapping[str, Matcher]
     cta: Mapping[str, Matcher]
     checks: Mapping[str, CheckSpec]
+    hesitations: Hesitations
+    intonation: Intonation
+    rushing: Rushing
+    quality: Quality
     filler_matcher: Matcher = field(repr=False)
     rubric: tuple[RubricCriterion, ...] = ()
     scenario: ScenarioGuidance | None = None
@@ -277,12 +344,33 @@ def load_profile(path: str | Path | None = None) -> Profile:
         raise ProfileError(f"{p}: cannot read the profile ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{p}: not valid TOML ({exc})") from None
-    return _Parser(str(p)).profile(resolve_extends(data, str(p)))
+    return _Parser(str(p)).profile(_fill_added(resolve_extends(data, str(p))))
 
 
 def parse_profile(data: dict[str, Any], source: str) -> Profile:
     """Validate a profile's TOML table as if it were loaded from ``source`` (the editor's check)."""
-    return _Parser(source).profile(resolve_extends(data, source))
+    return _Parser(source).profile(_fill_added(resolve_extends(data, source)))
+
+
+# Tables and checks added after profiles were first shared: a profile written before them (a
+# coach's copy of the old default) borrows the bundled default's instead of being refused.
+ADDED_TABLES = ("hesitations", "intonation", "rushing", "quality")
+ADDED_CHECKS = ("hesitations", "uptalk", "rushing", "noise")
+
+
+def _fill_added(data: dict[str, Any]) -> dict[str, Any]:
+    checks = data.get("checks")
+    missing = [t for t in ADDED_TABLES if t not in data]
+    missing_checks = [c for c in ADDED_CHECKS if isinstance(checks, dict) and c not in checks]
+    if not missing and not missing_checks:
+        return data
+    default = tomllib.loads(default_profile_path().read_text(encoding="utf-8"))
+    out = dict(data)
+    for table in missing:
+        out[table] = default[table]
+    if missing_checks and isinstance(checks, dict):
+        out["checks"] = {**checks, **{c: default["checks"][c] for c in missing_checks}}
+    return out
 
 
 def resolve_extends(data: dict[str, Any], source: str, depth: int = 0) -> dict[str, Any]:
@@ -471,6 +559,10 @@ class _Parser:
             checks=self.checks(
                 self.table(data, "checks"), principles, SCENARIO_CHECK_IDS if scenario else ()
             ),
+            hesitations=self.record(Hesitations, self.table(data, "hesitations"), "hesitations."),
+            intonation=self.record(Intonation, self.table(data, "intonation"), "intonation."),
+            rushing=self.record(Rushing, self.table(data, "rushing"), "rushing."),
+            quality=self.record(Quality, self.table(data, "quality"), "quality."),
             filler_matcher=Matcher(tuple(filler_regexes)),
             rubric=self.rubric(data.get("rubric", [])),
             scenario=scenario,

@@ -143,6 +143,35 @@ class PitchWindow:
 
 
 @dataclass(frozen=True)
+class Hesitation:
+    """A possible filled pause the transcript does not show (acoustic evidence only).
+
+    ``kind``: ``gap`` (between words), ``word_start`` (just before a word that Whisper
+    stretched back over it) or ``in_word`` (inside a word far longer than its syllables need);
+    ``pitch_semitones`` is its pitch against the speaker's median.
+    """
+
+    start_s: float
+    end_s: float
+    kind: str
+    pitch_semitones: float
+
+
+@dataclass(frozen=True)
+class SentenceDelivery:
+    """How one sentence was said: its pace, whether it sped up, and how its pitch ended."""
+
+    start_s: float
+    end_s: float
+    syllables_per_s: float
+    tail_ratio: float | None
+    rushing: bool
+    end_rise_semitones: float | None
+    uptalk: bool
+    question: bool
+
+
+@dataclass(frozen=True)
 class DeliveryReport:
     duration_s: float
     speaking_s: float
@@ -159,6 +188,14 @@ class DeliveryReport:
     speech_rms_dbfs: float | None
     noise_floor_dbfs: float | None
     clipped_fraction: float | None
+    hesitations: tuple[Hesitation, ...] = ()
+    monotone_stretches: tuple[PitchWindow, ...] = ()
+    sentences: tuple[SentenceDelivery, ...] = ()
+    end_tail_ratio: float | None = None
+    rushing_end: bool = False
+    pause_noise_dbfs: float | None = None
+    snr_db: float | None = None
+    telephone_band: bool | None = None
 
 
 @dataclass(frozen=True)

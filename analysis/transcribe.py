@@ -16,7 +16,8 @@ import numpy.typing as npt
 
 from analysis.paths import cache_dir
 from analysis.transcript import Word
-from audio.levels import FRAME_S, analyze_levels, frame_dbfs
+from analysis.word_filter import drop_squeezed_runs
+from audio.levels import FRAME_S, analyze_levels
 
 # Nothing below may reach a model hub; set before faster_whisper/huggingface_hub are imported.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -197,14 +198,13 @@ class Transcriber:
                     progress(min(1.0, float(seg.end) / duration))
         if cancel is not None and cancel.is_set():
             raise Cancelled()
-        kept, coverage = _keep_voiced(words, samples)
+        kept, coverage = _keep_voiced(drop_squeezed_runs(words), samples)
         return TranscriptionResult(tuple(kept), " ".join(w.text for w in kept), prompt, coverage)
 
 
 def _keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[list[Word], float]:
     """Drop words invented over silence; return the kept words and the share of speech they cover."""
-    levels = analyze_levels(samples, 16_000)
-    voiced = frame_dbfs(samples, 16_000) > levels.threshold_dbfs
+    voiced = analyze_levels(samples, 16_000).speech_frames
     n = len(voiced)
 
     def frames(start: float, end: float) -> slice:

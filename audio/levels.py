@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -65,6 +65,21 @@ class LevelAnalysis:
     silences: tuple[Span, ...]
     speech_start_s: float
     speech_end_s: float
+    # The 20 ms frame levels the figures came from, shared so later steps need not recompute them.
+    frame_db: npt.NDArray[np.float64] = field(
+        default_factory=lambda: np.zeros(0), compare=False, repr=False
+    )
+
+    @property
+    def speech_frames(self) -> npt.NDArray[np.bool_]:
+        """Per 20 ms frame: above the speech/silence threshold."""
+        mask: npt.NDArray[np.bool_] = self.frame_db > self.threshold_dbfs
+        return mask
+
+    def quiet_spans(self, min_s: float) -> tuple[Span, ...]:
+        """Stretches below the threshold of at least ``min_s``, shorter than ``silences`` allows."""
+        total = len(self.frame_db) * FRAME_S
+        return _runs(~self.speech_frames, FRAME_S, min_s, total)
 
 
 def analyze_levels(
@@ -85,7 +100,9 @@ def analyze_levels(
     voiced = db > threshold
     duration = len(samples) / sample_rate
     if not voiced.any():
-        return LevelAnalysis(FLOOR_DB, floor, threshold, (Span(0.0, duration),), duration, duration)
+        return LevelAnalysis(
+            FLOOR_DB, floor, threshold, (Span(0.0, duration),), duration, duration, db
+        )
     speech_frames = np.flatnonzero(voiced)
     speech_rms = np.sqrt(np.mean(np.square(10 ** (db[voiced] / 20.0))))
     silences = _runs(~voiced, FRAME_S, min_silence_s, duration)
@@ -96,6 +113,7 @@ def analyze_levels(
         silences=silences,
         speech_start_s=round(float(speech_frames[0]) * FRAME_S, 2),
         speech_end_s=round(min(duration, float(speech_frames[-1] + 1) * FRAME_S), 2),
+        frame_db=db,
     )
 
 
@@ -108,5 +126,5 @@ def _runs(
     for start, end in zip(edges[::2], edges[1::2], strict=True):
         s, e = start * frame_s, min(total_s, end * frame_s)
         if e - s >= min_s:
-            spans.append(Span(round(s, 2), round(e, 2)))
+            spans.append(Span(round(float(s), 2), round(float(e), 2)))
     return tuple(spans)

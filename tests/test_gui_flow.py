@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from analysis.profile import CHECK_IDS
 from app.controller import Controller, Feedback
 from app.main_window import MainWindow
 from app.settings import Settings
@@ -99,7 +100,7 @@ def test_record_stop_shows_timed_value_and_call_to_action(
     assert report.call_to_action.kind in ("follow_up", "email")
     # The feedback view shows them, with their times.
     rows = window.review.scorecard.rows
-    assert len(rows) == 16
+    assert len(rows) == len(CHECK_IDS)
     titles = " | ".join(r.check.id for r in rows)
     assert "value_proposition_timing" in titles
     html = window.review.transcript.toPlainText()

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from analysis.profile import CHECK_IDS, SCENARIO_CHECK_IDS
+
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("app", "audio", "analysis", "resources")
 
@@ -142,7 +144,7 @@ def test_non_editable_install_runs_check_script(tmp_path: Path) -> None:
     out = child.stdout
     assert child.returncode == 0, out + child.stderr
     assert "IMPORTED-FROM-SITE" in out
-    assert "PROFILE Standard (20-30 s) | 20 checks" in out  # 16 + 4 for scenario cards
+    assert f"PROFILE Standard (20-30 s) | {len(CHECK_IDS) + len(SCENARIO_CHECK_IDS)} checks" in out
     assert "SCENARIOS 12" in out
     assert "SAMPLE example_voicemail.flac True True" in out
     assert "Voicemail Coach report: written script" in out

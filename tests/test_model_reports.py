@@ -130,7 +130,8 @@ def test_json_report_has_the_documented_shape(analyzed) -> None:  # type: ignore
     assert ids == {
         "length", "intro", "value_proposition", "value_proposition_timing", "call_to_action",
         "opt_out", "premature_ask", "self_praise", "pressure", "personalization", "phone_number",
-        "pace", "fillers", "pauses", "monotone", "loudness",
+        "pace", "fillers", "pauses", "monotone", "loudness", "hesitations", "uptalk", "rushing",
+        "noise",
     }  # fmt: skip
     assert Report.from_json(report.to_json()) == report
 

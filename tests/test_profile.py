@@ -48,9 +48,9 @@ def test_default_profile_loads(profile: Profile) -> None:
     assert profile.default_length_preset == "standard"
 
 
-def test_default_profile_has_all_sixteen_checks(profile: Profile) -> None:
-    assert len(CHECK_IDS) == 16
-    assert len(set(CHECK_IDS)) == 16
+def test_default_profile_has_all_twenty_checks(profile: Profile) -> None:
+    assert len(CHECK_IDS) == 20
+    assert len(set(CHECK_IDS)) == 20
     assert tuple(c for c in profile.checks if not c.startswith("scenario_")) == CHECK_IDS
     for cid, spec in profile.checks.items():
         assert spec.weight > 0, cid
@@ -298,3 +298,21 @@ def test_profile_without_rubric_loads_with_none(tmp_path: Path) -> None:
     path = tmp_path / "custom.toml"
     path.write_text(text[: text.index("[[rubric]]")], "utf-8")
     assert load_profile(path).rubric == ()
+
+
+def test_profile_from_before_the_delivery_tables_borrows_the_defaults(tmp_path: Path) -> None:
+    """A coach's copy of the first default (no [hesitations]/[intonation]/[rushing]/[quality],
+    no checks for them) still loads, with the bundled numbers, and keeps its own edits."""
+    text = _default_text().replace("warn_over_wpm = 175.0", "warn_over_wpm = 190.0")
+    for table in ("hesitations", "intonation", "rushing", "quality"):
+        text = re.sub(rf"\n\[{table}\]\n(?:[^\[\n].*\n|\n)*", "\n", text)
+    for check in ("hesitations", "uptalk", "rushing", "noise"):
+        text = re.sub(rf"\n\[checks\.{check}\]\n(?:[^\[\n].*\n|\n)*", "\n", text)
+    assert "[quality]" not in text and "[checks.noise]" not in text
+    path = tmp_path / "old.toml"
+    path.write_text(text, "utf-8")
+    old = load_profile(path)
+    default = load_profile()
+    assert old.pace.warn_over_wpm == 190.0
+    assert old.quality == default.quality and old.hesitations == default.hesitations
+    assert old.checks["noise"] == default.checks["noise"]

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QLabel, QToolTip
 
+from analysis.profile import CHECK_IDS
 from analysis.report import Report
 from app.widgets import PlayerBar, Scorecard, Timeline, TranscriptView
 from app.widgets.colors import category_color, text_highlight
@@ -58,7 +59,7 @@ def test_scorecard_shows_score_and_one_row_per_check(qtbot, reports) -> None:  #
     card = Scorecard()
     qtbot.addWidget(card)
     card.set_report(report)
-    assert len(card.rows) == 16
+    assert len(card.rows) == len(report.checks) == len(CHECK_IDS)
     assert f"{report.score}</span>" in card.score_label.text()
     assert "/ 100" in card.score_label.text()
     assert "24.8 s" in card.summary_label.text()

@@ -35,6 +35,10 @@ TITLES: dict[str, str] = {
     "pauses": "Pauses",
     "monotone": "Pitch variety",
     "loudness": "Loudness",
+    "hesitations": "Hidden hesitations",
+    "uptalk": "Rising endings",
+    "rushing": "Rushing",
+    "noise": "Background noise",
     "scenario_name": "Prospect's name",
     "scenario_company_or_industry": "Their company or industry",
     "scenario_trigger": "Why now (trigger)",
@@ -82,6 +86,14 @@ def format_value(check: Check) -> str:
         return f"{v:.1f} semitones"
     if i == "loudness":
         return f"{v:.0f} dBFS"
+    if i in ("hesitations", "uptalk"):
+        return "none" if v == 0 else f"{v} heard"
+    if i == "rushing":
+        if isinstance(v, float):
+            return f"{v:.1f}x faster at the end"
+        return "none" if v == 0 else f"{v} sentence(s)"
+    if i == "noise":
+        return f"{v:.0f} dB above the background"
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
