@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
 from analysis.scenarios import TRIGGER_KINDS
+from analysis.tomlfile import read_toml
 
 SCHEMA_VERSION = 1
 CHECK_IDS = (
@@ -336,14 +337,7 @@ def default_profile_path() -> Path:
 def load_profile(path: str | Path | None = None) -> Profile:
     """Load and validate a profile file; the bundled default when ``path`` is None."""
     p = Path(path) if path is not None else default_profile_path()
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{p}: profile file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{p}: cannot read the profile ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{p}: not valid TOML ({exc})") from None
+    data = read_toml(p, ProfileError, "profile")
     return _Parser(str(p)).profile(_fill_added(resolve_extends(data, str(p))))
 
 

@@ -20,6 +20,7 @@ import tomli_w
 from analysis.paths import data_dir
 from analysis.profile import Profile, ProfileError, load_profile, parse_profile, resolve_extends
 from analysis.scenarios import write_atomically
+from analysis.tomlfile import read_toml
 
 # Built-ins in this order first; any other built-in file after them.
 BUILTIN_ORDER = ("default", "short", "extended")
@@ -58,12 +59,7 @@ def profile_to_toml(data: dict[str, Any]) -> str:
 def read_profile_data(path: str | Path) -> dict[str, Any]:
     """A profile file's table with any ``extends`` merged in: everything the editor shows."""
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{p}: cannot read the profile ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{p}: not valid TOML ({exc})") from None
+    data = read_toml(p, ProfileError, "profile")
     return resolve_extends(data, str(p))
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import tomli_w
 
 from analysis.paths import data_dir
+from analysis.tomlfile import read_toml
 
 SCHEMA_VERSION = 1
 # What prompted the call. The profile holds the words that refer to each kind.
@@ -132,14 +133,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str) -> Scenario:
 
 def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{p}: scenario file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{p}: cannot read the scenario ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{p}: not valid TOML ({exc})") from None
+    data = read_toml(p, ScenarioError, "scenario")
     return scenario_from_dict(data, str(p))
 
 

@@ -166,6 +166,11 @@ def history_table(attempts: list[Attempt], sessions: dict[int, str] | None = Non
             for row, a in zip(rows, attempts, strict=True)
         ]
         left |= {len(header) - 2, len(header) - 1}
+    return text_table(header, rows, left)
+
+
+def text_table(header: tuple[str, ...], rows: list[tuple[str, ...]], left: set[int]) -> str:
+    """Columns padded to their widest cell; the columns in ``left`` left-aligned, others right."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: tuple[str, ...]) -> str:

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from app.cli_library import local_date
+from app.cli_library import local_date, text_table
 
 if TYPE_CHECKING:
     from analysis.coaching import Coaching, SummaryRow
@@ -35,18 +35,6 @@ def add_sessions_command(subparsers: Any) -> None:
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def table(header: tuple[str, ...], rows: list[tuple[str, ...]], left: set[int]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(
-            c.ljust(w) if i in left else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return "\n".join([line(header), *(line(r) for r in rows)])
 
 
 def run_sessions(library: Library, args: argparse.Namespace) -> int:
@@ -74,7 +62,7 @@ def run_sessions(library: Library, args: argparse.Namespace) -> int:
             for s in sessions
         ]
         header = ("ID", "Started", "Session", "Coach", "Participants", "Takes", "Status")
-        print(table(header, rows, {1, 2, 3, 4, 6}))
+        print(text_table(header, rows, {1, 2, 3, 4, 6}))
         return EXIT_OK
     try:
         session = coaching.session(args.id)
@@ -137,7 +125,7 @@ def summary_table(rows: list[SummaryRow], rubric: tuple[RubricCriterion, ...]) -
                 str(r.comment_count),
             )
         )
-    return table(header, lines, {1, 2, 3, len(header) - 2})
+    return text_table(header, lines, {1, 2, 3, len(header) - 2})
 
 
 def _fail(message: str) -> int:
