@@ -165,6 +165,10 @@ class ReviewView(QWidget):
         self.coach.comments.comments_changed.connect(self.timeline.set_comments)
         self.timeline.comment_requested.connect(self.comment_at)
 
+        self.scenario_line = _secondary(QLabel())
+        self.scenario_line.setAccessibleName("Scenario card")
+        self.scenario_line.setWordWrap(True)
+        self.scenario_line.hide()
         self.progress_line = QLabel()
         self.progress_line.setObjectName("progressLine")
         self.progress_line.setAccessibleName("Compared with your last take")
@@ -205,6 +209,7 @@ class ReviewView(QWidget):
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
         layout.addLayout(header)
+        layout.addWidget(self.scenario_line)
         layout.addWidget(self.moments)
         layout.addWidget(self.progress_line)
         layout.addSpacing(2)
@@ -218,6 +223,12 @@ class ReviewView(QWidget):
         self._heading = (name, report.score)
         self._show_heading()
         self.moments.set_report(report)
+        card = report.scenario
+        if card is not None:
+            self.scenario_line.setText(
+                f"Practised for {card.label} ({card.industry}) \u00b7 why now: {card.trigger_detail}"
+            )
+        self.scenario_line.setVisible(card is not None)
         self._show_progress(feedback)
         self.timeline.set_data(feedback.samples, feedback.sample_rate, report, attention_window_s)
         self.scorecard.set_report(report)

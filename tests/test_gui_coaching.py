@@ -95,6 +95,9 @@ def test_the_card_is_shown_while_recording_and_the_take_is_checked_against_it(
     assert relevance.status == "pass" and {e.text for e in relevance.evidence} >= {"cash", "flow"}
     attempt = blocker.args[0].attempt
     assert attempt is not None and attempt.scenario == "Dana Whitfield, Lakeshore Foods"
+    line = window.review.scenario_line
+    assert line.isVisible() and line.text().startswith("Practised for Dana Whitfield, Lakeshore")
+    assert "why now: Downloaded your cash-flow forecasting guide" in line.text()
     titles = [r.check.id for r in window.review.scorecard.rows]
     assert titles[-4:] == [
         "scenario_name", "scenario_company_or_industry", "scenario_trigger", "scenario_relevance"
