@@ -8,10 +8,7 @@ comments and scores; ending or deleting a session never deletes a take.
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import math
-import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.library import Attempt, Library, LibraryError
+from analysis.library import Attempt, Library, LibraryError, write_csv
 from analysis.profile import ProfileError, RubricCriterion, load_profile
 
 # A comment may sit this far past the end of the audio (a click on the timeline's last pixel).
@@ -529,39 +526,29 @@ class Coaching:
         rows = self.summary(session_id)
         columns = rubric_columns(rubric, [r.scores for r in rows])
         target = Path(path)
-        partial = target.with_name(target.name + ".partial")
+        header = [*SUMMARY_CSV_COLUMNS, *(c.id for c in columns), "rubric_total", "comments"]
+        lines = []
+        for row in rows:
+            a = row.attempt
+            total = rubric_total(columns, row.scores)
+            scores = (row.scores[c.id].score if c.id in row.scores else None for c in columns)
+            lines.append(
+                [
+                    a.id,
+                    a.created_at,
+                    a.participant,
+                    a.scenario,
+                    a.title,
+                    a.duration_s,
+                    a.score,
+                    *scores,
+                    total.text() or None,
+                    row.comment_count,
+                ]
+            )
         try:
-            with partial.open("w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out)
-                writer.writerow(
-                    [*SUMMARY_CSV_COLUMNS, *(c.id for c in columns), "rubric_total", "comments"]
-                )
-                for row in rows:
-                    a = row.attempt
-                    total = rubric_total(columns, row.scores)
-                    writer.writerow(
-                        _blank_none(
-                            [
-                                a.id,
-                                a.created_at,
-                                a.participant,
-                                a.scenario,
-                                a.title,
-                                a.duration_s,
-                                a.score,
-                                *(
-                                    row.scores[c.id].score if c.id in row.scores else None
-                                    for c in columns
-                                ),
-                                total.text() or None,
-                                row.comment_count,
-                            ]
-                        )
-                    )
-            os.replace(partial, target)
+            write_csv(target, header, lines)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                partial.unlink()
             raise self.library._problem(exc, f"export the session summary to {target}") from exc
         return len(rows)
 
@@ -601,10 +588,6 @@ def _unique_names(names: Iterable[str]) -> list[str]:
         seen.add(clean.casefold())
         people.append(clean)
     return people
-
-
-def _blank_none(values: Sequence[object]) -> list[object]:
-    return ["" if value is None else value for value in values]
 
 
 def _comment_from(row: sqlite3.Row) -> Comment:

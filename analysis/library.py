@@ -25,7 +25,7 @@ import shutil
 import sqlite3
 import struct
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -519,16 +519,9 @@ class Library:
         """
         target = Path(path)
         attempts = self.attempts()
-        partial = target.with_name(target.name + ".partial")
         try:
-            with partial.open("w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out)
-                writer.writerow(CSV_COLUMNS)
-                writer.writerows(_csv_row(attempt) for attempt in attempts)
-            os.replace(partial, target)
+            write_csv(target, CSV_COLUMNS, [_csv_row(attempt) for attempt in attempts])
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                partial.unlink()
             raise self._problem(exc, f"export the history to {target}") from exc
         return len(attempts)
 
@@ -798,6 +791,36 @@ def _stored_report(row: sqlite3.Row) -> StoredReport:
     )
 
 
+# A cell a spreadsheet would run as a formula (=, +, -, @, or a tab/return first) is written
+# with a leading apostrophe: a take's title is the user's text, not a command.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a safe CSV cell: None is empty, formula-like text is quoted as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write UTF-8 CSV through a ``.partial`` file, so an existing file is replaced only when
+    the new one is complete. Raises OSError (the partial file is removed)."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows([csv_cell(v) for v in row] for row in rows)
+        os.replace(partial, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+
+
 def _csv_row(attempt: Attempt) -> list[object]:
     values: list[object] = [
         attempt.id,
@@ -814,7 +837,7 @@ def _csv_row(attempt: Attempt) -> list[object]:
         attempt.model_name,
         attempt.participant,
     ]
-    return ["" if value is None else value for value in values]
+    return values
 
 
 def _to_pcm16(samples: npt.NDArray[np.float32]) -> Pcm16:

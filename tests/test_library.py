@@ -766,3 +766,17 @@ def test_a_take_killed_mid_recording_is_recovered(tmp_path: Path, good: FloatArr
     assert captured_s <= recovered.duration_s <= captured_s + 0.5
     trim = round(TRIM_S * RATE)
     np.testing.assert_allclose(saved, good[trim : trim + len(saved)], atol=QUANTUM)
+
+
+def test_export_csv_quotes_formula_like_text(library: Library, tmp_path: Path) -> None:
+    """A title or tag that a spreadsheet would run as a formula is written as text."""
+    take = library.add_file(AUDIO / "fillers.flac", title='=HYPERLINK("http://x","y")')
+    library.update(take.id, tags=["-2+3", "@me"], scenario="+1 call")
+    target = tmp_path / "history.csv"
+    library.export_csv(target)
+    with target.open(newline="", encoding="utf-8") as f:
+        row = dict(zip(CSV_COLUMNS, list(csv.reader(f))[1], strict=True))
+    assert row["title"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert row["tags"] == "'-2+3, @me"
+    assert row["scenario"] == "'+1 call"
+    assert row["id"] == str(take.id) and row["duration_s"] != ""
