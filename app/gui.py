@@ -74,6 +74,17 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Voicemail Coach")
     apply_style(app)
+    from analysis.paths import data_dir
+    from app.single_instance import AlreadyRunning, claim
+
+    try:
+        lock = claim(data_dir())  # held until this function returns, when the app quits
+    except AlreadyRunning as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        print(exc, file=sys.stderr)
+        QMessageBox.information(None, "Voicemail Coach", str(exc))
+        return 1
     settings, problem = load_settings()
     controller = Controller(settings, settings_file=settings_path())
     window = MainWindow(controller)
@@ -84,4 +95,7 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     QTimer.singleShot(0, controller.load_model)
     if window.library_pages is not None:
         QTimer.singleShot(0, window.library_pages.offer_recovery)
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        lock.unlock()
