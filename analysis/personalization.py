@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from analysis.checks import _Builder
+from analysis.check_builder import CheckBuilder
 from analysis.profile import Profile, ScenarioGuidance, load_profile, phrase_regex
 from analysis.report import Check, Evidence, Report, ReportWord
 from analysis.scenarios import Scenario
@@ -31,7 +31,7 @@ def scenario_checks(report: Report, profile: Profile, scenario: Scenario) -> lis
     guidance = profile.scenario
     assert guidance is not None
     words = report.transcript.words
-    b = _Builder(profile)
+    b = CheckBuilder(profile)
     _name(b, words, scenario, guidance)
     _company_or_industry(b, words, scenario, guidance)
     _trigger(b, words, scenario, guidance)
@@ -151,7 +151,7 @@ def _keyword_patterns(keywords: Iterable[str]) -> list[re.Pattern[str]]:
 # -- the checks -------------------------------------------------------------------------------
 
 
-def _name(b: _Builder, words: Sequence[ReportWord], s: Scenario, g: ScenarioGuidance) -> None:
+def _name(b: CheckBuilder, words: Sequence[ReportWord], s: Scenario, g: ScenarioGuidance) -> None:
     parts = s.prospect.split()
     hits = find_name(words, parts[0], g.name_similarity) if parts else []
     if not hits and len(parts) > 1:
@@ -164,7 +164,7 @@ def _name(b: _Builder, words: Sequence[ReportWord], s: Scenario, g: ScenarioGuid
 
 
 def _company_or_industry(
-    b: _Builder, words: Sequence[ReportWord], s: Scenario, g: ScenarioGuidance
+    b: CheckBuilder, words: Sequence[ReportWord], s: Scenario, g: ScenarioGuidance
 ) -> None:
     generic = {w.lower() for w in g.company_generic}
     significant = [w for w in re.findall(r"[\w'&-]+", s.company) if w.lower() not in generic]
@@ -208,7 +208,9 @@ def _industry_hits(
     return hits
 
 
-def _trigger(b: _Builder, words: Sequence[ReportWord], s: Scenario, g: ScenarioGuidance) -> None:
+def _trigger(
+    b: CheckBuilder, words: Sequence[ReportWord], s: Scenario, g: ScenarioGuidance
+) -> None:
     patterns = [*g.triggers.get(s.trigger, ()), *_keyword_patterns(s.trigger_keywords)]
     hits = _phrase_hits(words, patterns)
     target = f"refer to it: {s.trigger_label.lower()}"
@@ -219,7 +221,7 @@ def _trigger(b: _Builder, words: Sequence[ReportWord], s: Scenario, g: ScenarioG
               trigger=s.trigger_detail.rstrip("."))  # fmt: skip
 
 
-def _relevance(b: _Builder, report: Report, s: Scenario, g: ScenarioGuidance) -> None:
+def _relevance(b: CheckBuilder, report: Report, s: Scenario, g: ScenarioGuidance) -> None:
     target = "; ".join(s.cares_about)
     value_sentences = [x for x in report.sentences if "value_proposition" in x.labels]
     if not value_sentences:
