@@ -15,11 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from analysis.transcribe import Cancelled
 
 log = logging.getLogger(__name__)
+
+# A job waits at most this long for its submitter to return to the event loop (a safety net:
+# normally a few milliseconds).
+ARM_TIMEOUT_S = 1.0
 
 # Errors whose message is written for the user; anything else is a bug and says so.
 USER_ERRORS: tuple[type[BaseException], ...] = ()
@@ -52,6 +56,9 @@ class Task(QObject):
         super().__init__()
         self.name = name
         self.cancel_event = threading.Event()
+        # Set once the submitting code is back in the event loop, so a job that finishes at
+        # once cannot emit its outcome before the caller has connected to it.
+        self.armed = threading.Event()
         self.running = True
 
     def cancel(self) -> None:
@@ -67,6 +74,7 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         task = self.task
+        task.armed.wait(ARM_TIMEOUT_S)
         ctx = TaskContext(progress=task.progress.emit, cancel=task.cancel_event)
         try:
             result = self.fn(ctx)
@@ -101,6 +109,7 @@ class TaskRunner(QObject):
         self.tasks.append(task)
         task.done.connect(lambda: self._finished(task))
         self.pool.start(_Runnable(task, fn))
+        QTimer.singleShot(0, task.armed.set)
         return task
 
     def _finished(self, task: Task) -> None:
@@ -112,5 +121,6 @@ class TaskRunner(QObject):
         """Ask every task to stop and wait for the workers; True when all have finished."""
         for task in self.tasks:
             task.cancel()
+            task.armed.set()
         finished: bool = self.pool.waitForDone(timeout_ms)
         return finished
