@@ -16,7 +16,7 @@ from analysis.delivery import analyze_delivery
 from analysis.profile import Profile
 from analysis.structure import Finding as StructFinding
 from analysis.structure import Structure, analyze_structure
-from analysis.transcribe import ProgressFn, Transcriber
+from analysis.transcribe import ProgressFn, Transcriber, TranscriptionResult
 from analysis.transcript import Sentence, Word, split_sentences, words_from_text
 from audio.io import Audio, load_audio
 
@@ -46,9 +46,11 @@ def analyze_audio(
     length_preset: str | None = None,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    transcribed: TranscriptionResult | None = None,
 ) -> r.Report:
+    """``transcribed``: the words already found (while recording); transcribed here if None."""
     preset = profile.length_preset(length_preset)
-    result = transcriber.transcribe(audio.samples, progress, cancel)
+    result = transcribed or transcriber.transcribe(audio.samples, progress, cancel)
     warnings = []
     if audio.truncated:
         warnings.append("The file looks damaged near the end; only the readable part was analyzed.")

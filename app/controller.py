@@ -17,12 +17,14 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from analysis.incremental import Finished, LiveTranscript
 from analysis.library import Attempt, Library, LibraryError
 from analysis.paths import data_dir
 from analysis.pipeline import analyze_audio
 from analysis.profile import LengthPreset, Profile, ProfileError, load_profile
 from analysis.report import Report
 from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber
+from app.live_session import LiveSession
 from app.settings import Settings, save_settings
 from app.tasks import Task, TaskContext, TaskRunner, register_user_errors
 from audio.capture import Recorder, RecordingError
@@ -38,6 +40,8 @@ register_user_errors(
 AUTO_STOP_MARGIN_S = 5.0
 AUTO_STOP_WARNING_S = 10.0
 POLL_MS = 50
+# Live jobs use one thread: the other core stays free for the audio and the window.
+LIVE_CPU_THREADS = 1
 
 
 class ModelHolder:
@@ -48,6 +52,7 @@ class ModelHolder:
         self.keep_fillers = keep_fillers
         self._lock = threading.Lock()
         self._transcriber: Transcriber | None = None
+        self._live: Transcriber | None = None
 
     def get(self) -> Transcriber:
         with self._lock:
@@ -55,6 +60,16 @@ class ModelHolder:
                 prompt = FILLER_PROMPT if self.keep_fillers else None
                 self._transcriber = Transcriber(self.model_dir, initial_prompt=prompt)
             return self._transcriber
+
+    def get_live(self) -> Transcriber:
+        """A second copy of the model, on one thread, for transcribing while recording."""
+        with self._lock:
+            if self._live is None:
+                prompt = FILLER_PROMPT if self.keep_fillers else None
+                self._live = Transcriber(
+                    self.model_dir, initial_prompt=prompt, cpu_threads=LIVE_CPU_THREADS
+                )
+            return self._live
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,7 @@ class Feedback:
     attempt: Attempt | None = None
     previous: Attempt | None = None
     notes: tuple[str, ...] = ()  # problems worth telling (e.g. the take could not be saved)
+    live: Finished | None = None  # how a recorded take's words were found (while recording)
 
 
 class Controller(QObject):
@@ -82,6 +98,7 @@ class Controller(QObject):
     library_changed = Signal()
     unsaved_changed = Signal(bool)  # a take is held only in memory (the disk refused it)
     playback = Signal(float, bool)  # position_s, playing
+    live_cues = Signal(object)  # analysis.live_cues.LiveCues, while recording
 
     def __init__(
         self,
@@ -108,6 +125,7 @@ class Controller(QObject):
         self.library_problem: str | None = None
         self.take_attempt: Attempt | None = None
         self.unsaved: np.ndarray | None = None
+        self.live_session: LiveSession | None = None
         self.open_library()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -155,6 +173,7 @@ class Controller(QObject):
             transcriber = holder.get()
             # One tiny transcription warms the decoder, so the first real take is not slower.
             transcriber.transcribe(np.zeros(8000, dtype=np.float32))
+            holder.get_live().transcribe(np.zeros(8000, dtype=np.float32), piece=True)
             return f"{transcriber.name} ({transcriber.compute_type})"
 
         task = self.runner.submit("loading the model", load)
@@ -335,6 +354,10 @@ class Controller(QObject):
             self._set_state("feedback" if self.feedback else "ready")
             return
         self.recorder = recorder
+        self.live_session = LiveSession(
+            self.runner, recorder, self.models.get_live, self.profile, self.preset, self
+        )
+        self.live_session.cues.connect(self.live_cues.emit)
         self._disk_warned = False
         self._set_state("recording")
         self.timer.start()
@@ -354,6 +377,8 @@ class Controller(QObject):
         self.live.emit(
             recorder.elapsed_s, recorder.level_dbfs, recorder.peak_dbfs, recorder.clipping
         )
+        if self.live_session is not None:
+            self.live_session.tick()
         if recorder.failed:
             self.stop_recording()
             return
@@ -390,9 +415,14 @@ class Controller(QObject):
             return
         self.timer.stop()
         self._set_state("stopping")
+        session = self.live_session
+        if session is not None:
+            session.stop()
 
         def stop(ctx: TaskContext) -> tuple[Any, np.ndarray | None]:
-            result = recorder.stop()
+            # A take that ends in a pause needs no tail: the last word is finished.
+            ended = session is not None and session.ends_in_pause()
+            result = recorder.stop(tail_s=0.0 if ended else None)
             return result, recorder.samples() if result.in_memory_only else None
 
         task = self.runner.submit("saving the recording", stop)
@@ -401,6 +431,8 @@ class Controller(QObject):
 
     def _recorded(self, result: Any, memory: np.ndarray | None = None) -> None:
         self.recorder = None
+        session, self.live_session = self.live_session, None
+        live = session.transcript if session is not None else None
         if result.error:
             self.message.emit("error", result.error)
         if memory is not None and result.duration_s >= 0.5:
@@ -425,10 +457,10 @@ class Controller(QObject):
         library, attempt = self.library, self.take_attempt
         self.take_attempt = None
         if library is None or attempt is None:
-            self.analyze(result.path)
+            self._analyze_task(None, Path(result.path), live=live)
             return
         wav = result.path
-        self._analyze_task(lambda: library.finish_recording(attempt.id), wav)
+        self._analyze_task(lambda: library.finish_recording(attempt.id), wav, live=live)
 
     # -- analysis -----------------------------------------------------------------------------
 
@@ -448,9 +480,11 @@ class Controller(QObject):
         profile: Profile | None = None,
         preset: str | None = None,
         models: ModelHolder | None = None,
+        live: LiveTranscript | None = None,
     ) -> Task | None:
         """Analyze the attempt ``get_attempt`` gives (run on the worker), or the file ``fallback``
-        when there is no attempt or the library fails: the take is analyzed all the same."""
+        when there is no attempt or the library fails: the take is analyzed all the same.
+        ``live``: the words transcribed while recording it (only the rest is transcribed)."""
         holder = models or self.models
         profile = profile or self.profile
         preset = preset or self.preset.id
@@ -472,7 +506,13 @@ class Controller(QObject):
             ctx.check()
             transcriber = holder.get()
             ctx.check()
-            report = analyze_audio(audio, transcriber, profile, preset, ctx.progress, ctx.cancel)
+            finished = None
+            if live is not None:
+                finished = live.finish(audio.samples, transcriber, ctx.progress, ctx.cancel)
+            report = analyze_audio(
+                audio, transcriber, profile, preset, ctx.progress, ctx.cancel,
+                finished.result if finished else None,
+            )  # fmt: skip
             previous = None
             if attempt is not None and library is not None:
                 try:
@@ -482,8 +522,9 @@ class Controller(QObject):
                 except LibraryError as exc:
                     notes.append(f"{exc} The feedback below was not saved.")
             return Feedback(
-                report, audio.samples, audio.sample_rate, path, attempt, previous, tuple(notes)
-            )
+                report, audio.samples, audio.sample_rate, path, attempt, previous, tuple(notes),
+                finished,
+            )  # fmt: skip
 
         return self._start_analysis("analysing the message", run)
 
@@ -522,6 +563,7 @@ class Controller(QObject):
     def _fail(self, text: str) -> None:
         self.analysis = None
         self.recorder = None
+        self.live_session = None
         self.message.emit("error", text)
         self._set_state("feedback" if self.feedback else "ready")
 
@@ -575,6 +617,8 @@ class Controller(QObject):
         """Stop everything and wait for it: a take in progress is saved, never lost."""
         self.timer.stop()
         self._close_greeting()
+        if self.live_session is not None:
+            self.live_session.stop()
         if self.recorder is not None:
             self.recorder.stop()
             self.recorder = None
