@@ -257,15 +257,29 @@ class LiveTranscript:
         return Piece(start_s, end_s, tuple(words), result.coverage, result.prompt_used)
 
 
+DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
 def _tokens(text: str) -> list[str]:
-    return ["".join(c for c in t.lower() if c.isalnum()) for t in text.split()]
+    """Lower-case words without punctuation; numbers as single digits, so "859" and "eight,
+    five, nine" (Whisper writes a phone number either way) count as the same words."""
+    out: list[str] = []
+    for raw in text.split():
+        token = "".join(c for c in raw.lower() if c.isalnum())
+        if token.isdigit():
+            out.extend(token)
+        elif token in DIGIT_NAMES:
+            out.append(str(DIGIT_NAMES.index(token)))
+        elif token:
+            out.append(token)
+    return out
 
 
 def word_error(reference: str, hypothesis: str) -> float:
-    """Word error rate of ``hypothesis`` against ``reference`` (case and punctuation ignored):
+    """Word error rate of ``hypothesis`` against ``reference`` (case, punctuation and how
+    numbers are written ignored):
     substitutions + deletions + insertions, over the reference's word count."""
-    ref = [t for t in _tokens(reference) if t]
-    hyp = [t for t in _tokens(hypothesis) if t]
+    ref, hyp = _tokens(reference), _tokens(hypothesis)
     row = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         prev, row[0] = row[0], i

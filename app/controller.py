@@ -40,8 +40,6 @@ register_user_errors(
 AUTO_STOP_MARGIN_S = 5.0
 AUTO_STOP_WARNING_S = 10.0
 POLL_MS = 50
-# Live jobs use one thread: the other core stays free for the audio and the window.
-LIVE_CPU_THREADS = 1
 
 
 class ModelHolder:
@@ -52,7 +50,6 @@ class ModelHolder:
         self.keep_fillers = keep_fillers
         self._lock = threading.Lock()
         self._transcriber: Transcriber | None = None
-        self._live: Transcriber | None = None
 
     def get(self) -> Transcriber:
         with self._lock:
@@ -61,15 +58,10 @@ class ModelHolder:
                 self._transcriber = Transcriber(self.model_dir, initial_prompt=prompt)
             return self._transcriber
 
-    def get_live(self) -> Transcriber:
-        """A second copy of the model, on one thread, for transcribing while recording."""
-        with self._lock:
-            if self._live is None:
-                prompt = FILLER_PROMPT if self.keep_fillers else None
-                self._live = Transcriber(
-                    self.model_dir, initial_prompt=prompt, cpu_threads=LIVE_CPU_THREADS
-                )
-            return self._live
+    def live_if_ready(self) -> Transcriber | None:
+        """The model once it is loaded, without waiting: live jobs skip while it loads (the
+        analysis after Stop transcribes whatever they missed)."""
+        return self._transcriber
 
 
 @dataclass(frozen=True)
@@ -173,7 +165,6 @@ class Controller(QObject):
             transcriber = holder.get()
             # One tiny transcription warms the decoder, so the first real take is not slower.
             transcriber.transcribe(np.zeros(8000, dtype=np.float32))
-            holder.get_live().transcribe(np.zeros(8000, dtype=np.float32), piece=True)
             return f"{transcriber.name} ({transcriber.compute_type})"
 
         task = self.runner.submit("loading the model", load)
@@ -355,7 +346,7 @@ class Controller(QObject):
             return
         self.recorder = recorder
         self.live_session = LiveSession(
-            self.runner, recorder, self.models.get_live, self.profile, self.preset, self
+            self.runner, recorder, self.models.live_if_ready, self.profile, self.preset, self
         )
         self.live_session.cues.connect(self.live_cues.emit)
         self._disk_warned = False

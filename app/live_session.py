@@ -1,13 +1,15 @@
 """One take's live side: transcribe finished phrases while recording, and work out the cues.
 
 The controller's poll timer calls :meth:`LiveSession.tick`. Jobs go through the app's
-``TaskRunner`` one at a time (never two at once, so the audio keeps a core), on the model
-holder's one-thread live transcriber. After Stop the controller hands :attr:`transcript` to
-the analysis, which transcribes only what is left.
+``TaskRunner`` one at a time, never queued behind each other: when one is still running at the
+next look, the look is skipped and the next job takes all the phrases finished by then. Jobs use
+the model once it is loaded and skip while it loads. After Stop the controller hands
+:attr:`transcript` to the analysis, which transcribes only what is left.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,8 +19,11 @@ from PySide6.QtCore import QObject, Signal
 from analysis.incremental import LiveTranscript, ends_in_pause
 from analysis.live_cues import WordCues, cues_at, word_cues
 from analysis.profile import LengthPreset, Profile
+from analysis.transcribe import Cancelled
 from app.tasks import Task, TaskContext, TaskRunner
 from audio.capture import Recorder
+
+log = logging.getLogger(__name__)
 
 # How often to look for a finished phrase while no job runs (the look itself takes ~5 ms).
 CHECK_S = 0.25
@@ -31,7 +36,7 @@ class LiveSession(QObject):
         self,
         runner: TaskRunner,
         recorder: Recorder,
-        live_transcriber: Callable[[], Any],
+        live_transcriber: Callable[[], Any | None],
         profile: Profile,
         preset: LengthPreset,
         parent: QObject | None = None,
@@ -44,7 +49,7 @@ class LiveSession(QObject):
         self.preset = preset
         self.transcript = LiveTranscript()
         self.words = WordCues()
-        self.jobs = 0  # live jobs that found a phrase and transcribed it
+        self.jobs = 0  # live jobs that found a phrase and transcribed it (one at a time)
         self._job: Task | None = None
         self._next_check = 0.0
         self._stopped = False
@@ -54,21 +59,32 @@ class LiveSession(QObject):
         rec = self.recorder
         self.cues.emit(cues_at(rec.elapsed_s, self.words, self.preset, self.profile, rec.overflows))
         now = time.monotonic()
-        if self._stopped or self._job is not None or now < self._next_check:
+        busy = self._job is not None and self._job.running
+        if self._stopped or busy or now < self._next_check:
             return
         self._next_check = now + CHECK_S
         transcript, profile, get = self.transcript, self.profile, self.live_transcriber
 
-        def run(ctx: TaskContext) -> WordCues | None:
-            if not transcript.step(rec.samples(), get(), ctx.cancel):
-                return None
-            return word_cues(transcript.words, transcript.done_s, profile)
+        # The job hands its result over itself: a job that ends before submit() returns emits
+        # its signals before anyone could connect to them (the runner's own bookkeeping, which
+        # ``running`` reflects, is connected before the job starts).
+        def run(ctx: TaskContext) -> None:
+            try:
+                transcriber = get()
+                if transcriber is None:
+                    return
+                if transcript.step(rec.samples(), transcriber, ctx.cancel):
+                    self.words = word_cues(transcript.words, transcript.done_s, profile)
+                    self.jobs += 1
+            except Cancelled:
+                raise
+            except Exception as exc:
+                # The analysis after Stop transcribes what is missing and reports real problems.
+                log.warning("transcription while recording stopped: %s", exc)
+                self._stopped = True
+                raise
 
-        job = self.runner.submit("transcribing while you speak", run)
-        job.succeeded.connect(self._heard)
-        job.failed.connect(self._failed)
-        job.done.connect(self._job_done)
-        self._job = job
+        self._job = self.runner.submit("transcribing while you speak", run)
 
     def stop(self) -> None:
         """No new jobs; one that is running finishes (the analysis waits for it)."""
@@ -77,15 +93,3 @@ class LiveSession(QObject):
     def ends_in_pause(self) -> bool:
         """Whether the take so far ends in a pause (safe on any thread)."""
         return ends_in_pause(self.recorder.samples())
-
-    def _heard(self, words: WordCues | None) -> None:
-        if words is not None:
-            self.words = words
-            self.jobs += 1
-
-    def _failed(self, message: str) -> None:
-        # The analysis after Stop transcribes what is missing and reports any real problem.
-        self._stopped = True
-
-    def _job_done(self) -> None:
-        self._job = None

@@ -150,6 +150,7 @@ def test_word_error() -> None:
     assert word_error("Hi Dana, this is Sam.", "hi dana this is sam") == 0.0
     assert word_error("a b c d", "a x c") == 0.5  # one substitution, one deletion
     assert word_error("a b", "a b c d") == 1.0
+    assert word_error("call 859-473 now", "call eight, five, nine, four, seven, three now") == 0.0
 
 
 # -- with the real model, on the test recordings ------------------------------------------------
