@@ -40,7 +40,8 @@ SHORT_TAKE_S = 6.0
 # was unsure at the edge, so the cut may have hurt it.
 EDGE_S = 0.4
 EDGE_MIN_PROBABILITY = 0.25
-# A piece whose last words include an uncertain one is not kept (see LiveTranscript.step).
+# A piece whose last words include an uncertain one is not kept, and one whose first words do
+# is redone with the piece before it (see LiveTranscript.step).
 EDGE_WORDS = 2
 # A piece is transcribed with the end of the words before it as context, as Whisper itself
 # does inside one window.
@@ -186,9 +187,26 @@ class LiveTranscript:
                 # this cut; the next job reads on to a later pause, with the context after it.
                 self._held_s = cut
                 return False
+            piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
             self._pieces.append(piece)
             self._held_s = None
             return True
+
+    def _join_if_unsure(
+        self,
+        pieces: list[Piece],
+        piece: Piece,
+        transcriber: Transcriber,
+        samples: FloatArray,
+        cancel: threading.Event | None,
+    ) -> Piece:
+        """A piece that starts with an uncertain word is transcribed again together with the
+        piece before it (taken off ``pieces``), so no cut lies there; when both fit one job."""
+        unsure = any(w.probability < EDGE_MIN_PROBABILITY for w in piece.words[:EDGE_WORDS])
+        if not (pieces and unsure and piece.end_s - pieces[-1].start_s <= MAX_JOB_S):
+            return piece
+        before = pieces.pop()
+        return self._transcribe(transcriber, samples, before.start_s, piece.end_s, cancel)
 
     def _speech_since_held(self, samples: FloatArray, cut: float) -> bool:
         """After a held cut, wait for speech past it: the same pause, grown, is no news."""
@@ -214,7 +232,8 @@ class LiveTranscript:
         if pieces and duration >= SHORT_TAKE_S:
             voiced = voiced_frames(samples, self.sample_rate)
             if voiced[round(start / FRAME_S) :].any():
-                pieces.append(self._transcribe(transcriber, samples, start, duration, cancel))
+                tail = self._transcribe(transcriber, samples, start, duration, cancel)
+                pieces.append(self._join_if_unsure(pieces, tail, transcriber, samples, cancel))
             words = [w for p in pieces for w in p.words]
             kept, coverage = keep_voiced(words, samples)
             reason = fallback_reason(pieces, coverage)

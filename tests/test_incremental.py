@@ -218,3 +218,20 @@ def test_finish_waits_for_a_step_in_progress() -> None:
     worker.join(5)
     finisher.join(5)
     assert [w.text for w in finished[0].result.words] == ["One", "two", "three"]  # type: ignore[attr-defined]
+
+
+def test_a_piece_that_starts_unsure_is_redone_with_the_one_before() -> None:
+    audio = np.concatenate([speech_like(SPANS, 9.0), speech_like([(0.0, 4.5)], 6.0)])
+    live = LiveTranscript()
+    script = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)],
+        [("Um,", 0.6, 0.9, 0.1), ("four", 1.0, 3.0, 0.9), ("five.", 3.0, 5.0, 0.9)],
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three,", 6.2, 8.0, 0.9),
+         ("um,", 9.0, 9.4, 0.6), ("four", 9.5, 11.5, 0.9), ("five.", 11.5, 13.5, 0.9)],
+    )  # fmt: skip
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    assert live.step(audio, script)
+    seconds = [call["seconds"] for call in script.calls]
+    assert seconds == [pytest.approx(s, abs=0.03) for s in (8.45, 5.8, 14.25)]
+    assert [w.text for w in live.words] == ["One", "two", "three,", "um,", "four", "five."]
+    assert live.done_s == pytest.approx(14.25, abs=0.03)
