@@ -69,6 +69,7 @@ class Finished:
     pieces: int  # how many pieces were merged (1 when the whole take was transcribed at once)
     tail_s: float  # seconds of audio transcribed after Stop
     fallback: str | None  # why the whole take was transcribed again, None when it was not
+    cuts: tuple[float, ...] = ()  # where the merged pieces meet
 
 
 def voiced_frames(samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> npt.NDArray[np.bool_]:
@@ -141,6 +142,17 @@ def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
             near = abs(w.end_s - cut) <= EDGE_S or abs(w.start_s - cut) <= EDGE_S
             if near and w.probability < EDGE_MIN_PROBABILITY:
                 return f"an uncertain word ({w.text!r}) sits at the cut at {cut:.1f} s"
+    return None
+
+
+def cut_in_moment(spans: Sequence[tuple[float, float]], cuts: Sequence[float]) -> str | None:
+    """Why a report built from pieces cannot be trusted on its key moments: a cut inside the
+    value proposition's or call to action's sentence (``spans``), which a single pass could
+    have split or punctuated otherwise. None when every cut lies between sentences."""
+    for start, end in spans:
+        for cut in cuts:
+            if start < cut < end:
+                return f"a cut at {cut:.1f} s falls in a key sentence ({start:.1f}-{end:.1f} s)"
     return None
 
 
@@ -241,7 +253,8 @@ class LiveTranscript:
                 used = next((p.prompt_used for p in pieces if p.prompt_used), None)
                 text = " ".join(w.text for w in kept)
                 result = TranscriptionResult(tuple(kept), text, used, coverage)
-                return Finished(result, len(pieces), round(duration - start, 2), None)
+                cuts = tuple(p.end_s for p in pieces[:-1])
+                return Finished(result, len(pieces), round(duration - start, 2), None, cuts)
         whole = transcriber.transcribe(samples, progress, cancel)
         return Finished(whole, 1, round(duration, 2), reason)
 

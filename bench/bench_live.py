@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -91,7 +92,7 @@ def report_for(words: Sequence[Any], samples: Any, profile: Any) -> Any:
 
 
 def compare_files(paths: Sequence[Path]) -> int:
-    from analysis.incremental import LiveTranscript
+    from analysis.incremental import LiveTranscript, cut_in_moment
     from analysis.profile import load_profile
     from analysis.transcribe import FILLER_PROMPT, Transcriber
     from audio.io import AudioLoadError, load_audio
@@ -120,10 +121,16 @@ def compare_files(paths: Sequence[Path]) -> int:
         t0 = time.perf_counter()
         finished = live.finish(samples, whole_tr)
         finish_s = time.perf_counter() - t0
-        diff = compare_reports(
-            report_for(finished.result.words, samples, profile),
-            report_for(whole.words, samples, profile),
-        )
+        live_report = report_for(finished.result.words, samples, profile)
+        moments = [
+            m for m in (live_report.value_proposition, live_report.call_to_action) if m.found
+        ]
+        why = cut_in_moment([(m.start_s, m.end_s) for m in moments], finished.cuts)
+        if why:  # as the app does: the whole-file pass is the report
+            finished = dataclasses.replace(finished, pieces=1, fallback=why)
+            finish_s += whole_s
+            live_report = report_for(whole.words, samples, profile)
+        diff = compare_reports(live_report, report_for(whole.words, samples, profile))
         print(
             f"{path.name[:30]:30} {audio.duration_s:6.1f} {diff['wer']:6.3f} "
             f"{_num(diff['vp_delta_s']):>6} {_num(diff['cta_delta_s']):>6} "

@@ -12,6 +12,7 @@ import pytest
 from analysis.incremental import (
     LiveTranscript,
     Piece,
+    cut_in_moment,
     ends_in_pause,
     fallback_reason,
     find_cut,
@@ -235,3 +236,12 @@ def test_a_piece_that_starts_unsure_is_redone_with_the_one_before() -> None:
     assert seconds == [pytest.approx(s, abs=0.03) for s in (8.45, 5.8, 14.25)]
     assert [w.text for w in live.words] == ["One", "two", "three,", "um,", "four", "five."]
     assert live.done_s == pytest.approx(14.25, abs=0.03)
+
+
+def test_a_cut_inside_a_key_sentence_calls_for_the_whole_file_pass() -> None:
+    value, cta = (3.6, 8.0), (12.4, 14.7)
+    assert cut_in_moment([value, cta], [3.3, 11.9]) is None  # cuts between sentences
+    assert cut_in_moment([value, cta], [3.3, 13.0]) == (
+        "a cut at 13.0 s falls in a key sentence (12.4-14.7 s)"
+    )
+    assert cut_in_moment([], [13.0]) is None
