@@ -20,8 +20,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from analysis.pipeline import analyze_audio
+from analysis.profile import Profile
+from analysis.report import Report
 from analysis.transcribe import MIN_COVERAGE, Transcriber, TranscriptionResult, keep_voiced
 from analysis.transcript import Word
+from audio.io import Audio
 from audio.levels import FRAME_S, analyze_levels, frame_dbfs
 
 FloatArray = npt.NDArray[np.float32]
@@ -31,6 +35,9 @@ MIN_PAUSE_S = 0.3
 # Less speech than this before a pause is left for later: Whisper encodes 30 s windows whatever
 # the length, so very short jobs cost nearly as much as long ones and see little context.
 MIN_PHRASE_S = 4.0
+# The first piece waits for more: names said in the first seconds came out wrong in a short
+# first piece ("Morgan Lake" for "Morgan Blake") and right with the next phrase as context.
+FIRST_PHRASE_S = 8.0
 # One job reads at most this much audio (a Whisper window is 30 s); with no pause in it, the
 # job waits and the audio is transcribed after Stop.
 MAX_JOB_S = 28.0
@@ -190,7 +197,8 @@ class LiveTranscript:
         start); False when no phrase is finished yet."""
         with self._lock:
             start = self.done_s
-            cut = find_cut(samples, start, self.sample_rate)
+            need = MIN_PHRASE_S if self._pieces else FIRST_PHRASE_S
+            cut = find_cut(samples, start, self.sample_rate, min_phrase_s=need)
             if cut is None or not self._speech_since_held(samples, cut):
                 return False
             piece = self._transcribe(transcriber, samples, start, cut, cancel)
@@ -289,32 +297,27 @@ class LiveTranscript:
         return Piece(start_s, end_s, tuple(words), result.coverage, result.prompt_used)
 
 
-DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-
-
-def _tokens(text: str) -> list[str]:
-    """Lower-case words without punctuation; numbers as single digits, so "859" and "eight,
-    five, nine" (Whisper writes a phone number either way) count as the same words."""
-    out: list[str] = []
-    for raw in text.split():
-        token = "".join(c for c in raw.lower() if c.isalnum())
-        if token.isdigit():
-            out.extend(token)
-        elif token in DIGIT_NAMES:
-            out.append(str(DIGIT_NAMES.index(token)))
-        elif token:
-            out.append(token)
-    return out
-
-
-def word_error(reference: str, hypothesis: str) -> float:
-    """Word error rate of ``hypothesis`` against ``reference`` (case, punctuation and how
-    numbers are written ignored):
-    substitutions + deletions + insertions, over the reference's word count."""
-    ref, hyp = _tokens(reference), _tokens(hypothesis)
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1] / max(1, len(ref))
+def analyze_take(
+    audio: Audio,
+    live: LiveTranscript,
+    transcriber: Transcriber,
+    profile: Profile,
+    preset: str | None = None,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[Report, Finished]:
+    """The report of a take transcribed while recording: from the merged pieces, or from a
+    whole-file pass when :func:`fallback_reason` or :func:`cut_in_moment` says so."""
+    finished = live.finish(audio.samples, transcriber, progress, cancel)
+    report = analyze_audio(audio, transcriber, profile, preset, progress, cancel, finished.result)
+    spans = [
+        (m.start_s, m.end_s)
+        for m in (report.value_proposition, report.call_to_action)
+        if m.start_s is not None and m.end_s is not None
+    ]
+    why = cut_in_moment(spans, finished.cuts)
+    if why is None:
+        return report, finished
+    # The sentence may have come out split or punctuated otherwise than in one pass.
+    report = analyze_audio(audio, transcriber, profile, preset, progress, cancel)
+    return report, replace(finished, pieces=1, fallback=why, cuts=())

@@ -7,7 +7,6 @@ and the sounddevice module), so tests drive the real flow with fake streams.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import threading
 import time
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from analysis.incremental import Finished, LiveTranscript, cut_in_moment
+from analysis.incremental import Finished, LiveTranscript, analyze_take
 from analysis.library import Attempt, Library, LibraryError
 from analysis.paths import data_dir
 from analysis.pipeline import analyze_audio
@@ -499,22 +498,14 @@ class Controller(QObject):
             transcriber = holder.get()
             ctx.check()
             finished = None
-            if live is not None:
-                finished = live.finish(audio.samples, transcriber, ctx.progress, ctx.cancel)
-            report = analyze_audio(
-                audio, transcriber, profile, preset, ctx.progress, ctx.cancel,
-                finished.result if finished else None,
-            )  # fmt: skip
-            if finished is not None:
-                # A key sentence across a cut may have come out split or punctuated otherwise
-                # than in one pass: then the one pass decides.
-                key = (report.value_proposition, report.call_to_action)
-                why = cut_in_moment([(m.start_s, m.end_s) for m in key if m.found], finished.cuts)
-                if why:
-                    finished = dataclasses.replace(finished, pieces=1, fallback=why, cuts=())
-                    report = analyze_audio(
-                        audio, transcriber, profile, preset, ctx.progress, ctx.cancel
-                    )
+            if live is None:
+                report = analyze_audio(
+                    audio, transcriber, profile, preset, ctx.progress, ctx.cancel
+                )
+            else:
+                report, finished = analyze_take(
+                    audio, live, transcriber, profile, preset, ctx.progress, ctx.cancel
+                )
             previous = None
             if attempt is not None and library is not None:
                 try:

@@ -73,7 +73,7 @@ def moment_delta(a: Any, b: Any) -> float | None:
 
 
 def compare_reports(live: Any, whole: Any) -> dict[str, Any]:
-    from analysis.incremental import word_error
+    from analysis.wer import word_error
 
     return {
         "wer": round(word_error(whole.transcript.text, live.transcript.text), 3),

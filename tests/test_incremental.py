@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from analysis import incremental
 from analysis.incremental import (
     LiveTranscript,
     Piece,
@@ -16,10 +17,10 @@ from analysis.incremental import (
     ends_in_pause,
     fallback_reason,
     find_cut,
-    word_error,
 )
 from analysis.transcribe import TranscriptionResult
 from analysis.transcript import Word
+from analysis.wer import word_error
 
 RATE = 16_000
 FloatArray = npt.NDArray[np.float32]
@@ -59,6 +60,12 @@ def test_a_take_ends_in_a_pause_only_after_its_speech_has_stopped() -> None:
     assert not ends_in_pause(speech_like([], 3.0) * 0)  # silence only: no speech to finish
 
 
+@pytest.fixture()
+def short_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first piece needs no more speech than the others (the synthetic takes are short)."""
+    monkeypatch.setattr(incremental, "FIRST_PHRASE_S", incremental.MIN_PHRASE_S)
+
+
 def piece(start: float, end: float, *words: tuple[str, float, float, float]) -> Piece:
     return Piece(start, end, tuple(Word(*w) for w in words), 1.0, None)
 
@@ -92,7 +99,9 @@ class ScriptedTranscriber:
         return TranscriptionResult(words, " ".join(w.text for w in words), None, 1.0)
 
 
-def test_pieces_are_offset_to_the_take_and_given_the_words_before_as_context() -> None:
+def test_pieces_are_offset_to_the_take_and_given_the_words_before_as_context(
+    short_first: None,
+) -> None:
     audio = speech_like(SPANS, 9.0)
     live = LiveTranscript()
     first = ScriptedTranscriber(
@@ -129,7 +138,9 @@ def test_short_takes_and_takes_without_a_cut_are_transcribed_whole() -> None:
     assert whole.calls == [{"seconds": 4.0, "piece": False, "context": None}]
 
 
-def test_an_unsure_word_at_the_cut_holds_the_piece_back_until_a_later_pause() -> None:
+def test_an_unsure_word_at_the_cut_holds_the_piece_back_until_a_later_pause(
+    short_first: None,
+) -> None:
     audio = speech_like(SPANS, 9.0)
     live = LiveTranscript()
     unsure = ScriptedTranscriber(
@@ -193,7 +204,7 @@ def test_live_pieces_match_a_whole_file_pass(  # type: ignore[no-untyped-def]
         assert got.start_s == pytest.approx(want.start_s, abs=0.3)
 
 
-def test_finish_waits_for_a_step_in_progress() -> None:
+def test_finish_waits_for_a_step_in_progress(short_first: None) -> None:
     audio = speech_like(SPANS, 9.0)
     live = LiveTranscript()
     release = threading.Event()
@@ -221,7 +232,7 @@ def test_finish_waits_for_a_step_in_progress() -> None:
     assert [w.text for w in finished[0].result.words] == ["One", "two", "three"]  # type: ignore[attr-defined]
 
 
-def test_a_piece_that_starts_unsure_is_redone_with_the_one_before() -> None:
+def test_a_piece_that_starts_unsure_is_redone_with_the_one_before(short_first: None) -> None:
     audio = np.concatenate([speech_like(SPANS, 9.0), speech_like([(0.0, 4.5)], 6.0)])
     live = LiveTranscript()
     script = ScriptedTranscriber(
@@ -245,3 +256,16 @@ def test_a_cut_inside_a_key_sentence_calls_for_the_whole_file_pass() -> None:
         "a cut at 13.0 s falls in a key sentence (12.4-14.7 s)"
     )
     assert cut_in_moment([], [13.0]) is None
+
+
+def test_the_first_piece_waits_for_more_speech() -> None:
+    live = LiveTranscript()
+    script = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)]
+    )
+    # 6.7 s of speech and a pause: enough for later pieces, not for the first.
+    assert not live.step(speech_like(SPANS, 9.0), script)
+    assert script.calls == []
+    longer = speech_like([*SPANS, (9.0, 11.0)], 12.0)
+    assert live.step(longer, script)
+    assert live.done_s == pytest.approx(11.5, abs=0.03)
