@@ -65,3 +65,26 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     assert ("warning", "2 audio block(s) were dropped while recording.") in messages
     assert not cues.overflow.isVisible()  # reset for the next take
     window.close()
+
+
+def test_no_tail_is_recorded_when_stop_says_the_take_ended_in_a_pause(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    import numpy as np
+
+    from audio.capture import Recorder
+
+    rate = 16_000
+    speech = np.concatenate([np.full(rate, 0.1, np.float32), np.zeros(rate, np.float32)])
+    fake = fakes.FakeInputStream(speech, realtime=True)
+    recorder = Recorder(tmp_path / "take.wav", fake, trim_start_s=0.0, tail_s=0.5)
+    recorder.start()
+    deadline = time.monotonic() + 10
+    while recorder.elapsed_s < 1.5:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    seen = recorder.elapsed_s
+    result = recorder.stop(tail_s=0.0)
+    # Only blocks already queued at Stop are kept: well under the 0.5 s tail.
+    assert seen <= result.duration_s < seen + 0.3
+    assert len(recorder.samples()) == round(result.duration_s * rate)
