@@ -176,6 +176,7 @@ class LiveTranscript:
         self._lock = threading.Lock()
         self._pieces: list[Piece] = []
         self._held_s: float | None = None
+        self._held: Piece | None = None  # the piece not kept at the held cut
 
     @property
     def done_s(self) -> float:
@@ -205,11 +206,11 @@ class LiveTranscript:
             if any(w.probability < EDGE_MIN_PROBABILITY for w in piece.words[-EDGE_WORDS:]):
                 # Unsure at the cut (often a closing it invented in the pause): do not keep
                 # this cut; the next job reads on to a later pause, with the context after it.
-                self._held_s = cut
+                self._held_s, self._held = cut, piece
                 return False
             piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
             self._pieces.append(piece)
-            self._held_s = None
+            self._held_s, self._held = None, None
             return True
 
     def _join_if_unsure(
@@ -245,14 +246,21 @@ class LiveTranscript:
         """The whole take's transcript: the pieces so far plus the tail, or a whole-file pass
         when the take is short, nothing was cut, or :func:`fallback_reason` finds a problem."""
         with self._lock:
-            pieces = list(self._pieces)
+            pieces, held = list(self._pieces), self._held
         duration = len(samples) / self.sample_rate
         start = pieces[-1].end_s if pieces else 0.0
         reason: str | None = None
-        if pieces and duration >= SHORT_TAKE_S:
+        if (pieces or held is not None) and duration >= SHORT_TAKE_S:
             voiced = voiced_frames(samples, self.sample_rate)
+            tail_s = 0.0
             if voiced[round(start / FRAME_S) :].any():
-                tail = self._transcribe(transcriber, samples, start, duration, cancel)
+                if held is not None and not voiced[round(held.end_s / FRAME_S) :].any():
+                    # Held back only for its uncertain end, and nothing was said after it: it
+                    # is the tail already (the same audio, up to a quiet end).
+                    tail = held
+                else:
+                    tail = self._transcribe(transcriber, samples, start, duration, cancel)
+                    tail_s = duration - start
                 pieces.append(self._join_if_unsure(pieces, tail, transcriber, samples, cancel))
             words = [w for p in pieces for w in p.words]
             kept, coverage = keep_voiced(words, samples)
@@ -262,7 +270,7 @@ class LiveTranscript:
                 text = " ".join(w.text for w in kept)
                 result = TranscriptionResult(tuple(kept), text, used, coverage)
                 cuts = tuple(p.end_s for p in pieces[:-1])
-                return Finished(result, len(pieces), round(duration - start, 2), None, cuts)
+                return Finished(result, len(pieces), round(tail_s, 2), None, cuts)
         whole = transcriber.transcribe(samples, progress, cancel)
         return Finished(whole, 1, round(duration, 2), reason)
 

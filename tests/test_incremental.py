@@ -114,6 +114,7 @@ def test_pieces_are_offset_to_the_take_and_given_the_words_before_as_context(
     # The rest has no speech: nothing is transcribed after Stop but the merge.
     done = live.finish(audio, tail)
     assert done.fallback is None and done.pieces == 1 and tail.calls == []
+    assert done.tail_s == 0.0
     assert [(w.text, w.start_s) for w in done.result.words] == [
         ("One", 0.5),
         ("two", 3.6),
@@ -269,3 +270,20 @@ def test_the_first_piece_waits_for_more_speech() -> None:
     longer = speech_like([*SPANS, (9.0, 11.0)], 12.0)
     assert live.step(longer, script)
     assert live.done_s == pytest.approx(11.5, abs=0.03)
+
+
+def test_a_piece_held_for_its_uncertain_end_is_the_tail_when_nothing_follows(
+    short_first: None,
+) -> None:
+    audio = speech_like(SPANS, 9.0)
+    live = LiveTranscript()
+    held = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 7.9, 0.9),
+         ("Okay.", 7.9, 8.0, 0.02)],
+    )  # fmt: skip
+    assert not live.step(audio[: round(8.9 * RATE)], held)
+    nothing = ScriptedTranscriber()
+    done = live.finish(audio, nothing)
+    assert nothing.calls == []  # no transcription after Stop
+    assert (done.pieces, done.tail_s, done.fallback) == (1, 0.0, None)
+    assert [w.text for w in done.result.words] == ["One", "two", "three.", "Okay."]
