@@ -19,7 +19,7 @@ from analysis.profile import Profile
 from analysis.scenarios import Scenario
 from analysis.structure import Finding as StructFinding
 from analysis.structure import Structure, analyze_structure
-from analysis.transcribe import ProgressFn, Transcriber
+from analysis.transcribe import ProgressFn, Transcriber, TranscriptionResult
 from analysis.transcript import Sentence, Word, split_sentences, words_from_text
 from audio.io import Audio, load_audio
 
@@ -53,9 +53,11 @@ def analyze_audio(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     scenario: Scenario | None = None,
+    transcribed: TranscriptionResult | None = None,
 ) -> r.Report:
+    """``transcribed``: the words already found (while recording); transcribed here if None."""
     preset = profile.length_preset(length_preset)
-    result = transcriber.transcribe(audio.samples, progress, cancel)
+    result = transcribed or transcriber.transcribe(audio.samples, progress, cancel)
     warnings = []
     if audio.truncated:
         warnings.append("The file looks damaged near the end; only the readable part was analyzed.")

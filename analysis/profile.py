@@ -240,6 +240,15 @@ class Phone:
 
 
 @dataclass(frozen=True)
+class Live:
+    """Cues shown while recording (see ``analysis.live_cues``)."""
+
+    pace_window_s: float = 10.0
+    nudge_before_s: float = 5.0
+    nudge_text: str = "Time for your call to action"
+
+
+@dataclass(frozen=True)
 class RubricCriterion:
     """One line of the coach's rubric: scored by hand on a whole-number scale."""
 
@@ -320,6 +329,7 @@ class Profile:
     filler_matcher: Matcher = field(repr=False)
     rubric: tuple[RubricCriterion, ...] = ()
     scenario: ScenarioGuidance | None = None
+    live: Live = Live()
 
     def length_preset(self, preset_id: str | None = None) -> LengthPreset:
         wanted = preset_id or self.default_length_preset
@@ -560,6 +570,7 @@ class _Parser:
             filler_matcher=Matcher(tuple(filler_regexes)),
             rubric=self.rubric(data.get("rubric", [])),
             scenario=scenario,
+            live=self.record(Live, self.table(data, "live"), "live.") if "live" in data else Live(),
         )
         profile.length_preset()  # the default preset must exist
         return profile

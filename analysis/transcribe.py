@@ -36,6 +36,11 @@ BUNDLED_SHA256 = {
 FILLER_PROMPT = "Um, uh, so, like, I was, um, thinking, uh, that we could, you know, talk."
 # Below this share of the speech covered by words, the prompt is suspected of derailing the decoder.
 MIN_COVERAGE = 0.85
+# A piece of a take may produce at most this many tokens per second of audio, plus the margin.
+PIECE_TOKENS_PER_S = 8.0
+PIECE_TOKEN_MARGIN = 20
+# Whisper's limit (448) minus the longest prompt it keeps (223).
+MAX_PIECE_TOKENS = 224
 
 
 class ModelError(Exception):
@@ -155,12 +160,29 @@ class Transcriber:
         samples: npt.NDArray[np.float32],
         progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
+        piece: bool = False,
+        context: str | None = None,
     ) -> TranscriptionResult:
-        """Transcribe; if the filler prompt derails the decoder (speech left uncovered), redo without it."""
-        first = self._run(samples, self.initial_prompt, progress, cancel)
+        """Transcribe; if the filler prompt derails the decoder (speech left uncovered), redo without it.
+
+        ``piece`` marks a piece of a longer take (see ``analysis.incremental``): ``context``
+        (the words said just before it) then follows the prompt, and the decoder neither carries
+        text over into the silence after the speech nor writes more than the audio can hold;
+        both made it invent closings ("We'll see you later.") after short pieces.
+        """
+        extra: dict[str, Any] = {"context": context}
+        if piece:
+            extra["options"] = {
+                "condition_on_previous_text": False,
+                "max_new_tokens": min(
+                    MAX_PIECE_TOKENS,
+                    PIECE_TOKEN_MARGIN + int(PIECE_TOKENS_PER_S * len(samples) / 16_000),
+                ),
+            }
+        first = self._run(samples, self.initial_prompt, progress, cancel, **extra)
         if self.initial_prompt is None or first.coverage >= MIN_COVERAGE:
             return first
-        second = self._run(samples, None, progress, cancel)
+        second = self._run(samples, None, progress, cancel, **extra)
         return second if second.coverage > first.coverage + 0.02 else first
 
     def _run(
@@ -169,16 +191,20 @@ class Transcriber:
         prompt: str | None,
         progress: ProgressFn | None,
         cancel: threading.Event | None,
+        context: str | None = None,
+        options: dict[str, Any] | None = None,
     ) -> TranscriptionResult:
         duration = len(samples) / 16_000
+        full_prompt = " ".join(p for p in (prompt, context) if p) or None
         with self._lock:
             segments, _info = self._model.transcribe(
                 samples,
                 language="en",
                 beam_size=5,
                 word_timestamps=True,
-                initial_prompt=prompt,
+                initial_prompt=full_prompt,
                 vad_filter=False,
+                **(options or {}),
             )
             words: list[Word] = []
             for seg in segments:
@@ -217,3 +243,9 @@ def _keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[l
     total = int(np.count_nonzero(voiced))
     coverage = 1.0 if total == 0 else float(np.count_nonzero(voiced & covered)) / total
     return kept, round(coverage, 3)
+
+
+def keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[list[Word], float]:
+    """Drop words over silence in ``samples`` (16 kHz, word times from its start); return the
+    kept words and the share of speech they cover (used to merge words transcribed piecewise)."""
+    return _keep_voiced(words, samples)

@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from analysis.coaching import Coaching
+from analysis.incremental import Finished, LiveTranscript, analyze_take
 from analysis.library import Attempt, Library, LibraryError
 from analysis.paths import data_dir
 from analysis.pipeline import analyze_audio
@@ -25,6 +26,7 @@ from analysis.profile import LengthPreset, Profile, ProfileError, load_profile
 from analysis.report import Report
 from analysis.scenarios import Scenario, ScenarioError, ScenarioStore
 from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber
+from app.live_session import LiveSession
 from app.settings import Settings, save_settings
 from app.tasks import Task, TaskContext, TaskRunner, register_user_errors
 from audio.capture import Recorder, RecordingError
@@ -59,6 +61,11 @@ class ModelHolder:
                 self._transcriber = Transcriber(self.model_dir, initial_prompt=prompt)
             return self._transcriber
 
+    def live_if_ready(self) -> Transcriber | None:
+        """The model once it is loaded, without waiting: live jobs skip while it loads (the
+        analysis after Stop transcribes whatever they missed)."""
+        return self._transcriber
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -69,6 +76,7 @@ class Feedback:
     attempt: Attempt | None = None
     previous: Attempt | None = None
     notes: tuple[str, ...] = ()  # problems worth telling (e.g. the take could not be saved)
+    live: Finished | None = None  # how a recorded take's words were found (while recording)
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,7 @@ class Controller(QObject):
     scenario_changed = Signal(object)  # Scenario or None
     role_play_changed = Signal(object)  # RolePlay | None
     take_labelled = Signal(int)  # attempt id: a new take was put in the role-play session
+    live_cues = Signal(object)  # analysis.live_cues.LiveCues, while recording
 
     def __init__(
         self,
@@ -129,6 +138,7 @@ class Controller(QObject):
         self.unsaved: np.ndarray | None = None
         self.scenarios = ScenarioStore()
         self.scenario: Scenario | None = self.scenarios.find(settings.scenario_id)
+        self.live_session: LiveSession | None = None
         self.open_library()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -403,6 +413,10 @@ class Controller(QObject):
             self._set_state("feedback" if self.feedback else "ready")
             return
         self.recorder = recorder
+        self.live_session = LiveSession(
+            self.runner, recorder, self.models.live_if_ready, self.profile, self.preset, self
+        )
+        self.live_session.cues.connect(self.live_cues.emit)
         self._disk_warned = False
         self._set_state("recording")
         self.timer.start()
@@ -422,6 +436,8 @@ class Controller(QObject):
         self.live.emit(
             recorder.elapsed_s, recorder.level_dbfs, recorder.peak_dbfs, recorder.clipping
         )
+        if self.live_session is not None:
+            self.live_session.tick()
         if recorder.failed:
             self.stop_recording()
             return
@@ -458,9 +474,14 @@ class Controller(QObject):
             return
         self.timer.stop()
         self._set_state("stopping")
+        session = self.live_session
+        if session is not None:
+            session.stop()
 
         def stop(ctx: TaskContext) -> tuple[Any, np.ndarray | None]:
-            result = recorder.stop()
+            # A take that ends in a pause needs no tail: the last word is finished.
+            ended = session is not None and session.ends_in_pause()
+            result = recorder.stop(tail_s=0.0 if ended else None)
             return result, recorder.samples() if result.in_memory_only else None
 
         task = self.runner.submit("saving the recording", stop)
@@ -469,6 +490,8 @@ class Controller(QObject):
 
     def _recorded(self, result: Any, memory: np.ndarray | None = None) -> None:
         self.recorder = None
+        session, self.live_session = self.live_session, None
+        live = session.transcript if session is not None else None
         if result.error:
             self.message.emit("error", result.error)
         if memory is not None and result.duration_s >= 0.5:
@@ -493,10 +516,10 @@ class Controller(QObject):
         library, attempt = self.library, self.take_attempt
         self.take_attempt = None
         if library is None or attempt is None:
-            self.analyze(result.path)
+            self._analyze_task(None, Path(result.path), live=live)
             return
         wav = result.path
-        self._analyze_task(lambda: library.finish_recording(attempt.id), wav)
+        self._analyze_task(lambda: library.finish_recording(attempt.id), wav, live=live)
 
     # -- analysis -----------------------------------------------------------------------------
 
@@ -517,10 +540,12 @@ class Controller(QObject):
         preset: str | None = None,
         models: ModelHolder | None = None,
         scenario: Scenario | str | None = "current",
+        live: LiveTranscript | None = None,
     ) -> Task | None:
         """Analyze the attempt ``get_attempt`` gives (run on the worker), or the file ``fallback``
         when there is no attempt or the library fails: the take is analyzed all the same.
-        ``scenario``: the card to check against; "current" is the one chosen for practice."""
+        ``scenario``: the card to check against; "current" is the one chosen for practice.
+        ``live``: the words transcribed while recording it (only the rest is transcribed)."""
         holder = models or self.models
         card = self.scenario if isinstance(scenario, str) else scenario
         profile = profile or self.profile
@@ -543,9 +568,15 @@ class Controller(QObject):
             ctx.check()
             transcriber = holder.get()
             ctx.check()
-            report = analyze_audio(
-                audio, transcriber, profile, preset, ctx.progress, ctx.cancel, card
-            )
+            finished = None
+            if live is None:
+                report = analyze_audio(
+                    audio, transcriber, profile, preset, ctx.progress, ctx.cancel, card
+                )
+            else:
+                report, finished = analyze_take(
+                    audio, live, transcriber, profile, preset, ctx.progress, ctx.cancel, card
+                )
             previous = None
             if attempt is not None and library is not None:
                 try:
@@ -557,8 +588,9 @@ class Controller(QObject):
                 except LibraryError as exc:
                     notes.append(f"{exc} The feedback below was not saved.")
             return Feedback(
-                report, audio.samples, audio.sample_rate, path, attempt, previous, tuple(notes)
-            )
+                report, audio.samples, audio.sample_rate, path, attempt, previous, tuple(notes),
+                finished,
+            )  # fmt: skip
 
         return self._start_analysis("analysing the message", run)
 
@@ -597,6 +629,7 @@ class Controller(QObject):
     def _fail(self, text: str) -> None:
         self.analysis = None
         self.recorder = None
+        self.live_session = None
         self.message.emit("error", text)
         self._set_state("feedback" if self.feedback else "ready")
 
@@ -650,6 +683,8 @@ class Controller(QObject):
         """Stop everything and wait for it: a take in progress is saved, never lost."""
         self.timer.stop()
         self._close_greeting()
+        if self.live_session is not None:
+            self.live_session.stop()
         if self.recorder is not None:
             self.recorder.stop()
             self.recorder = None

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from app.controller import Controller
 
 STYLE = """
 QLabel#pageTitle { font-size: 20pt; font-weight: 600; }
@@ -59,6 +64,35 @@ def apply_style(app: QApplication) -> None:
     app.installEventFilter(Restyle(app))
 
 
+STARTUP_PROBE = "VOICEMAIL_COACH_STARTUP_PROBE"
+PAINT_PREFIX = "FIRST_PAINT "
+
+
+def probe_startup(window: QWidget, controller: Controller) -> None:
+    """For bench/bench_live.py: print when the window first paints (wall clock, so the bench can
+    count from before the process started) and when the model is ready, then quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    times: dict[str, float] = {}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "painted_at" not in times:
+                times["painted_at"] = time.time()
+            return False
+
+    def ready(_: str) -> None:
+        times["model_ready_at"] = time.time()
+        times.setdefault("painted_at", times["model_ready_at"])
+        print(PAINT_PREFIX + json.dumps(times), flush=True)
+        QTimer.singleShot(0, QApplication.quit)
+
+    window.installEventFilter(FirstPaint(window))
+    controller.model_ready.connect(ready)
+    controller.model_failed.connect(ready)
+
+
 def run_gui(argv: Sequence[str] = ()) -> int:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QGuiApplication
@@ -88,6 +122,8 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     settings, problem = load_settings()
     controller = Controller(settings, settings_file=settings_path())
     window = MainWindow(controller)
+    if os.environ.get(STARTUP_PROBE):
+        probe_startup(window, controller)
     window.show()
     if problem:
         window.banner.show_message("warning", problem)

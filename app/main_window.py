@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         c.message.connect(self.banner.show_message)
         c.live.connect(self.practice.show_live)
         c.auto_stop_warning.connect(self.practice.show_auto_stop_warning)
+        c.live_cues.connect(self.practice.cues.show_cues)
         c.progress.connect(self.analysing.set_progress)
         c.feedback_ready.connect(self.on_feedback)
         c.playback.connect(self.on_playback)

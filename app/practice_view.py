@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from analysis.profile import LengthPreset
 from app.widgets.level_meter import INSET as METER_INSET
 from app.widgets.level_meter import LevelMeter
+from app.widgets.live_cues import LiveCuesView
 from app.widgets.scenario_card import ScenarioPicker
 from app.widgets.target_bar import TargetBar, zone_of
 
@@ -104,6 +105,7 @@ class PracticeView(QWidget):
         self.warning.setObjectName("autoStopWarning")
         self.warning.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.warning.hide()
+        self.cues = LiveCuesView()
 
         self.recording_available = True
         self.greeting = QCheckBox("Leave it like a real voicemail (greeting and beep first)")
@@ -134,6 +136,7 @@ class PracticeView(QWidget):
         space(center, 4)
         center.addWidget(self.target)
         center.addWidget(self.warning)
+        center.addWidget(self.cues)
         space(center, 22)
         level_head = QHBoxLayout()
         level_head.setContentsMargins(round(METER_INSET), 0, round(METER_INSET), 0)
@@ -236,6 +239,7 @@ class PracticeView(QWidget):
             self._zone = ""
             self.target.set_elapsed(0.0)
             self.meter.reset()
+            self.cues.reset()
 
     def show_live(self, elapsed_s: float, level_db: float, peak_db: float, clipping: bool) -> None:
         lp = self.preset

@@ -226,23 +226,29 @@ class Recorder:
         )
         self._writer.start()
 
-    def stop(self) -> RecordingResult:
+    def stop(self, tail_s: float | None = None) -> RecordingResult:
         """Record the tail, stop the microphone, finish the file and say how it went.
 
-        Blocks for about ``tail_s``. Safe to call again (returns the same result) and after
-        a failure (start refused, device lost, disk error).
+        Blocks for about the tail: ``tail_s`` if given (0 when the caller knows the take
+        already ends in a pause), the constructor's otherwise. Safe to call again (returns the
+        same result) and after a failure (start refused, device lost, disk error).
         """
         with self._stop_lock:
             if self._result is None:
+                if tail_s is not None:
+                    self._tail_s = tail_s
+                    self._tail_frames = round(tail_s * self._samplerate)
                 self._result = self._finish()
             return self._result
 
     def samples(self) -> FloatArray:
         """The whole take as float32 mono (channels averaged), from the copy kept in memory, so
-        it is complete even when the disk refused part of it."""
-        if not self._memory:
+        it is complete even when the disk refused part of it. Safe to call while recording
+        (it then returns the take so far)."""
+        blocks = list(self._memory)  # a snapshot: the writer thread may be appending
+        if not blocks:
             return np.zeros(0, dtype=np.float32)
-        pcm = np.concatenate(self._memory).astype(np.float32) / PCM16_SCALE
+        pcm = np.concatenate(blocks).astype(np.float32) / PCM16_SCALE
         mono: FloatArray = np.ascontiguousarray(pcm.mean(axis=1), dtype=np.float32)
         return mono
 

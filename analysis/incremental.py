@@ -1,0 +1,335 @@
+"""Transcribe a take while it is being recorded, one finished phrase at a time.
+
+While the rep speaks, :meth:`LiveTranscript.step` looks at the audio so far for the latest pause
+(from the audio's energy) that closes a long enough stretch of speech, and transcribes everything
+up to the middle of that pause. After Stop, :meth:`LiveTranscript.finish` transcribes only what
+is left (the tail) and merges the words. Whisper then saw each phrase whole, with silence on both
+sides, so the words match a whole-file pass closely (measured in ``bench/bench_live.py``).
+
+Where the pieces could disagree with a whole-file pass, :meth:`LiveTranscript.finish` throws them
+away and transcribes the whole take instead (see :func:`fallback_reason`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from analysis.pipeline import analyze_audio
+from analysis.profile import Profile
+from analysis.report import Report
+from analysis.scenarios import Scenario
+from analysis.transcribe import MIN_COVERAGE, Transcriber, TranscriptionResult, keep_voiced
+from analysis.transcript import Word
+from audio.io import Audio
+from audio.levels import FRAME_S, analyze_levels, frame_dbfs
+
+FloatArray = npt.NDArray[np.float32]
+SAMPLE_RATE = 16_000
+# A pause at least this long (by energy) ends a phrase. Pauses inside a sentence are shorter.
+MIN_PAUSE_S = 0.3
+# Less speech than this before a pause is left for later: Whisper encodes 30 s windows whatever
+# the length, so very short jobs cost nearly as much as long ones and see little context.
+MIN_PHRASE_S = 4.0
+# The first piece waits for more: names said in the first seconds came out wrong in a short
+# first piece ("Morgan Lake" for "Morgan Blake") and right with the next phrase as context.
+FIRST_PHRASE_S = 8.0
+# One job reads at most this much audio (a Whisper window is 30 s); with no pause in it, the
+# job waits and the audio is transcribed after Stop.
+MAX_JOB_S = 28.0
+# Takes shorter than this are transcribed whole after Stop: that costs about as much as a tail.
+SHORT_TAKE_S = 6.0
+# Words this close to a cut are "at the cut"; one below this probability there means Whisper
+# was unsure at the edge, so the cut may have hurt it.
+EDGE_S = 0.4
+EDGE_MIN_PROBABILITY = 0.25
+# A piece whose last words include an uncertain one is not kept, and one whose first words do
+# is redone with the piece before it (see LiveTranscript.step).
+EDGE_WORDS = 2
+# A piece is transcribed with the end of the words before it as context, as Whisper itself
+# does inside one window.
+CONTEXT_CHARS = 200
+# Energy this long at the very end means the rep was still speaking at Stop.
+END_PAUSE_S = 0.3
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One transcribed stretch of the take; word times are on the take's clock."""
+
+    start_s: float
+    end_s: float
+    words: tuple[Word, ...]
+    coverage: float
+    prompt_used: str | None
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The take's transcript after Stop, and how it was obtained."""
+
+    result: TranscriptionResult
+    pieces: int  # how many pieces were merged (1 when the whole take was transcribed at once)
+    tail_s: float  # seconds of audio transcribed after Stop
+    fallback: str | None  # why the whole take was transcribed again, None when it was not
+    cuts: tuple[float, ...] = ()  # where the merged pieces meet
+
+
+def voiced_frames(samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> npt.NDArray[np.bool_]:
+    """Which 20 ms frames hold speech, by the same adaptive threshold as the pause analysis."""
+    threshold = analyze_levels(samples, sample_rate).threshold_dbfs
+    voiced: npt.NDArray[np.bool_] = frame_dbfs(samples, sample_rate) > threshold
+    return voiced
+
+
+def find_cut(
+    samples: FloatArray,
+    done_s: float,
+    sample_rate: int = SAMPLE_RATE,
+    min_pause_s: float = MIN_PAUSE_S,
+    min_phrase_s: float = MIN_PHRASE_S,
+    max_job_s: float = MAX_JOB_S,
+) -> float | None:
+    """Where the latest finished phrase after ``done_s`` ends: the middle of the latest pause of
+    at least ``min_pause_s`` that follows at least ``min_phrase_s`` of speech since ``done_s``
+    (a pause still going on at the end counts once it is long enough). None when there is none.
+    """
+    if len(samples) < sample_rate:
+        return None
+    voiced = voiced_frames(samples, sample_rate)
+    first = round(done_s / FRAME_S)
+    last = min(len(voiced), first + int(max_job_s / FRAME_S))
+    span = voiced[first:last]
+    need_pause = round(min_pause_s / FRAME_S)
+    need_speech = round(min_phrase_s / FRAME_S)
+    best: float | None = None
+    run = 0
+    speech = 0
+    for i, v in enumerate(span):
+        if v:
+            if run >= need_pause and speech >= need_speech:
+                best = (first + i - run / 2) * FRAME_S
+            run = 0
+            speech += 1
+        else:
+            run += 1
+    at_end = first + len(span) == len(voiced)
+    if at_end and run >= need_pause and speech >= need_speech:
+        best = (first + len(span) - run / 2) * FRAME_S
+    return None if best is None else round(best, 2)
+
+
+def ends_in_pause(samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> bool:
+    """Whether the last ``END_PAUSE_S`` of the audio is quiet: the rep had finished speaking."""
+    if len(samples) < sample_rate:
+        return False
+    voiced = voiced_frames(samples, sample_rate)
+    last = round(END_PAUSE_S / FRAME_S)
+    return bool(voiced.any() and not voiced[-last:].any())
+
+
+def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
+    """Why merged pieces might not match a whole-file pass; None when they can be trusted.
+
+    Pieces are redone as one whole-file pass when a piece (or the merged transcript) leaves
+    speech without words, or when a word near a cut is one Whisper was unsure of.
+    """
+    for piece in pieces:
+        if piece.coverage < MIN_COVERAGE:
+            return f"speech at {piece.start_s:.1f}-{piece.end_s:.1f} s was left without words"
+    if coverage < MIN_COVERAGE:
+        return "the merged words leave speech uncovered"
+    for before, after in itertools.pairwise(pieces):
+        cut = before.end_s
+        for w in (*before.words, *after.words):
+            near = abs(w.end_s - cut) <= EDGE_S or abs(w.start_s - cut) <= EDGE_S
+            if near and w.probability < EDGE_MIN_PROBABILITY:
+                return f"an uncertain word ({w.text!r}) sits at the cut at {cut:.1f} s"
+    return None
+
+
+def cut_in_moment(spans: Sequence[tuple[float, float]], cuts: Sequence[float]) -> str | None:
+    """Why a report built from pieces cannot be trusted on its key moments: a cut inside the
+    value proposition's or call to action's sentence (``spans``), which a single pass could
+    have split or punctuated otherwise. None when every cut lies between sentences."""
+    for start, end in spans:
+        for cut in cuts:
+            if start < cut < end:
+                return f"a cut at {cut:.1f} s falls in a key sentence ({start:.1f}-{end:.1f} s)"
+    return None
+
+
+class LiveTranscript:
+    """The transcript of a take that is still being recorded.
+
+    Thread-safe: :meth:`step` runs on a worker while recording; :meth:`finish` waits for a step
+    in progress. Each is given its transcriber: give the live one few threads, so the audio
+    keeps flowing, and the one for the tail all of them.
+    """
+
+    def __init__(self, sample_rate: int = SAMPLE_RATE) -> None:
+        self.sample_rate = sample_rate
+        self._lock = threading.Lock()
+        self._pieces: list[Piece] = []
+        self._held_s: float | None = None
+        self._held: Piece | None = None  # the piece not kept at the held cut
+
+    @property
+    def done_s(self) -> float:
+        """Seconds of the take transcribed so far."""
+        pieces = self._pieces
+        return pieces[-1].end_s if pieces else 0.0
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return tuple(w for p in list(self._pieces) for w in p.words)
+
+    def step(
+        self,
+        samples: FloatArray,
+        transcriber: Transcriber,
+        cancel: threading.Event | None = None,
+    ) -> bool:
+        """Transcribe the latest finished phrase(s) in ``samples`` (the take so far, from its
+        start); False when no phrase is finished yet."""
+        with self._lock:
+            start = self.done_s
+            need = MIN_PHRASE_S if self._pieces else FIRST_PHRASE_S
+            cut = find_cut(samples, start, self.sample_rate, min_phrase_s=need)
+            if cut is None or not self._speech_since_held(samples, cut):
+                return False
+            piece = self._transcribe(transcriber, samples, start, cut, cancel)
+            if any(w.probability < EDGE_MIN_PROBABILITY for w in piece.words[-EDGE_WORDS:]):
+                # Unsure at the cut (often a closing it invented in the pause): do not keep
+                # this cut; the next job reads on to a later pause, with the context after it.
+                self._held_s, self._held = cut, piece
+                return False
+            piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
+            self._pieces.append(piece)
+            self._held_s, self._held = None, None
+            return True
+
+    def _join_if_unsure(
+        self,
+        pieces: list[Piece],
+        piece: Piece,
+        transcriber: Transcriber,
+        samples: FloatArray,
+        cancel: threading.Event | None,
+    ) -> Piece:
+        """A piece that starts with an uncertain word is transcribed again together with the
+        piece before it (taken off ``pieces``), so no cut lies there; when both fit one job."""
+        unsure = any(w.probability < EDGE_MIN_PROBABILITY for w in piece.words[:EDGE_WORDS])
+        if not (pieces and unsure and piece.end_s - pieces[-1].start_s <= MAX_JOB_S):
+            return piece
+        before = pieces.pop()
+        return self._transcribe(transcriber, samples, before.start_s, piece.end_s, cancel)
+
+    def _speech_since_held(self, samples: FloatArray, cut: float) -> bool:
+        """After a held cut, wait for speech past it: the same pause, grown, is no news."""
+        if self._held_s is None:
+            return True
+        voiced = voiced_frames(samples, self.sample_rate)
+        return bool(voiced[round(self._held_s / FRAME_S) : round(cut / FRAME_S)].any())
+
+    def finish(
+        self,
+        samples: FloatArray,
+        transcriber: Transcriber,
+        progress: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Finished:
+        """The whole take's transcript: the pieces so far plus the tail, or a whole-file pass
+        when the take is short, nothing was cut, or :func:`fallback_reason` finds a problem."""
+        with self._lock:
+            pieces, held = list(self._pieces), self._held
+        duration = len(samples) / self.sample_rate
+        start = pieces[-1].end_s if pieces else 0.0
+        reason: str | None = None
+        if (pieces or held is not None) and duration >= SHORT_TAKE_S:
+            voiced = voiced_frames(samples, self.sample_rate)
+            tail_s = 0.0
+            if voiced[round(start / FRAME_S) :].any():
+                if held is not None and not voiced[round(held.end_s / FRAME_S) :].any():
+                    # Held back only for its uncertain end, and nothing was said after it: it
+                    # is the tail already (the same audio, up to a quiet end).
+                    tail = held
+                else:
+                    tail = self._transcribe(transcriber, samples, start, duration, cancel)
+                    tail_s = duration - start
+                pieces.append(self._join_if_unsure(pieces, tail, transcriber, samples, cancel))
+            words = [w for p in pieces for w in p.words]
+            kept, coverage = keep_voiced(words, samples)
+            reason = fallback_reason(pieces, coverage)
+            if reason is None:
+                used = next((p.prompt_used for p in pieces if p.prompt_used), None)
+                text = " ".join(w.text for w in kept)
+                result = TranscriptionResult(tuple(kept), text, used, coverage)
+                cuts = tuple(p.end_s for p in pieces[:-1])
+                return Finished(result, len(pieces), round(tail_s, 2), None, cuts)
+        whole = transcriber.transcribe(samples, progress, cancel)
+        return Finished(whole, 1, round(duration, 2), reason)
+
+    def _transcribe(
+        self,
+        transcriber: Transcriber,
+        samples: FloatArray,
+        start_s: float,
+        end_s: float,
+        cancel: threading.Event | None,
+    ) -> Piece:
+        rate = self.sample_rate
+        chunk = samples[round(start_s * rate) : round(end_s * rate)]
+        before = " ".join(w.text for p in self._pieces for w in p.words if p.end_s <= start_s)
+        if len(before) > CONTEXT_CHARS:  # whole words only
+            before = before[-CONTEXT_CHARS:].split(" ", 1)[-1]
+        context = before or None
+        result = transcriber.transcribe(chunk, cancel=cancel, piece=True, context=context)
+        words = [
+            Word(w.text, round(w.start_s + start_s, 2), round(w.end_s + start_s, 2), w.probability)
+            for w in result.words
+        ]
+        if words and start_s > 0:
+            # Whisper starts a piece's first word at the piece's start, in the pause before it
+            # (0.3-0.4 s early, seen on every test recording): start it where the speech does.
+            voiced = voiced_frames(samples[: round(end_s * rate)], rate)
+            onsets = np.flatnonzero(voiced[round(start_s / FRAME_S) :])
+            onset = start_s + float(onsets[0]) * FRAME_S if len(onsets) else None
+            first = words[0]
+            if onset is not None and first.start_s < onset < first.end_s:
+                words[0] = replace(first, start_s=round(onset, 2))
+        return Piece(start_s, end_s, tuple(words), result.coverage, result.prompt_used)
+
+
+def analyze_take(
+    audio: Audio,
+    live: LiveTranscript,
+    transcriber: Transcriber,
+    profile: Profile,
+    preset: str | None = None,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+    scenario: Scenario | None = None,
+) -> tuple[Report, Finished]:
+    """The report of a take transcribed while recording: from the merged pieces, or from a
+    whole-file pass when :func:`fallback_reason` or :func:`cut_in_moment` says so."""
+    finished = live.finish(audio.samples, transcriber, progress, cancel)
+    report = analyze_audio(
+        audio, transcriber, profile, preset, progress, cancel, scenario, finished.result
+    )
+    spans = [
+        (m.start_s, m.end_s)
+        for m in (report.value_proposition, report.call_to_action)
+        if m.start_s is not None and m.end_s is not None
+    ]
+    why = cut_in_moment(spans, finished.cuts)
+    if why is None:
+        return report, finished
+    # The sentence may have come out split or punctuated otherwise than in one pass.
+    report = analyze_audio(audio, transcriber, profile, preset, progress, cancel, scenario)
+    return report, replace(finished, pieces=1, fallback=why, cuts=())

@@ -1,0 +1,436 @@
+"""Feedback the moment you stop: time it through the real app and the real audio stack.
+
+Usage (from the repo root)::
+
+    PYTHONPATH=. .venv/bin/python bench/bench_live.py [--input FILE] [--runs N]
+    PYTHONPATH=. .venv/bin/python bench/bench_live.py --compare [FILES...]
+    PYTHONPATH=. .venv/bin/python bench/bench_live.py --startup [--runs N]
+
+Default: starts a private PulseAudio with a virtual microphone (tests/test_virtual_mic.py's
+recipe), then per run a fresh app process (controller + main window, offscreen) records the
+message played into the mic, with transcription while recording, and reports: Stop to feedback
+shown, the whole-file transcription time of the same take, their ratio, input overflows, the
+take's word error and value-proposition / call-to-action time differences against a whole-file
+pass, and peak memory. Then, also in fresh processes, process start to first window paint.
+Medians over the runs; the targets (2 cores) are printed beside them.
+
+``--compare``: the same live transcription on files, no audio stack (phrases are found as the
+samples arrive, 0.25 s at a time): word error and VP/CTA time differences between the merged
+pieces and a whole-file pass, the tail left after Stop, and which fallback fired.
+
+Needs (Debian) for the default mode: pulseaudio pulseaudio-utils libasound2-plugins libportaudio2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+REAL_INPUT = REPO.parent / "shared" / "real-audio" / "sales_voicemail_busyline.mp3"
+FALLBACK_INPUT = REPO / "tests" / "data" / "audio" / "good.flac"
+TEST_AUDIO = REPO / "tests" / "data" / "audio"
+REAL_AUDIO = REPO.parent / "shared" / "real-audio"
+RESULT = "BENCH_LIVE "
+PAINT = "FIRST_PAINT "
+STEP_S = 0.25
+AFTER_SPEECH_S = 0.5  # the rep's pause before pressing Stop
+
+TARGET_FEEDBACK_S = 0.5
+TARGET_RATIO = 0.25
+TARGET_RSS_MB = 500.0
+TARGET_PAINT_S = 1.5
+
+
+def default_input() -> Path:
+    return REAL_INPUT if REAL_INPUT.is_file() else FALLBACK_INPUT
+
+
+# -- comparing live pieces with a whole-file pass ----------------------------------------------
+
+
+def moment_delta(a: Any, b: Any) -> float | None:
+    """Seconds between two report moments' starts; None when both are missing, inf when one is."""
+    if not a.found and not b.found:
+        return None
+    if a.found != b.found:
+        return float("inf")
+    return round(abs(a.start_s - b.start_s), 2)
+
+
+def compare_reports(live: Any, whole: Any) -> dict[str, Any]:
+    from analysis.wer import word_error
+
+    return {
+        "wer": round(word_error(whole.transcript.text, live.transcript.text), 3),
+        "vp_delta_s": moment_delta(live.value_proposition, whole.value_proposition),
+        "cta_delta_s": moment_delta(live.call_to_action, whole.call_to_action),
+    }
+
+
+def report_for(words: Sequence[Any], samples: Any, profile: Any) -> Any:
+    from analysis import report as r
+    from analysis.pipeline import build_report
+
+    source = r.Source(duration_s=round(len(samples) / 16_000, 2))
+    preset = profile.length_preset().id
+    return build_report(words, profile, preset, source, None, samples, 16_000, ())
+
+
+def compare_files(paths: Sequence[Path]) -> int:
+    from analysis.incremental import LiveTranscript, cut_in_moment
+    from analysis.profile import load_profile
+    from analysis.transcribe import FILLER_PROMPT, Transcriber
+    from audio.io import AudioLoadError, load_audio
+
+    profile = load_profile()
+    whole_tr = Transcriber()
+    live_tr = Transcriber(cpu_threads=1, initial_prompt=FILLER_PROMPT)
+    print(
+        f"{'file':30} {'dur s':>6} {'WER':>6} {'VP Δs':>6} {'CTA Δs':>6} {'pieces':>6} "
+        f"{'tail s':>6} {'after Stop s':>12} {'whole s':>8}  fallback"
+    )
+    for path in paths:
+        try:
+            audio = load_audio(path)
+        except AudioLoadError as exc:
+            print(f"{path.name:30} skipped: {exc}")
+            continue
+        samples = audio.samples
+        t0 = time.perf_counter()
+        whole = whole_tr.transcribe(samples)
+        whole_s = time.perf_counter() - t0
+        live = LiveTranscript()
+        step = round(STEP_S * 16_000)
+        for n in range(step, len(samples) + 1, step):
+            live.step(samples[:n], live_tr)
+        t0 = time.perf_counter()
+        finished = live.finish(samples, whole_tr)
+        finish_s = time.perf_counter() - t0
+        live_report = report_for(finished.result.words, samples, profile)
+        moments = [
+            m for m in (live_report.value_proposition, live_report.call_to_action) if m.found
+        ]
+        why = cut_in_moment([(m.start_s, m.end_s) for m in moments], finished.cuts)
+        if why:  # as the app does: the whole-file pass is the report
+            finished = dataclasses.replace(finished, pieces=1, fallback=why)
+            finish_s += whole_s
+            live_report = report_for(whole.words, samples, profile)
+        diff = compare_reports(live_report, report_for(whole.words, samples, profile))
+        print(
+            f"{path.name[:30]:30} {audio.duration_s:6.1f} {diff['wer']:6.3f} "
+            f"{_num(diff['vp_delta_s']):>6} {_num(diff['cta_delta_s']):>6} "
+            f"{finished.pieces:6d} {finished.tail_s:6.1f} {finish_s:12.2f} {whole_s:8.2f}  "
+            f"{finished.fallback or '-'}"
+        )
+    return 0
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+# -- one take through the app (child process) ---------------------------------------------------
+
+
+def child_take(speech: Path) -> None:
+    """Record ``speech`` from the virtual mic with the real app; print one RESULT line."""
+    import resource
+
+    from PySide6.QtWidgets import QApplication
+
+    from analysis.profile import load_profile
+    from app.controller import Controller
+    from app.main_window import MainWindow
+    from app.settings import Settings
+
+    qt_app = QApplication([])
+    controller = Controller(Settings(greeting=False, input_device="pulse"))
+    window = MainWindow(controller)
+    window.show()
+    messages: list[tuple[str, str]] = []
+    feedback: list[Any] = []
+    ready: list[str] = []
+    shown: list[float] = []
+    controller.message.connect(lambda level, text: messages.append((level, text)))
+    controller.model_ready.connect(ready.append)
+    controller.model_failed.connect(lambda text: messages.append(("error", text)))
+
+    def on_feedback(fb: Any) -> None:
+        feedback.append(fb)
+        qt_app.processEvents()  # the review page paints
+        shown.append(time.monotonic())
+
+    controller.feedback_ready.connect(on_feedback)
+
+    def pump(done: Any, limit_s: float, what: str) -> None:
+        until = time.monotonic() + limit_s
+        while not done():
+            if any(level == "error" for level, _ in messages):
+                raise SystemExit(f"the app reported an error: {messages}")
+            if time.monotonic() > until:
+                raise SystemExit(f"timed out waiting for {what}")
+            qt_app.processEvents()
+            time.sleep(0.005)
+
+    controller.load_model()
+    pump(lambda: bool(ready), 60, "the model")
+    controller.start_take()
+    recorder = controller.recorder
+    if recorder is None:
+        raise SystemExit(f"recording did not start: {messages}")
+    pump(lambda: recorder.elapsed_s > 0.1, 15, "the first audio")
+    player = subprocess.Popen(["paplay", "-d", "vsink", str(speech)])
+    pump(lambda: player.poll() is not None, 90, "paplay")
+    quiet = time.monotonic() + AFTER_SPEECH_S
+    pump(lambda: time.monotonic() >= quiet, 5, "the pause")
+    session = controller.live_session
+    t_stop = time.monotonic()
+    controller.stop_recording()
+    pump(lambda: bool(shown), 90, "the feedback")
+    stop_to_feedback = shown[0] - t_stop
+    result = recorder.stop()
+    fb = feedback[0]
+    transcriber = controller.models.get()
+    t0 = time.perf_counter()
+    whole = transcriber.transcribe(fb.samples)
+    whole_s = time.perf_counter() - t0
+    diff = compare_reports(fb.report, report_for(whole.words, fb.samples, load_profile()))
+    live = fb.live
+    out = {
+        "stop_to_feedback_s": round(stop_to_feedback, 3),
+        "whole_file_s": round(whole_s, 3),
+        "overflows": result.overflows,
+        "duration_s": round(result.duration_s, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "pieces": live.pieces if live else 0,
+        "tail_s": live.tail_s if live else None,
+        "fallback": live.fallback if live else "no live transcript",
+        "live_jobs": session.jobs if session else 0,
+        **diff,
+        "warnings": [text for level, text in messages if level == "warning"],
+    }
+    if os.environ.get("BENCH_DEBUG"):
+        print("LIVE ", fb.report.transcript.text, "\nWHOLE", whole.text, flush=True)
+    print(RESULT + json.dumps(out), flush=True)
+    controller.shutdown()
+
+
+# -- the virtual microphone ---------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def virtual_mic() -> Iterator[dict[str, str]]:
+    """A private PulseAudio daemon with a null sink ``vsink`` feeding the source ``vmic``."""
+    for tool in ("pulseaudio", "pactl", "paplay"):
+        if shutil.which(tool) is None:
+            raise SystemExit(
+                f"{tool} not found: install pulseaudio pulseaudio-utils libasound2-plugins "
+                "libportaudio2"
+            )
+    root = Path(tempfile.mkdtemp(prefix="vmic-"))
+    sock = root / "vmic.sock"
+    (root / "run").mkdir(mode=0o700)
+    (root / "client.conf").write_text("autospawn = no\n")
+    env = dict(os.environ)
+    env.update(
+        PULSE_SERVER=f"unix:{sock}",
+        PULSE_CLIENTCONFIG=str(root / "client.conf"),
+        HOME=str(root),
+        XDG_RUNTIME_DIR=str(root / "run"),
+        XDG_CONFIG_HOME=str(root / "config"),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    daemon = subprocess.Popen(
+        [
+            "pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--log-level=error",
+            f"--load=module-native-protocol-unix socket={sock} auth-anonymous=1",
+            "--load=module-null-sink sink_name=vsink rate=16000 channels=1 format=s16le",
+            "--load=module-remap-source source_name=vmic master=vsink.monitor",
+        ],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 15
+        while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
+            if daemon.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the private PulseAudio did not start")
+            time.sleep(0.1)
+        for args in (["set-default-sink", "vsink"], ["set-default-source", "vmic"]):
+            subprocess.run(["pactl", *args], env=env, check=True)
+        yield env
+    finally:
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            subprocess.run(["pactl", "exit"], env=env, capture_output=True, timeout=10)
+        try:
+            daemon.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            daemon.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def as_wav(path: Path, folder: Path) -> Path:
+    """paplay reads what libsndfile reads: give it a 16 kHz WAV of any input."""
+    import soundfile
+
+    from audio.io import load_audio
+
+    out = folder / "speech.wav"
+    soundfile.write(str(out), load_audio(path).samples, 16_000, subtype="PCM_16")
+    return out
+
+
+def sandbox_env(env: dict[str, str], folder: Path) -> dict[str, str]:
+    """Each run gets fresh data folders: the bench never touches the user's library."""
+    env = dict(env)
+    for name in ("DATA", "CACHE", "CONFIG"):
+        env[f"VOICEMAIL_COACH_{name}_DIR"] = str(folder / name.lower())
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+def run_takes(speech: Path, runs: int) -> list[dict[str, Any]]:
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-live-") as tmp, virtual_mic() as env:
+        wav = as_wav(speech, Path(tmp))
+        cache = Path(tmp) / "cache"  # shared, so the model's checksum is verified once
+        for i in range(runs):
+            run_env = sandbox_env(env, Path(tmp) / f"run{i}")
+            run_env["VOICEMAIL_COACH_CACHE_DIR"] = str(cache)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", str(wav)],
+                env=run_env, capture_output=True, text=True, timeout=300, cwd=REPO,
+            )  # fmt: skip
+            lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(RESULT)]
+            if proc.returncode != 0 or not lines:
+                raise SystemExit(f"run {i + 1} failed:\n{proc.stdout}\n{proc.stderr}")
+            results.append(json.loads(lines[0].removeprefix(RESULT)))
+            print(f"  run {i + 1}: {results[-1]}", flush=True)
+    return results
+
+
+def startup_times(runs: int) -> list[float]:
+    """Process start (before the interpreter) to the main window's first paint, in seconds."""
+    times = []
+    with tempfile.TemporaryDirectory(prefix="bench-start-") as tmp:
+        for i in range(runs):
+            env = sandbox_env(dict(os.environ), Path(tmp) / f"run{i}")
+            env.update(QT_QPA_PLATFORM="offscreen", VOICEMAIL_COACH_STARTUP_PROBE="1")
+            t0 = time.time()
+            proc = subprocess.run(
+                [sys.executable, "-m", "app"],
+                env=env, capture_output=True, text=True, timeout=120, cwd=REPO,
+            )  # fmt: skip
+            lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(PAINT)]
+            if not lines:
+                raise SystemExit(f"no first paint reported:\n{proc.stdout}\n{proc.stderr}")
+            probe = json.loads(lines[0].removeprefix(PAINT))
+            times.append(probe["painted_at"] - t0)
+            print(f"  start {i + 1}: first paint {times[-1]:.2f} s, {probe}", flush=True)
+    return times
+
+
+def warm_check(speech: Path, runs: int = 3) -> tuple[float, float]:
+    """Transcription times after the app's start-up warm-up (one tiny transcription): the
+    first take, and the median of the ones after it. Same process, same model."""
+    import numpy as np
+
+    from analysis.transcribe import Transcriber
+    from audio.io import load_audio
+
+    samples = load_audio(speech).samples
+    transcriber = Transcriber()
+    transcriber.transcribe(np.zeros(8000, dtype=np.float32))  # as Controller.load_model does
+    times = []
+    for _ in range(runs + 1):
+        t0 = time.perf_counter()
+        transcriber.transcribe(samples)
+        times.append(time.perf_counter() - t0)
+    return times[0], median(times[1:])
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def summarise(takes: list[dict[str, Any]], paints: list[float], warm: tuple[float, float]) -> None:
+    feedback = median([t["stop_to_feedback_s"] for t in takes])
+    whole = median([t["whole_file_s"] for t in takes])
+    ratio = median([t["stop_to_feedback_s"] / t["whole_file_s"] for t in takes])
+    overflows = median([t["overflows"] for t in takes])
+    rss = median([t["peak_rss_mb"] for t in takes])
+    paint = median(paints)
+    rows = [
+        ("Stop -> feedback shown", f"{feedback:.2f} s", f"<= {TARGET_FEEDBACK_S} s",
+         feedback <= TARGET_FEEDBACK_S),
+        ("whole-file transcription", f"{whole:.2f} s", "", None),
+        ("ratio", f"{ratio:.0%}", f"<= {TARGET_RATIO:.0%}", ratio <= TARGET_RATIO),
+        ("input overflows", f"{overflows:g} (max {max(t['overflows'] for t in takes)})", "0",
+         max(t["overflows"] for t in takes) == 0),
+        ("peak memory", f"{rss:.0f} MB", f"<= {TARGET_RSS_MB:.0f} MB", rss <= TARGET_RSS_MB),
+        ("start -> first paint", f"{paint:.2f} s", f"<= {TARGET_PAINT_S} s",
+         paint <= TARGET_PAINT_S),
+        ("first analysis after warm-up", f"{warm[0]:.2f} s", f"~{warm[1]:.2f} s",
+         warm[0] <= warm[1] * 1.15),
+        ("word error vs whole file", f"{median([t['wer'] for t in takes]):.3f}", "", None),
+        ("fallbacks", f"{sum(bool(t['fallback']) for t in takes)} of {len(takes)}", "", None),
+    ]  # fmt: skip
+    print(f"\nmedians over {len(takes)} takes and {len(paints)} starts (nproc {os.cpu_count()})")
+    print(f"{'measure':28} {'value':>14} {'target':>10}  verdict")
+    for name, value, target, ok in rows:
+        verdict = "" if ok is None else ("ok" if ok else "MISSED")
+        print(f"{name:28} {value:>14} {target:>10}  {verdict}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--input", type=Path, default=None, help="the message (~30 s)")
+    parser.add_argument("--runs", type=int, default=5, help="takes and starts (default 5)")
+    parser.add_argument("--compare", nargs="*", type=Path, help="compare on files (default: all)")
+    parser.add_argument("--startup", action="store_true", help="only time start to first paint")
+    parser.add_argument("--warm", action="store_true", help="only check the model warm-up")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        child_take(args.child)
+        return 0
+    if args.compare is not None:
+        files = args.compare or [
+            *sorted(TEST_AUDIO.glob("*.flac")),
+            *sorted(p for p in REAL_AUDIO.glob("*") if p.suffix in (".wav", ".mp3")),
+        ]
+        return compare_files(files)
+    if args.warm:
+        first, later = warm_check(args.input or default_input())
+        print(f"first transcription after warm-up {first:.2f} s, later ones {later:.2f} s")
+        return 0
+    if args.startup:
+        paints = startup_times(args.runs)
+        print(f"\nstart -> first paint: median {median(paints):.2f} s over {len(paints)} starts")
+        return 0
+    speech = args.input or default_input()
+    print(f"input: {speech}")
+    takes = run_takes(speech, args.runs)
+    paints = startup_times(args.runs)
+    warm = warm_check(speech)
+    summarise(takes, paints, warm)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,289 @@
+"""Transcribing while recording: phrases cut at pauses, merged words, and when to redo it whole."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from analysis import incremental
+from analysis.incremental import (
+    LiveTranscript,
+    Piece,
+    cut_in_moment,
+    ends_in_pause,
+    fallback_reason,
+    find_cut,
+)
+from analysis.transcribe import TranscriptionResult
+from analysis.transcript import Word
+from analysis.wer import word_error
+
+RATE = 16_000
+FloatArray = npt.NDArray[np.float32]
+
+
+def speech_like(spans: Sequence[tuple[float, float]], total_s: float) -> FloatArray:
+    """Noise at -60 dBFS with loud noise bursts ("speech") over ``spans``."""
+    rng = np.random.default_rng(7)
+    audio = rng.normal(0, 0.001, round(total_s * RATE)).astype(np.float32)
+    for start, end in spans:
+        a, b = round(start * RATE), round(end * RATE)
+        audio[a:b] = rng.normal(0, 0.2, b - a).astype(np.float32)
+    return audio
+
+
+# Speech 0.5-3.0, pause 3.0-3.6, speech 3.6-6.0, pause 6.0-6.2 (short), speech 6.2-8.0.
+SPANS = [(0.5, 3.0), (3.6, 6.0), (6.2, 8.0)]
+
+
+def test_the_cut_is_the_middle_of_the_latest_pause_after_enough_speech() -> None:
+    audio = speech_like(SPANS, 9.0)
+    # 2.5 s of speech before the 3.0-3.6 pause is under the 4 s a phrase needs: no cut there.
+    assert find_cut(audio[: 5 * RATE], 0.0) is None
+    # By 8 s there is enough speech, but the only pause long enough is still 3.0-3.6; the
+    # 0.2 s gap at 6.0 is a breath inside a phrase.
+    assert find_cut(audio[: 8 * RATE], 0.0, min_phrase_s=2.0) == pytest.approx(3.3, abs=0.03)
+    # A pause still going on at the end counts once it is long enough: 8.0-9.0 here.
+    assert find_cut(audio, 0.0) == pytest.approx(8.5, abs=0.03)
+    # Nothing new after what is done already.
+    assert find_cut(audio, 8.5) is None
+
+
+def test_a_take_ends_in_a_pause_only_after_its_speech_has_stopped() -> None:
+    audio = speech_like(SPANS, 9.0)
+    assert ends_in_pause(audio)
+    assert not ends_in_pause(audio[: round(7.9 * RATE)])  # mid-word
+    assert not ends_in_pause(speech_like([], 3.0) * 0)  # silence only: no speech to finish
+
+
+@pytest.fixture()
+def short_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first piece needs no more speech than the others (the synthetic takes are short)."""
+    monkeypatch.setattr(incremental, "FIRST_PHRASE_S", incremental.MIN_PHRASE_S)
+
+
+def piece(start: float, end: float, *words: tuple[str, float, float, float]) -> Piece:
+    return Piece(start, end, tuple(Word(*w) for w in words), 1.0, None)
+
+
+def test_fallback_rule() -> None:
+    a = piece(0.0, 3.3, ("Hi", 0.5, 0.9, 0.9), ("Dana.", 1.0, 2.9, 0.9))
+    b = piece(3.3, 8.5, ("We", 3.6, 3.9, 0.95), ("help.", 4.0, 6.0, 0.9))
+    assert fallback_reason([a, b], 1.0) is None
+    unsure = piece(3.3, 8.5, ("Um,", 3.6, 3.9, 0.1), ("help.", 4.0, 6.0, 0.9))
+    assert fallback_reason([a, unsure], 1.0) == "an uncertain word ('Um,') sits at the cut at 3.3 s"
+    # An uncertain word far from any cut is Whisper's ordinary doubt, not the cut's doing.
+    far = piece(3.3, 8.5, ("We", 3.6, 3.9, 0.95), ("help.", 5.0, 6.0, 0.1))
+    assert fallback_reason([a, far], 1.0) is None
+    gap = Piece(3.3, 8.5, b.words, 0.6, None)
+    assert fallback_reason([a, gap], 1.0) == "speech at 3.3-8.5 s was left without words"
+    assert fallback_reason([a, b], 0.7) == "the merged words leave speech uncovered"
+
+
+class ScriptedTranscriber:
+    """Stands in for Transcriber: returns the next scripted words, records each call."""
+
+    name = "scripted"
+
+    def __init__(self, *results: Sequence[tuple[str, float, float, float]]) -> None:
+        self.results = list(results)
+        self.calls: list[dict[str, object]] = []
+
+    def transcribe(self, samples, progress=None, cancel=None, piece=False, context=None):  # type: ignore[no-untyped-def]
+        self.calls.append({"seconds": len(samples) / RATE, "piece": piece, "context": context})
+        words = tuple(Word(*w) for w in self.results.pop(0))
+        return TranscriptionResult(words, " ".join(w.text for w in words), None, 1.0)
+
+
+def test_pieces_are_offset_to_the_take_and_given_the_words_before_as_context(
+    short_first: None,
+) -> None:
+    audio = speech_like(SPANS, 9.0)
+    live = LiveTranscript()
+    first = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)]
+    )
+    assert not live.step(audio[: 5 * RATE], first)  # not enough speech yet
+    assert live.step(audio[: round(8.9 * RATE)], first)
+    assert live.done_s == pytest.approx(8.45, abs=0.03)
+    tail = ScriptedTranscriber([("four", 0.3, 1.55, 0.9)])
+    # The rest has no speech: nothing is transcribed after Stop but the merge.
+    done = live.finish(audio, tail)
+    assert done.fallback is None and done.pieces == 1 and tail.calls == []
+    assert done.tail_s == 0.0
+    assert [(w.text, w.start_s) for w in done.result.words] == [
+        ("One", 0.5),
+        ("two", 3.6),
+        ("three", 6.2),
+    ]
+    # With speech after the cut, only the tail is transcribed, with the words before as context.
+    longer = np.concatenate([audio, speech_like([(0.0, 1.0)], 1.5)])
+    done = live.finish(longer, tail)
+    assert tail.calls == [
+        {"seconds": pytest.approx(2.05, abs=0.03), "piece": True, "context": "One two three"}
+    ]
+    assert [w.text for w in done.result.words] == ["One", "two", "three", "four"]
+    assert done.result.words[3].start_s == pytest.approx(9.0, abs=0.05)  # speech onset, not 8.75
+    assert done.tail_s == pytest.approx(2.05, abs=0.03)
+
+
+def test_short_takes_and_takes_without_a_cut_are_transcribed_whole() -> None:
+    audio = speech_like([(0.5, 3.0)], 4.0)
+    whole = ScriptedTranscriber([("Hello.", 0.5, 2.9, 0.9)])
+    done = LiveTranscript().finish(audio, whole)
+    assert (done.pieces, done.fallback, done.tail_s) == (1, None, 4.0)
+    assert whole.calls == [{"seconds": 4.0, "piece": False, "context": None}]
+
+
+def test_an_unsure_word_at_the_cut_holds_the_piece_back_until_a_later_pause(
+    short_first: None,
+) -> None:
+    audio = speech_like(SPANS, 9.0)
+    live = LiveTranscript()
+    unsure = ScriptedTranscriber(
+        [("One", 0.5, 6.0, 0.9), ("two", 6.2, 7.5, 0.9), ("Thanks.", 7.5, 8.0, 0.05)],
+        [("One", 0.5, 6.0, 0.9), ("two", 6.2, 8.0, 0.9), ("more.", 9.0, 10.0, 0.9)],
+    )
+    assert not live.step(audio[: round(8.9 * RATE)], unsure)
+    assert live.done_s == 0.0
+    assert not live.step(audio, unsure)  # the same pause, longer: not tried again
+    assert len(unsure.calls) == 1
+    # Speech after the pause, then a new pause: the piece now reaches that one.
+    longer = np.concatenate([audio, speech_like([(0.0, 1.0)], 1.5)])
+    assert live.step(longer, unsure)
+    assert unsure.calls[1]["seconds"] == pytest.approx(10.25, abs=0.03)
+    assert [w.text for w in live.words] == ["One", "two", "more."]
+
+
+def test_word_error() -> None:
+    assert word_error("Hi Dana, this is Sam.", "hi dana this is sam") == 0.0
+    assert word_error("a b c d", "a x c") == 0.5  # one substitution, one deletion
+    assert word_error("a b", "a b c d") == 1.0
+    assert word_error("call 859-473 now", "call eight, five, nine, four, seven, three now") == 0.0
+
+
+# -- with the real model, on the test recordings ------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("name", "value", "cta"),
+    [
+        ("good.flac", "we work with companies in your industry", "if i haven't heard from you"),
+        ("pauses.flac", "we help shipping teams", "i'll send you an email"),
+    ],
+)
+def test_live_pieces_match_a_whole_file_pass(  # type: ignore[no-untyped-def]
+    name: str, value: str, cta: str, transcriber, profile, analyzed
+) -> None:
+    from analysis.pipeline import analyze_audio
+    from audio.io import load_audio
+    from tests.conftest import AUDIO
+
+    audio = load_audio(AUDIO / name)
+    live = LiveTranscript()
+    step = RATE // 2
+    for n in range(step, len(audio.samples) + 1, step):
+        live.step(audio.samples[:n], transcriber)
+    done = live.finish(audio.samples, transcriber)
+    assert done.fallback is None and done.pieces >= 2, done
+    assert done.tail_s < audio.duration_s / 2
+    report = analyze_audio(audio, transcriber, profile, transcribed=done.result)
+    whole = analyzed(AUDIO / name)
+    assert word_error(whole.transcript.text, report.transcript.text) <= 0.1
+    for got, want, words in (
+        (report.value_proposition, whole.value_proposition, value),
+        (report.call_to_action, whole.call_to_action, cta),
+    ):
+        assert got.found and want.found
+        assert got.text.lower().startswith(words), got.text
+        assert want.text.lower().startswith(words), want.text
+        assert got.start_s == pytest.approx(want.start_s, abs=0.3)
+
+
+def test_finish_waits_for_a_step_in_progress(short_first: None) -> None:
+    audio = speech_like(SPANS, 9.0)
+    live = LiveTranscript()
+    release = threading.Event()
+    started = threading.Event()
+
+    class Slow(ScriptedTranscriber):
+        def transcribe(self, samples, progress=None, cancel=None, piece=False, context=None):  # type: ignore[no-untyped-def]
+            started.set()
+            release.wait(5)
+            return super().transcribe(samples, progress, cancel, piece, context)
+
+    slow = Slow([("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)])
+    worker = threading.Thread(target=live.step, args=(audio[: round(8.9 * RATE)], slow))
+    worker.start()
+    finished: list[object] = []
+    tail = ScriptedTranscriber()
+    finisher = threading.Thread(target=lambda: finished.append(live.finish(audio, tail)))
+    assert started.wait(5)
+    finisher.start()
+    finisher.join(0.2)
+    assert not finished  # still waiting for the piece being transcribed
+    release.set()
+    worker.join(5)
+    finisher.join(5)
+    assert [w.text for w in finished[0].result.words] == ["One", "two", "three"]  # type: ignore[attr-defined]
+
+
+def test_a_piece_that_starts_unsure_is_redone_with_the_one_before(short_first: None) -> None:
+    audio = np.concatenate([speech_like(SPANS, 9.0), speech_like([(0.0, 4.5)], 6.0)])
+    live = LiveTranscript()
+    script = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)],
+        [("Um,", 0.6, 0.9, 0.1), ("four", 1.0, 3.0, 0.9), ("five.", 3.0, 5.0, 0.9)],
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three,", 6.2, 8.0, 0.9),
+         ("um,", 9.0, 9.4, 0.6), ("four", 9.5, 11.5, 0.9), ("five.", 11.5, 13.5, 0.9)],
+    )  # fmt: skip
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    assert live.step(audio, script)
+    seconds = [call["seconds"] for call in script.calls]
+    assert seconds == [pytest.approx(s, abs=0.03) for s in (8.45, 5.8, 14.25)]
+    assert [w.text for w in live.words] == ["One", "two", "three,", "um,", "four", "five."]
+    assert live.done_s == pytest.approx(14.25, abs=0.03)
+
+
+def test_a_cut_inside_a_key_sentence_calls_for_the_whole_file_pass() -> None:
+    value, cta = (3.6, 8.0), (12.4, 14.7)
+    assert cut_in_moment([value, cta], [3.3, 11.9]) is None  # cuts between sentences
+    assert cut_in_moment([value, cta], [3.3, 13.0]) == (
+        "a cut at 13.0 s falls in a key sentence (12.4-14.7 s)"
+    )
+    assert cut_in_moment([], [13.0]) is None
+
+
+def test_the_first_piece_waits_for_more_speech() -> None:
+    live = LiveTranscript()
+    script = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)]
+    )
+    # 6.7 s of speech and a pause: enough for later pieces, not for the first.
+    assert not live.step(speech_like(SPANS, 9.0), script)
+    assert script.calls == []
+    longer = speech_like([*SPANS, (9.0, 11.0)], 12.0)
+    assert live.step(longer, script)
+    assert live.done_s == pytest.approx(11.5, abs=0.03)
+
+
+def test_a_piece_held_for_its_uncertain_end_is_the_tail_when_nothing_follows(
+    short_first: None,
+) -> None:
+    audio = speech_like(SPANS, 9.0)
+    live = LiveTranscript()
+    held = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 7.9, 0.9),
+         ("Okay.", 7.9, 8.0, 0.02)],
+    )  # fmt: skip
+    assert not live.step(audio[: round(8.9 * RATE)], held)
+    nothing = ScriptedTranscriber()
+    done = live.finish(audio, nothing)
+    assert nothing.calls == []  # no transcription after Stop
+    assert (done.pieces, done.tail_s, done.fallback) == (1, 0.0, None)
+    assert [w.text for w in done.result.words] == ["One", "two", "three.", "Okay."]

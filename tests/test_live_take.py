@@ -1,0 +1,90 @@
+"""A take through the app with a fake microphone: cues while recording, words ready at Stop."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.controller import Controller
+from app.main_window import MainWindow
+from app.settings import Settings
+from audio.io import load_audio
+from tests import fakes
+from tests.conftest import AUDIO
+
+pytestmark = pytest.mark.model
+
+
+def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch, no_dangling_threads
+) -> None:
+    # About 3x real time: the live jobs keep up, and the test stays short.
+    monkeypatch.setattr(fakes, "FAST_PACE_S", 0.03)
+    good = load_audio(AUDIO / "good.flac").samples
+    stream = fakes.FakeInputStream(good, overflow_blocks=(20, 21))
+    controller = Controller(Settings(greeting=False), stream, fakes.FakeOutputStream())
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    window.show()
+    messages: list[tuple[str, str]] = []
+    controller.message.connect(lambda level, text: messages.append((level, text)))
+    cues = window.practice.cues
+    with qtbot.waitSignal(controller.model_ready, timeout=60_000):
+        controller.load_model()  # as the app does at start: both copies loaded and warmed
+
+    controller.toggle_recording()
+    assert controller.state == "recording"
+    # The dropped blocks are reported while recording, not only afterwards.
+    qtbot.waitUntil(lambda: "2 audio block(s) dropped" in cues.overflow.text(), timeout=10_000)
+    assert cues.overflow.isVisible()
+    assert cues.overflow.text().startswith("\u26a0 2 audio block(s) dropped")
+    # good.flac says "We work with companies in your industry ..." from 3.8 s (the recorder
+    # trims its first 0.3 s): the value is marked once that phrase has been transcribed.
+    qtbot.waitUntil(lambda: "\u2713" in cues.value.text(), timeout=30_000)
+    assert cues.value.text() == "\u2713 Value at 0:04"
+    assert re.fullmatch(
+        r"Fillers \d", cues.fillers.text()
+    )  # the script has none; Whisper may hear one
+    assert re.fullmatch(r"Pace (\d+) wpm", cues.pace.text())
+    assert 120 <= int(cues.pace.text().split()[1]) <= 220
+    assert not cues.nudge.isVisible()  # 30 s target, nudge from 25 s: not reached yet
+
+    qtbot.waitUntil(lambda: stream.fed_frames >= len(good) + 16_000, timeout=30_000)
+    with qtbot.waitSignal(controller.feedback_ready, timeout=60_000) as got:
+        controller.toggle_recording()
+    feedback = got.args[0]
+    assert feedback.live is not None and feedback.live.fallback is None
+    assert feedback.live.pieces >= 2
+    # Most of the take was transcribed while recording.
+    assert feedback.live.tail_s < feedback.report.source.duration_s / 2
+    report = feedback.report
+    assert report.value_proposition.found
+    assert report.value_proposition.text.startswith("We work with companies in your industry")
+    assert report.call_to_action.found and report.call_to_action.kind == "follow_up"
+    assert ("warning", "2 audio block(s) were dropped while recording.") in messages
+    assert not cues.overflow.isVisible()  # reset for the next take
+    window.close()
+
+
+def test_no_tail_is_recorded_when_stop_says_the_take_ended_in_a_pause(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    import numpy as np
+
+    from audio.capture import Recorder
+
+    rate = 16_000
+    speech = np.concatenate([np.full(rate, 0.1, np.float32), np.zeros(rate, np.float32)])
+    fake = fakes.FakeInputStream(speech, realtime=True)
+    recorder = Recorder(tmp_path / "take.wav", fake, trim_start_s=0.0, tail_s=0.5)
+    recorder.start()
+    deadline = time.monotonic() + 10
+    while recorder.elapsed_s < 1.5:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    seen = recorder.elapsed_s
+    result = recorder.stop(tail_s=0.0)
+    # Only blocks already queued at Stop are kept: well under the 0.5 s tail.
+    assert seen <= result.duration_s < seen + 0.3
+    assert len(recorder.samples()) == round(result.duration_s * rate)
