@@ -124,6 +124,29 @@ def find_cut(
     return None if best is None else round(best, 2)
 
 
+def pause_after(
+    samples: FloatArray,
+    from_s: float,
+    until_s: float,
+    sample_rate: int = SAMPLE_RATE,
+    min_pause_s: float = MIN_PAUSE_S,
+) -> float | None:
+    """The middle of the first pause of at least ``min_pause_s`` whose middle lies between
+    ``from_s`` and ``until_s`` (a place to cut earlier); None when there is none."""
+    voiced = voiced_frames(samples[: round(until_s * sample_rate)], sample_rate)
+    need = round(min_pause_s / FRAME_S)
+    run = 0
+    for i in range(round(from_s / FRAME_S), len(voiced)):
+        if not voiced[i]:
+            run += 1
+            continue
+        middle = (i - run / 2) * FRAME_S
+        if run >= need and from_s <= middle <= until_s:
+            return round(middle, 2)
+        run = 0
+    return None
+
+
 def ends_in_pause(samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> bool:
     """Whether the last ``END_PAUSE_S`` of the audio is quiet: the rep had finished speaking."""
     if len(samples) < sample_rate:
@@ -225,10 +248,20 @@ class LiveTranscript:
         """A piece that starts with an uncertain word is transcribed again together with the
         piece before it (taken off ``pieces``), so no cut lies there; when both fit one job."""
         unsure = any(w.probability < EDGE_MIN_PROBABILITY for w in piece.words[:EDGE_WORDS])
-        if not (pieces and unsure and piece.end_s - pieces[-1].start_s <= MAX_JOB_S):
+        if not (pieces and unsure):
             return piece
-        before = pieces.pop()
-        return self._transcribe(transcriber, samples, before.start_s, piece.end_s, cancel)
+        before = pieces[-1]
+        if piece.end_s - before.start_s <= MAX_JOB_S:
+            pieces.pop()
+            return self._transcribe(transcriber, samples, before.start_s, piece.end_s, cancel)
+        # Too long for one job: move the cut back to a pause inside the piece before, as early
+        # as one job allows, and keep that piece's words up to there.
+        cut = pause_after(samples, max(before.start_s, piece.end_s - MAX_JOB_S), before.end_s)
+        if cut is None:
+            return piece
+        kept = tuple(w for w in before.words if w.end_s <= cut)
+        pieces[-1] = replace(before, end_s=cut, words=kept)
+        return self._transcribe(transcriber, samples, cut, piece.end_s, cancel)
 
     def _speech_since_held(self, samples: FloatArray, cut: float) -> bool:
         """After a held cut, wait for speech past it: the same pause, grown, is no news."""
@@ -285,7 +318,7 @@ class LiveTranscript:
     ) -> Piece:
         rate = self.sample_rate
         chunk = samples[round(start_s * rate) : round(end_s * rate)]
-        before = " ".join(w.text for p in self._pieces for w in p.words if p.end_s <= start_s)
+        before = " ".join(w.text for p in self._pieces for w in p.words if w.end_s <= start_s)
         if len(before) > CONTEXT_CHARS:  # whole words only
             before = before[-CONTEXT_CHARS:].split(" ", 1)[-1]
         context = before or None

@@ -287,3 +287,29 @@ def test_a_piece_held_for_its_uncertain_end_is_the_tail_when_nothing_follows(
     assert nothing.calls == []  # no transcription after Stop
     assert (done.pieces, done.tail_s, done.fallback) == (1, 0.0, None)
     assert [w.text for w in done.result.words] == ["One", "two", "three.", "Okay."]
+
+
+def test_an_unsure_tail_too_long_to_join_moves_the_cut_back_into_the_piece_before(
+    short_first: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tail that starts unsure is redone from an earlier pause when the piece before plus the
+    tail do not fit one job; no whole-file pass after Stop."""
+    monkeypatch.setattr(incremental, "MAX_JOB_S", 11.0)
+    audio = np.concatenate([speech_like(SPANS, 9.0), speech_like([(0.0, 4.5)], 5.0)])
+    live = LiveTranscript()
+    script = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)],
+        [("Um,", 0.1, 0.4, 0.1), ("four", 0.5, 2.5, 0.9), ("five.", 2.5, 4.5, 0.9)],
+        [("two", 0.3, 2.7, 0.9), ("three,", 2.9, 4.7, 0.9), ("um,", 5.7, 6.0, 0.6),
+         ("four", 6.0, 8.0, 0.9), ("five.", 8.0, 10.2, 0.9)],
+    )  # fmt: skip
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    done = live.finish(audio, script)
+    starts = [call["seconds"] for call in script.calls]
+    # The piece (0-8.45 s), the tail (8.45-14 s), then the tail again from the pause at 3.3 s
+    # (the first one that leaves at most 11 s to the end).
+    assert starts == [pytest.approx(s, abs=0.03) for s in (8.45, 5.55, 10.7)]
+    assert done.fallback is None and done.pieces == 2
+    assert done.cuts == (pytest.approx(3.3, abs=0.03),)
+    assert [w.text for w in done.result.words] == ["One", "two", "three,", "um,", "four", "five."]
+    assert script.calls[2]["context"] == "One"
