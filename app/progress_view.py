@@ -7,9 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.deltas import LENGTH_ZONE, WPM_ZONE, deltas
@@ -17,6 +16,8 @@ from app.history_model import format_date, score_status
 from app.widgets.colors import STATUS_COLORS, blend, muted_text
 
 if TYPE_CHECKING:
+    import pyqtgraph as pg
+
     from analysis.library import Attempt, Library
 
 __all__ = ["METRICS", "Metric", "ProgressView", "deltas"]
@@ -76,33 +77,15 @@ class ProgressView(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
+        # The plots (pyqtgraph, ~50 MB) are built the first time there is something to show on
+        # screen: a rep who only practises never loads them.
         self.plots: dict[str, pg.PlotWidget] = {}
         self.scatters: dict[str, pg.ScatterPlotItem] = {}
+        self.misses: pg.ScatterPlotItem | None = None
         self.charts = QWidget()
-        grid = QGridLayout(self.charts)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(10)
-        for n, metric in enumerate(METRICS):
-            plot = pg.PlotWidget()
-            plot.setAccessibleName(f"{metric.title} over takes")
-            plot.setMinimumHeight(150)
-            item = plot.getPlotItem()
-            item.hideButtons()
-            item.setMenuEnabled(False)
-            item.setMouseEnabled(x=False, y=False)
-            item.showGrid(x=False, y=True, alpha=0.18)
-            scatter = pg.ScatterPlotItem(hoverable=True, tip=self._tip(metric), size=10)
-            scatter.sigClicked.connect(self._clicked)
-            self.plots[metric.key] = plot
-            self.scatters[metric.key] = scatter
-            if n == 0:
-                grid.addWidget(plot, 0, 0, 1, 2)
-            else:
-                grid.addWidget(plot, 1 + (n - 1) // 2, (n - 1) % 2)
-        self.misses = pg.ScatterPlotItem(hoverable=True, tip=self._miss_tip)
-        self.misses.sigClicked.connect(self._clicked)
-        for row in range(3):
-            grid.setRowStretch(row, 1)
+        self._grid = QGridLayout(self.charts)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(10)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
@@ -126,6 +109,10 @@ class ProgressView(QWidget):
 
     def points(self, key: str) -> list[tuple[int, float, int]]:
         """(take number, value, attempt id) of each point on plot ``key``."""
+        if not self.plots:
+            self._render(force=True)
+        if key not in self.scatters:
+            return []
         return [
             (int(p.pos().x()), float(p.pos().y()), int(p.data()))
             for p in self.scatters[key].points()
@@ -148,7 +135,33 @@ class ProgressView(QWidget):
         title = f": {a.title}" if a else ""
         return f"Take {round(x)}{title}\nNo value proposition heard\nClick to open"
 
-    def _render(self) -> None:
+    def _build_charts(self) -> None:
+        import pyqtgraph as pg
+
+        grid = self._grid
+        for n, metric in enumerate(METRICS):
+            plot = pg.PlotWidget()
+            plot.setAccessibleName(f"{metric.title} over takes")
+            plot.setMinimumHeight(150)
+            item = plot.getPlotItem()
+            item.hideButtons()
+            item.setMenuEnabled(False)
+            item.setMouseEnabled(x=False, y=False)
+            item.showGrid(x=False, y=True, alpha=0.18)
+            scatter = pg.ScatterPlotItem(hoverable=True, tip=self._tip(metric), size=10)
+            scatter.sigClicked.connect(self._clicked)
+            self.plots[metric.key] = plot
+            self.scatters[metric.key] = scatter
+            if n == 0:
+                grid.addWidget(plot, 0, 0, 1, 2)
+            else:
+                grid.addWidget(plot, 1 + (n - 1) // 2, (n - 1) % 2)
+        self.misses = pg.ScatterPlotItem(hoverable=True, tip=self._miss_tip)
+        self.misses.sigClicked.connect(self._clicked)
+        for row in range(3):
+            grid.setRowStretch(row, 1)
+
+    def _render(self, force: bool = False) -> None:
         pal = self.palette()
         base = pal.color(QPalette.ColorRole.Base)
         text = pal.color(QPalette.ColorRole.Text)
@@ -166,6 +179,10 @@ class ProgressView(QWidget):
             self.summary.setText(line + (f", {ups[0]}" if ups else ""))
         else:
             self.summary.setText("")
+        if not self.plots:
+            if not (n and (force or self.isVisible())):
+                return
+            self._build_charts()
         for metric in METRICS:
             self._draw(metric, base, text, muted, accent)
 
@@ -178,6 +195,8 @@ class ProgressView(QWidget):
     def _draw(
         self, metric: Metric, base: QColor, text: QColor, muted: QColor, accent: QColor
     ) -> None:
+        import pyqtgraph as pg
+
         plot = self.plots[metric.key]
         item = plot.getPlotItem()
         item.clear()
@@ -251,6 +270,8 @@ class ProgressView(QWidget):
         self, item: pg.PlotItem, misses: list[tuple[int, Attempt]], values: list[float]
     ) -> float:
         """Takes where no value proposition was heard: a red cross along the top (returned)."""
+        import pyqtgraph as pg
+
         top = max([1.0, *values]) * 1.12
         self.misses.setData(
             x=[x for x, _ in misses],
@@ -271,6 +292,7 @@ class ProgressView(QWidget):
         return accent
 
     def _ranges(self, metric: Metric, item: pg.PlotItem, values: list[float]) -> None:
+
         n = len(self._attempts)
         item.setXRange(0.5, max(n, 1) + 0.5, padding=0)
         step = max(1, -(-n // 12))
@@ -286,6 +308,11 @@ class ProgressView(QWidget):
     def _clicked(self, _scatter: object, points: list[Any], _event: object = None) -> None:
         if len(points):
             self.open_requested.emit(int(points[0].data()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.plots and self._attempts:
+            self._render()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

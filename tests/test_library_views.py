@@ -253,6 +253,9 @@ def test_progress_plots_every_scored_take_and_opens_on_click(qtbot, library: Lib
 def test_progress_follows_the_palette(qtbot, library: Library) -> None:  # type: ignore[no-untyped-def]
     view = ProgressView(library)
     qtbot.addWidget(view)
+    assert view.plots == {}  # nothing drawn (pyqtgraph not even needed) until it is shown
+    view.show()
+    assert list(view.plots) == ["score", "length", "time_to_value", "wpm", "fillers"]
     dark = QPalette(view.palette())
     dark.setColor(QPalette.ColorRole.Base, QColor("#1f2023"))
     dark.setColor(QPalette.ColorRole.Text, QColor("#e6e6e6"))
