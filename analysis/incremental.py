@@ -25,7 +25,7 @@ from analysis.profile import Profile
 from analysis.report import Report
 from analysis.scenarios import Scenario
 from analysis.transcribe import MIN_COVERAGE, Transcriber, TranscriptionResult, keep_voiced
-from analysis.transcript import Word
+from analysis.transcript import SENTENCE_END, Word
 from audio.io import Audio
 from audio.levels import FRAME_S, analyze_levels, frame_dbfs
 
@@ -54,6 +54,8 @@ EDGE_WORDS = 2
 # A piece is transcribed with the end of the words before it as context, as Whisper itself
 # does inside one window.
 CONTEXT_CHARS = 200
+# A key sentence starting this soon after a cut starts "at" it.
+SENTENCE_AFTER_CUT_S = 1.0
 # Energy this long at the very end means the rep was still speaking at Stop.
 END_PAUSE_S = 0.3
 
@@ -176,14 +178,28 @@ def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
     return None
 
 
-def cut_in_moment(spans: Sequence[tuple[float, float]], cuts: Sequence[float]) -> str | None:
+def cut_in_moment(
+    spans: Sequence[tuple[float, float]],
+    cuts: Sequence[float],
+    words: Sequence[Word] = (),
+) -> str | None:
     """Why a report built from pieces cannot be trusted on its key moments: a cut inside the
     value proposition's or call to action's sentence (``spans``), which a single pass could
-    have split or punctuated otherwise. None when every cut lies between sentences."""
+    have split or punctuated otherwise; or a key sentence that begins right at a cut whose last
+    word ended no sentence ("... when you | get a second, just give me a call back"): a single
+    pass would likely have begun that sentence later. None when every cut lies between
+    sentences."""
     for start, end in spans:
         for cut in cuts:
             if start < cut < end:
                 return f"a cut at {cut:.1f} s falls in a key sentence ({start:.1f}-{end:.1f} s)"
+            if cut <= start <= cut + SENTENCE_AFTER_CUT_S:
+                before = [w for w in words if w.end_s <= cut]
+                if before and not SENTENCE_END.search(before[-1].text.strip()):
+                    return (
+                        f"a key sentence starts at a cut ({cut:.1f} s) in the middle of a "
+                        f"sentence (after {before[-1].text.strip()!r})"
+                    )
     return None
 
 
@@ -360,7 +376,7 @@ def analyze_take(
         for m in (report.value_proposition, report.call_to_action)
         if m.start_s is not None and m.end_s is not None
     ]
-    why = cut_in_moment(spans, finished.cuts)
+    why = cut_in_moment(spans, finished.cuts, finished.result.words)
     if why is None:
         return report, finished
     # The sentence may have come out split or punctuated otherwise than in one pass.

@@ -257,6 +257,15 @@ def test_a_cut_inside_a_key_sentence_calls_for_the_whole_file_pass() -> None:
         "a cut at 13.0 s falls in a key sentence (12.4-14.7 s)"
     )
     assert cut_in_moment([], [13.0]) is None
+    # A key sentence beginning right at a cut that ended no sentence: the pieces may have run
+    # two sentences together ("... when you | get a second, just give me a call back").
+    words = [Word("back", 10.9, 11.3), Word("when", 11.3, 11.5), Word("you", 11.5, 11.7)]
+    assert cut_in_moment([value, (12.2, 14.7)], [11.9], words) == (
+        "a key sentence starts at a cut (11.9 s) in the middle of a sentence (after 'you')"
+    )
+    ended = [*words[:2], Word("you.", 11.5, 11.7)]
+    assert cut_in_moment([value, (12.2, 14.7)], [11.9], ended) is None
+    assert cut_in_moment([value, (13.5, 14.7)], [11.9], words) is None  # starts later
 
 
 def test_the_first_piece_waits_for_more_speech() -> None:
