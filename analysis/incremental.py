@@ -27,7 +27,7 @@ from analysis.scenarios import Scenario
 from analysis.transcribe import MIN_COVERAGE, Transcriber, TranscriptionResult, keep_voiced
 from analysis.transcript import SENTENCE_END, Word
 from audio.io import Audio
-from audio.levels import FRAME_S, analyze_levels, frame_dbfs
+from audio.levels import FRAME_S, analyze_levels
 
 FloatArray = npt.NDArray[np.float32]
 SAMPLE_RATE = 16_000
@@ -84,9 +84,7 @@ class Finished:
 
 def voiced_frames(samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> npt.NDArray[np.bool_]:
     """Which 20 ms frames hold speech, by the same adaptive threshold as the pause analysis."""
-    threshold = analyze_levels(samples, sample_rate).threshold_dbfs
-    voiced: npt.NDArray[np.bool_] = frame_dbfs(samples, sample_rate) > threshold
-    return voiced
+    return analyze_levels(samples, sample_rate).speech_frames
 
 
 def find_cut(
