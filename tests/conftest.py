@@ -36,6 +36,16 @@ def transcriber() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def holder():  # type: ignore[no-untyped-def]
+    """The app's model holder with the bundled model loaded, shared by the GUI tests."""
+    from app.controller import ModelHolder
+
+    h = ModelHolder(None, keep_fillers=True)
+    h.get()
+    return h
+
+
+@pytest.fixture(scope="session")
 def analyzed(transcriber, profile):  # type: ignore[no-untyped-def]
     """Reports for the committed test recordings, computed once per session."""
     from analysis.pipeline import analyze_file

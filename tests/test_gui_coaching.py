@@ -15,7 +15,7 @@ from analysis.packs import export_pack, read_pack
 from analysis.profile import load_profile
 from analysis.profile_store import ProfileStore
 from analysis.scenarios import Scenario, ScenarioStore
-from app.controller import Controller, ModelHolder
+from app.controller import Controller
 from app.main_window import MainWindow
 from app.profile_editor import ProfileEditor, key_in
 from app.scenario_dialog import ScenarioDialog
@@ -39,13 +39,6 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("VOICEMAIL_COACH_DATA_DIR", str(folder))
     return folder
-
-
-@pytest.fixture(scope="module")
-def holder() -> ModelHolder:
-    h = ModelHolder(None, keep_fillers=True)
-    h.get()
-    return h
 
 
 def window_for(qtbot, holder=None, inputs=None) -> MainWindow:  # type: ignore[no-untyped-def]

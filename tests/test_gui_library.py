@@ -10,7 +10,7 @@ import pytest
 import soundfile
 
 from analysis.library import Library
-from app.controller import Controller, ModelHolder
+from app.controller import Controller
 from app.main_window import MainWindow
 from app.settings import Settings
 from audio.io import load_audio
@@ -18,13 +18,6 @@ from tests import fakes
 from tests.conftest import AUDIO
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def holder() -> ModelHolder:
-    h = ModelHolder(None, keep_fillers=True)
-    h.get()
-    return h
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from analysis.coaching import Coaching
-from app.controller import Controller, Feedback, ModelHolder
+from app.controller import Controller, Feedback
 from app.main_window import MainWindow
 from app.settings import Settings
 from audio.io import load_audio
@@ -21,13 +21,6 @@ from tests.conftest import AUDIO
 pytestmark = pytest.mark.model
 
 GOOD = load_audio(AUDIO / "good.flac").samples
-
-
-@pytest.fixture(scope="module")
-def holder() -> ModelHolder:
-    h = ModelHolder(None, keep_fillers=True)
-    h.get()
-    return h
 
 
 @pytest.fixture()
