@@ -14,7 +14,7 @@ from analysis.acoustics import Acoustics, measure_acoustics, place_short_word
 from analysis.hesitation import find_hesitations
 from analysis.intonation import sentence_ends
 from analysis.pitch import measure_pitch
-from analysis.profile import Profile
+from analysis.profile import Matcher, Profile
 from analysis.report import (
     DeliveryReport,
     FillerBurst,
@@ -23,7 +23,7 @@ from analysis.report import (
     PauseSpan,
     SentenceDelivery,
 )
-from analysis.transcript import Sentence, TimedText, Word, match_text
+from analysis.transcript import WORD_CHARS, Sentence, TimedText, Word, match_text
 
 
 def find_fillers(
@@ -39,6 +39,21 @@ def find_fillers(
                     FillerWord(span.text.strip(".,!?;:").lower(), span.start_s, span.end_s)
                 )
     return fillers
+
+
+def content_start(words: Sequence[Word], filler_matcher: Matcher) -> float:
+    """When a sentence's ``words`` start saying something: its first word that is not a filler
+    (or punctuation alone); the first word's start when all of them are."""
+    timed = TimedText(words)
+    skip: set[int] = set()
+    for start, end in filler_matcher.find(match_text(timed.text)):
+        span = timed.span(start, end)
+        if span is not None:
+            skip.update(range(span.first, span.last + 1))
+    for i, w in enumerate(words):
+        if i not in skip and WORD_CHARS.search(w.text):
+            return w.start_s
+    return words[0].start_s
 
 
 # Fillers shorter than this in the transcript are placed from the energy instead.

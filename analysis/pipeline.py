@@ -13,7 +13,7 @@ import numpy.typing as npt
 from analysis import report as r
 from analysis.acoustics import measure_acoustics, snap_to_speech
 from analysis.checks import run_checks, score
-from analysis.delivery import analyze_delivery
+from analysis.delivery import analyze_delivery, content_start
 from analysis.personalization import scenario_checks
 from analysis.profile import Profile
 from analysis.scenarios import Scenario
@@ -21,6 +21,7 @@ from analysis.structure import Finding as StructFinding
 from analysis.structure import Structure, analyze_structure
 from analysis.transcribe import ProgressFn, Transcriber, TranscriptionResult
 from analysis.transcript import Sentence, Word, split_sentences, words_from_text
+from analysis.word_filter import join_split_phrases
 from audio.io import Audio, load_audio
 
 MAX_SCRIPT_CHARS = 20_000
@@ -126,6 +127,7 @@ def build_report(
         # Frame levels and the pitch track, measured once and shared by every delivery detector.
         acoustics = measure_acoustics(samples, sample_rate, profile)
         words = snap_to_speech(words, acoustics.levels.silences)
+    words = join_split_phrases(words, profile.sentences.joins_next, profile.sentences.join_gap_s)
     sentences = split_sentences(words)
     structure = analyze_structure(words, sentences, profile)
     delivery = analyze_delivery(
@@ -151,10 +153,10 @@ def build_report(
             words=tuple(r.ReportWord(w.text, w.start_s, w.end_s, w.probability) for w in words),
         ),
         sentences=_sentences(sentences, structure),
-        intro=_moment(structure.first("intro"), sentences),
-        value_proposition=_moment(structure.first("value_proposition"), sentences),
-        call_to_action=_moment(structure.call_to_action(), sentences),
-        opt_out=_moment(structure.first("opt_out"), sentences),
+        intro=_moment(structure.first("intro"), sentences, words, profile),
+        value_proposition=_moment(structure.first("value_proposition"), sentences, words, profile),
+        call_to_action=_moment(structure.call_to_action(), sentences, words, profile),
+        opt_out=_moment(structure.first("opt_out"), sentences, words, profile),
         findings=findings,
         phone_numbers=phones,
         delivery=delivery,
@@ -180,14 +182,21 @@ def _sentences(sentences: Sequence[Sentence], structure: Structure) -> tuple[r.R
     )
 
 
-def _moment(finding: StructFinding | None, sentences: Sequence[Sentence]) -> r.Moment:
+def _moment(
+    finding: StructFinding | None,
+    sentences: Sequence[Sentence],
+    words: Sequence[Word],
+    profile: Profile,
+) -> r.Moment:
+    """The sentence a finding is in; it starts at its first word that is not a filler ("So, um,
+    we help ..." starts at "we")."""
     if finding is None:
         return r.Moment(found=False)
     s = sentences[finding.sentence]
     return r.Moment(
         found=True,
         text=s.text,
-        start_s=s.start_s,
+        start_s=content_start(words[s.first : s.last + 1], profile.filler_matcher),
         end_s=s.end_s,
         evidence=r.Evidence(finding.text, finding.start_s, finding.end_s),
         kind=finding.kind,

@@ -240,6 +240,14 @@ class Phone:
 
 
 @dataclass(frozen=True)
+class Sentences:
+    """Where a transcript's sentences end (see ``analysis.word_filter.join_split_phrases``)."""
+
+    join_gap_s: float
+    joins_next: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Live:
     """Cues shown while recording (see ``analysis.live_cues``)."""
 
@@ -326,6 +334,7 @@ class Profile:
     intonation: Intonation
     rushing: Rushing
     quality: Quality
+    sentences: Sentences
     filler_matcher: Matcher = field(repr=False)
     rubric: tuple[RubricCriterion, ...] = ()
     scenario: ScenarioGuidance | None = None
@@ -358,7 +367,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
 
 # Tables and checks added after profiles were first shared: a profile written before them (a
 # coach's copy of the old default) borrows the bundled default's instead of being refused.
-ADDED_TABLES = ("hesitations", "intonation", "rushing", "quality")
+ADDED_TABLES = ("hesitations", "intonation", "rushing", "quality", "sentences")
 ADDED_CHECKS = ("hesitations", "uptalk", "rushing", "noise")
 
 
@@ -567,6 +576,7 @@ class _Parser:
             intonation=self.record(Intonation, self.table(data, "intonation"), "intonation."),
             rushing=self.record(Rushing, self.table(data, "rushing"), "rushing."),
             quality=self.record(Quality, self.table(data, "quality"), "quality."),
+            sentences=self.record(Sentences, self.table(data, "sentences"), "sentences."),
             filler_matcher=Matcher(tuple(filler_regexes)),
             rubric=self.rubric(data.get("rubric", [])),
             scenario=scenario,

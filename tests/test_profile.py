@@ -304,7 +304,7 @@ def test_profile_from_before_the_delivery_tables_borrows_the_defaults(tmp_path: 
     """A coach's copy of the first default (no [hesitations]/[intonation]/[rushing]/[quality],
     no checks for them) still loads, with the bundled numbers, and keeps its own edits."""
     text = _default_text().replace("warn_over_wpm = 175.0", "warn_over_wpm = 190.0")
-    for table in ("hesitations", "intonation", "rushing", "quality"):
+    for table in ("hesitations", "intonation", "rushing", "quality", "sentences"):
         text = re.sub(rf"\n\[{table}\]\n(?:[^\[\n].*\n|\n)*", "\n", text)
     for check in ("hesitations", "uptalk", "rushing", "noise"):
         text = re.sub(rf"\n\[checks\.{check}\]\n(?:[^\[\n].*\n|\n)*", "\n", text)
@@ -315,4 +315,5 @@ def test_profile_from_before_the_delivery_tables_borrows_the_defaults(tmp_path: 
     default = load_profile()
     assert old.pace.warn_over_wpm == 190.0
     assert old.quality == default.quality and old.hesitations == default.hesitations
+    assert old.sentences == default.sentences
     assert old.checks["noise"] == default.checks["noise"]
