@@ -13,7 +13,9 @@ away and transcribes the whole take instead (see :func:`fallback_reason`).
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -29,6 +31,7 @@ from analysis.transcript import SENTENCE_END, Word
 from audio.io import Audio
 from audio.levels import FRAME_S, analyze_levels
 
+log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float32]
 SAMPLE_RATE = 16_000
 # A pause at least this long (by energy) ends a phrase. Pauses inside a sentence are shorter.
@@ -240,11 +243,14 @@ class LiveTranscript:
             cut = find_cut(samples, start, self.sample_rate, min_phrase_s=need)
             if cut is None or not self._speech_since_held(samples, cut):
                 return False
+            t0 = time.monotonic()
             piece = self._transcribe(transcriber, samples, start, cut, cancel)
+            log.debug("live piece %.1f-%.1f s took %.2f s", start, cut, time.monotonic() - t0)
             if any(w.probability < EDGE_MIN_PROBABILITY for w in piece.words[-EDGE_WORDS:]):
                 # Unsure at the cut (often a closing it invented in the pause): do not keep
                 # this cut; the next job reads on to a later pause, with the context after it.
                 self._held_s, self._held = cut, piece
+                log.debug("live cut at %.1f s held: unsure end %r", cut, piece.words[-1].text)
                 return False
             piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
             self._pieces.append(piece)
@@ -265,6 +271,7 @@ class LiveTranscript:
         if not (pieces and unsure):
             return piece
         before = pieces[-1]
+        log.debug("piece at %.1f s starts unsure: joined with the one before", piece.start_s)
         if piece.end_s - before.start_s <= MAX_JOB_S:
             pieces.pop()
             return self._transcribe(transcriber, samples, before.start_s, piece.end_s, cancel)
@@ -293,8 +300,10 @@ class LiveTranscript:
     ) -> Finished:
         """The whole take's transcript: the pieces so far plus the tail, or a whole-file pass
         when the take is short, nothing was cut, or :func:`fallback_reason` finds a problem."""
+        t0 = time.monotonic()
         with self._lock:
             pieces, held = list(self._pieces), self._held
+        log.debug("after Stop: waited %.2f s for the live job", time.monotonic() - t0)
         duration = len(samples) / self.sample_rate
         start = pieces[-1].end_s if pieces else 0.0
         reason: str | None = None
@@ -307,8 +316,12 @@ class LiveTranscript:
                     # is the tail already (the same audio, up to a quiet end).
                     tail = held
                 else:
+                    t0 = time.monotonic()
                     tail = self._transcribe(transcriber, samples, start, duration, cancel)
                     tail_s = duration - start
+                    log.debug(
+                        "tail %.1f-%.1f s took %.2f s", start, duration, time.monotonic() - t0
+                    )
                 pieces.append(self._join_if_unsure(pieces, tail, transcriber, samples, cancel))
             words = [w for p in pieces for w in p.words]
             kept, coverage = keep_voiced(words, samples)

@@ -7,6 +7,7 @@ and the sounddevice module), so tests drive the real flow with fake streams.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +34,8 @@ from audio.capture import Recorder, RecordingError
 from audio.devices import AudioUnavailable
 from audio.io import Audio, AudioLoadError, load_audio, save_flac
 from audio.playback import PlaybackError, Player
+
+log = logging.getLogger(__name__)
 
 register_user_errors(
     AudioLoadError, ModelError, ProfileError, RecordingError, AudioUnavailable, LibraryError
@@ -564,6 +567,7 @@ class Controller(QObject):
                     notes.append(f"{exc} It was analyzed but not added to your history.")
             path = Path(attempt.audio_path) if attempt is not None else fallback
             assert path is not None
+            log.debug("analysis: take saved")
             audio = load_audio(path)
             ctx.check()
             transcriber = holder.get()
@@ -574,9 +578,11 @@ class Controller(QObject):
                     audio, transcriber, profile, preset, ctx.progress, ctx.cancel, card
                 )
             else:
+                log.debug("analysis: audio loaded")
                 report, finished = analyze_take(
                     audio, live, transcriber, profile, preset, ctx.progress, ctx.cancel, card
                 )
+                log.debug("analysis: report built")
             previous = None
             if attempt is not None and library is not None:
                 try:

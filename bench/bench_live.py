@@ -176,6 +176,7 @@ def child_take(speech: Path) -> None:
         shown.append(time.monotonic())
 
     controller.feedback_ready.connect(on_feedback)
+    events = _debug_events() if os.environ.get("BENCH_DEBUG") else []
 
     def pump(done: Any, limit_s: float, what: str) -> None:
         until = time.monotonic() + limit_s
@@ -225,9 +226,29 @@ def child_take(speech: Path) -> None:
         "warnings": [text for level, text in messages if level == "warning"],
     }
     if os.environ.get("BENCH_DEBUG"):
+        for at, text in events:
+            print(f"  {at - t_stop:+7.2f} s  {text}", flush=True)
+        print(f"  {shown[0] - t_stop:+7.2f} s  feedback on screen", flush=True)
         print("LIVE ", fb.report.transcript.text, "\nWHOLE", whole.text, flush=True)
     print(RESULT + json.dumps(out), flush=True)
     controller.shutdown()
+
+
+def _debug_events() -> list[tuple[float, str]]:
+    """Collect the app's debug log (live jobs, the steps after Stop) with monotonic times."""
+    import logging
+
+    events: list[tuple[float, str]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            events.append((time.monotonic(), record.getMessage()))
+
+    for name in ("analysis.incremental", "app.controller"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(Collect())
+    return events
 
 
 # -- the virtual microphone ---------------------------------------------------------------------

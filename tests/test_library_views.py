@@ -72,7 +72,7 @@ def test_history_shows_every_take_with_formatted_figures(history: HistoryView) -
     assert good is not None
     row = [history.model.index(good, c).data() for c in range(history.model.columnCount())]
     assert row[4] == "24.8 s"  # duration
-    assert row[6] == "3.8 s"  # time to value
+    assert row[6] == "3.6 s"  # time to value (the "We" starts with its sound, 3.6 s)
     assert history.count.text() == "3 takes"
 
 
@@ -218,7 +218,7 @@ def test_compare_shows_both_transcripts_and_key_figures(qtbot, library: Library)
     rg, rb = sides[0][1].report, sides[1][1].report  # type: ignore[union-attr]
     assert figures["Score"] == (str(rg.score), str(rb.score), True)
     assert figures["Length"][0] == "24.8 s"
-    assert figures["Time to value"][0] == "3.8 s"
+    assert figures["Time to value"][0] == "3.6 s"
     sheet = "\n".join(cell.text() for row in view.rows for cell in (row.label, *row.cells))
     assert "good" in sheet and "bad" in sheet and "24.8 s" in sheet
     assert len(view.rows) > len(rg.checks)  # a header, the figures, one row per check

@@ -88,3 +88,31 @@ def test_the_value_proposition_starts_at_its_first_word_that_is_not_a_filler(
     assert cta.found and cta.start_s == next(
         w.start_s for w in report.transcript.words if w.text == "I'll"
     )
+
+
+def test_a_word_whisper_starts_late_after_a_break_starts_with_its_sound() -> None:
+    """On every labelled recording Whisper started the first word after a break ~0.2 s after
+    its sound began; the energy moves it back (at most LATE_START_S, never over another word)."""
+    import numpy as np
+
+    from analysis.acoustics import LATE_START_S, snap_to_speech
+    from audio.levels import analyze_levels
+
+    rate = 16_000
+    rng = np.random.default_rng(1)
+    samples = (rng.standard_normal(rate * 4) * 0.001).astype(np.float32)
+    t = np.arange(rate * 4) / rate
+    for a, b in ((0.5, 1.5), (2.0, 3.5)):  # two stretches of "speech", a 0.5 s break between
+        on = (t >= a) & (t < b)
+        samples[on] += (0.3 * np.sin(2 * np.pi * 220 * t[on])).astype(np.float32)
+    levels = analyze_levels(samples, rate)
+    words = [
+        Word("Hi.", 0.5, 1.5),
+        Word("We", 2.2, 2.5),  # 0.2 s late: moved back to 2.0
+        Word("help", 2.5, 3.0),
+        Word("far", 3.5 + LATE_START_S + 0.2, 3.9),  # nothing to snap to
+    ]
+    snapped = snap_to_speech(words, levels)
+    assert [w.start_s for w in snapped] == [0.5, 2.0, 2.5, words[3].start_s]
+    late = [Word("Hi.", 0.5, 1.5), Word("We", 2.0 + LATE_START_S + 0.1, 3.0)]
+    assert snap_to_speech(late, levels)[1].start_s == late[1].start_s
