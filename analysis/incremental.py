@@ -127,6 +127,30 @@ def find_cut(
     return None if best is None else round(best, 2)
 
 
+def pauses_between(
+    samples: FloatArray,
+    from_s: float,
+    until_s: float,
+    sample_rate: int = SAMPLE_RATE,
+    min_pause_s: float = MIN_PAUSE_S,
+) -> list[float]:
+    """The middles of the pauses of at least ``min_pause_s`` (followed by speech) whose middle
+    lies between ``from_s`` and ``until_s``: places to cut earlier."""
+    voiced = voiced_frames(samples[: round(until_s * sample_rate)], sample_rate)
+    need = round(min_pause_s / FRAME_S)
+    found = []
+    run = 0
+    for i in range(round(from_s / FRAME_S), len(voiced)):
+        if not voiced[i]:
+            run += 1
+            continue
+        middle = (i - run / 2) * FRAME_S
+        if run >= need and from_s <= middle <= until_s:
+            found.append(round(middle, 2))
+        run = 0
+    return found
+
+
 def pause_after(
     samples: FloatArray,
     from_s: float,
@@ -135,19 +159,9 @@ def pause_after(
     min_pause_s: float = MIN_PAUSE_S,
 ) -> float | None:
     """The middle of the first pause of at least ``min_pause_s`` whose middle lies between
-    ``from_s`` and ``until_s`` (a place to cut earlier); None when there is none."""
-    voiced = voiced_frames(samples[: round(until_s * sample_rate)], sample_rate)
-    need = round(min_pause_s / FRAME_S)
-    run = 0
-    for i in range(round(from_s / FRAME_S), len(voiced)):
-        if not voiced[i]:
-            run += 1
-            continue
-        middle = (i - run / 2) * FRAME_S
-        if run >= need and from_s <= middle <= until_s:
-            return round(middle, 2)
-        run = 0
-    return None
+    ``from_s`` and ``until_s``; None when there is none."""
+    found = pauses_between(samples, from_s, until_s, sample_rate, min_pause_s)
+    return found[0] if found else None
 
 
 def ends_in_pause(samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> bool:
@@ -204,6 +218,10 @@ def cut_in_moment(
     return None
 
 
+def _unsure(words: Sequence[Word]) -> bool:
+    return any(w.probability < EDGE_MIN_PROBABILITY for w in words)
+
+
 class LiveTranscript:
     """The transcript of a take that is still being recorded.
 
@@ -246,16 +264,41 @@ class LiveTranscript:
             t0 = time.monotonic()
             piece = self._transcribe(transcriber, samples, start, cut, cancel)
             log.debug("live piece %.1f-%.1f s took %.2f s", start, cut, time.monotonic() - t0)
-            if any(w.probability < EDGE_MIN_PROBABILITY for w in piece.words[-EDGE_WORDS:]):
+            held: Piece | None = None
+            if _unsure(piece.words[-EDGE_WORDS:]):
                 # Unsure at the cut (often a closing it invented in the pause): do not keep
-                # this cut; the next job reads on to a later pause, with the context after it.
-                self._held_s, self._held = cut, piece
+                # this cut. Keep the words up to an earlier pause, where Whisper heard on past
+                # them; the next job starts there and reads on to a later pause.
                 log.debug("live cut at %.1f s held: unsure end %r", cut, piece.words[-1].text)
-                return False
+                split = self._split_at_pause(samples, piece)
+                if split is None:
+                    self._held_s, self._held = cut, piece
+                    return False
+                piece, held = split
             piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
             self._pieces.append(piece)
-            self._held_s, self._held = None, None
+            self._held_s, self._held = (cut, held) if held is not None else (None, None)
             return True
+
+    def _split_at_pause(self, samples: FloatArray, piece: Piece) -> tuple[Piece, Piece] | None:
+        """``piece`` split at an inner pause that no word straddles and that follows sure words:
+        the latest such pause after a sentence end, else the latest one. Returns the words
+        before it and the rest; None when there is no such pause."""
+        found: list[tuple[float, bool]] = []
+        for p in pauses_between(samples, piece.start_s, piece.end_s - EDGE_S, self.sample_rate):
+            before = [w for w in piece.words if w.end_s <= p]
+            if not before or _unsure(before[-EDGE_WORDS:]):
+                continue
+            if any(w.start_s < p < w.end_s for w in piece.words):
+                continue
+            found.append((p, SENTENCE_END.search(before[-1].text.strip()) is not None))
+        if not found:
+            return None
+        at = max((p for p, ends in found if ends), default=found[-1][0])
+        kept = tuple(w for w in piece.words if w.end_s <= at)
+        rest = tuple(w for w in piece.words if w.end_s > at)
+        log.debug("kept %.1f-%.1f s of the held piece", piece.start_s, at)
+        return replace(piece, end_s=at, words=kept), replace(piece, start_s=at, words=rest)
 
     def _join_if_unsure(
         self,
@@ -267,8 +310,7 @@ class LiveTranscript:
     ) -> Piece:
         """A piece that starts with an uncertain word is transcribed again together with the
         piece before it (taken off ``pieces``), so no cut lies there; when both fit one job."""
-        unsure = any(w.probability < EDGE_MIN_PROBABILITY for w in piece.words[:EDGE_WORDS])
-        if not (pieces and unsure):
+        if not (pieces and _unsure(piece.words[:EDGE_WORDS])):
             return piece
         before = pieces[-1]
         log.debug("piece at %.1f s starts unsure: joined with the one before", piece.start_s)

@@ -340,6 +340,8 @@ def run_takes(speech: Path, runs: int) -> list[dict[str, Any]]:
             lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(RESULT)]
             if proc.returncode != 0 or not lines:
                 raise SystemExit(f"run {i + 1} failed:\n{proc.stdout}\n{proc.stderr}")
+            if os.environ.get("BENCH_DEBUG"):
+                print("\n".join(ln for ln in proc.stdout.splitlines() if ln not in lines))
             results.append(json.loads(lines[0].removeprefix(RESULT)))
             print(f"  run {i + 1}: {results[-1]}", flush=True)
     return results

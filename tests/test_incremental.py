@@ -290,12 +290,52 @@ def test_a_piece_held_for_its_uncertain_end_is_the_tail_when_nothing_follows(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 7.9, 0.9),
          ("Okay.", 7.9, 8.0, 0.02)],
     )  # fmt: skip
-    assert not live.step(audio[: round(8.9 * RATE)], held)
+    # Kept up to the pause at 3.3 s (after "One"); the rest is held back for its uncertain end.
+    assert live.step(audio[: round(8.9 * RATE)], held)
+    assert live.done_s == pytest.approx(3.3, abs=0.03)
     nothing = ScriptedTranscriber()
     done = live.finish(audio, nothing)
     assert nothing.calls == []  # no transcription after Stop
-    assert (done.pieces, done.tail_s, done.fallback) == (1, 0.0, None)
+    assert (done.pieces, done.tail_s, done.fallback) == (2, 0.0, None)
     assert [w.text for w in done.result.words] == ["One", "two", "three.", "Okay."]
+
+
+def test_a_piece_held_for_its_uncertain_end_keeps_its_words_up_to_an_earlier_sentence_end(
+    short_first: None,
+) -> None:
+    """The live transcript moves on even when every cut so far ended unsure: the words up to an
+    inner pause (Whisper heard on past them) are kept, at a sentence end where there is one,
+    and the next job starts there with them as context."""
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0)]  # pauses around 3.3 s and 6.3 s
+    audio = speech_like(spans, 9.0)
+    live = LiveTranscript()
+    script = ScriptedTranscriber(
+        [("Hello", 0.5, 1.5, 0.9), ("there.", 1.5, 3.0, 0.9), ("We", 3.6, 4.0, 0.9),
+         ("help", 4.0, 6.0, 0.9), ("teams", 6.6, 7.9, 0.9), ("Bye.", 7.9, 8.0, 0.03)],
+        [("We", 0.3, 0.7, 0.9), ("help", 0.7, 2.7, 0.9), ("teams", 3.3, 4.7, 0.9),
+         ("grow.", 4.7, 6.0, 0.9)],
+    )  # fmt: skip
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    assert live.done_s == pytest.approx(3.3, abs=0.03)  # the sentence end, not the later pause
+    assert [w.text for w in live.words] == ["Hello", "there."]
+    assert not live.step(audio, script)  # the held pause, longer: no news
+    longer = np.concatenate([audio, speech_like([(0.0, 1.0)], 1.5)])
+    assert live.step(longer, script)
+    assert script.calls[1]["context"] == "Hello there."
+    assert [w.text for w in live.words] == ["Hello", "there.", "We", "help", "teams", "grow."]
+
+
+def test_a_held_piece_is_not_split_inside_a_word_or_before_an_unsure_word(
+    short_first: None,
+) -> None:
+    audio = speech_like(SPANS, 9.0)
+    live = LiveTranscript()
+    script = ScriptedTranscriber(
+        [("One", 0.5, 2.8, 0.9), ("uh", 2.8, 3.0, 0.1), ("two", 3.6, 6.0, 0.9),
+         ("three", 6.2, 7.9, 0.9), ("Okay.", 7.9, 8.0, 0.02)],
+    )  # fmt: skip
+    assert not live.step(audio[: round(8.9 * RATE)], script)
+    assert live.done_s == 0.0
 
 
 def test_an_unsure_tail_too_long_to_join_moves_the_cut_back_into_the_piece_before(
