@@ -45,6 +45,9 @@ FIRST_PHRASE_S = 8.0
 # One job reads at most this much audio (a Whisper window is 30 s); with no pause in it, the
 # job waits and the audio is transcribed after Stop.
 MAX_JOB_S = 28.0
+# After Stop, a tail that starts unsure is redone with at most this much audio (from a pause in
+# the piece before): the whole piece before would keep the user waiting a second or more.
+JOIN_AFTER_STOP_S = 10.0
 # Takes shorter than this are transcribed whole after Stop: that costs about as much as a tail.
 SHORT_TAKE_S = 6.0
 # Words this close to a cut are "at the cut"; one below this probability there means Whisper
@@ -307,19 +310,21 @@ class LiveTranscript:
         transcriber: Transcriber,
         samples: FloatArray,
         cancel: threading.Event | None,
+        budget_s: float = MAX_JOB_S,
     ) -> Piece:
         """A piece that starts with an uncertain word is transcribed again together with the
-        piece before it (taken off ``pieces``), so no cut lies there; when both fit one job."""
+        piece before it (taken off ``pieces``), so no cut lies there; when both fit one job of
+        ``budget_s``."""
         if not (pieces and _unsure(piece.words[:EDGE_WORDS])):
             return piece
         before = pieces[-1]
         log.debug("piece at %.1f s starts unsure: joined with the one before", piece.start_s)
-        if piece.end_s - before.start_s <= MAX_JOB_S:
+        if piece.end_s - before.start_s <= budget_s:
             pieces.pop()
             return self._transcribe(transcriber, samples, before.start_s, piece.end_s, cancel)
         # Too long for one job: move the cut back to a pause inside the piece before, as early
         # as one job allows, and keep that piece's words up to there.
-        cut = pause_after(samples, max(before.start_s, piece.end_s - MAX_JOB_S), before.end_s)
+        cut = pause_after(samples, max(before.start_s, piece.end_s - budget_s), before.end_s)
         if cut is None:
             return piece
         kept = tuple(w for w in before.words if w.end_s <= cut)
@@ -364,7 +369,11 @@ class LiveTranscript:
                     log.debug(
                         "tail %.1f-%.1f s took %.2f s", start, duration, time.monotonic() - t0
                     )
-                pieces.append(self._join_if_unsure(pieces, tail, transcriber, samples, cancel))
+                # The user is waiting now: redo no more than JOIN_AFTER_STOP_S.
+                joined = self._join_if_unsure(
+                    pieces, tail, transcriber, samples, cancel, JOIN_AFTER_STOP_S
+                )
+                pieces.append(joined)
             words = [w for p in pieces for w in p.words]
             kept, coverage = keep_voiced(words, samples)
             reason = fallback_reason(pieces, coverage)

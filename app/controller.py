@@ -485,19 +485,22 @@ class Controller(QObject):
             # A take that ends in a pause needs no tail: the last word is finished.
             ended = session is not None and session.ends_in_pause()
             result = recorder.stop(tail_s=0.0 if ended else None)
-            return result, recorder.samples() if result.in_memory_only else None
+            log.debug("recorder stopped")
+            return result, recorder.samples()
 
         task = self.runner.submit("saving the recording", stop)
         task.succeeded.connect(lambda out: self._recorded(*out))
         task.failed.connect(lambda msg: self._fail(msg))
 
-    def _recorded(self, result: Any, memory: np.ndarray | None = None) -> None:
+    def _recorded(self, result: Any, memory: np.ndarray) -> None:
+        """The take is finished: analyze it from the copy in memory (the same samples as the
+        file, without reading them back)."""
         self.recorder = None
         session, self.live_session = self.live_session, None
         live = session.transcript if session is not None else None
         if result.error:
             self.message.emit("error", result.error)
-        if memory is not None and result.duration_s >= 0.5:
+        if result.in_memory_only and result.duration_s >= 0.5:
             # The disk failed: keep the take in memory, analyze it from there, offer to save it.
             self.unsaved = memory
             self.unsaved_changed.emit(True)
@@ -519,10 +522,12 @@ class Controller(QObject):
         library, attempt = self.library, self.take_attempt
         self.take_attempt = None
         if library is None or attempt is None:
-            self._analyze_task(None, Path(result.path), live=live)
+            self._analyze_task(None, Path(result.path), live=live, samples=memory)
             return
         wav = result.path
-        self._analyze_task(lambda: library.finish_recording(attempt.id), wav, live=live)
+        self._analyze_task(
+            lambda: library.finish_recording(attempt.id), wav, live=live, samples=memory
+        )
 
     # -- analysis -----------------------------------------------------------------------------
 
@@ -544,11 +549,13 @@ class Controller(QObject):
         models: ModelHolder | None = None,
         scenario: Scenario | str | None = "current",
         live: LiveTranscript | None = None,
+        samples: np.ndarray | None = None,
     ) -> Task | None:
         """Analyze the attempt ``get_attempt`` gives (run on the worker), or the file ``fallback``
         when there is no attempt or the library fails: the take is analyzed all the same.
         ``scenario``: the card to check against; "current" is the one chosen for practice.
-        ``live``: the words transcribed while recording it (only the rest is transcribed)."""
+        ``live``: the words transcribed while recording it (only the rest is transcribed).
+        ``samples``: the take as recorded (16 kHz mono), so it need not be read back."""
         holder = models or self.models
         card = self.scenario if isinstance(scenario, str) else scenario
         profile = profile or self.profile
@@ -568,7 +575,10 @@ class Controller(QObject):
             path = Path(attempt.audio_path) if attempt is not None else fallback
             assert path is not None
             log.debug("analysis: take saved")
-            audio = load_audio(path)
+            if samples is not None and len(samples):
+                audio = Audio(samples, 16_000, str(path), 16_000, 1)
+            else:
+                audio = load_audio(path)
             ctx.check()
             transcriber = holder.get()
             ctx.check()
@@ -586,6 +596,7 @@ class Controller(QObject):
             previous = None
             if attempt is not None and library is not None:
                 try:
+                    log.debug("analysis: saving the report")
                     library.add_report(attempt.id, report)
                     if card is not None:
                         library.update(attempt.id, scenario=card.label)
@@ -593,6 +604,7 @@ class Controller(QObject):
                     previous = library.previous(attempt.id)
                 except LibraryError as exc:
                     notes.append(f"{exc} The feedback below was not saved.")
+            log.debug("analysis: done")
             return Feedback(
                 report, audio.samples, audio.sample_rate, path, attempt, previous, tuple(notes),
                 finished,

@@ -25,8 +25,9 @@ from audio.capture import Recorder
 
 log = logging.getLogger(__name__)
 
-# How often to look for a finished phrase while no job runs (the look itself takes ~5 ms).
-CHECK_S = 0.25
+# How often to look for a finished phrase while no job runs (the look itself takes ~5 ms): the
+# phrase before Stop is started on this much after its pause is long enough.
+CHECK_S = 0.1
 
 
 class LiveSession(QObject):

@@ -105,6 +105,10 @@ class FakeInputStream:
         self.active = False
         self._finish()
 
+    def abort(self) -> None:
+        """Like PortAudio's: stop without draining (the fake has nothing buffered)."""
+        self.stop()
+
     def close(self) -> None:
         if self.active:
             self.stop()

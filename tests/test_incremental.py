@@ -342,8 +342,8 @@ def test_an_unsure_tail_too_long_to_join_moves_the_cut_back_into_the_piece_befor
     short_first: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A tail that starts unsure is redone from an earlier pause when the piece before plus the
-    tail do not fit one job; no whole-file pass after Stop."""
-    monkeypatch.setattr(incremental, "MAX_JOB_S", 11.0)
+    tail do not fit the job allowed after Stop; no whole-file pass after Stop."""
+    monkeypatch.setattr(incremental, "JOIN_AFTER_STOP_S", 11.0)
     audio = np.concatenate([speech_like(SPANS, 9.0), speech_like([(0.0, 4.5)], 5.0)])
     live = LiveTranscript()
     script = ScriptedTranscriber(
