@@ -125,12 +125,20 @@ def compare_files(paths: Sequence[Path]) -> int:
         moments = [
             m for m in (live_report.value_proposition, live_report.call_to_action) if m.found
         ]
-        why = cut_in_moment([(m.start_s, m.end_s) for m in moments], finished.cuts)
+        spans = [(m.start_s, m.end_s) for m in moments]
+        why = cut_in_moment(spans, finished.cuts, finished.result.words)
         if why:  # as the app does: the whole-file pass is the report
             finished = dataclasses.replace(finished, pieces=1, fallback=why)
             finish_s += whole_s
             live_report = report_for(whole.words, samples, profile)
-        diff = compare_reports(live_report, report_for(whole.words, samples, profile))
+        whole_report = report_for(whole.words, samples, profile)
+        diff = compare_reports(live_report, whole_report)
+        if os.environ.get("BENCH_DEBUG"):
+            for name in ("value_proposition", "call_to_action"):
+                a, b = getattr(live_report, name), getattr(whole_report, name)
+                print(f"  {name}: live {a.start_s} {a.text!r}\n  {' ' * len(name)}  whole "
+                      f"{b.start_s} {b.text!r}")  # fmt: skip
+            print(f"  cuts {finished.cuts}")
         print(
             f"{path.name[:30]:30} {audio.duration_s:6.1f} {diff['wer']:6.3f} "
             f"{_num(diff['vp_delta_s']):>6} {_num(diff['cta_delta_s']):>6} "
