@@ -7,14 +7,13 @@ from collections.abc import Callable
 
 from analysis.check_builder import CheckBuilder, CheckInputs
 from analysis.profile import Profile
-from analysis.report import Check, Evidence
+from analysis.report import Evidence
 
 
 def _pace(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     c = p.pace
     target = f"{c.target_min_wpm:.0f}-{c.target_max_wpm:.0f} wpm"
-    if x.is_script:
-        _audio_info(b, "pace", target, p)
+    if _unmeasured(b, x, "pace", target):
         return
     wpm = round(x.delivery.wpm)
     if wpm > c.warn_over_wpm:
@@ -46,21 +45,24 @@ def _fillers(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
         b.add("fillers", "pass", "pass", per_min, target, ev, count=count, text=text)
 
 
-def _audio_info(b: CheckBuilder, check_id: str, target: str, p: Profile) -> None:
-    spec = p.checks[check_id]
-    principle = p.principles[spec.principle]
-    message = spec.message("script", value=None, target=target)
-    b.checks.append(
-        Check(check_id, "info", None, target, message, spec.principle,
-              principle.title, principle.text, spec.weight)
-    )  # fmt: skip
+def _unmeasured(
+    b: CheckBuilder, x: CheckInputs, check_id: str, target: str, measured: bool = True
+) -> bool:
+    """Whether this audio-only check has nothing to judge, having added its info outcome: a
+    written script has no sound ("script"); a recording may lack what it measures ("none")."""
+    if x.is_script:
+        b.add(check_id, "info", "script", None, target)
+    elif not measured:
+        b.add(check_id, "info", "none", None, target)
+    else:
+        return False
+    return True
 
 
 def _pauses(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     c = p.pauses
     target = f"no silence over {c.long_pause_s:.0f} s; start within {c.dead_air_start_s:.1f} s"
-    if x.is_script:
-        _audio_info(b, "pauses", target, p)
+    if _unmeasured(b, x, "pauses", target):
         return
     pauses = x.delivery.pauses
     long_ones = [q for q in pauses if q.kind == "long"]
@@ -82,13 +84,10 @@ def _pauses(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
 def _monotone(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     c = p.pitch
     target = f"at least {c.monotone_sd_semitones:.1f} semitones"
-    if x.is_script:
-        _audio_info(b, "monotone", target, p)
-        return
     d = x.delivery
-    if d.pitch_sd_semitones is None:
-        b.add("monotone", "info", "none", None, target)
+    if _unmeasured(b, x, "monotone", target, d.pitch_sd_semitones is not None):
         return
+    assert d.pitch_sd_semitones is not None
     flat = [Evidence(f"flat: {w.sd_semitones:.1f} st", w.start_s, w.end_s) for w in d.pitch_windows
             if w.sd_semitones < c.monotone_sd_semitones]  # fmt: skip
     if d.monotone_stretches:
@@ -103,8 +102,7 @@ def _loudness(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     target = (
         f"speech above {c.quiet_dbfs:.0f} dBFS, clipping under {100 * c.clipping_fraction:.1f}%"
     )
-    if x.is_script:
-        _audio_info(b, "loudness", target, p)
+    if _unmeasured(b, x, "loudness", target):
         return
     d = x.delivery
     level = d.speech_rms_dbfs if d.speech_rms_dbfs is not None else -100.0
@@ -121,11 +119,7 @@ def _loudness(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
 
 def _hesitations(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     target = f"fewer than {p.hesitations.warn_count}"
-    if x.is_script:
-        _audio_info(b, "hesitations", target, p)
-        return
-    if x.delivery.word_count == 0:
-        b.add("hesitations", "info", "none", None, target)
+    if _unmeasured(b, x, "hesitations", target, x.delivery.word_count > 0):
         return
     found = x.delivery.hesitations
     ev = [Evidence(f"possible hesitation ({h.end_s - h.start_s:.1f} s)", h.start_s, h.end_s)
@@ -136,12 +130,8 @@ def _hesitations(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
 
 def _uptalk(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     target = "statements end falling"
-    if x.is_script:
-        _audio_info(b, "uptalk", target, p)
-        return
     judged = [s for s in x.delivery.sentences if s.end_rise_semitones is not None]
-    if not judged:
-        b.add("uptalk", "info", "none", None, target)
+    if _unmeasured(b, x, "uptalk", target, bool(judged)):
         return
     rising = [s for s in judged if s.uptalk]
     texts = {(s.start_s, s.end_s): s.text for s in x.sentences}
@@ -155,12 +145,8 @@ def _uptalk(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
 def _rushing(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     c = p.rushing
     target = f"sentence ends under {c.sentence_ratio:.2f}x the pace before them"
-    if x.is_script:
-        _audio_info(b, "rushing", target, p)
-        return
     d = x.delivery
-    if d.word_count == 0:
-        b.add("rushing", "info", "none", None, target)
+    if _unmeasured(b, x, "rushing", target, d.word_count > 0):
         return
     rushed = [s for s in d.sentences if s.rushing]
     texts = {(s.start_s, s.end_s): s.text for s in x.sentences}
@@ -184,13 +170,10 @@ def _rushing(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
 def _noise(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     c = p.quality
     target = f"speech at least {c.warn_snr_db:.0f} dB above the background"
-    if x.is_script:
-        _audio_info(b, "noise", target, p)
-        return
     d = x.delivery
-    if d.snr_db is None:
-        b.add("noise", "info", "none", None, target)
+    if _unmeasured(b, x, "noise", target, d.snr_db is not None):
         return
+    assert d.snr_db is not None
     noise = d.pause_noise_dbfs if d.pause_noise_dbfs is not None else -100.0
     quiet = [q for q in d.pauses if q.kind != "dead_air_end"]
     ev = [Evidence(f"background {noise:.0f} dBFS", q.start_s, q.end_s) for q in quiet[:1]]
