@@ -23,33 +23,32 @@ from analysis.report import (
     PauseSpan,
     SentenceDelivery,
 )
-from analysis.transcript import WORD_CHARS, Sentence, TimedText, Word, match_text
+from analysis.transcript import WORD_CHARS, Sentence, Span, TimedText, Word, match_text
+
+
+def filler_spans(words: Sequence[Word], matcher: Matcher, first: int = 0) -> list[Span]:
+    """The fillers among one sentence's ``words`` (indices from ``first``), as word spans."""
+    timed = TimedText(words, first)
+    spans = (timed.span(start, end) for start, end in matcher.find(match_text(timed.text)))
+    return [span for span in spans if span is not None]
 
 
 def find_fillers(
     words: Sequence[Word], sentences: Sequence[Sentence], profile: Profile
 ) -> list[FillerWord]:
-    fillers = []
-    for s in sentences:
-        timed = TimedText(words[s.first : s.last + 1], s.first)
-        for start, end in profile.filler_matcher.find(match_text(timed.text)):
-            span = timed.span(start, end)
-            if span is not None:
-                fillers.append(
-                    FillerWord(span.text.strip(".,!?;:").lower(), span.start_s, span.end_s)
-                )
-    return fillers
+    return [
+        FillerWord(span.text.strip(".,!?;:").lower(), span.start_s, span.end_s)
+        for s in sentences
+        for span in filler_spans(words[s.first : s.last + 1], profile.filler_matcher, s.first)
+    ]
 
 
 def content_start(words: Sequence[Word], filler_matcher: Matcher) -> float:
     """When a sentence's ``words`` start saying something: its first word that is not a filler
     (or punctuation alone); the first word's start when all of them are."""
-    timed = TimedText(words)
-    skip: set[int] = set()
-    for start, end in filler_matcher.find(match_text(timed.text)):
-        span = timed.span(start, end)
-        if span is not None:
-            skip.update(range(span.first, span.last + 1))
+    skip = {
+        i for span in filler_spans(words, filler_matcher) for i in range(span.first, span.last + 1)
+    }
     for i, w in enumerate(words):
         if i not in skip and WORD_CHARS.search(w.text):
             return w.start_s

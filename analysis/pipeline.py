@@ -127,7 +127,7 @@ def build_report(
         # Frame levels and the pitch track, measured once and shared by every delivery detector.
         acoustics = measure_acoustics(samples, sample_rate, profile)
         words = snap_to_speech(words, acoustics.levels)
-    words = join_split_phrases(words, profile.sentences.joins_next, profile.sentences.join_gap_s)
+    words = join_split_phrases(words, profile.sentences)
     sentences = split_sentences(words)
     structure = analyze_structure(words, sentences, profile)
     delivery = analyze_delivery(

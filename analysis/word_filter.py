@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
+from analysis.profile import Sentences
 from analysis.transcript import SENTENCE_END, Word
 
 SQUEEZED_S = 0.03  # a word shorter than this has no sound of its own
@@ -32,21 +33,19 @@ def drop_squeezed_runs(words: Sequence[Word]) -> list[Word]:
     return out
 
 
-def join_split_phrases(
-    words: Sequence[Word], joins_next: Sequence[str], gap_s: float
-) -> list[Word]:
+def join_split_phrases(words: Sequence[Word], cfg: Sentences) -> list[Word]:
     """Words with Whisper's mid-phrase full stops taken out.
 
     Whisper sometimes closes a sentence after a word that cannot end one ("we help. Payroll
     teams cut ..."), which splits the value proposition in two and dates it late. A sentence end
-    after one of ``joins_next`` (articles, prepositions, "help", ...) with the next word starting
-    less than ``gap_s`` later is removed, so the words read as one sentence.
+    after one of ``cfg.joins_next`` (articles, prepositions, "help", ...) with the next word
+    starting less than ``cfg.join_gap_s`` later is removed, so the words read as one sentence.
     """
-    joins = {w.lower() for w in joins_next}
+    joins = {w.lower() for w in cfg.joins_next}
     out = list(words)
     for i, (w, nxt) in enumerate(itertools.pairwise(words)):
-        text = w.text.rstrip()
+        text = w.text.strip()
         bare = SENTENCE_END.sub("", text)
-        if bare != text and bare.strip().lower() in joins and nxt.start_s - w.end_s < gap_s:
-            out[i] = replace(w, text=w.text[: len(w.text) - len(w.text.lstrip())] + bare.strip())
+        if bare != text and bare.lower() in joins and nxt.start_s - w.end_s < cfg.join_gap_s:
+            out[i] = replace(w, text=bare)
     return out

@@ -35,7 +35,7 @@ def test_a_full_stop_after_help_with_no_pause_behind_it_does_not_end_the_sentenc
 ) -> None:
     words = _words("So,@3.78-4.24 we@4.98-5.10 help.@5.10-5.48 Payroll@5.60-5.90 teams@5.9-6.2")
     cfg = profile.sentences
-    joined = join_split_phrases(words, cfg.joins_next, cfg.join_gap_s)
+    joined = join_split_phrases(words, cfg)
     assert [w.text for w in joined] == ["So,", "we", "help", "Payroll", "teams"]
     assert [w.start_s for w in joined] == [w.start_s for w in words]
     assert [s.text for s in split_sentences(joined)] == ["So, we help Payroll teams"]
@@ -45,9 +45,9 @@ def test_a_real_sentence_end_stays(profile: Profile) -> None:
     cfg = profile.sentences
     # A name can end a sentence; "help." followed by a real pause ends one too.
     greeting = _words("Hello,@0.3-0.74 Priya.@0.78-1.06 This@1.10-1.3 is@1.3-1.5")
-    assert join_split_phrases(greeting, cfg.joins_next, cfg.join_gap_s) == greeting
+    assert join_split_phrases(greeting, cfg) == greeting
     happy = _words("Happy@9.0-9.3 to@9.3-9.4 help.@9.4-9.8 Talk@10.4-10.6 soon.@10.6-11.0")
-    assert join_split_phrases(happy, cfg.joins_next, cfg.join_gap_s) == happy
+    assert join_split_phrases(happy, cfg) == happy
     assert len(split_sentences(happy)) == 2
 
 
