@@ -13,6 +13,7 @@ from analysis.delivery import find_fillers
 from analysis.profile import LengthPreset, Profile
 from analysis.structure import analyze_structure
 from analysis.transcript import Word, split_sentences
+from analysis.word_filter import join_split_phrases
 
 # Fewer words or seconds than this in the pace window give no pace figure (it would jump about).
 MIN_PACE_WORDS = 5
@@ -46,6 +47,7 @@ def word_cues(words: Sequence[Word], heard_s: float, profile: Profile) -> WordCu
     proposition and a call to action were first heard."""
     if not words:
         return WordCues(heard_s=heard_s)
+    words = join_split_phrases(words, profile.sentences)  # as the report will read them
     sentences = split_sentences(words)
     structure = analyze_structure(words, sentences, profile)
     value = structure.first("value_proposition")

@@ -82,3 +82,17 @@ def test_the_widget_shows_the_cues(qtbot) -> None:  # type: ignore[no-untyped-de
     assert view.overflow.text().startswith("\u26a0 3 audio block(s) dropped")
     view.reset()
     assert view.value.text() == "" and not view.overflow.isVisible()
+
+
+def test_the_live_value_cue_reads_sentences_as_the_report_does(profile) -> None:  # type: ignore[no-untyped-def]
+    """Whisper's "We help. Payroll teams ..." (a full stop with no pause behind it) is one
+    sentence in the report; the live tick must see the same value proposition."""
+    from analysis.transcript import Word
+
+    words = [
+        Word("We", 3.86, 3.92), Word("help.", 3.92, 4.30), Word("Payroll", 4.40, 4.72),
+        Word("teams", 4.72, 5.08), Word("get", 5.08, 5.36), Word("every", 5.36, 5.6),
+        Word("paycheck", 5.6, 6.0), Word("right.", 6.0, 6.3),
+    ]  # fmt: skip
+    cues = word_cues(words, 6.3, profile)
+    assert cues.value_at_s == 3.86  # the evidence "We help Payroll teams get every" starts here
