@@ -200,16 +200,16 @@ def _export(library: Library, args: argparse.Namespace) -> int:
     samples, rate = _load_samples(attempt.audio_path)
 
     from analysis.coaching import Coaching, rubric_of
-    from app.export import export_html, export_pdf
+    from app.export import export_report
 
     coaching = Coaching(library).record(args.id, rubric_of(stored.profile_path))
-    write = export_pdf if args.pdf else export_html
     try:
-        write(
+        export_report(
             target,
             stored.report,
             samples,
             rate,
+            pdf=bool(args.pdf),
             title=attempt.title,
             created_at=attempt.created_at,
             coach_notes=attempt.notes or None,

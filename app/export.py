@@ -44,7 +44,7 @@ from app.export_html import (
 )
 from app.widgets.timeline import Timeline
 
-__all__ = ["export_html", "export_pdf", "report_html", "timeline_png"]
+__all__ = ["export_report", "report_html", "timeline_png"]
 
 TIMELINE_SIZE = (1000, 160)
 TIMELINE_SCALE = 2.0  # device pixels per widget pixel, so the picture stays sharp in print
@@ -140,30 +140,6 @@ def report_html(
         timeline_note=note,
         coaching=coaching,
     )
-
-
-def export_html(
-    path: str | Path,
-    report: Report,
-    samples: Samples,
-    sample_rate: int,
-    *,
-    title: str,
-    created_at: str | None = None,
-    coach_notes: str | None = None,
-    coaching: CoachingRecord | None = None,
-) -> Path:
-    """Write the HTML report to ``path`` (UTF-8). Raises OSError when it cannot be written."""
-    text = report_html(
-        report,
-        samples,
-        sample_rate,
-        title=title,
-        created_at=created_at,
-        coach_notes=coach_notes,
-        coaching=coaching,
-    )
-    return _write(Path(path), text.encode("utf-8"))
 
 
 def paged_document(html: str, page_footer: str | None = None) -> QTextDocument:
@@ -348,18 +324,20 @@ def keep_together(doc: QTextDocument, max_passes: int = 60) -> None:
             return
 
 
-def export_pdf(
+def export_report(
     path: str | Path,
     report: Report,
     samples: Samples,
     sample_rate: int,
     *,
+    pdf: bool,
     title: str,
     created_at: str | None = None,
     coach_notes: str | None = None,
     coaching: CoachingRecord | None = None,
 ) -> Path:
-    """Write the report as an A4 PDF to ``path``. Raises OSError when it cannot be written."""
+    """Write the report to ``path``: an A4 PDF when ``pdf``, else the HTML (UTF-8). Raises
+    OSError when it cannot be written."""
     text = report_html(
         report,
         samples,
@@ -369,7 +347,8 @@ def export_pdf(
         coach_notes=coach_notes,
         coaching=coaching,
     )
-    return _write(Path(path), pdf_bytes(text, footer_text(report)))
+    data = pdf_bytes(text, footer_text(report)) if pdf else text.encode("utf-8")
+    return _write(Path(path), data)
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -180,13 +180,13 @@ class LibraryPages(QObject):
         notes: str,
         coaching: object = None,
     ) -> None:
-        from app.export import export_html, export_pdf
+        from app.export import export_report
 
-        writer = export_html if target.suffix.lower() in (".html", ".htm") else export_pdf
+        pdf = target.suffix.lower() not in (".html", ".htm")
         try:
-            writer(
+            export_report(
                 target, report, samples, rate,  # type: ignore[arg-type]
-                title=title, created_at=created_at, coach_notes=notes or None,
+                pdf=pdf, title=title, created_at=created_at, coach_notes=notes or None,
                 coaching=coaching,
             )  # fmt: skip
         except OSError as exc:

@@ -17,7 +17,7 @@ from analysis.paths import data_dir
 from analysis.profile import load_profile
 from analysis.report import Report
 from app.cli_library import add_library_commands, run_library_command
-from app.export import export_pdf, report_html
+from app.export import export_report, report_html
 from audio.io import load_audio
 from tests.conftest import AUDIO
 from tests.test_export import pdf_text
@@ -70,11 +70,12 @@ def test_coach_comments_and_rubric_appear_in_the_exported_pdf(
     with Library() as lib:
         record = Coaching(lib).record(attempt_id, RUBRIC)
     audio = load_audio(BAD)
-    pdf = export_pdf(
+    pdf = export_report(
         tmp_path / "coached.pdf",
         report,
         audio.samples,
         audio.sample_rate,
+        pdf=True,
         title="Apex cold call",
         coaching=record,
     )

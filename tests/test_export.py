@@ -17,8 +17,7 @@ import pytest
 from analysis.report import Report
 from app.cli_library import add_library_commands, run_library_command
 from app.export import (
-    export_html,
-    export_pdf,
+    export_report,
     first_split,
     paged_document,
     report_html,
@@ -194,8 +193,13 @@ def test_timeline_picture_is_the_apps_timeline(report: Report, audio: Audio) -> 
 
 
 def test_export_html_writes_utf8_file(tmp_path: Path, report: Report, audio: Audio) -> None:
-    out = export_html(
-        tmp_path / "report.html", report, audio.samples, audio.sample_rate, title="Take ✓"
+    out = export_report(
+        tmp_path / "report.html",
+        report,
+        audio.samples,
+        audio.sample_rate,
+        pdf=False,
+        title="Take ✓",
     )
     text = out.read_text(encoding="utf-8")
     assert "Take ✓" in text and "data:image/png;base64," in text
@@ -206,9 +210,9 @@ def test_export_to_a_missing_folder_raises_and_leaves_nothing(
     tmp_path: Path, report: Report
 ) -> None:
     with pytest.raises(OSError):
-        export_html(tmp_path / "nope" / "r.html", report, None, 16_000, title="x")
+        export_report(tmp_path / "nope" / "r.html", report, None, 16_000, pdf=False, title="x")
     with pytest.raises(OSError):
-        export_pdf(tmp_path / "nope" / "r.pdf", report, None, 16_000, title="x")
+        export_report(tmp_path / "nope" / "r.pdf", report, None, 16_000, pdf=True, title="x")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -218,11 +222,12 @@ def test_export_to_a_missing_folder_raises_and_leaves_nothing(
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory: pytest.TempPathFactory, report: Report, audio: Audio) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "report.pdf"
-    return export_pdf(
+    return export_report(
         path,
         report,
         audio.samples,
         audio.sample_rate,
+        pdf=True,
         title="Apex cold call",
         created_at="2025-03-04T14:05:00+00:00",
         coach_notes=NOTES,
@@ -258,7 +263,7 @@ def test_pdf_of_a_script_report(tmp_path: Path, profile) -> None:  # type: ignor
         "I sent you an email this morning.",
         profile,
     )
-    out = export_pdf(tmp_path / "script.pdf", script, None, 16_000, title="Draft")
+    out = export_report(tmp_path / "script.pdf", script, None, 16_000, pdf=True, title="Draft")
     text = pdf_text(out)
     assert "a written script has no recording" in text
     assert "Checked locally from the written script" in text
