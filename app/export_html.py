@@ -29,7 +29,14 @@ from app.widgets.colors import (
     text_highlight,
 )
 from app.widgets.scorecard import check_title, format_target, format_value
-from app.widgets.spans import Span, detail_spans, priority, structure_spans, word_spans
+from app.widgets.spans import (
+    Span,
+    detail_spans,
+    highlighted_html,
+    priority,
+    structure_spans,
+    word_spans,
+)
 
 PAGE_WIDTH_PX = 660  # the text width of an A4 page with the PDF's margins, in CSS pixels
 TEXT = "#1f1f1f"
@@ -219,29 +226,16 @@ def _transcript(report: Report) -> str:
         return "<h2>Transcript</h2><p class='muted'>No words were recognised.</p>"
     spans = word_spans(words, structure_spans(report) + detail_spans(report))
     present = {s.category for covering in spans for s in covering}
-    parts: list[str] = []
-    open_cat: str | None = None
-    for i, w in enumerate(words):
-        top = spans[i][0] if spans[i] else None
-        cat = top.category if top else None
-        if cat != open_cat:
-            if open_cat is not None:
-                parts.append("</span>")
-            if i:
-                parts.append(" ")
-            if top is not None:
-                parts.append(
-                    f"<span style='background-color:{highlight_color(top.category)}'"
-                    f" title='{_e(top.describe())}'>"
-                )
-            open_cat = cat
-        elif i:
-            parts.append(" ")
-        parts.append(_e(w.text))
-    if open_cat is not None:
-        parts.append("</span>")
+    body = highlighted_html(
+        [_e(w.text) for w in words],
+        spans,
+        lambda top: (
+            f"<span style='background-color:{highlight_color(top.category)}'"
+            f" title='{_e(top.describe())}'>"
+        ),
+    )
     legend = _legend(present) if present else ""
-    return f"<h2>Transcript</h2>{legend}<p class='transcript'>{''.join(parts)}</p>"
+    return f"<h2>Transcript</h2>{legend}<p class='transcript'>{body}</p>"
 
 
 def _timeline(png: bytes | None, note: str) -> str:

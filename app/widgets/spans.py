@@ -6,7 +6,7 @@ No analysis here: it only reads the report's moments, findings, fillers and paus
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from analysis.report import Moment, Report, ReportWord
@@ -129,6 +129,35 @@ def word_spans(words: Sequence[ReportWord], spans: Sequence[Span]) -> list[list[
         inside = [s for s in spans if s.contains(mid)]
         out.append(sorted(inside, key=priority))
     return out
+
+
+def highlighted_html(
+    words_html: Sequence[str],
+    spans: Sequence[Sequence[Span]],
+    open_tag: Callable[[Span], str],
+) -> str:
+    """The words (already HTML) joined by spaces, each run of words under the same top span
+    wrapped in ``open_tag(span)`` ... ``</span>``: the transcript's highlighting, on screen and
+    in exported reports."""
+    parts: list[str] = []
+    open_cat: str | None = None
+    for i, word in enumerate(words_html):
+        top = spans[i][0] if spans[i] else None
+        cat = top.category if top else None
+        if cat != open_cat:
+            if open_cat is not None:
+                parts.append("</span>")
+            if i:
+                parts.append(" ")
+            if top is not None:
+                parts.append(open_tag(top))
+            open_cat = cat
+        elif i:
+            parts.append(" ")
+        parts.append(word)
+    if open_cat is not None:
+        parts.append("</span>")
+    return "".join(parts)
 
 
 def word_at(words: Sequence[ReportWord], starts: Sequence[float], t_s: float) -> int | None:

@@ -10,7 +10,15 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from analysis.report import Report
 from app.widgets.colors import category_color, category_label, muted_text, text_highlight
-from app.widgets.spans import Span, detail_spans, priority, structure_spans, word_at, word_spans
+from app.widgets.spans import (
+    Span,
+    detail_spans,
+    highlighted_html,
+    priority,
+    structure_spans,
+    word_at,
+    word_spans,
+)
 
 
 class TranscriptView(QTextBrowser):
@@ -104,27 +112,15 @@ class TranscriptView(QTextBrowser):
             self._positions = []
             self.setExtraSelections([])
             return
-        parts: list[str] = [self._legend_html()]
-        parts.append("<p style='line-height:150%'>")
-        open_cat: str | None = None
-        for i, w in enumerate(words):
-            cat = self._spans[i][0].category if self._spans[i] else None
-            if cat != open_cat:
-                if open_cat is not None:
-                    parts.append("</span>")
-                if i:
-                    parts.append(" ")
-                if cat is not None:
-                    parts.append(
-                        f"<span style='background-color:{text_highlight(cat, pal).name()}'>"
-                    )
-                open_cat = cat
-            elif i:
-                parts.append(" ")
-            parts.append(f"<a href='w:{i}'>{html.escape(w.text)}</a>")
-        if open_cat is not None:
-            parts.append("</span>")
-        parts.append("</p>")
+        words_html = [f"<a href='w:{i}'>{html.escape(w.text)}</a>" for i, w in enumerate(words)]
+        body = highlighted_html(
+            words_html,
+            self._spans,
+            lambda top: (
+                f"<span style='background-color:{text_highlight(top.category, pal).name()}'>"
+            ),
+        )
+        parts = [self._legend_html(), "<p style='line-height:150%'>", body, "</p>"]
         self.setHtml("".join(parts))
         self._index_words()
         self._show_current(scroll=False)
