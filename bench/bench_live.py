@@ -6,8 +6,8 @@ Usage (from the repo root)::
     PYTHONPATH=. .venv/bin/python bench/bench_live.py --compare [FILES...]
     PYTHONPATH=. .venv/bin/python bench/bench_live.py --startup [--runs N]
 
-Default: starts a private PulseAudio with a virtual microphone (tests/test_virtual_mic.py's
-recipe), then per run a fresh app process (controller + main window, offscreen) records the
+Default: starts a private PulseAudio with a virtual microphone (bench/vmic.py, as
+tests/test_virtual_mic.py uses), then per run a fresh app process (controller + main window, offscreen) records the
 message played into the mic, with transcription while recording, and reports: Stop to feedback
 shown, the whole-file transcription time of the same take, their ratio, input overflows, the
 take's word error and value-proposition / call-to-action time differences against a whole-file
@@ -28,7 +28,6 @@ import contextlib
 import dataclasses
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -39,8 +38,11 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+# First, ahead of this script's own folder, where "bench" would be bench/bench.py.
+sys.path.insert(0, str(REPO))
+
+from bench import vmic  # noqa: E402  (after the path: the script runs from anywhere)
+
 REAL_INPUT = REPO.parent / "shared" / "real-audio" / "sales_voicemail_busyline.mp3"
 FALLBACK_INPUT = REPO / "tests" / "data" / "audio" / "good.flac"
 TEST_AUDIO = REPO / "tests" / "data" / "audio"
@@ -264,53 +266,12 @@ def _debug_events() -> list[tuple[float, str]]:
 
 @contextlib.contextmanager
 def virtual_mic() -> Iterator[dict[str, str]]:
-    """A private PulseAudio daemon with a null sink ``vsink`` feeding the source ``vmic``."""
-    for tool in ("pulseaudio", "pactl", "paplay"):
-        if shutil.which(tool) is None:
-            raise SystemExit(
-                f"{tool} not found: install pulseaudio pulseaudio-utils libasound2-plugins "
-                "libportaudio2"
-            )
-    root = Path(tempfile.mkdtemp(prefix="vmic-"))
-    sock = root / "vmic.sock"
-    (root / "run").mkdir(mode=0o700)
-    (root / "client.conf").write_text("autospawn = no\n")
-    env = dict(os.environ)
-    env.update(
-        PULSE_SERVER=f"unix:{sock}",
-        PULSE_CLIENTCONFIG=str(root / "client.conf"),
-        HOME=str(root),
-        XDG_RUNTIME_DIR=str(root / "run"),
-        XDG_CONFIG_HOME=str(root / "config"),
-        QT_QPA_PLATFORM="offscreen",
-    )
-    daemon = subprocess.Popen(
-        [
-            "pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--log-level=error",
-            f"--load=module-native-protocol-unix socket={sock} auth-anonymous=1",
-            "--load=module-null-sink sink_name=vsink rate=16000 channels=1 format=s16le",
-            "--load=module-remap-source source_name=vmic master=vsink.monitor",
-        ],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    """bench/vmic.py's private PulseAudio, with the app offscreen; a problem ends the bench."""
     try:
-        deadline = time.monotonic() + 15
-        while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
-            if daemon.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the private PulseAudio did not start")
-            time.sleep(0.1)
-        for args in (["set-default-sink", "vsink"], ["set-default-source", "vmic"]):
-            subprocess.run(["pactl", *args], env=env, check=True)
-        yield env
-    finally:
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            subprocess.run(["pactl", "exit"], env=env, capture_output=True, timeout=10)
-        try:
-            daemon.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            daemon.kill()
-            daemon.wait()
-        shutil.rmtree(root, ignore_errors=True)
+        with vmic.virtual_mic() as env:
+            yield {**env, "QT_QPA_PLATFORM": "offscreen"}
+    except vmic.VirtualMicError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def as_wav(path: Path, folder: Path) -> Path:

@@ -1,7 +1,8 @@
 """End to end through the real audio stack: a PulseAudio virtual mic, PortAudio, the app, Whisper.
 
-A private PulseAudio daemon (its own socket, runtime and config folders) provides a null sink
-``vsink`` and a source ``vmic`` remapped from its monitor, as in VIRTUAL_MIC.md section A.
+A private PulseAudio daemon (bench/vmic.py: its own socket, runtime and config folders) provides
+a null sink ``vsink`` and a source ``vmic`` remapped from its monitor, as in VIRTUAL_MIC.md
+section A.
 tests/vmic_take.py records a take with the real app in a subprocess while ``paplay`` plays
 pauses.flac into ``vsink``; this test checks the words, timings and file that come out.
 
@@ -11,22 +12,17 @@ the test fail, never skip.
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import soundfile
 
+from bench import vmic
 from tests.conftest import AUDIO, REPO
 
 pytestmark = pytest.mark.model
@@ -37,8 +33,6 @@ SPEECH_S = 16.06
 GAP_START_S, GAP_END_S = 5.52, 8.87  # audible gap, speech end to speech restart
 VALUE_PROP_S = 8.9  # "We help shipping teams ..." starts
 TAYLOR_TO_SHIPPING_S = 9.52 - 2.36
-PACKAGES = "pulseaudio pulseaudio-utils libasound2-plugins libportaudio2"
-INSTALL = f"apt-get install -y --no-install-recommends {PACKAGES}"
 TAKE_TIMEOUT_S = 120.0
 SANDBOX_ENV = (
     "VOICEMAIL_COACH_DATA_DIR",
@@ -47,109 +41,15 @@ SANDBOX_ENV = (
 )
 
 
-def _require_tools() -> None:
-    missing = [tool for tool in ("pulseaudio", "pactl", "paplay") if shutil.which(tool) is None]
-    if missing:
-        pytest.fail(
-            f"{', '.join(missing)} not installed: this end-to-end test needs a PulseAudio "
-            f"virtual microphone. Install pulseaudio with: {INSTALL}",
-            pytrace=False,
-        )
-    plugin = "alsa-lib/libasound_module_pcm_pulse.so"
-    if not any(glob.glob(f"{d}/{plugin}") for d in ("/usr/lib/*", "/usr/lib", "/usr/lib64")):
-        pytest.fail(
-            "The ALSA PulseAudio plugin is not installed, so PortAudio cannot reach the virtual "
-            f"microphone. Install it with: {INSTALL}",
-            pytrace=False,
-        )
-
-
-def _our_daemons(sock: Path) -> list[str]:
-    """Command lines of running pulseaudio processes on our socket (like pgrep, without procps)."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        with contextlib.suppress(OSError):
-            args = cmdline.read_bytes().decode(errors="replace").split("\0")
-            if "pulseaudio" in args[0] and any(str(sock) in arg for arg in args):
-                found.append(f"{cmdline.parent.name}: {' '.join(args)}")
-    return found
-
-
 @pytest.fixture()
 def virtual_mic() -> Iterator[dict[str, str]]:
-    """A private PulseAudio with a virtual mic; yields the environment a client needs."""
-    _require_tools()
-    # Short path under /tmp: a unix socket path may not exceed 107 bytes.
-    root = Path(tempfile.mkdtemp(prefix="vmic-"))
-    sock = root / "vmic.sock"
-    runtime = root / "run"
-    runtime.mkdir(mode=0o700)
-    client_conf = root / "client.conf"
-    client_conf.write_text("autospawn = no\n")  # a client must never start a daemon of its own
-    env = dict(os.environ)
-    env.update(
-        PULSE_SERVER=f"unix:{sock}",
-        PULSE_CLIENTCONFIG=str(client_conf),
-        # Pid file, cookie and state stay in here, clear of any other daemon on the machine.
-        HOME=str(root),
-        XDG_RUNTIME_DIR=str(runtime),
-        XDG_CONFIG_HOME=str(root / "config"),
-    )
-    log_path = root / "pulseaudio.log"
-    log = log_path.open("w")
-    # Not --daemonize: as our child the daemon has a pid we own and can always kill.
-    daemon = subprocess.Popen(
-        [
-            "pulseaudio",
-            "--daemonize=no",
-            "--exit-idle-time=-1",
-            "-n",
-            "--log-target=stderr",
-            "--log-level=error",
-            f"--load=module-native-protocol-unix socket={sock} auth-anonymous=1",
-            "--load=module-null-sink sink_name=vsink rate=16000 channels=1 format=s16le "
-            "sink_properties=device.description=VirtualSpeaker",
-            "--load=module-remap-source source_name=vmic master=vsink.monitor "
-            "source_properties=device.description=VirtualMic",
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=log,
-        env=env,
-    )
+    """A private PulseAudio with a virtual mic (bench/vmic.py); yields the environment a client
+    needs. A missing tool or a daemon that will not start or outlives the test fails it."""
     try:
-        deadline = time.monotonic() + 15.0
-        while True:
-            if daemon.poll() is not None:
-                pytest.fail(
-                    f"pulseaudio exited with {daemon.returncode} at start-up:\n"
-                    f"{log_path.read_text()}",
-                    pytrace=False,
-                )
-            info = subprocess.run(["pactl", "info"], env=env, capture_output=True, timeout=10)
-            if info.returncode == 0:
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"pulseaudio did not answer on {sock} within 15 s:\n{log_path.read_text()}",
-                    pytrace=False,
-                )
-            time.sleep(0.1)
-        for args in (["set-default-sink", "vsink"], ["set-default-source", "vmic"]):
-            subprocess.run(["pactl", *args], env=env, check=True, timeout=10)
-        yield env
-    finally:
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            subprocess.run(["pactl", "exit"], env=env, capture_output=True, timeout=10)
-        try:
-            daemon.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            daemon.send_signal(signal.SIGKILL)
-            daemon.wait(timeout=5)
-        log.close()
-        left = _our_daemons(sock)
-        shutil.rmtree(root, ignore_errors=True)
-        assert not left, f"pulseaudio still running after the test: {left}"
+        with vmic.virtual_mic() as env:
+            yield env
+    except vmic.VirtualMicError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 def _words(report: dict) -> list[tuple[str, float]]:
