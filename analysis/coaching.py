@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.library import Attempt, Library, LibraryError, write_csv
+from analysis.library import Attempt, Library, LibraryError, from_row, write_csv
 from analysis.profile import ProfileError, RubricCriterion, load_profile
 
 # A comment may sit this far past the end of the audio (a click on the timeline's last pixel).
@@ -233,13 +233,9 @@ class Coaching:
                 (session_id,),
             )
         row = rows[0]
-        return Session(
-            id=row["id"],
-            name=row["name"],
-            coach=row["coach"],
-            created_at=row["created_at"],
-            notes=row["notes"],
-            ended_at=row["ended_at"],
+        return from_row(
+            Session,
+            row,
             participants=tuple(p["name"] for p in people),
             take_count=row["takes"],
         )
@@ -407,14 +403,14 @@ class Coaching:
         rows = self.library._fetch("SELECT * FROM comments WHERE id = ?", (comment_id,))
         if not rows:
             raise LibraryError(f"There is no comment {comment_id} (deleted?).")
-        return _comment_from(rows[0])
+        return from_row(Comment, rows[0])
 
     def comments(self, attempt_id: int) -> list[Comment]:
         """A take's comments in the order of their moments."""
         rows = self.library._fetch(
             "SELECT * FROM comments WHERE attempt_id = ? ORDER BY at_s, id", (attempt_id,)
         )
-        return [_comment_from(row) for row in rows]
+        return [from_row(Comment, row) for row in rows]
 
     def update_comment(
         self, comment_id: int, *, text: str | None = None, at_s: float | None = None
@@ -500,7 +496,7 @@ class Coaching:
         rows = self.library._fetch(
             "SELECT * FROM rubric_scores WHERE attempt_id = ? ORDER BY rowid", (attempt_id,)
         )
-        return {row["criterion_id"]: _score_from(row) for row in rows}
+        return {row["criterion_id"]: from_row(RubricScore, row) for row in rows}
 
     # Reports.
 
@@ -588,28 +584,3 @@ def _unique_names(names: Iterable[str]) -> list[str]:
         seen.add(clean.casefold())
         people.append(clean)
     return people
-
-
-def _comment_from(row: sqlite3.Row) -> Comment:
-    return Comment(
-        id=row["id"],
-        attempt_id=row["attempt_id"],
-        at_s=row["at_s"],
-        text=row["text"],
-        author=row["author"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
-
-
-def _score_from(row: sqlite3.Row) -> RubricScore:
-    return RubricScore(
-        attempt_id=row["attempt_id"],
-        criterion_id=row["criterion_id"],
-        criterion_name=row["criterion_name"],
-        score=row["score"],
-        scale_min=row["scale_min"],
-        scale_max=row["scale_max"],
-        profile_name=row["profile_name"],
-        scored_at=row["scored_at"],
-    )

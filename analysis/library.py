@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import errno
 import itertools
 import json
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -128,6 +129,19 @@ class Attempt:
     model_name: str | None
     session_id: int | None = None
     participant: str | None = None
+
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    R = TypeVar("R", bound=DataclassInstance)
+
+
+def from_row(cls: type[R], row: sqlite3.Row, **computed: Any) -> R:
+    """The record ``cls`` from a row: each field is the column of the same name, except the
+    ``computed`` ones (decoded or counted by the caller)."""
+    fields = (f.name for f in dataclasses.fields(cls) if f.name not in computed)
+    return cls(**{name: row[name] for name in fields}, **computed)
 
 
 @dataclass(frozen=True)
@@ -642,26 +656,11 @@ class Library:
             raise LibraryError(_missing(attempt_id))
 
     def _attempt_from(self, row: sqlite3.Row) -> Attempt:
-        return Attempt(
-            id=row["id"],
-            created_at=row["created_at"],
-            title=row["title"],
+        return from_row(
+            Attempt,
+            row,
             tags=tuple(json.loads(row["tags_json"])),
-            scenario=row["scenario"],
-            notes=row["notes"],
-            source=row["source"],
-            original_path=row["original_path"],
             audio_path=str(self.audio_dir / row["audio_file"]),
-            status=row["status"],
-            duration_s=row["duration_s"],
-            score=row["score"],
-            time_to_value_s=row["time_to_value_s"],
-            wpm=row["wpm"],
-            fillers_per_min=row["fillers_per_min"],
-            profile_name=row["profile_name"],
-            model_name=row["model_name"],
-            session_id=row["session_id"],
-            participant=row["participant"],
         )
 
     # Audio files.
@@ -779,16 +778,7 @@ def _stored_report(row: sqlite3.Row) -> StoredReport:
         raise LibraryError(
             f"Report {row['id']} cannot be read by this version of Voicemail Coach ({exc})."
         ) from exc
-    return StoredReport(
-        id=row["id"],
-        attempt_id=row["attempt_id"],
-        created_at=row["created_at"],
-        profile_name=row["profile_name"],
-        profile_path=row["profile_path"],
-        length_preset=row["length_preset"],
-        model_name=row["model_name"],
-        report=report,
-    )
+    return from_row(StoredReport, row, report=report)
 
 
 # A cell a spreadsheet would run as a formula (=, +, -, @, or a tab/return first) is written
