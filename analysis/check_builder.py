@@ -48,6 +48,7 @@ class CheckBuilder:
         value: float | int | str | None,
         target: str,
         evidence: Sequence[Evidence] = (),
+        why: str = "",
         **fields: Any,
     ) -> None:
         spec = self.profile.checks[check_id]
@@ -67,6 +68,7 @@ class CheckBuilder:
                 principle_text=principle.text,
                 weight=spec.weight,
                 evidence=tuple(evidence),
+                why=why,
             )
         )
 

@@ -61,10 +61,13 @@ def _value(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
             "found",
             "a benefit to the listener",
             evidence_of([m]),
+            why=m.why,
             text=m.text,
         )
     else:
-        b.add("value_proposition", "fail", "fail", "missing", "a benefit to the listener")
+        b.add(
+            "value_proposition", "fail", "fail", "missing", "a benefit to the listener", why=m.why
+        )
     window = p.timing.value_proposition_within_s
     target = f"within {window:.0f} s"
     if not m.found or m.start_s is None:
@@ -80,11 +83,23 @@ def _value(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     b.add("value_proposition_timing", status, status, start, target, evidence_of([m]))
 
 
+def _value_grade(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
+    """How specific the value is: an outcome with substance, or a vague benefit."""
+    m = x.value_proposition
+    target = "a specific outcome: a number, a result, time or money saved"
+    if not m.found or m.grade is None:
+        b.add("value_specificity", "info", "none", None, target)
+    elif m.grade == "specific":
+        b.add("value_specificity", "pass", "pass", m.grade, target, evidence_of([m]), text=m.text)
+    else:
+        b.add("value_specificity", "warn", "warn", m.grade, target, evidence_of([m]), text=m.text)
+
+
 def _cta(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     m = x.call_to_action
     target = "email, your own follow-up, or a callback with your number"
     if not m.found:
-        b.add("call_to_action", "fail", "fail", None, target)
+        b.add("call_to_action", "fail", "fail", None, target, why=m.why)
     elif m.kind == "callback" and not x.phone_numbers and not x.is_script:
         b.add(
             "call_to_action",
@@ -93,6 +108,7 @@ def _cta(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
             m.kind,
             target,
             evidence_of([m]),
+            why=m.why,
             kind=(m.kind or "").replace("_", "-"),
             text=m.text,
         )
@@ -104,6 +120,7 @@ def _cta(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
             m.kind,
             target,
             evidence_of([m]),
+            why=m.why,
             kind=(m.kind or "").replace("_", "-"),
             text=m.text,
         )
@@ -113,10 +130,17 @@ def _opt_out(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     m = x.opt_out
     if m.found:
         b.add(
-            "opt_out", "pass", "pass", "found", "a graceful way out", evidence_of([m]), text=m.text
+            "opt_out",
+            "pass",
+            "pass",
+            "found",
+            "a graceful way out",
+            evidence_of([m]),
+            why=m.why,
+            text=m.text,
         )
     else:
-        b.add("opt_out", "warn", "warn", "missing", "a graceful way out")
+        b.add("opt_out", "warn", "warn", "missing", "a graceful way out", why=m.why)
 
 
 def _counted(
@@ -128,7 +152,16 @@ def _counted(
         if n == 0:
             b.add(check_id, "pass", "pass", 0, "none")
         elif n >= fail_at:
-            b.add(check_id, "fail", "fail", n, "none", evidence_of(items), text=items[0].text)
+            b.add(
+                check_id,
+                "fail",
+                "fail",
+                n,
+                "none",
+                evidence_of(items),
+                why=items[0].why,
+                text=items[0].text,
+            )
         else:
             b.add(
                 check_id,
@@ -137,6 +170,7 @@ def _counted(
                 n,
                 "none",
                 evidence_of(items),
+                why=items[0].why,
                 text=items[0].text,
             )
 
@@ -154,6 +188,7 @@ def _personal(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
             len(items),
             target,
             evidence_of(items),
+            why=items[0].why,
             text=items[0].text,
         )
     else:
@@ -194,6 +229,7 @@ STEPS: tuple[Callable[[CheckBuilder, CheckInputs, Profile], None], ...] = (
     _length,
     _intro,
     _value,
+    _value_grade,
     _cta,
     _opt_out,
     _counted("premature_ask", "premature_ask", fail_at=2),

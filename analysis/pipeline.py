@@ -130,11 +130,19 @@ def build_report(
     words = join_split_phrases(words, profile.sentences)
     sentences = split_sentences(words)
     structure = analyze_structure(words, sentences, profile)
+    if profile.content.use_model and sentences and not structure.model_used:
+        from analysis.meaning import load_error
+
+        warnings = (
+            *warnings,
+            f"The meaning model is unavailable ({load_error()}): the wording was checked by the "
+            "profile's phrase rules alone.",
+        )
     delivery = analyze_delivery(
         words, sentences, profile, samples, sample_rate, source.duration_s, acoustics
     )
     findings = tuple(
-        r.Finding(f.category, f.text, f.start_s, f.end_s, sentences[f.sentence].text)
+        r.Finding(f.category, f.text, f.start_s, f.end_s, sentences[f.sentence].text, f.why)
         for f in structure.findings
         if f.category in ("premature_ask", "self_praise", "pressure", "personalization")
     )
@@ -153,10 +161,21 @@ def build_report(
             words=tuple(r.ReportWord(w.text, w.start_s, w.end_s, w.probability) for w in words),
         ),
         sentences=_sentences(sentences, structure),
-        intro=_moment(structure.first("intro"), sentences, words, profile),
-        value_proposition=_moment(structure.first("value_proposition"), sentences, words, profile),
-        call_to_action=_moment(structure.call_to_action(), sentences, words, profile),
-        opt_out=_moment(structure.first("opt_out"), sentences, words, profile),
+        intro=_moment("intro", structure.first("intro"), structure, sentences, words, profile),
+        value_proposition=_moment(
+            "value_proposition",
+            structure.first("value_proposition"),
+            structure,
+            sentences,
+            words,
+            profile,
+        ),
+        call_to_action=_moment(
+            "call_to_action", structure.call_to_action(), structure, sentences, words, profile
+        ),
+        opt_out=_moment(
+            "opt_out", structure.first("opt_out"), structure, sentences, words, profile
+        ),
         findings=findings,
         phone_numbers=phones,
         delivery=delivery,
@@ -183,21 +202,36 @@ def _sentences(sentences: Sequence[Sentence], structure: Structure) -> tuple[r.R
 
 
 def _moment(
+    category: str,
     finding: StructFinding | None,
+    structure: Structure,
     sentences: Sequence[Sentence],
     words: Sequence[Word],
     profile: Profile,
 ) -> r.Moment:
-    """The sentence a finding is in; it starts at its first word that is not a filler ("So, um,
-    we help ..." starts at "we")."""
+    """The sentence a finding is in, from the clause where the part starts ("I had a question
+    about your fleet, so just give me a call back ..." starts at "just"), at its first word that
+    is not a filler ("So, um, we help ..." starts at "we"). Not found: the closest sentence and
+    what it lacked."""
     if finding is None:
-        return r.Moment(found=False)
+        near = structure.near_misses.get(category)
+        why = f'closest: "{near.text}" - it lacks {near.lacks}' if near and near.lacks else ""
+        return r.Moment(found=False, why=why)
     s = sentences[finding.sentence]
+    first = finding.clause_word if finding.clause_word is not None else s.first
+    grade = None
+    if category == "value_proposition" and structure.grades:
+        grade = structure.grades[finding.sentence]
+        grade = grade if grade in ("specific", "vague") else "vague"
     return r.Moment(
         found=True,
-        text=s.text,
-        start_s=content_start(words[s.first : s.last + 1], profile.filler_matcher),
+        text=s.text
+        if first == s.first
+        else " ".join(w.text.strip() for w in words[first : s.last + 1]),
+        start_s=content_start(words[first : s.last + 1], profile.filler_matcher),
         end_s=s.end_s,
         evidence=r.Evidence(finding.text, finding.start_s, finding.end_s),
         kind=finding.kind,
+        why=finding.why,
+        grade=grade,
     )

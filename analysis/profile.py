@@ -24,6 +24,7 @@ CHECK_IDS = (
     "intro",
     "value_proposition",
     "value_proposition_timing",
+    "value_specificity",
     "call_to_action",
     "opt_out",
     "premature_ask",
@@ -64,6 +65,7 @@ CHECK_MESSAGES = {
     "intro": ("pass", "warn", "fail"),
     "value_proposition": ("pass", "fail"),
     "value_proposition_timing": ("pass", "warn", "fail", "missing"),
+    "value_specificity": ("pass", "warn", "none"),
     "call_to_action": ("pass", "warn", "fail"),
     "opt_out": ("pass", "warn"),
     "premature_ask": ("pass", "warn", "fail"),
@@ -247,6 +249,37 @@ class Sentences:
     joins_next: tuple[str, ...]
 
 
+CONTENT_CATEGORIES = (
+    "intro",
+    "value_proposition",
+    "call_to_action",
+    "opt_out",
+    "premature_ask",
+    "self_praise",
+    "pressure",
+    "personalization",
+)
+
+
+@dataclass(frozen=True)
+class Content:
+    """How sentences are read for meaning (see ``analysis.meaning``) beside the phrase rules.
+
+    ``counts`` / ``not_counts`` hold a coach's example sentences per category: a sentence at
+    least ``example_similarity`` alike to one of them is decided by the closest example.
+    ``lacks`` says, per category, what a sentence that came close was missing.
+    """
+
+    use_model: bool = True
+    example_similarity: float = 0.8
+    clause_words: tuple[str, ...] = ()
+    clause_lead_words: tuple[str, ...] = ()
+    min_clause_words: int = 3
+    lacks: Mapping[str, str] = field(default_factory=dict)
+    counts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    not_counts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Live:
     """Cues shown while recording (see ``analysis.live_cues``)."""
@@ -339,6 +372,7 @@ class Profile:
     rubric: tuple[RubricCriterion, ...] = ()
     scenario: ScenarioGuidance | None = None
     live: Live = Live()
+    content: Content = Content()
 
     def length_preset(self, preset_id: str | None = None) -> LengthPreset:
         wanted = preset_id or self.default_length_preset
@@ -367,8 +401,8 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
 
 # Tables and checks added after profiles were first shared: a profile written before them (a
 # coach's copy of the old default) borrows the bundled default's instead of being refused.
-ADDED_TABLES = ("hesitations", "intonation", "rushing", "quality", "sentences")
-ADDED_CHECKS = ("hesitations", "uptalk", "rushing", "noise")
+ADDED_TABLES = ("hesitations", "intonation", "rushing", "quality", "sentences", "content")
+ADDED_CHECKS = ("hesitations", "uptalk", "rushing", "noise", "value_specificity")
 
 
 def _fill_added(data: dict[str, Any]) -> dict[str, Any]:
@@ -581,9 +615,74 @@ class _Parser:
             rubric=self.rubric(data.get("rubric", [])),
             scenario=scenario,
             live=self.record(Live, self.table(data, "live"), "live.") if "live" in data else Live(),
+            content=self.content(self.table(data, "content")),
         )
         profile.length_preset()  # the default preset must exist
         return profile
+
+    def content(self, raw: Mapping[str, Any]) -> Content:
+        """``[content]``: the meaning model's switch and similarity, clause words, what a near
+        miss lacked, and the coach's example sentences per category."""
+        known = {
+            "use_model",
+            "example_similarity",
+            "clause_words",
+            "clause_lead_words",
+            "min_clause_words",
+            "lacks",
+            "examples",
+        }
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise self.fail(f"content.{unknown[0]}", "unknown key")
+        use_model = raw.get("use_model", True)
+        if not isinstance(use_model, bool):
+            raise self.fail("content.use_model", f"must be true or false, got {use_model!r}")
+        similarity = self.value(raw, "example_similarity", float, "content.example_similarity")
+        if not 0.0 < similarity <= 1.0:
+            raise self.fail(
+                "content.example_similarity", f"must be between 0 and 1, got {similarity}"
+            )
+        lacks_raw = raw.get("lacks", {})
+        if not isinstance(lacks_raw, dict):
+            raise self.fail("content.lacks", "must be a table")
+        lacks = {}
+        for c in lacks_raw:
+            if c not in CONTENT_CATEGORIES:
+                raise self.fail(
+                    f"content.lacks.{c}", f"unknown category (use {', '.join(CONTENT_CATEGORIES)})"
+                )
+            lacks[c] = self.value(lacks_raw, c, str, f"content.lacks.{c}")
+        examples = raw.get("examples", {})
+        if not isinstance(examples, dict):
+            raise self.fail("content.examples", "must be a table")
+        counts: dict[str, tuple[str, ...]] = {}
+        not_counts: dict[str, tuple[str, ...]] = {}
+        for c, table in examples.items():
+            key = f"content.examples.{c}"
+            if c not in CONTENT_CATEGORIES:
+                raise self.fail(key, f"unknown category (use {', '.join(CONTENT_CATEGORIES)})")
+            if not isinstance(table, dict):
+                raise self.fail(key, "must be a table with counts = [...] and not = [...]")
+            extra = sorted(set(table) - {"counts", "not"})
+            if extra:
+                raise self.fail(f"{key}.{extra[0]}", "unknown key (use counts and not)")
+            counts[c] = (
+                self.value(table, "counts", tuple, f"{key}.counts") if "counts" in table else ()
+            )
+            not_counts[c] = self.value(table, "not", tuple, f"{key}.not") if "not" in table else ()
+        return Content(
+            use_model=use_model,
+            example_similarity=similarity,
+            clause_words=self.value(raw, "clause_words", tuple, "content.clause_words"),
+            clause_lead_words=self.value(
+                raw, "clause_lead_words", tuple, "content.clause_lead_words"
+            ),
+            min_clause_words=self.value(raw, "min_clause_words", int, "content.min_clause_words"),
+            lacks=lacks,
+            counts=counts,
+            not_counts=not_counts,
+        )
 
     def rubric(self, raw: Any) -> tuple[RubricCriterion, ...]:
         """The optional ``[[rubric]]`` list: unique ids, a scale with min < max."""

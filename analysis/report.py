@@ -93,6 +93,10 @@ class Moment:
     end_s: float | None = None
     evidence: Evidence | None = None
     kind: str | None = None
+    # How it was found (the rule, or the model and its closest example); when not found, the
+    # sentence that came closest and what it lacked.
+    why: str = ""
+    grade: str | None = None  # a value proposition's: "specific" or "vague"
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class Finding:
     start_s: float
     end_s: float
     sentence: str
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,7 @@ class Check:
     principle_text: str
     weight: float
     evidence: tuple[Evidence, ...] = ()
+    why: str = ""  # what the verdict rests on: the rule or model that found it, or the near miss
 
 
 @dataclass(frozen=True)
@@ -309,6 +315,8 @@ def render_text(report: Report) -> str:
             lines.append(f'  {label:18} at {_t(moment.start_s)}{kind}: "{moment.text}"')
         else:
             lines.append(f"  {label:18} not found")
+        if moment.why:
+            lines.append(f"  {'':18}    ({moment.why})")
     lines += ["", "Checks"]
     for c in report.checks:
         lines.append(f"  [{MARK[c.status]}] {c.id:25} {c.message}")

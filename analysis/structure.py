@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
 
 from analysis.profile import Profile
+
+if TYPE_CHECKING:
+    from analysis.meaning import MeaningModel, Reading
 from analysis.transcript import Sentence, TimedText, Word, match_text, words_from_text
 
 LIST_CATEGORIES = ("premature_ask", "self_praise", "pressure", "personalization")
@@ -22,6 +30,8 @@ class Finding:
     end_s: float
     sentence: int
     kind: str | None = None
+    why: str = ""  # how it was found: the rule that matched, or the model and its closest example
+    clause_word: int | None = None  # where its clause starts (index into the words), if not at 0
 
 
 @dataclass(frozen=True)
@@ -44,10 +54,23 @@ class PhoneNumber:
 
 
 @dataclass(frozen=True)
+class NearMiss:
+    """For a part not found: the sentence that came closest, and what it lacked."""
+
+    sentence: int
+    text: str
+    probability: float
+    lacks: str
+
+
+@dataclass(frozen=True)
 class Structure:
     sentence_labels: tuple[SentenceLabels, ...]
     phone_numbers: tuple[PhoneNumber, ...]
     findings: tuple[Finding, ...] = field(default=())
+    near_misses: dict[str, NearMiss] = field(default_factory=dict)
+    model_used: bool = False
+    grades: tuple[str | None, ...] = ()  # per sentence: specific / vague / feature, or None
 
     def first(self, category: str) -> Finding | None:
         return next((f for f in self.findings if f.category == category), None)
@@ -109,10 +132,23 @@ def classify_sentence(
 def analyze_structure(
     words: Sequence[Word], sentences: Sequence[Sentence], profile: Profile
 ) -> Structure:
+    """Each sentence read by the profile's phrase rules and, when it is available, by the
+    meaning model (analysis.meaning), which weighs the rules' verdict with what it has learnt."""
     labelled = [
         classify_sentence(s.text, profile, words[s.first : s.last + 1], i, s.first)
         for i, s in enumerate(sentences)
     ]
+    model = None
+    if profile.content.use_model and sentences:
+        from analysis.meaning import get_model
+
+        model = get_model()
+    near: dict[str, NearMiss] = {}
+    grades: tuple[str | None, ...] = ()
+    if model is not None:
+        labelled, near, grades = _with_meaning(model, words, sentences, labelled, profile)
+    else:
+        labelled = [_explained_by_rules(sl) for sl in labelled]
     findings = [f for sl in labelled for f in sl.findings]
     return Structure(
         sentence_labels=tuple(labelled),
@@ -120,7 +156,206 @@ def analyze_structure(
             find_phone_numbers(words, profile.phone.min_digits, profile.phone.not_after)
         ),
         findings=tuple(sorted(findings, key=lambda f: (f.start_s, f.category))),
+        near_misses=near,
+        model_used=model is not None,
+        grades=grades,
     )
+
+
+RULE_WHY = "matched the profile's phrase rule for {name}"
+NAMES = {
+    "intro": "an introduction",
+    "value_proposition": "a value proposition",
+    "call_to_action": "a call to action",
+    "opt_out": "an opt-out",
+    "premature_ask": "a premature ask",
+    "self_praise": "self-praise",
+    "pressure": "pressure",
+    "personalization": "personalization",
+    "phone_number": "a phone number",
+}
+
+
+def _explained_by_rules(sl: SentenceLabels) -> SentenceLabels:
+    return SentenceLabels(
+        sl.labels,
+        sl.cta_kind,
+        tuple(
+            dataclasses.replace(f, why=RULE_WHY.format(name=NAMES.get(f.category, f.category)))
+            for f in sl.findings
+        ),
+    )
+
+
+def clauses(words: Sequence[Word], profile: Profile) -> list[tuple[int, int]]:
+    """A sentence's clauses as (first, last) word indexes: split after a comma or before one of
+    the profile's clause words, when both sides keep at least ``min_clause_words`` words."""
+    cut_words = set(profile.content.clause_words)
+    least = profile.content.min_clause_words
+    cuts = [0]
+    for k in range(1, len(words)):
+        token = _token(words[k].text)
+        after_comma = words[k - 1].text.strip().endswith((",", ";", ":", "-"))
+        if (
+            (after_comma or token in cut_words)
+            and k - cuts[-1] >= least
+            and len(words) - k >= least
+        ):
+            cuts.append(k)
+    return [(a, b - 1) for a, b in zip(cuts, [*cuts[1:], len(words)], strict=True)]
+
+
+def _with_meaning(
+    model: MeaningModel,
+    words: Sequence[Word],
+    sentences: Sequence[Sentence],
+    labelled: list[SentenceLabels],
+    profile: Profile,
+) -> tuple[list[SentenceLabels], dict[str, NearMiss], tuple[str | None, ...]]:
+    from analysis.meaning import CATEGORIES, KINDS, CoachExamples
+
+    texts = [s.text for s in sentences]
+    hits, kinds = _vectors(labelled)
+    content = profile.content
+    coach = CoachExamples(
+        dict(content.counts), dict(content.not_counts), content.example_similarity
+    )
+    readings = model.read(texts, hits, kinds, coach)
+    # Clauses of sentences that hold a timed part, read on their own to find where it starts.
+    timed = ("intro", "value_proposition", "call_to_action", "opt_out")
+    clause_jobs: list[tuple[int, int, int]] = []  # (sentence, first word, last word) absolute
+    for i, s in enumerate(sentences):
+        if readings[i].positive & set(timed):
+            parts = clauses(words[s.first : s.last + 1], profile)
+            if len(parts) > 1:
+                clause_jobs += [(i, s.first + a, s.first + b) for a, b in parts]
+    clause_texts = [" ".join(w.text.strip() for w in words[a : b + 1]) for _, a, b in clause_jobs]
+    c_hits, c_kinds = rule_vectors(clause_texts, profile) if clause_texts else (hits[:0], kinds[:0])
+    clause_readings = model.read(clause_texts, c_hits, c_kinds, coach) if clause_texts else []
+
+    out: list[SentenceLabels] = []
+    grades: list[str | None] = []
+    for i, (s, sl, reading) in enumerate(zip(sentences, labelled, readings, strict=True)):
+        sent_words = words[s.first : s.last + 1]
+        timed_text = TimedText(sent_words, s.first)
+        by_rule: dict[str, list[Finding]] = {}
+        for f in sl.findings:
+            by_rule.setdefault(f.category, []).append(f)
+        kept: list[Finding] = list(by_rule.get("phone_number", []))
+        for c in CATEGORIES:
+            rule_found = [f for f in by_rule.get(c, []) if f.category == c]
+            if c not in reading.positive:
+                continue
+            why = _why(c, reading, bool(rule_found))
+            start_word = _clause_start(c, i, s, clause_jobs, clause_readings, rule_found, words)
+            if start_word is not None:
+                start_word = _past_lead_words(start_word, s.last, words, profile)
+            if rule_found:
+                kept += [
+                    dataclasses.replace(f, why=why, clause_word=start_word) for f in rule_found
+                ]
+                continue
+            first = start_word if start_word is not None else s.first
+            span = timed_text.span(0, len(timed_text.text))
+            if span is None:
+                continue
+            kept.append(
+                Finding(
+                    c,
+                    " ".join(w.text.strip() for w in words[first : s.last + 1]),
+                    words[first].start_s,
+                    span.end_s,
+                    i,
+                    None,
+                    why,
+                    start_word,
+                )
+            )
+        cta_kind = None
+        if "call_to_action" in reading.positive:
+            cta_kind = sl.cta_kind if sl.cta_kind in KINDS else reading.kind
+            kept = [
+                dataclasses.replace(f, kind=cta_kind) if f.category == "call_to_action" else f
+                for f in kept
+            ]
+        labels = tuple(dict.fromkeys(f.category for f in sorted(kept, key=lambda f: f.start_s)))
+        out.append(SentenceLabels(labels, cta_kind, tuple(kept)))
+        about_value = "value_proposition" in reading.positive or reading.grade == "feature"
+        grades.append(reading.grade if about_value else None)
+    near = {}
+    for c in timed:
+        if any(c in sl.labels for sl in out) or not readings:
+            continue
+        j = CATEGORIES.index(c)
+        best = max(range(len(readings)), key=lambda i: readings[i].probs[c])
+        near[c] = NearMiss(
+            best, texts[best], round(readings[best].probs[c], 2), content.lacks.get(c, "")
+        )
+        del j
+    return out, near, tuple(grades)
+
+
+def _why(category: str, reading: Reading, by_rule: bool) -> str:
+    name = NAMES[category]
+    steered = reading.steered.get(category)
+    if steered is not None:
+        return f'close to your coach\'s example of {name}: "{steered.text}"'
+    p = reading.probs[category]
+    if by_rule:
+        return f"matched the profile's phrase rule for {name}, and reads as one ({p:.0%})"
+    example = reading.nearest.get(category)
+    like = f', like "{example.text}"' if example is not None else ""
+    return f"reads as {name} ({p:.0%}){like}"
+
+
+def _clause_start(
+    category: str,
+    index: int,
+    sentence: Sentence,
+    jobs: Sequence[tuple[int, int, int]],
+    readings: Sequence[Reading],
+    rule_found: Sequence[Finding],
+    words: Sequence[Word],
+) -> int | None:
+    """Where the part starts inside a run-on sentence: the clause holding the rule's match, or the
+    first clause the model reads as it on its own. None when that is the sentence's start."""
+    mine = [(k, a, b) for k, (i, a, b) in enumerate(jobs) if i == index]
+    if not mine:
+        return None
+    if rule_found:
+        at = min(f.start_s for f in rule_found)
+        for _, a, b in mine:
+            if words[b].end_s > at:
+                return a if a != sentence.first else None
+        return None
+    for k, a, _ in mine:
+        if category in readings[k].positive:
+            return a if a != sentence.first else None
+    return None
+
+
+def _past_lead_words(first: int, last: int, words: Sequence[Word], profile: Profile) -> int:
+    """A clause's first word after the joining words that only link it to the one before
+    ("and just give me a call" starts at "just")."""
+    lead = set(profile.content.clause_lead_words)
+    while first < last and _token(words[first].text) in lead:
+        first += 1
+    return first
+
+
+def _vectors(
+    labelled: Sequence[SentenceLabels],
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    from analysis.meaning import CATEGORIES, KINDS
+
+    hits = np.zeros((len(labelled), len(CATEGORIES)), dtype=np.float32)
+    kinds = np.zeros((len(labelled), len(KINDS)), dtype=np.float32)
+    for i, sl in enumerate(labelled):
+        for j, c in enumerate(CATEGORIES):
+            hits[i, j] = c in sl.labels
+        if sl.cta_kind in KINDS:
+            kinds[i, KINDS.index(sl.cta_kind)] = 1.0
+    return hits, kinds
 
 
 DIGIT_WORDS = {
@@ -198,3 +433,11 @@ def _digit_count(token: str, previous: str) -> int | None:
     if previous in TENS and token in DIGIT_WORDS and DIGIT_WORDS[token] == 1:
         return 0
     return sum(DIGIT_WORDS[p] for p in token.split("-"))
+
+
+def rule_vectors(
+    texts: Sequence[str], profile: Profile
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """What the profile's phrase rules say of each text, as the meaning model reads it: a 0/1
+    column per content category, and a one-hot call-to-action kind (all 0 when none)."""
+    return _vectors([classify_sentence(text, profile) for text in texts])

@@ -189,6 +189,13 @@ class Controller(QObject):
             transcriber = holder.get()
             # One tiny transcription warms the decoder, so the first real take is not slower.
             transcriber.transcribe(np.zeros(8000, dtype=np.float32))
+            # The meaning model (sentence encoder + trained head) is loaded here too, off the GUI
+            # thread; without it the wording is checked by the profile's rules alone.
+            from analysis.meaning import get_model
+
+            meaning = get_model()
+            if meaning is not None:
+                meaning.embed(["Hi, this is a warm-up sentence."])
             return f"{transcriber.name} ({transcriber.compute_type})"
 
         task = self.runner.submit("loading the model", load)

@@ -31,6 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis import pipeline
+from analysis.meaning import get_model, load_error
+from analysis.meaning import reset as reset_meaning
 from analysis.profile import Profile, load_profile
 from analysis.transcribe import Transcriber, TranscriptionResult
 from audio.io import Audio, load_audio
@@ -44,6 +46,9 @@ TARGET_REST_RATIO = 0.05  # rest of the analysis <= 5% of the transcription time
 # noise and phone band: analysis.delivery.analyze_delivery) <= 10% of the transcription time.
 TARGET_ACOUSTIC_RATIO = 0.10
 ACOUSTIC_STEPS = ("measure_acoustics", "analyze_delivery")
+# The content reading (phrase rules + meaning model); the model's sentence cache is emptied
+# before each run, so every run reads every sentence afresh.
+CONTENT_STEPS = ("analyze_structure",)
 TARGET_RTF = 0.12  # (decode + transcription + rest) / audio duration
 
 
@@ -90,21 +95,27 @@ class Timer:
 
 
 @contextmanager
-def timed_build_report(timer: Timer, delivery_timer: Timer | None = None) -> Iterator[None]:
+def timed_build_report(
+    timer: Timer, delivery_timer: Timer | None = None, content_timer: Timer | None = None
+) -> Iterator[None]:
     """Route ``pipeline.build_report`` through ``timer``, and the acoustic steps it calls
     (``measure_acoustics``: frame levels and pitch track; ``analyze_delivery``: the detectors)
     through ``delivery_timer``."""
     original = pipeline.build_report
     acoustic = {n: getattr(pipeline, n) for n in ACOUSTIC_STEPS}
+    content = {n: getattr(pipeline, n) for n in CONTENT_STEPS}
     pipeline.build_report = timer.wrap(original)
     if delivery_timer is not None:
         for name, fn in acoustic.items():
             setattr(pipeline, name, delivery_timer.wrap(fn))
+    if content_timer is not None:
+        for name, fn in content.items():
+            setattr(pipeline, name, content_timer.wrap(fn))
     try:
         yield
     finally:
         pipeline.build_report = original
-        for name, fn in acoustic.items():
+        for name, fn in (*acoustic.items(), *content.items()):
             setattr(pipeline, name, fn)
 
 
@@ -116,6 +127,8 @@ class RunResult:
     transcribe_calls: int
     build_report_s: float
     acoustic_s: float
+    content_s: float
+    sentences: int
     rest_s: float
     duration_s: float
     words: int
@@ -134,9 +147,13 @@ def run_once(path: Path, profile: Profile) -> RunResult:
     tr_timer = Timer()
     br_timer = Timer()
     ac_timer = Timer()
+    ct_timer = Timer()
+    model = get_model()
+    if model is not None:
+        model.forget()
     # An instance attribute shadows the method, so analyze_audio calls the timed version.
     transcriber.transcribe = tr_timer.wrap(transcriber.transcribe)  # type: ignore[method-assign]
-    with timed_build_report(br_timer, ac_timer):
+    with timed_build_report(br_timer, ac_timer, ct_timer):
         t0 = time.perf_counter()
         report = pipeline.analyze_audio(audio, transcriber, profile)
         analyze_s = time.perf_counter() - t0
@@ -148,6 +165,8 @@ def run_once(path: Path, profile: Profile) -> RunResult:
         transcribe_calls=tr_timer.calls,
         build_report_s=br_timer.total,
         acoustic_s=ac_timer.total,
+        content_s=ct_timer.total,
+        sentences=len(report.sentences),
         rest_s=analyze_s - tr_timer.total,
         duration_s=audio.duration_s,
         words=len(report.transcript.words),
@@ -193,6 +212,12 @@ def bench(path: Path, runs: int) -> None:
     import faster_whisper  # noqa: F401
 
     import_s = time.perf_counter() - t0
+    reset_meaning()
+    t0 = time.perf_counter()
+    model = get_model()
+    meaning_load_s = time.perf_counter() - t0
+    if model is None:
+        print(f"meaning model unavailable: {load_error()}", file=sys.stderr)
 
     results: list[RunResult] = []
     for i in range(runs):
@@ -216,6 +241,10 @@ def bench(path: Path, runs: int) -> None:
         Series("rest of analysis", values=[r.rest_s for r in results]),
         Series("  of which build_report", values=[r.build_report_s for r in results]),
         Series("  of which acoustic delivery", values=[r.acoustic_s for r in results]),
+        Series(
+            f"  of which content reading ({results[0].sentences} sentences)",
+            values=[r.content_s for r in results],
+        ),
         Series("real-time factor", unit="x", values=rtf),
         Series("rest / transcription", unit="x", values=rest_ratio),
         Series("acoustic / transcription", unit="x", values=acoustic_ratio),
@@ -225,7 +254,8 @@ def bench(path: Path, runs: int) -> None:
         f"\ninput: {path} ({duration:.2f} s audio), {runs} runs, "
         f"{results[-1].words} words, prompt kept: {'/'.join(sorted(map(str, prompts)))}"
     )
-    print(f"one-off faster_whisper import (not in model load): {fmt(import_s, 's')}\n")
+    print(f"one-off faster_whisper import (not in model load): {fmt(import_s, 's')}")
+    print(f"meaning model load (encoder + head, checksums cached): {fmt(meaning_load_s, 's')}\n")
     print_table("timings", rows)
     print(f"\npeak memory (ru_maxrss): {fmt(peak_rss_mb(), 'MB')}")
     med_ratio = statistics.median(rest_ratio)

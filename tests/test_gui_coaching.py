@@ -371,3 +371,27 @@ def test_use_a_profile_for_practice_from_the_editor(qtbot, data_dir) -> None:  #
     window.coaching.profiles_closed(editor)
     assert controller.settings.profile_path is None and controller.preset.id == "standard"
     window.close()
+
+
+def test_example_sentences_added_in_the_editor_change_the_verdict(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    from analysis.pipeline import analyze_script
+
+    script = "Hi, this is Ana from Brightline. Ping me on Teams whenever it suits you."
+    assert not analyze_script(script, load_profile()).call_to_action.found
+    editor = ProfileEditor(ProfileStore(), None)
+    qtbot.addWidget(editor)
+    tabs = [editor.fields.tabText(i) for i in range(editor.fields.count())]
+    assert "Examples" in tabs
+    editor.fields.set_examples("call_to_action", ["Ping me on Teams whenever suits."], [])
+    editor.ask_name = lambda suggested: "Teams"
+    path = editor.save_as_new()
+    assert path is not None
+    profile = load_profile(path)
+    assert profile.content.counts["call_to_action"] == ("Ping me on Teams whenever suits.",)
+    report = analyze_script(script, profile)
+    assert report.call_to_action.found
+    assert "Ping me on Teams whenever suits." in report.call_to_action.why
+    # Taking the example out again restores the first verdict.
+    editor.fields.set_examples("call_to_action", [], [])
+    assert editor.save()
+    assert not analyze_script(script, load_profile(path)).call_to_action.found

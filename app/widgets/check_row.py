@@ -172,6 +172,17 @@ class CheckRow(QFrame):
             evidence.setAccessibleName(f"{title}: where it was heard")
             grid.addWidget(evidence, row, 1)
             row += 1
+        if check.why:
+            # What the verdict rests on: the rule or the model (and its closest example), or for
+            # a part not found, the sentence that came closest and what it lacked.
+            how = QLabel(f"How we know: {check.why}")
+            how.setObjectName("checkHow")
+            how.setWordWrap(True)
+            how.setTextFormat(Qt.TextFormat.PlainText)
+            how.setStyleSheet(f"color:{muted}")
+            how.setAccessibleName(f"{title}: how it was found")
+            grid.addWidget(how, row, 1)
+            row += 1
         why = QLabel(
             f"<span style='color:{muted}'>Why: {html.escape(check.principle_title)}</span>"
         )

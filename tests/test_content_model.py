@@ -1,0 +1,209 @@
+"""The meaning model beside the phrase rules: unseen wording, coach examples, explanations,
+clause timing, the encoder's provenance check, and no network."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from analysis import meaning
+from analysis.encoder import EncoderError, SentenceEncoder, model_dir
+from analysis.pipeline import analyze_script
+from analysis.profile import Profile, load_profile
+from eval.content_accuracy import read_sentence
+
+# Written for this test, in wording the phrase rules do not know (each was checked to be missed
+# by the rules alone when the test was written).
+UNSEEN = {
+    "call_to_action": [
+        "Whenever you've got five minutes, my cell is the best way to reach me, it's 415 555 0199.",
+        "If any of this rings a bell, hit reply on the note I sent this morning.",
+    ],
+    "value_proposition": [
+        "Most of the kennels we work with stopped losing weekend bookings within a month.",
+        "We got a bakery chain like yours out of overtime hell, about nine hours a week back.",
+    ],
+    "opt_out": [
+        "And hey, if this isn't on your radar at all, a one-word no is totally fine by me.",
+    ],
+    "premature_ask": [
+        "Could you walk me through how your purchasing committee signs off on new vendors?",
+        "I'd like to get an hour with your leadership team to present our full platform.",
+    ],
+    "self_praise": [
+        "Honestly nobody in this space comes close to what our engineers have built.",
+    ],
+    "pressure": [
+        "I've reached out a handful of times now and I'm starting to wonder if my messages are getting through.",
+        "This pricing disappears at midnight, so I really need an answer from you today.",
+    ],
+}
+NOT = {
+    "call_to_action": ["We were founded in 2011 and have offices in Denver and Austin."],
+    "premature_ask": ["Just give me a quick call back when you get a second."],
+    "pressure": ["I'll try you again on Thursday morning."],
+    "self_praise": ["Our team has been working with dental practices since 2015."],
+}
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    if meaning.get_model() is None:
+        pytest.fail(f"the meaning model must load in the test environment: {meaning.load_error()}")
+    return load_profile()
+
+
+def rules_only(profile: Profile) -> Profile:
+    return dataclasses.replace(
+        profile, content=dataclasses.replace(profile.content, use_model=False)
+    )
+
+
+@pytest.mark.parametrize(
+    ("category", "text"), [(c, t) for c, texts in UNSEEN.items() for t in texts]
+)
+def test_unseen_wording_is_understood(profile: Profile, category: str, text: str) -> None:
+    labels, _ = read_sentence(text, profile)
+    assert category in labels, f"{category} not read in: {text}"
+
+
+@pytest.mark.parametrize(("category", "text"), [(c, t) for c, texts in NOT.items() for t in texts])
+def test_near_misses_are_not_labelled(profile: Profile, category: str, text: str) -> None:
+    labels, _ = read_sentence(text, profile)
+    assert category not in labels
+
+
+def test_rules_alone_miss_most_of_the_unseen_set(profile: Profile) -> None:
+    """The set above is a real test of meaning: the phrase rules alone miss most of it."""
+    texts = [(c, t) for c, ts in UNSEEN.items() for t in ts]
+    missed = sum(c not in read_sentence(t, rules_only(profile))[0] for c, t in texts)
+    assert missed >= len(texts) // 2
+
+
+def test_a_coach_example_flips_the_verdict(profile: Profile) -> None:
+    text = "Ping me on Teams whenever it suits you."
+    before, _ = read_sentence(text, profile)
+    content = dataclasses.replace(
+        profile.content,
+        counts={"call_to_action": ("Ping me on Teams whenever suits.",)},
+    )
+    after, _ = read_sentence(text, dataclasses.replace(profile, content=content))
+    assert "call_to_action" not in before
+    assert "call_to_action" in after
+    # ... and an example of what does not count takes a sentence out.
+    vague = "I'd love to connect at some point."
+    content = dataclasses.replace(profile.content, not_counts={"call_to_action": (vague,)})
+    assert (
+        "call_to_action"
+        not in read_sentence(vague, dataclasses.replace(profile, content=content))[0]
+    )
+
+
+def test_a_coach_example_is_named_in_the_explanation(profile: Profile) -> None:
+    content = dataclasses.replace(
+        profile.content, counts={"call_to_action": ("Ping me on Teams whenever suits.",)}
+    )
+    report = analyze_script(
+        "Hi, this is Ana from Brightline. Ping me on Teams whenever it suits you.",
+        dataclasses.replace(profile, content=content),
+    )
+    assert report.call_to_action.found
+    assert "coach" in report.call_to_action.why
+    assert "Ping me on Teams whenever suits." in report.call_to_action.why
+
+
+def test_every_finding_explains_itself(profile: Profile) -> None:
+    report = analyze_script(
+        "Hi Dana, this is Sam Rivera from North Wind Finance. We help distributors like yours "
+        "cut their month-end close from ten days to four. We're honestly the best team in the "
+        "business. Can we get an hour on your calendar for a full demo? I've called three times "
+        "already. Give me a call back at 415 555 0199.",
+        profile,
+    )
+    for m in (report.intro, report.value_proposition, report.call_to_action):
+        assert m.found and m.why, m
+    assert report.findings
+    for f in report.findings:
+        assert f.why, f
+    by_id = {c.id: c for c in report.checks}
+    for cid in ("self_praise", "premature_ask", "pressure", "call_to_action"):
+        assert by_id[cid].why, cid
+    assert {f.category for f in report.findings} >= {"self_praise", "premature_ask", "pressure"}
+
+
+def test_not_found_names_the_closest_sentence_and_what_it_lacked(profile: Profile) -> None:
+    report = analyze_script(
+        "Hi, this is Sam from North Wind. We're a cloud platform with mobile apps. "
+        "I'd love to connect sometime.",
+        profile,
+    )
+    assert not report.opt_out.found
+    assert report.opt_out.why.startswith("closest: ")
+    assert profile.content.lacks["opt_out"] in report.opt_out.why
+    check = next(c for c in report.checks if c.id == "opt_out")
+    assert check.why == report.opt_out.why
+
+
+def test_value_is_graded(profile: Profile) -> None:
+    specific = analyze_script(
+        "Hi, this is Sam from Acme. We cut payroll errors by forty percent for clinics your size.",
+        profile,
+    )
+    vague = analyze_script(
+        "Hi, this is Sam from Acme. We help businesses like yours grow and do better.", profile
+    )
+    grade = {r.value_proposition.grade for r in (specific, vague)}
+    assert specific.value_proposition.grade == "specific"
+    assert vague.value_proposition.grade == "vague", grade
+    checks = {c.id: c.status for c in specific.checks}
+    assert checks["value_specificity"] == "pass"
+    assert {c.id: c.status for c in vague.checks}["value_specificity"] == "warn"
+
+
+def test_call_to_action_in_a_run_on_sentence_is_timed_from_the_request(profile: Profile) -> None:
+    report = analyze_script(
+        "Hi Dana, this is Sam from North Wind. I had a question about your fleet and how your "
+        "drivers log their hours and just give me a call back at 415 555 0199 when you can.",
+        profile,
+    )
+    cta = report.call_to_action
+    assert cta.found
+    words = report.transcript.words
+    just = next(w for w in words if w.text.strip().lower() == "just")
+    question = next(w for w in words if w.text.strip().lower() == "question")
+    assert cta.start_s is not None
+    assert abs(cta.start_s - just.start_s) < 0.05
+    assert cta.start_s > question.start_s + 2.0
+    assert cta.text.lower().startswith("just give me a call back")
+
+
+def test_a_changed_encoder_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "model"
+    shutil.copytree(model_dir(), folder)
+    tok = folder / "tokenizer.json"
+    data = bytearray(tok.read_bytes())
+    data[100] ^= 0x01
+    tok.write_bytes(bytes(data))
+    with pytest.raises(EncoderError, match="SHA-256"):
+        SentenceEncoder(folder)
+
+
+def test_the_model_works_with_the_network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network blocked by the test")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    meaning.reset()
+    try:
+        model = meaning.get_model()
+        assert model is not None, meaning.load_error()
+        labels, kind = read_sentence("Give me a call back at 415 555 0199.", load_profile())
+        assert "call_to_action" in labels and kind == "callback"
+    finally:
+        meaning.reset()
