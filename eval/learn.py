@@ -13,7 +13,7 @@ def fit_logistic(
     x: npt.NDArray[np.floating], y: npt.NDArray[np.floating], l2: float, iters: int = 600
 ) -> tuple[F, float]:
     """Weights and bias minimising mean log loss + l2/2 |w|^2 (classes weighted to balance)."""
-    xx = np.asarray(x, dtype=np.float32)
+    xx = np.asarray(x, dtype=np.float64)
     yy = np.asarray(y, dtype=np.float64)
     n, d = xx.shape
     pos = max(yy.sum(), 1.0)
