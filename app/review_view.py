@@ -256,12 +256,13 @@ class ReviewView(QWidget):
 
         "vs your last take" is said once, after the first figure; the line wraps only
         between figures."""
-        from app.deltas import SUFFIX, deltas
+        from app.deltas import SUFFIX, deltas, report_zones
 
         if feedback.attempt is None:
             self.progress_line.hide()
             return
-        lines = deltas(feedback.attempt, feedback.previous)
+        # Better or worse in the sense of this take's own targets (its profile and length preset).
+        lines = deltas(feedback.attempt, feedback.previous, *report_zones(feedback.report))
         if not lines:
             self.progress_line.setText(
                 "Your first scored take: the next one will be compared with it."

@@ -250,15 +250,15 @@ def test_phrase_regex_whole_words_only() -> None:
 
 
 def test_missing_advice_message_is_refused_on_load(tmp_path: Path) -> None:
-    old = 'pass_short = "{value:.0f} s: shorter than the {target} zone'
-    path = _variant(tmp_path, old, 'not_a_variant = "{value:.0f} s: shorter than the {target} zone')
+    old = 'pass_short = "{value:.1f} s: shorter than the ideal {target}'
+    path = _variant(tmp_path, old, 'not_a_variant = "{value:.1f} s: shorter than the ideal {target}')
     assert _load_error(path) == f"{path}: checks.length.not_a_variant: unknown key"
 
 
 def test_message_with_unknown_placeholder_is_refused_on_load(tmp_path: Path) -> None:
     path = _variant(
         tmp_path,
-        'pass = "{value:.0f} s: right in the {target} zone."',
+        'pass = "{value:.1f} s: right in the ideal {target} zone."',
         'pass = "{value:.0f} s in {targt}."',
     )
     assert _load_error(path) == f"{path}: checks.length.pass: unknown placeholder {{targt}}"

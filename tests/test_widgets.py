@@ -65,7 +65,8 @@ def test_scorecard_shows_score_and_one_row_per_check(qtbot, reports) -> None:  #
     assert "24.8 s" in card.summary_label.text()
     length = row_text(card.rows[0])
     assert "Length" in length
-    assert f"{report.source.duration_s:.1f} s · target 20-30 s" in length
+    assert f"{report.source.duration_s:.1f} s · ideal 20-30 s, fine 8-30 s, over 45 s fails" in length
+    assert "Pass" in length and "Fine" not in length
     timing = next(r for r in card.rows if r.check.id == "value_proposition_timing")
     assert "Value in first 10 s" in row_text(timing)
     why = next(label for label in card.rows[0].findChildren(QLabel) if "Why:" in label.text())
