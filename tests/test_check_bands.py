@@ -304,6 +304,7 @@ def test_filler_zones_say_the_counts_for_this_take(base, profile) -> None:  # ty
     [
         ((PauseSpan(5.0, 6.0, 1.0, "pause"),), "pass", "pass", 0),
         ((PauseSpan(5.0, 7.0, 2.0, "pause"),), "pass", "pass", 0),
+        ((PauseSpan(5.0, 7.1, 2.1, "long"),), "warn", "warn", 2.1),
         (
             (PauseSpan(5.0, 7.1, 2.1, "long"), PauseSpan(9.0, 12.0, 3.0, "long")),
             "warn",
@@ -587,11 +588,11 @@ def test_place_fillers_moves_a_zero_length_um_onto_its_own_sound(profile) -> Non
     """Whisper puts "um" after its sound with no duration; it goes back onto the burst, not
     onto the word before it, and a filler with a real duration stays where it is."""
     acoustics = measure_acoustics(
-        _take([(0.2, 0.8), (1.2, 1.5), (1.9, 2.6), (3.0, 3.5)]), 16000, profile
+        _take([(0.2, 0.8), (1.2, 1.5), (1.9, 2.6), (3.0, 3.3)]), 16000, profile
     )
     words = [Word("Hello", 0.2, 0.8), Word("um", 1.55, 1.55), Word("there", 1.9, 2.6),
-             Word("uh", 3.0, 3.5)]  # fmt: skip
-    fillers = [FillerWord("um", 1.55, 1.55), FillerWord("uh", 3.0, 3.5)]
+             Word("uh", 3.1, 3.5)]  # fmt: skip
+    fillers = [FillerWord("um", 1.55, 1.55), FillerWord("uh", 3.1, 3.5)]
     placed = place_fillers(fillers, words, acoustics)
     assert placed[0].text == "um"
     assert placed[0].start_s == pytest.approx(1.2, abs=0.05)
@@ -618,3 +619,16 @@ def test_place_fillers_puts_two_fillers_on_two_sounds_in_order(profile) -> None:
     assert placed[0].start_s == pytest.approx(1.7, abs=0.05)
     # The second may not land on the first's sound again: nothing is left for it after 1.95 s.
     assert placed[1] == fillers[1]
+
+
+def test_place_fillers_reaches_back_past_a_filler_whisper_timed_late(profile) -> None:  # type: ignore[no-untyped-def]
+    """Whisper stretched "um" over silence after the sound of the "uh" that follows it: the
+    search for the "uh" starts at the last word that is not a filler."""
+    acoustics = measure_acoustics(_take([(0.2, 0.8), (1.0, 1.3), (1.9, 2.5)]), 16000, profile)
+    words = [Word("Hello", 0.2, 0.8), Word("um", 1.35, 1.6), Word("uh", 1.65, 1.65),
+             Word("there", 1.9, 2.5)]  # fmt: skip
+    fillers = [FillerWord("um", 1.35, 1.6), FillerWord("uh", 1.65, 1.65)]
+    placed = place_fillers(fillers, words, acoustics)
+    assert placed[0] == fillers[0]
+    assert placed[1].start_s == pytest.approx(1.0, abs=0.05)
+    assert placed[1].end_s == pytest.approx(1.3, abs=0.05)
