@@ -243,13 +243,16 @@ class Band:
     def status(self) -> str:
         return ZONE_STATUS[self.zone()]
 
-    def describe(self) -> str:
-        """The zones in words: "ideal 20-30 s, fine 8-30 s, over 45 s fails"."""
+    def describe(self, fails: bool = True) -> str:
+        """The zones in words: "ideal 20-30 s, fine 8-30 s, over 45 s fails" (``fails``: with
+        the limits beyond which it fails)."""
         ideal = (self.ideal_min, self.ideal_max)
         fine = (self.fine_min, self.fine_max)
         parts = [f"ideal {self._range(*ideal)}"]
         if fine != ideal:
             parts.append(f"fine {self._range(*fine)}")
+        if not fails:
+            return ", ".join(parts)
         if self.warn_max is not None:
             over = self._over(self.warn_max)
             parts.append(f"{over} fail" if over.endswith("more") else f"{over} fails")

@@ -251,7 +251,9 @@ def test_phrase_regex_whole_words_only() -> None:
 
 def test_missing_advice_message_is_refused_on_load(tmp_path: Path) -> None:
     old = 'pass_short = "{value:.1f} s: shorter than the ideal {target}'
-    path = _variant(tmp_path, old, 'not_a_variant = "{value:.1f} s: shorter than the ideal {target}')
+    path = _variant(
+        tmp_path, old, 'not_a_variant = "{value:.1f} s: shorter than the ideal {target}'
+    )
     assert _load_error(path) == f"{path}: checks.length.not_a_variant: unknown key"
 
 

@@ -334,3 +334,10 @@ def test_a_pass_outside_the_ideal_zone_reads_fine_with_both_zones_shown(
     assert "Fine" in page and "ideal 20-30 s, fine 8-30 s" in page
     text = render_text(dataclasses.replace(short, checks=checks))
     assert "Zones (fine, not ideal): ideal 20-30 s, fine 8-30 s, over 45 s fails" in text
+    from app.review_view import MomentsStrip
+
+    strip = MomentsStrip()
+    qtbot.addWidget(strip)
+    strip.set_report(dataclasses.replace(short, checks=checks))
+    assert "</b> long</span>" in strip.text()
+    assert "ideal 20-30 s, fine 8-30 s" in strip.text() and "target 20-30" not in strip.text()
