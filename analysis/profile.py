@@ -618,10 +618,13 @@ class _Parser:
         return profile
 
     def ordered(self, key: str, record: Any, *names: str) -> None:
-        """Refuse a table whose limits ``names`` are not in rising order."""
-        values = [getattr(record, n) for n in names]
-        if any(a > b for a, b in itertools.pairwise(values)):
-            raise self.fail(key, "needs " + " <= ".join(names))
+        """Refuse a table whose limits ``names`` are not in rising order, naming the first
+        limit below the one before it."""
+        for low, high in itertools.pairwise(names):
+            if getattr(record, low) > getattr(record, high):
+                raise self.fail(
+                    f"{key}.{high}", f"must be at least {low} ({getattr(record, low):g})"
+                )
 
     def rubric(self, raw: Any) -> tuple[RubricCriterion, ...]:
         """The optional ``[[rubric]]`` list: unique ids, a scale with min < max."""

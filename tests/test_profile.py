@@ -319,3 +319,37 @@ def test_profile_from_before_the_delivery_tables_borrows_the_defaults(tmp_path: 
     assert old.quality == default.quality and old.hesitations == default.hesitations
     assert old.sentences == default.sentences
     assert old.checks["noise"] == default.checks["noise"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("warn_over_s = 30.0\nfail_over_s = 45.0", "warn_over_s = 50.0\nfail_over_s = 45.0",
+         "length_presets[0].fail_over_s: must be at least warn_over_s (50)"),
+        ("warn_under_s = 8.0", "warn_under_s = 21.0",
+         "length_presets[0].target_min_s: must be at least warn_under_s (21)"),
+        ("warn_over_wpm = 175.0", "warn_over_wpm = 160.0",
+         "pace.warn_over_wpm: must be at least target_max_wpm (165)"),
+        ("value_proposition_fail_after_s = 15.0", "value_proposition_fail_after_s = 8.0",
+         "timing.value_proposition_fail_after_s: must be at least value_proposition_within_s (10)"),
+        ("fail_snr_db = 10.0", "fail_snr_db = 25.0", "quality.warn_snr_db: must be at least fail_snr_db (25)"),
+    ],
+)  # fmt: skip
+def test_zones_out_of_order_are_refused_naming_the_limit(
+    tmp_path: Path, old: str, new: str, key: str
+) -> None:
+    """A check's zones must nest (ideal inside fine inside warn) for its mark to have one reading."""
+    path = _variant(tmp_path, old, new)
+    assert _load_error(path) == f"{path}: {key}"
+
+
+def test_a_profile_from_before_the_fine_advice_borrows_the_defaults_words(tmp_path: Path) -> None:
+    path = _variant(tmp_path, 'pass_steady = "', 'x_removed = "')
+    text = path.read_text(encoding="utf-8").replace("x_removed = ", "# x_removed = ")
+    path.write_text(text, encoding="utf-8")
+    loaded = load_profile(path)
+    default = load_profile()
+    assert (
+        loaded.checks["pace"].messages["pass_steady"]
+        == default.checks["pace"].messages["pass_steady"]
+    )
