@@ -146,8 +146,8 @@ def _phone(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     if not x.is_script and word_rate > 0:
         ratio = round(digit_rate / word_rate, 2)
         bands.append(Band("digit pace", ratio, "x your word pace", None, limit, None, limit))
-    fast = bands[-1].zone() == "warn" and ratio is not None
-    variant = "warn_fast" if fast else "warn_once" if bands[0].zone() == "warn" else "pass"
+    fast = ratio is not None and bands[1].zone() != "ideal"
+    variant = "warn_fast" if fast else "warn_once" if bands[0].zone() != "ideal" else "pass"
     b.judge("phone_number", bands, variant, len(numbers), target, evidence_of(numbers),
             digit_rate=digit_rate, word_rate=word_rate, ratio=ratio or 0.0, limit=limit)  # fmt: skip
 
