@@ -200,7 +200,7 @@ def _noise(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     if _unmeasured(b, x, "noise", target, d.snr_db is not None):
         return
     assert d.snr_db is not None
-    snr = float(round(d.snr_db))
+    snr = round(d.snr_db, 1)
     noise = d.pause_noise_dbfs if d.pause_noise_dbfs is not None else -100.0
     quiet = [q for q in d.pauses if q.kind != "dead_air_end"]
     ev = [Evidence(f"background {noise:.0f} dBFS", q.start_s, q.end_s) for q in quiet[:1]]

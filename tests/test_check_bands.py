@@ -362,9 +362,9 @@ def test_loudness_bands(base, profile, level, clipped, status, variant) -> None:
 
 @pytest.mark.parametrize(
     ("snr", "phone", "status", "variant"),
-    [(40.0, False, "pass", "pass"), (19.6, False, "pass", "pass"), (35.0, True, "pass", "pass_phone"),
-     (19.4, False, "warn", "warn"), (10.0, False, "warn", "warn"), (9.4, False, "fail", "fail"),
-     (9.4, True, "fail", "fail")],
+    [(40.0, False, "pass", "pass"), (20.0, False, "pass", "pass"), (19.96, False, "pass", "pass"),
+     (35.0, True, "pass", "pass_phone"), (19.6, False, "warn", "warn"), (10.0, False, "warn", "warn"),
+     (9.94, False, "fail", "fail"), (9.4, True, "fail", "fail")],
 )  # fmt: skip
 def test_noise_bands(base, profile, snr, phone, status, variant) -> None:  # type: ignore[no-untyped-def]
     delivery = {"snr_db": snr, "telephone_band": phone}

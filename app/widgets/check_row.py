@@ -97,7 +97,7 @@ def format_value(check: Check) -> str:
             return f"{v:.1f}x faster at the end"
         return "none" if v == 0 else f"{v} sentence(s)"
     if i == "noise":
-        return f"{v:.0f} dB above the background"
+        return f"{v:.1f} dB above the background"
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
