@@ -38,7 +38,7 @@ def filler_band(count: int, speaking_s: float, word_count: int, c: Fillers) -> B
 def _fillers(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     d = x.delivery
     c = p.fillers
-    target = f"under {c.warn_per_minute:g} per minute and {100 * c.warn_share:g}% of words"
+    target = f"at most {c.warn_per_minute:g} per minute and {100 * c.warn_share:g}% of words"
     count = len(d.fillers)
     per_min = round(count / (max(d.speaking_s, 1.0) / 60.0), 1)
     ev = [Evidence(f.text, f.start_s, f.end_s) for f in d.fillers]
@@ -101,7 +101,7 @@ def _monotone(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     assert d.pitch_sd_semitones is not None
     sd = round(d.pitch_sd_semitones, 1)
     flat = [Evidence(f"flat: {w.sd_semitones:.1f} st", w.start_s, w.end_s) for w in d.pitch_windows
-            if w.sd_semitones < c.monotone_sd_semitones]  # fmt: skip
+            if round(w.sd_semitones, 1) < c.monotone_sd_semitones]  # fmt: skip
     if d.monotone_stretches:
         flat = [Evidence(f"monotone stretch: {w.sd_semitones:.1f} st", w.start_s, w.end_s)
                 for w in d.monotone_stretches]  # fmt: skip
