@@ -83,7 +83,7 @@ def _pauses(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
         for q in pauses
         if q.kind != "pause"
     ]
-    long_count = sum(q.kind == "long" for q in pauses)
+    long_count = sum(round(q.duration_s, 1) > c.long_pause_s for q in inner)
     if bands[0].zone() != "ideal":
         b.judge("pauses", bands, "warn", longest, target, ev, count=long_count)
     elif bands[1].zone() != "ideal":

@@ -321,6 +321,9 @@ def test_pause_bands(base, profile, pauses, status, variant, value) -> None:  # 
     check = judge(base, profile, delivery={"pauses": pauses})["pauses"]
     assert_outcome(profile, check, status, variant)
     assert check.value == value
+    if variant == "warn":
+        longs = sum(q.duration_s > 2.0 for q in pauses)
+        assert check.message.startswith(f"{longs} long silence(s), longest {value:.1f} s")
 
 
 def test_pause_kinds_agree_with_the_check_at_the_limit(profile) -> None:  # type: ignore[no-untyped-def]
