@@ -504,6 +504,29 @@ ADVICE = {
     "self_praise": lambda c, p: {"ideal": "pass"}.get(c.zone or "", c.zone),
     "pressure": lambda c, p: {"ideal": "pass"}.get(c.zone or "", c.zone),
     "personalization": lambda c, p: {"ideal": "pass"}.get(c.zone or "", c.zone),
+    "noise": lambda c, p: {"ideal": ("pass", "pass_phone")}.get(c.zone or "", c.zone),
+    # With two figures, the advice speaks to the first one out of its ideal zone.
+    "loudness": lambda c, p: (
+        "warn_clipping"
+        if c.bands[1].zone() != "ideal"
+        else "warn_quiet"
+        if c.bands[0].zone() != "ideal"
+        else "pass"
+    ),
+    "pauses": lambda c, p: (
+        "warn"
+        if c.bands[0].zone() != "ideal"
+        else "warn_start"
+        if c.bands[1].zone() != "ideal"
+        else "pass"
+    ),
+    "phone_number": lambda c, p: (
+        "warn_fast"
+        if len(c.bands) > 1 and c.bands[1].zone() != "ideal"
+        else "warn_once"
+        if c.bands[0].zone() != "ideal"
+        else "pass"
+    ),
 }
 
 
@@ -560,8 +583,10 @@ def test_every_mark_agrees_with_its_value_and_the_zones_shown(base, profile, v) 
                 if limit is not None and not (limit <= 0 and not b.unit):
                     assert shown(limit) in text or shown(limit + 1) in text, (check.id, text)
         if check.id in ADVICE:
-            variant = ADVICE[check.id](check, profile)
-            assert said(profile, check.id, variant, check), (check.id, variant, check.message)
+            wanted = ADVICE[check.id](check, profile)
+            variants = wanted if isinstance(wanted, tuple) else (wanted,)
+            assert any(said(profile, check.id, v, check) for v in variants), (
+                check.id, variants, check.message)  # fmt: skip
         if check.id in ("length", "pace", "monotone", "noise", "intro", "value_proposition_timing"):
             # What is shown is what was judged: the value is already rounded as the page shows it.
             assert check.value == check.bands[0].value
