@@ -7,6 +7,9 @@ from typing import Any
 
 from analysis.profile import LengthPreset, Profile
 from analysis.report import (
+    ZONE_ORDER,
+    ZONE_STATUS,
+    Band,
     Check,
     Evidence,
     Finding,
@@ -48,6 +51,7 @@ class CheckBuilder:
         value: float | int | str | None,
         target: str,
         evidence: Sequence[Evidence] = (),
+        bands: Sequence[Band] = (),
         why: str = "",
         **fields: Any,
     ) -> None:
@@ -68,9 +72,26 @@ class CheckBuilder:
                 principle_text=principle.text,
                 weight=spec.weight,
                 evidence=tuple(evidence),
+                bands=tuple(bands),
                 why=why,
             )
         )
+
+    def judge(
+        self,
+        check_id: str,
+        bands: Sequence[Band],
+        variant: str | dict[str, str],
+        value: float | int | str | None,
+        target: str,
+        evidence: Sequence[Evidence] = (),
+        **fields: Any,
+    ) -> None:
+        """Add a check whose mark is the worst of its ``bands``' marks (the one rule every
+        measured check follows); ``variant`` names its advice, or maps each zone to one."""
+        worst = max((b.zone() for b in bands), key=ZONE_ORDER.index)
+        chosen = variant if isinstance(variant, str) else variant[worst]
+        self.add(check_id, ZONE_STATUS[worst], chosen, value, target, evidence, bands, **fields)
 
 
 def evidence_of(items: Sequence[Finding | PhoneNumberSaid | Moment]) -> list[Evidence]:

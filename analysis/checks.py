@@ -8,6 +8,7 @@ from analysis.check_builder import CheckBuilder, CheckInputs, evidence_of
 from analysis.delivery_checks import DELIVERY_STEPS
 from analysis.profile import Profile
 from analysis.report import (
+    Band,
     Check,
     Report,
 )
@@ -26,29 +27,23 @@ def run_checks(report: Report, profile: Profile) -> list[Check]:
 
 def _length(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     lp = x.preset
-    target = f"{lp.target_min_s:.0f}-{lp.target_max_s:.0f} s"
+    target = f"{lp.target_min_s:g}-{lp.target_max_s:g} s"
     d = round(x.duration_s, 1)
-    if d > lp.fail_over_s:
-        b.add("length", "fail", "fail", d, target)
-    elif d > lp.warn_over_s:
-        b.add("length", "warn", "warn_long", d, target)
-    elif d < lp.warn_under_s:
-        b.add("length", "warn", "warn_short", d, target)
-    elif d < lp.target_min_s:
-        b.add("length", "pass", "pass_short", d, target)
-    else:
-        b.add("length", "pass", "pass", d, target)
+    band = Band("length", d, "s", lp.target_min_s, lp.target_max_s, lp.warn_under_s,
+                lp.warn_over_s, None, lp.fail_over_s)  # fmt: skip
+    side = "short" if d < lp.target_min_s else "long"
+    variants = {"ideal": "pass", "fine": f"pass_{side}", "warn": f"warn_{side}", "fail": "fail"}
+    b.judge("length", [band], variants, d, target)
 
 
 def _intro(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     within = p.timing.intro_within_s
-    target = f"within {within:.0f} s"
+    target = f"within {within:g} s"
     m = x.intro
-    if not m.found or m.start_s is None:
-        b.add("intro", "fail", "fail", None, target)
-    else:
-        status = "pass" if m.start_s <= within else "warn"
-        b.add("intro", status, status, round(m.start_s, 1), target, evidence_of([m]))
+    start = round(m.start_s, 1) if m.found and m.start_s is not None else None
+    band = Band("introduction", start, "s", None, within, None, within)
+    variants = {"ideal": "pass", "warn": "warn", "fail": "fail"}
+    b.judge("intro", [band], variants, start, target, evidence_of([m]))
 
 
 def _value(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
@@ -69,18 +64,12 @@ def _value(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
             "value_proposition", "fail", "fail", "missing", "a benefit to the listener", why=m.why
         )
     window = p.timing.value_proposition_within_s
-    target = f"within {window:.0f} s"
-    if not m.found or m.start_s is None:
-        b.add("value_proposition_timing", "fail", "missing", None, target)
-        return
-    start = round(m.start_s, 1)
-    if start <= window:
-        status = "pass"
-    elif start <= p.timing.value_proposition_fail_after_s:
-        status = "warn"
-    else:
-        status = "fail"
-    b.add("value_proposition_timing", status, status, start, target, evidence_of([m]))
+    target = f"within {window:g} s"
+    start = round(m.start_s, 1) if m.found and m.start_s is not None else None
+    band = Band("value proposition start", start, "s", None, window, None, window, None,
+                p.timing.value_proposition_fail_after_s)  # fmt: skip
+    variants = {"ideal": "pass", "warn": "warn", "fail": "fail" if start is not None else "missing"}
+    b.judge("value_proposition_timing", [band], variants, start, target, evidence_of([m]))
 
 
 def _value_grade(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
@@ -149,30 +138,19 @@ def _counted(
     def step(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
         items = [f for f in x.findings if f.category == category]
         n = len(items)
-        if n == 0:
-            b.add(check_id, "pass", "pass", 0, "none")
-        elif n >= fail_at:
-            b.add(
-                check_id,
-                "fail",
-                "fail",
-                n,
-                "none",
-                evidence_of(items),
-                why=items[0].why,
-                text=items[0].text,
-            )
-        else:
-            b.add(
-                check_id,
-                warn_status,
-                warn_status,
-                n,
-                "none",
-                evidence_of(items),
-                why=items[0].why,
-                text=items[0].text,
-            )
+        band = Band(check_id.replace("_", " "), n, "", None, 0, None, 0, None, fail_at - 1)
+        variants = {"ideal": "pass", "warn": warn_status, "fail": "fail"}
+        text = items[0].text if items else ""
+        b.judge(
+            check_id,
+            [band],
+            variants,
+            n,
+            "none",
+            evidence_of(items),
+            text=text,
+            why=items[0].why if items else "",
+        )
 
     return step
 
@@ -180,49 +158,40 @@ def _counted(
 def _personal(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
     items = [f for f in x.findings if f.category == "personalization"]
     target = "their name, company, industry or a trigger"
-    if items:
-        b.add(
-            "personalization",
-            "pass",
-            "pass",
-            len(items),
-            target,
-            evidence_of(items),
-            why=items[0].why,
-            text=items[0].text,
-        )
-    else:
-        b.add("personalization", "warn", "warn", 0, target)
+    band = Band("personal touches", len(items), "", 1, None, 1)
+    text = items[0].text if items else ""
+    variants = {"ideal": "pass", "warn": "warn"}
+    b.judge(
+        "personalization",
+        [band],
+        variants,
+        len(items),
+        target,
+        evidence_of(items),
+        text=text,
+        why=items[0].why if items else "",
+    )
 
 
 def _phone(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:
+    c = p.phone
+    limit = c.max_digit_pace_ratio
+    target = f"said {c.min_repeats}x, digits slower than {limit:g}x your word pace"
     numbers = list(x.phone_numbers)
-    target = f"said {p.phone.min_repeats}x, digits slower than {p.phone.max_digit_pace_ratio:.1f}x your word pace"
     if not numbers:
         b.add("phone_number", "info", "none", 0, target)
         return
-    d = x.delivery
-    word_rate = d.wpm / 60.0
+    word_rate = x.delivery.wpm / 60.0
     digit_rate = max(n.digits_per_s for n in numbers)
-    ev = evidence_of(numbers)
-    fast = (
-        not x.is_script and word_rate > 0 and digit_rate / word_rate > p.phone.max_digit_pace_ratio
-    )
-    if fast:
-        b.add(
-            "phone_number",
-            "warn",
-            "warn_fast",
-            len(numbers),
-            target,
-            ev,
-            digit_rate=digit_rate,
-            word_rate=word_rate,
-        )
-    elif len(numbers) < p.phone.min_repeats:
-        b.add("phone_number", "warn", "warn_once", len(numbers), target, ev)
-    else:
-        b.add("phone_number", "pass", "pass", len(numbers), target, ev)
+    bands = [Band("times said", len(numbers), "", c.min_repeats, None, c.min_repeats)]
+    ratio = None
+    if not x.is_script and word_rate > 0:
+        ratio = round(digit_rate / word_rate, 2)
+        bands.append(Band("digit pace", ratio, "x your word pace", None, limit, None, limit))
+    fast = ratio is not None and bands[1].zone() != "ideal"
+    variant = "warn_fast" if fast else "warn_once" if bands[0].zone() != "ideal" else "pass"
+    b.judge("phone_number", bands, variant, len(numbers), target, evidence_of(numbers),
+            digit_rate=digit_rate, word_rate=word_rate, ratio=ratio or 0.0, limit=limit)  # fmt: skip
 
 
 STEPS: tuple[Callable[[CheckBuilder, CheckInputs, Profile], None], ...] = (

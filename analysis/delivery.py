@@ -131,16 +131,23 @@ def classify_pauses(
 ) -> list[PauseSpan]:
     cfg = profile.pauses
     pauses = []
-    if speech_start_s >= cfg.dead_air_start_s:
+    # Judged to the tenth of a second the page shows, and only when over the limit, like the
+    # pauses check (analysis.delivery_checks): a "2.0 s" silence is not over "2 s".
+    if _tenths(speech_start_s) > cfg.dead_air_start_s:
         pauses.append(_pause(0.0, speech_start_s, "dead_air_start"))
     for start, end in silences:
         if start <= speech_start_s or end >= speech_end_s:
             continue
-        kind = "long" if end - start >= cfg.long_pause_s else "pause"
+        kind = "long" if _tenths(end - start) > cfg.long_pause_s else "pause"
         pauses.append(_pause(start, end, kind))
     if duration_s - speech_end_s >= cfg.dead_air_end_s:
         pauses.append(_pause(speech_end_s, duration_s, "dead_air_end"))
     return pauses
+
+
+def _tenths(duration_s: float) -> float:
+    """A duration as the pauses check shows it: the stored 0.01 s figure, to 0.1 s."""
+    return round(round(duration_s, 2), 1)
 
 
 def _pause(start_s: float, end_s: float, kind: str) -> PauseSpan:

@@ -203,8 +203,96 @@ class DeliveryReport:
     telephone_band: bool | None = None
 
 
+ZONE_STATUS = {"ideal": "pass", "fine": "pass", "warn": "warn", "fail": "fail"}
+ZONE_ORDER = ("ideal", "fine", "warn", "fail")
+
+
+def _inside(value: float, low: float | None, high: float | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+@dataclass(frozen=True)
+class Band:
+    """One figure a check measured and the profile's zones that judged it.
+
+    Zones are closed ranges, ``None`` meaning no limit on that side, and nest: ideal inside fine
+    inside warn. A value in the ideal zone passes; in the fine zone (acceptable, not ideal) it
+    passes too; outside fine but inside warn it warns; outside warn (or not found: ``value``
+    None) it fails. A check with no warn limit on a side never fails on that side. ``value`` is
+    the figure as shown (rounded the way the page shows it), so what is shown is what was judged.
+    """
+
+    measure: str
+    value: float | None
+    unit: str
+    ideal_min: float | None = None
+    ideal_max: float | None = None
+    fine_min: float | None = None
+    fine_max: float | None = None
+    warn_min: float | None = None
+    warn_max: float | None = None
+
+    def zone(self) -> str:
+        """``ideal``, ``fine``, ``warn`` or ``fail``: the innermost zone holding the value."""
+        v = self.value
+        if v is None:
+            return "fail"
+        if _inside(v, self.ideal_min, self.ideal_max):
+            return "ideal"
+        if _inside(v, self.fine_min, self.fine_max):
+            return "fine"
+        if _inside(v, self.warn_min, self.warn_max):
+            return "warn"
+        return "fail"
+
+    def status(self) -> str:
+        return ZONE_STATUS[self.zone()]
+
+    def describe(self, fails: bool = True) -> str:
+        """The zones in words: "ideal 20-30 s, fine 8-30 s, over 45 s fails" (``fails``: with
+        the limits beyond which it fails)."""
+        ideal = (self.ideal_min, self.ideal_max)
+        fine = (self.fine_min, self.fine_max)
+        parts = [f"ideal {self._range(*ideal)}"]
+        if fine != ideal:
+            parts.append(f"fine {self._range(*fine)}")
+        if not fails:
+            return ", ".join(parts)
+        if self.warn_max is not None:
+            over = self._over(self.warn_max)
+            parts.append(f"{over} fail" if over.endswith("more") else f"{over} fails")
+        if self.warn_min is not None:
+            parts.append(f"under {self._num(self.warn_min)} fails")
+        return ", ".join(parts)
+
+    def _num(self, x: float, unit: bool = True) -> str:
+        text = f"{x:g}"
+        return f"{text} {self.unit}" if unit and self.unit else text
+
+    def _over(self, x: float) -> str:
+        if not self.unit and x == int(x):
+            return f"{int(x) + 1} or more" if x > 0 else "any"
+        return f"over {self._num(x)}"
+
+    def _range(self, low: float | None, high: float | None) -> str:
+        if low is not None and high is not None:
+            if low == high:
+                return self._num(low) if low or self.unit else "none"
+            return f"{self._num(low, unit=False)}-{self._num(high)}"
+        if high is not None:
+            if not self.unit and high <= 0:
+                return "none"
+            return f"up to {self._num(high)}"
+        if low is not None:
+            return f"at least {self._num(low)}"
+        return "any"
+
+
 @dataclass(frozen=True)
 class Check:
+    """One verdict. ``bands`` (empty for checks that look for something rather than measure it)
+    are the figures and zones that decided ``status``: it is the worst of their marks."""
+
     id: str
     status: str
     value: float | int | str | None
@@ -216,6 +304,20 @@ class Check:
     weight: float
     evidence: tuple[Evidence, ...] = ()
     why: str = ""  # what the verdict rests on: the rule or model that found it, or the near miss
+    bands: tuple[Band, ...] = ()
+
+    @property
+    def zone(self) -> str | None:
+        """The worst zone of its bands (``fine`` marks a pass that is acceptable, not ideal)."""
+        if not self.bands:
+            return None
+        return max((b.zone() for b in self.bands), key=ZONE_ORDER.index)
+
+    def zones_text(self) -> str:
+        """Every band's zones, named by what they measure when there are several."""
+        if len(self.bands) == 1:
+            return self.bands[0].describe()
+        return "; ".join(f"{b.measure}: {b.describe()}" for b in self.bands)
 
 
 @dataclass(frozen=True)
@@ -320,6 +422,9 @@ def render_text(report: Report) -> str:
     lines += ["", "Checks"]
     for c in report.checks:
         lines.append(f"  [{MARK[c.status]}] {c.id:25} {c.message}")
+        if c.bands:
+            fine = " (fine, not ideal)" if c.status == "pass" and c.zone == "fine" else ""
+            lines.append(f"         Zones{fine}: {c.zones_text()}")
         for e in c.evidence[:4]:
             lines.append(f'         {_t(e.start_s)}  "{e.text}"')
         if c.status in ("warn", "fail"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
@@ -17,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.deltas import LENGTH_ZONE, WPM_ZONE, better
+from app.deltas import LENGTH_ZONE, WPM_ZONE, better, ideal_zone
 from app.history_model import MISSING, format_date, score_status
-from app.widgets.check_row import CTA_KINDS, check_title, format_value
-from app.widgets.colors import STATUS_COLORS, STATUS_SYMBOLS, STATUS_WORDS, blend, muted_text
+from app.widgets.check_row import CTA_KINDS, check_title, format_value, status_word
+from app.widgets.colors import STATUS_COLORS, STATUS_SYMBOLS, blend, muted_text
 from app.widgets.transcript_view import TranscriptView
 
 if TYPE_CHECKING:
@@ -30,11 +29,6 @@ if TYPE_CHECKING:
 Side = tuple["Attempt", "StoredReport"]
 RANK = {"fail": 0, "warn": 1, "pass": 2}
 LABEL_W = 180
-
-
-def _zone(check: Check | None, default: tuple[float, float]) -> tuple[float, float]:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*[-\u2013]\s*(\d+(?:\.\d+)?)", check.target if check else "")
-    return (float(m.group(1)), float(m.group(2))) if m else default
 
 
 def _check(report: Report, check_id: str) -> Check | None:
@@ -175,7 +169,8 @@ class CompareView(QWidget):
     def _figures(self, ra: Report, rb: Report) -> list[tuple[str, str, str, bool | None]]:
         la, lb = _check(ra, "length"), _check(rb, "length")
         pa, pb = _check(ra, "pace"), _check(rb, "pace")
-        lz, wz = _zone(la, self.length_zone), _zone(pa, self.wpm_zone)
+        lz = ideal_zone(ra, "length", self.length_zone)
+        wz = ideal_zone(ra, "pace", self.wpm_zone)
 
         def ttv(r: Report) -> float | None:
             m = r.value_proposition
@@ -275,7 +270,7 @@ class CompareView(QWidget):
             )
             for cell, check in zip(row.cells, (ca, cb), strict=True):
                 if check is not None:
-                    word = STATUS_WORDS.get(check.status, check.status)
+                    word = status_word(check)
                     cell.setToolTip(check.message)
                     cell.setAccessibleName(f"{title}: {word}, {format_value(check)}")
 

@@ -5,15 +5,37 @@ Pure Python (no Qt), so the feedback view, the compare view and exports can all 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+
+from analysis.report import Report
 
 if TYPE_CHECKING:
     from analysis.library import Attempt
 
 MINUS = "\u2212"
+# Only for a report that records no zones at all (the Standard preset's and default pace).
 LENGTH_ZONE = (20.0, 30.0)
 WPM_ZONE = (130.0, 165.0)
 SUFFIX = " vs your last take"
+
+
+def ideal_zone(report: Report, check_id: str, default: tuple[float, float]) -> tuple[float, float]:
+    """The ideal zone ``report`` judged ``check_id`` by: from its own profile and length preset,
+    as recorded in the check's band (or, in a report from before bands, its target text)."""
+    check = next((c for c in report.checks if c.id == check_id), None)
+    if check is None:
+        return default
+    for band in check.bands[:1]:
+        if band.ideal_min is not None and band.ideal_max is not None:
+            return (band.ideal_min, band.ideal_max)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*[-\u2013]\s*(\d+(?:\.\d+)?)", check.target)
+    return (float(m.group(1)), float(m.group(2))) if m else default
+
+
+def report_zones(report: Report) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(length zone, words-per-minute zone) of the take's own profile and length preset."""
+    return ideal_zone(report, "length", LENGTH_ZONE), ideal_zone(report, "pace", WPM_ZONE)
 
 
 def zone_distance(value: float, zone: tuple[float, float]) -> float:

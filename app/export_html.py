@@ -23,12 +23,11 @@ from app.widgets.check_row import CTA_KINDS, MAX_EVIDENCE, format_time
 from app.widgets.colors import (
     STATUS_COLORS,
     STATUS_SYMBOLS,
-    STATUS_WORDS,
     category_color,
     category_label,
     text_highlight,
 )
-from app.widgets.scorecard import check_title, format_target, format_value
+from app.widgets.scorecard import check_title, format_target, format_value, status_word
 from app.widgets.spans import (
     Span,
     detail_spans,
@@ -176,7 +175,7 @@ def _check_table(check: Check, shaded: bool) -> str:
     """One check as its own one-row table, so the PDF can keep it on one page."""
     color = STATUS_COLORS.get(check.status, STATUS_COLORS["info"]).name()
     symbol = STATUS_SYMBOLS.get(check.status, "?")
-    word = STATUS_WORDS.get(check.status, check.status)
+    word = status_word(check)
     bg = f" bgcolor='{SHADE}'" if shaded else ""
     lines = [
         f"<span class='check-title'>{_e(check_title(check))}</span>&nbsp;&nbsp;"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.report import Report
+from analysis.report import Check, Report
 from app.controller import Feedback
 from app.widgets.coach_panel import CoachPanel
 from app.widgets.colors import (
@@ -109,7 +109,7 @@ class MomentsStrip(QLabel):
             f"<span style='color:{text}'><b>{report.source.duration_s:.1f}&nbsp;s</b> long</span>"
             f"&nbsp;{mark('length')}"
             + (
-                f"&nbsp;<span style='color:{muted}'>target {html.escape(length.target)}</span>"
+                f"&nbsp;<span style='color:{muted}'>{html.escape(_length_zones(length))}</span>"
                 if length
                 else ""
             ),
@@ -120,6 +120,11 @@ class MomentsStrip(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._render()
+
+
+def _length_zones(length: Check) -> str:
+    """The zones that decided the length mark, shown beside it: "ideal 20-30 s, fine 8-30 s"."""
+    return length.bands[0].describe(fails=False) if length.bands else f"target {length.target}"
 
 
 class ReviewView(QWidget):
@@ -256,12 +261,13 @@ class ReviewView(QWidget):
 
         "vs your last take" is said once, after the first figure; the line wraps only
         between figures."""
-        from app.deltas import SUFFIX, deltas
+        from app.deltas import SUFFIX, deltas, report_zones
 
         if feedback.attempt is None:
             self.progress_line.hide()
             return
-        lines = deltas(feedback.attempt, feedback.previous)
+        # Better or worse in the sense of this take's own targets (its profile and length preset).
+        lines = deltas(feedback.attempt, feedback.previous, *report_zones(feedback.report))
         if not lines:
             self.progress_line.setText(
                 "Your first scored take: the next one will be compared with it."

@@ -63,9 +63,9 @@ def test_save_as_new_then_edit_a_threshold(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match=r"team-dana.toml: pace.warn_over_wpm: must be a number"):
         store.save(path, data)
     assert load_profile(path).pace.warn_over_wpm == 175.0  # unchanged on disk
-    data["pace"]["warn_over_wpm"] = 120.0
+    data["pace"]["warn_over_wpm"] = 180.0
     store.save(path, data)
-    assert load_profile(path).pace.warn_over_wpm == 120.0
+    assert load_profile(path).pace.warn_over_wpm == 180.0
     with pytest.raises(ProfileError, match="built-in profiles are read-only"):
         store.save(store.entries()[0].path, data)
 

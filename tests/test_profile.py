@@ -48,9 +48,9 @@ def test_default_profile_loads(profile: Profile) -> None:
     assert profile.default_length_preset == "standard"
 
 
-def test_default_profile_has_all_twenty_checks(profile: Profile) -> None:
-    assert len(CHECK_IDS) == 20
-    assert len(set(CHECK_IDS)) == 20
+def test_default_profile_has_all_twenty_one_checks(profile: Profile) -> None:
+    assert len(CHECK_IDS) == 21
+    assert len(set(CHECK_IDS)) == 21
     assert tuple(c for c in profile.checks if not c.startswith("scenario_")) == CHECK_IDS
     for cid, spec in profile.checks.items():
         assert spec.weight > 0, cid
@@ -250,15 +250,17 @@ def test_phrase_regex_whole_words_only() -> None:
 
 
 def test_missing_advice_message_is_refused_on_load(tmp_path: Path) -> None:
-    old = 'pass_short = "{value:.0f} s: shorter than the {target} zone'
-    path = _variant(tmp_path, old, 'not_a_variant = "{value:.0f} s: shorter than the {target} zone')
+    old = 'pass_short = "{value:.1f} s: shorter than the ideal {target}'
+    path = _variant(
+        tmp_path, old, 'not_a_variant = "{value:.1f} s: shorter than the ideal {target}'
+    )
     assert _load_error(path) == f"{path}: checks.length.not_a_variant: unknown key"
 
 
 def test_message_with_unknown_placeholder_is_refused_on_load(tmp_path: Path) -> None:
     path = _variant(
         tmp_path,
-        'pass = "{value:.0f} s: right in the {target} zone."',
+        'pass = "{value:.1f} s: right in the ideal {target} zone."',
         'pass = "{value:.0f} s in {targt}."',
     )
     assert _load_error(path) == f"{path}: checks.length.pass: unknown placeholder {{targt}}"
@@ -317,3 +319,37 @@ def test_profile_from_before_the_delivery_tables_borrows_the_defaults(tmp_path: 
     assert old.quality == default.quality and old.hesitations == default.hesitations
     assert old.sentences == default.sentences
     assert old.checks["noise"] == default.checks["noise"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("warn_over_s = 30.0\nfail_over_s = 45.0", "warn_over_s = 50.0\nfail_over_s = 45.0",
+         "length_presets[0].fail_over_s: must be at least warn_over_s (50)"),
+        ("warn_under_s = 8.0", "warn_under_s = 21.0",
+         "length_presets[0].target_min_s: must be at least warn_under_s (21)"),
+        ("warn_over_wpm = 175.0", "warn_over_wpm = 160.0",
+         "pace.warn_over_wpm: must be at least target_max_wpm (165)"),
+        ("value_proposition_fail_after_s = 15.0", "value_proposition_fail_after_s = 8.0",
+         "timing.value_proposition_fail_after_s: must be at least value_proposition_within_s (10)"),
+        ("fail_snr_db = 10.0", "fail_snr_db = 25.0", "quality.warn_snr_db: must be at least fail_snr_db (25)"),
+    ],
+)  # fmt: skip
+def test_zones_out_of_order_are_refused_naming_the_limit(
+    tmp_path: Path, old: str, new: str, key: str
+) -> None:
+    """A check's zones must nest (ideal inside fine inside warn) for its mark to have one reading."""
+    path = _variant(tmp_path, old, new)
+    assert _load_error(path) == f"{path}: {key}"
+
+
+def test_a_profile_from_before_the_fine_advice_borrows_the_defaults_words(tmp_path: Path) -> None:
+    path = _variant(tmp_path, 'pass_steady = "', 'x_removed = "')
+    text = path.read_text(encoding="utf-8").replace("x_removed = ", "# x_removed = ")
+    path.write_text(text, encoding="utf-8")
+    loaded = load_profile(path)
+    default = load_profile()
+    assert (
+        loaded.checks["pace"].messages["pass_steady"]
+        == default.checks["pace"].messages["pass_steady"]
+    )

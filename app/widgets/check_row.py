@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from analysis.report import Check
 from app.widgets.colors import (
+    FINE_WORD,
     STATUS_COLORS,
     STATUS_SYMBOLS,
     STATUS_WORDS,
@@ -78,6 +79,9 @@ def format_value(check: Check) -> str:
         return "not said" if v == 0 else f"said {v} times" if v != 1 else "said once"
     if i == "pace":
         return f"{v:.0f} wpm"
+    if i == "fillers" and check.bands and check.bands[0].value is not None:
+        n = int(check.bands[0].value)
+        return f"{n} ({v:.1f} per minute)"
     if i == "fillers":
         return f"{v:.1f} per minute"
     if i == "pauses":
@@ -93,12 +97,22 @@ def format_value(check: Check) -> str:
             return f"{v:.1f}x faster at the end"
         return "none" if v == 0 else f"{v} sentence(s)"
     if i == "noise":
-        return f"{v:.0f} dB above the background"
+        return f"{v:.1f} dB above the background"
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def format_target(check: Check) -> str:
+    """The zones that decided the mark ("ideal 20-30 s, fine 8-30 s"), else the target."""
+    if check.bands:
+        return check.zones_text()
     return "should be none" if check.target == "none" else f"target {check.target}"
+
+
+def status_word(check: Check) -> str:
+    """The mark's word: "Fine" for a pass outside the ideal zone but inside the fine one."""
+    if check.status == "pass" and check.zone == "fine":
+        return FINE_WORD
+    return STATUS_WORDS.get(check.status, check.status)
 
 
 def _keep_together(text: str) -> str:
@@ -127,7 +141,7 @@ class CheckRow(QFrame):
         muted = muted_text(pal).name()
         color = STATUS_COLORS.get(check.status, STATUS_COLORS["info"])
         title = check_title(check)
-        word = STATUS_WORDS.get(check.status, check.status)
+        word = status_word(check)
 
         grid = QGridLayout(self)
         grid.setContentsMargins(10, 8, 10, 8)

@@ -15,10 +15,19 @@ from app.widgets.check_row import (
     format_target,
     format_time,
     format_value,
+    status_word,
 )
 from app.widgets.colors import STATUS_COLORS, STATUS_SYMBOLS, muted_text
 
-__all__ = ["CheckRow", "Scorecard", "check_title", "format_target", "format_time", "format_value"]
+__all__ = [
+    "CheckRow",
+    "Scorecard",
+    "check_title",
+    "format_target",
+    "format_time",
+    "format_value",
+    "status_word",
+]
 
 
 class Scorecard(QWidget):
