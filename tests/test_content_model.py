@@ -85,35 +85,39 @@ def test_rules_alone_miss_most_of_the_unseen_set(profile: Profile) -> None:
 
 
 def test_a_coach_example_flips_the_verdict(profile: Profile) -> None:
-    text = "Ping me on Teams whenever it suits you."
+    text = "Leave a note on the Bluebird huddle board."
     before, _ = read_sentence(text, profile)
     content = dataclasses.replace(
         profile.content,
-        counts={"call_to_action": ("Ping me on Teams whenever suits.",)},
+        counts={"call_to_action": ("Drop a note on the Bluebird huddle board.",)},
     )
     after, _ = read_sentence(text, dataclasses.replace(profile, content=content))
     assert "call_to_action" not in before
     assert "call_to_action" in after
     # ... and an example of what does not count takes a sentence out.
-    vague = "I'd love to connect at some point."
-    content = dataclasses.replace(profile.content, not_counts={"call_to_action": (vague,)})
+    teams = "Ping me on Teams whenever it suits you."
+    assert "call_to_action" in read_sentence(teams, profile)[0]
+    content = dataclasses.replace(
+        profile.content, not_counts={"call_to_action": ("Ping me on Teams whenever suits.",)}
+    )
     assert (
         "call_to_action"
-        not in read_sentence(vague, dataclasses.replace(profile, content=content))[0]
+        not in read_sentence(teams, dataclasses.replace(profile, content=content))[0]
     )
 
 
 def test_a_coach_example_is_named_in_the_explanation(profile: Profile) -> None:
     content = dataclasses.replace(
-        profile.content, counts={"call_to_action": ("Ping me on Teams whenever suits.",)}
+        profile.content,
+        counts={"call_to_action": ("Drop a note on the Bluebird huddle board.",)},
     )
     report = analyze_script(
-        "Hi, this is Ana from Brightline. Ping me on Teams whenever it suits you.",
+        "Hi, this is Ana from Brightline. Leave a note on the Bluebird huddle board.",
         dataclasses.replace(profile, content=content),
     )
     assert report.call_to_action.found
     assert "coach" in report.call_to_action.why
-    assert "Ping me on Teams whenever suits." in report.call_to_action.why
+    assert "Drop a note on the Bluebird huddle board." in report.call_to_action.why
 
 
 def test_every_finding_explains_itself(profile: Profile) -> None:
