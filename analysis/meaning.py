@@ -28,17 +28,9 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis.encoder import EncoderError, SentenceEncoder
+from analysis.profile import CONTENT_CATEGORIES
 
-CATEGORIES = (
-    "intro",
-    "value_proposition",
-    "call_to_action",
-    "opt_out",
-    "premature_ask",
-    "self_praise",
-    "pressure",
-    "personalization",
-)
+CATEGORIES = CONTENT_CATEGORIES
 KINDS = ("callback", "follow_up", "email", "other")
 GRADES = ("specific", "vague", "feature")
 

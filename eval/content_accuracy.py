@@ -19,23 +19,14 @@ from dataclasses import dataclass, field
 
 from analysis.meaning import get_model, load_error
 from analysis.pipeline import analyze_script
-from analysis.profile import Profile, load_profile
+from analysis.profile import CONTENT_CATEGORIES, Profile, load_profile
 from analysis.report import Report
 from analysis.structure import analyze_structure
 from analysis.transcript import Sentence, words_from_text
 from eval.content_data import CATEGORIES, Case, Message, cases, messages
 
 BLIND = ("blind", "old_blind")
-MESSAGE_CATEGORIES = (
-    "intro",
-    "value_proposition",
-    "call_to_action",
-    "opt_out",
-    "premature_ask",
-    "self_praise",
-    "pressure",
-    "personalization",
-)
+MESSAGE_CATEGORIES = CONTENT_CATEGORIES
 
 
 @dataclass

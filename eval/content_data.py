@@ -7,19 +7,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.profile import CONTENT_CATEGORIES
+
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 CONTENT = DATA / "content"
-CATEGORIES = (
-    "intro",
-    "value_proposition",
-    "call_to_action",
-    "opt_out",
-    "premature_ask",
-    "self_praise",
-    "pressure",
-    "personalization",
-    "phone_number",
-)
+CATEGORIES = (*CONTENT_CATEGORIES, "phone_number")
 # Which files make up each split. "old_blind" is the earlier blind table, kept only to show
 # that nothing got worse; "blind" is the new blind set (author D), never tuned on.
 SPLITS: dict[str, tuple[str, ...]] = {

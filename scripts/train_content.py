@@ -51,7 +51,7 @@ def embed_cached(encoder: SentenceEncoder, texts: list[str]) -> np.ndarray:
         for t, v in zip(missing, fresh, strict=True):
             cache[hashlib.sha1(t.encode()).hexdigest()] = v
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache_path, **cache)
+        np.savez(cache_path, **cache)  # type: ignore[arg-type]
     return np.stack([cache[k] for k in key]).astype(np.float32)
 
 
@@ -111,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
             "dev_recall": round(rec, 3),
         }
         rp, rr = prf(r_dv[:, j] > 0.5, y_dv[:, j])
-        print(f"{c:18} l2={l2:g} t={t:.3f}  dev P/R model {prec:.2f}/{rec:.2f}   rules {rp:.2f}/{rr:.2f}")
+        print(
+            f"{c:18} l2={l2:g} t={t:.3f}  dev P/R model {prec:.2f}/{rec:.2f}   rules {rp:.2f}/{rr:.2f}"
+        )
     # The shipped head learns from train and dev together, at the thresholds dev chose.
     every = train + dev if dev else train
     vocab, idf = tfidf_fit([c.text for c in every])
