@@ -52,7 +52,9 @@ def main() -> int:
             w, b = fit_logistic(feats(kind, "train", vocab_tr, idf_tr), y["train"][:, j], L2, ITERS)
             p = 1 / (1 + np.exp(-(feats(kind, "dev", vocab_tr, idf_tr) @ w + b)))
             t = best_threshold(p, y["dev"][:, j], PRECISION_FIRST.get(c, 1.0))
-            x_all = np.concatenate([feats(kind, "train", vocab, idf), feats(kind, "dev", vocab, idf)])
+            x_all = np.concatenate(
+                [feats(kind, "train", vocab, idf), feats(kind, "dev", vocab, idf)]
+            )
             y_all = np.concatenate([y["train"][:, j], y["dev"][:, j]])
             w, b = fit_logistic(x_all, y_all, L2, ITERS)
             cells = []

@@ -20,6 +20,8 @@ SPLITS: dict[str, tuple[str, ...]] = {
         "sentence_table_dev.toml",
         "content/train_a_sentences.toml",
         "content/train_b_sentences.toml",
+        "content/train_e_sentences.toml",
+        "content/train_f_sentences.toml",
     ),
     "dev": ("content/dev_c_sentences.toml",),
     "old_blind": ("sentence_table_blind.toml",),
