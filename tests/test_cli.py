@@ -67,6 +67,7 @@ def test_bad_audio_gives_one_line_reason_and_exit_2(
     assert "Traceback" not in err
 
 
+@pytest.mark.model
 def test_noise_only_recording_is_analyzed_without_crashing_and_says_no_words(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -79,6 +80,7 @@ def test_noise_only_recording_is_analyzed_without_crashing_and_says_no_words(
     assert report["score"] < 50
 
 
+@pytest.mark.model
 def test_good_file_and_bad_file_together_report_the_good_one_and_exit_2(
     bad_files: dict[str, tuple[Path, str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -189,6 +191,7 @@ def test_tampered_bundled_model_is_refused(tmp_path: Path) -> None:
         verify_bundled(tmp_path)
 
 
+@pytest.mark.model
 def test_sample_subcommand_analyzes_the_bundled_sample() -> None:
     result = run_cli("sample")
     assert result.returncode == 0, result.stderr
