@@ -77,7 +77,16 @@ def test_noise_only_recording_is_analyzed_without_crashing_and_says_no_words(
     report = json.loads(out)
     assert report["value_proposition"]["found"] is False
     assert report["call_to_action"]["found"] is False
-    assert report["score"] < 50
+    assert report["intro"]["found"] is False
+    statuses = {c["id"]: c["status"] for c in report["checks"]}
+    content = ("intro", "value_proposition", "value_proposition_timing", "call_to_action")
+    assert not [c for c in content if statuses.get(c) == "pass"]
+    # Either no score at all (a take that is no message), or a low one. What tiny.en makes of
+    # noise depends on the CPU (9 or 15 "." tokens under CTranslate2's AVX2/AVX-512 or GENERIC
+    # kernels), and so do the word-based delivery checks (pace pass or warn): the score was 49
+    # or 52. The failed content and the verdicts that come from the sound alone (length and
+    # level warn, noise fail) cap it at about 60 with the default weights.
+    assert report["score"] is None or report["score"] < 60
 
 
 @pytest.mark.model
