@@ -145,7 +145,15 @@ def _phrase_hits(
 
 
 def _keyword_patterns(keywords: Iterable[str]) -> list[re.Pattern[str]]:
-    return [phrase_regex(k) for k in keywords if k.strip()]
+    """A card's own words, as whole words; a keyword of several words also matches them written
+    as one ("job site": "jobsite", "job-site"), as Whisper spells such compounds either way."""
+    patterns = []
+    for k in keywords:
+        if not k.strip():
+            continue
+        rx = phrase_regex(k)
+        patterns.append(re.compile(rx.pattern.replace(r"[\s-]+", r"[\s-]*"), rx.flags))
+    return patterns
 
 
 # -- the checks -------------------------------------------------------------------------------

@@ -59,15 +59,6 @@ def analyze_audio(
     """``transcribed``: the words already found (while recording); transcribed here if None."""
     preset = profile.length_preset(length_preset)
     result = transcribed or transcriber.transcribe(audio.samples, progress, cancel)
-    warnings = []
-    if audio.truncated:
-        warnings.append("The file looks damaged near the end; only the readable part was analyzed.")
-    if not result.words:
-        warnings.append("No words were recognised: is this a spoken message?")
-    elif np.mean([w.probability for w in result.words]) < LOW_CONFIDENCE:
-        warnings.append(
-            "The transcript is uncertain (noisy or unclear audio): check the words before trusting the verdicts."
-        )
     model = r.ModelInfo(
         name=transcriber.name,
         compute_type=transcriber.compute_type,
@@ -85,9 +76,54 @@ def analyze_audio(
         model,
         audio.samples,
         audio.sample_rate,
-        tuple(warnings),
+        _warnings(audio.truncated, result.words),
         scenario,
     )
+
+
+def reanalyze_audio(
+    stored: r.Report,
+    audio: Audio,
+    profile: Profile,
+    length_preset: str | None = None,
+    scenario: Scenario | None = None,
+) -> r.Report:
+    """Analyze a take again with another profile or preset, keeping its stored transcript.
+
+    Nothing is transcribed: the words and the model that found them come from ``stored``, so
+    every change from ``stored`` is the profile's (or the card's) doing. The acoustic measures
+    are not stored; they are measured again from ``audio``, which is deterministic. The stored
+    words were already moved out of silences and joined where Whisper split a phrase; both
+    steps leave such words as they are, so the same profile gives the same report again.
+    Raises ValueError for a report of a written script (it has no model and no audio)."""
+    if stored.model is None:
+        raise ValueError("a written script's report has no recording to analyze again")
+    preset = profile.length_preset(length_preset)
+    words = tuple(Word(w.text, w.start_s, w.end_s, w.probability) for w in stored.transcript.words)
+    return build_report(
+        words,
+        profile,
+        preset.id,
+        stored.source,
+        stored.model,
+        audio.samples,
+        audio.sample_rate,
+        _warnings(stored.source.truncated, words),
+        scenario,
+    )
+
+
+def _warnings(truncated: bool, words: Sequence[Word]) -> tuple[str, ...]:
+    warnings = []
+    if truncated:
+        warnings.append("The file looks damaged near the end; only the readable part was analyzed.")
+    if not words:
+        warnings.append("No words were recognised: is this a spoken message?")
+    elif np.mean([w.probability for w in words]) < LOW_CONFIDENCE:
+        warnings.append(
+            "The transcript is uncertain (noisy or unclear audio): check the words before trusting the verdicts."
+        )
+    return tuple(warnings)
 
 
 def analyze_script(

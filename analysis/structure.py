@@ -376,9 +376,12 @@ def find_phone_numbers(
     """Runs of digits (written or spoken) long enough to be a phone number.
 
     A run right after a word in ``not_after`` ("invoice 00482213") is a reference, not a number
-    to call.
+    to call. A number ends at a sentence end (so one said twice counts twice), but a short run of
+    digits straight after it is its rest: Whisper sometimes puts a full stop inside a number
+    ("eight, five, nine, four, seven, three, four. Four, two, seven, two.").
     """
     numbers: list[PhoneNumber] = []
+    first_word: list[int] = []  # where each number starts
     run: list[int] = []
     digits = 0
     previous = ""
@@ -388,8 +391,21 @@ def find_phone_numbers(
         while run and _token(words[run[-1]].text) in NUMBER_JOINERS:
             run.pop()
         before = {_token(w.text) for w in words[max(0, run[0] - 3) : run[0]]} if run else set()
-        if run and digits >= min_digits and not before & set(not_after):
+        rest_of_last = (
+            run
+            and numbers
+            and MIN_REST_DIGITS <= digits < min_digits
+            and SENTENCE_BREAK.search(words[run[0] - 1].text)
+            and words[run[0] - 1].end_s == numbers[-1].end_s
+            and words[run[0]].start_s - numbers[-1].end_s < MAX_REST_GAP_S
+        )
+        if rest_of_last:
+            start = first_word.pop()
+            digits += numbers.pop().digits
+            run = list(range(start, run[-1] + 1))
+        if run and digits >= min_digits and (rest_of_last or not before & set(not_after)):
             chunk = words[run[0] : run[-1] + 1]
+            first_word.append(run[0])
             numbers.append(
                 PhoneNumber(
                     text=" ".join(w.text.strip() for w in chunk),
@@ -418,6 +434,9 @@ def find_phone_numbers(
 
 
 SENTENCE_BREAK = re.compile(r"[.!?]$")
+# The rest of a number cut by a full stop: at least this many digits, starting this soon after.
+MIN_REST_DIGITS = 2
+MAX_REST_GAP_S = 1.0
 
 
 def _token(text: str) -> str:

@@ -22,11 +22,11 @@ from analysis.coaching import Coaching
 from analysis.incremental import Finished, LiveTranscript, analyze_take
 from analysis.library import Attempt, Library, LibraryError
 from analysis.paths import data_dir
-from analysis.pipeline import analyze_audio
+from analysis.pipeline import analyze_audio, reanalyze_audio
 from analysis.profile import LengthPreset, Profile, ProfileError, load_profile
 from analysis.report import Report
 from analysis.scenarios import Scenario, ScenarioError, ScenarioStore
-from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber
+from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber, resolve_model
 from app.live_session import LiveSession
 from app.settings import Settings, save_settings
 from app.tasks import Task, TaskContext, TaskRunner, register_user_errors
@@ -70,6 +70,32 @@ class ModelHolder:
         return self._transcriber
 
 
+def retranscription_reason(stored: Report | None, models: ModelHolder, asked: bool) -> str | None:
+    """Why analysing a stored take again needs a new transcription; None when its stored
+    transcript serves (only the profile, preset or card changed).
+
+    A stored transcript made without the filler prompt is reused even when the prompt is on
+    now: the prompt may have been dropped because it derailed the decoder, and transcribing
+    again would then give the same words ("Transcribe again" forces it)."""
+    if asked:
+        return "as asked"
+    if stored is None or stored.model is None:
+        return "no stored transcript"
+    spec = resolve_model(models.model_dir)
+    before = stored.model
+    same_path = Path(before.path) == spec.path
+    # The bundled model is the same pinned files wherever the package is installed.
+    same_bundled = (
+        spec.bundled and before.name == spec.name and Path(before.path).name == spec.path.name
+    )
+    if not (same_path or same_bundled):
+        return f"another model: {before.name} → {spec.name}"
+    prompt = FILLER_PROMPT if models.keep_fillers else None
+    if before.initial_prompt is not None and before.initial_prompt != prompt:
+        return "the filler prompt is off now" if prompt is None else "another transcription prompt"
+    return None
+
+
 @dataclass(frozen=True)
 class Feedback:
     report: Report
@@ -80,6 +106,9 @@ class Feedback:
     previous: Attempt | None = None
     notes: tuple[str, ...] = ()  # problems worth telling (e.g. the take could not be saved)
     live: Finished | None = None  # how a recorded take's words were found (while recording)
+    # After "Analyze again": why the take was transcribed again; None when its stored transcript
+    # was reused (or for a first analysis).
+    transcribed_again: str | None = None
 
 
 @dataclass(frozen=True)
@@ -266,9 +295,15 @@ class Controller(QObject):
         profile_path: str | None = None,
         length_preset: str | None = None,
         model_dir: str | None = None,
+        transcribe: bool = False,
     ) -> Task | None:
         """Analyze a stored attempt again, with another profile, preset or model if given (the
-        current settings otherwise); earlier reports stay in the library."""
+        current settings otherwise); earlier reports stay in the library.
+
+        The take keeps its stored transcript, so a new profile or preset changes only what the
+        profile decides. It is transcribed again when ``transcribe`` asks for it or the
+        transcription would differ (another model, another prompt); the feedback's
+        ``transcribed_again`` then says why."""
         library = self.library
         if library is None or self.busy:
             return None
@@ -281,9 +316,14 @@ class Controller(QObject):
         # Keep the scenario the take was analyzed against (if its card still exists).
         kept = stored.report.scenario if stored is not None else None
         scenario = self.scenarios.find(kept.id) if kept is not None else None
+        why = retranscription_reason(
+            stored.report if stored is not None else None, models, transcribe
+        )
         return self._analyze_task(
             lambda: library.attempt(attempt_id), None, profile=profile, preset=preset,
             models=models, scenario=scenario,
+            reuse=stored.report if stored is not None and why is None else None,
+            transcribed_again=why,
         )  # fmt: skip
 
     def show_attempt(self, attempt_id: int) -> Task | None:
@@ -557,12 +597,16 @@ class Controller(QObject):
         scenario: Scenario | str | None = "current",
         live: LiveTranscript | None = None,
         samples: np.ndarray | None = None,
+        reuse: Report | None = None,
+        transcribed_again: str | None = None,
     ) -> Task | None:
         """Analyze the attempt ``get_attempt`` gives (run on the worker), or the file ``fallback``
         when there is no attempt or the library fails: the take is analyzed all the same.
         ``scenario``: the card to check against; "current" is the one chosen for practice.
         ``live``: the words transcribed while recording it (only the rest is transcribed).
-        ``samples``: the take as recorded (16 kHz mono), so it need not be read back."""
+        ``samples``: the take as recorded (16 kHz mono), so it need not be read back.
+        ``reuse``: a stored report whose transcript is analyzed again (nothing is transcribed).
+        ``transcribed_again``: why a stored take is transcribed again (kept on the feedback)."""
         holder = models or self.models
         card = self.scenario if isinstance(scenario, str) else scenario
         profile = profile or self.profile
@@ -587,15 +631,19 @@ class Controller(QObject):
             else:
                 audio = load_audio(path)
             ctx.check()
-            transcriber = holder.get()
-            ctx.check()
             finished = None
-            if live is None:
+            if reuse is not None:
+                report = reanalyze_audio(reuse, audio, profile, preset, card)
+            elif live is None:
+                transcriber = holder.get()
+                ctx.check()
                 report = analyze_audio(
                     audio, transcriber, profile, preset, ctx.progress, ctx.cancel, card
                 )
             else:
                 log.debug("analysis: audio loaded")
+                transcriber = holder.get()
+                ctx.check()
                 report, finished = analyze_take(
                     audio, live, transcriber, profile, preset, ctx.progress, ctx.cancel, card
                 )
@@ -614,7 +662,7 @@ class Controller(QObject):
             log.debug("analysis: done")
             return Feedback(
                 report, audio.samples, audio.sample_rate, path, attempt, previous, tuple(notes),
-                finished,
+                finished, transcribed_again,
             )  # fmt: skip
 
         return self._start_analysis("analysing the message", run)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QStackedWidget, QWidget
 
 from analysis.library import Library, LibraryError
 from analysis.profile import ProfileError
+from analysis.transcribe import ModelError
 from app.compare_view import CompareView
 from app.controller import Controller
 from app.history_view import HistoryView
@@ -51,9 +52,13 @@ class LibraryPages(QObject):
         # Dialogs are attributes so tests can answer them.
         self.ask_yes_no: Callable[[str], bool] = self._ask_yes_no
         self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
-        self.ask_reanalysis: Callable[[str], tuple[str | None, str | None, str | None] | None] = (
-            self._ask_reanalysis
-        )
+        # (profile path, length preset, model folder[, transcribe again]) or None.
+        self.ask_reanalysis: Callable[
+            [str],
+            tuple[str | None, str | None, str | None]
+            | tuple[str | None, str | None, str | None, bool]
+            | None,
+        ] = self._ask_reanalysis
 
         self.history.open_requested.connect(self.open_attempt)
         self.history.reanalyze_requested.connect(self.reanalyze)
@@ -98,7 +103,7 @@ class LibraryPages(QObject):
         try:
             before = self.library.latest_report(attempt_id)
             task = self.controller.reanalyze(attempt_id, *choice)
-        except (ProfileError, LibraryError) as exc:
+        except (ProfileError, LibraryError, ModelError) as exc:
             self.banner.show_message("error", str(exc))
             return
         if task is None:
@@ -113,7 +118,10 @@ class LibraryPages(QObject):
 
         before, self._verdict_before = self._verdict_before, None
         if before is not None:
-            self.banner.show_message("info", summary(before, feedback.report))  # type: ignore[attr-defined]
+            self.banner.show_message(
+                "info",
+                summary(before, feedback.report, feedback.transcribed_again),  # type: ignore[attr-defined]
+            )
 
     def compare_attempts(self, first: int, second: int) -> None:
         try:
@@ -225,11 +233,11 @@ class LibraryPages(QObject):
         answer = QMessageBox.question(self._parent(), "Recover a take", question)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _ask_reanalysis(self, title: str) -> tuple[str | None, str | None, str | None] | None:
+    def _ask_reanalysis(self, title: str) -> tuple[str | None, str | None, str | None, bool] | None:
         from app.reanalyze_dialog import ReanalyzeDialog
 
         dialog = ReanalyzeDialog(self.controller.settings, title, self._parent())
-        return dialog.choice() if dialog.exec() else None
+        return (*dialog.choice(), dialog.transcribe_again()) if dialog.exec() else None
 
     def _ask_save_path(self, suggested: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.settings import Settings
 from app.widgets.analysis_fields import AnalysisFields
@@ -27,6 +35,13 @@ class ReanalyzeDialog(QDialog):
         self.error = self.fields.error
         form = QFormLayout()
         self.fields.add_rows(form)
+        # Off: the stored transcript is kept, so a change of verdict is the profile's alone.
+        self.transcribe = QCheckBox("Transcribe the recording again")
+        self.transcribe.setToolTip(
+            "Off: the words found last time are analyzed with the chosen profile, so only the "
+            "profile can change the verdict. Another model is always transcribed again."
+        )
+        form.addRow("", self.transcribe)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -42,6 +57,10 @@ class ReanalyzeDialog(QDialog):
     def choice(self) -> tuple[str | None, str | None, str | None]:
         """(profile path, length preset id, model folder); None means the built-in default."""
         return self.fields.choice()
+
+    def transcribe_again(self) -> bool:
+        """True when the user asked for a new transcription."""
+        return self.transcribe.isChecked()
 
     def _accept(self) -> None:
         if self.fields.valid():

@@ -1,4 +1,5 @@
-"""How the verdict changed when a take was analyzed again (another profile, preset or model).
+"""How the verdict changed when a take was analyzed again (another profile, preset or model),
+and whether the take was transcribed again (then the words, not only the profile, may differ).
 
 Pure Python, so the library pages, exports and tests can all use it.
 """
@@ -28,12 +29,19 @@ def verdict_changes(before: Report, after: Report) -> list[str]:
     return lines
 
 
-def summary(before: Report, after: Report) -> str:
-    """A sentence for the banner."""
+def summary(before: Report, after: Report, transcribed_again: str | None = None) -> str:
+    """A sentence for the banner. ``transcribed_again``: why the take was transcribed again;
+    None when the stored transcript was reused, so every change is the profile's."""
     lines = verdict_changes(before, after)
     profile = after.profile.name
     if before.profile.name != profile:
         profile = f"{before.profile.name} \u2192 {profile}"
+    if transcribed_again is None:
+        head = f"Analyzed again with the same transcript ({profile})"
+    else:
+        head = f"Transcribed again ({transcribed_again}) and analyzed ({profile})"
+        if lines:
+            head += "; the new transcript can change a verdict too"
     if not lines:
-        return f"Analyzed again ({profile}): the verdict is the same."
-    return f"Analyzed again ({profile}): " + "; ".join(lines) + "."
+        return f"{head}: the verdict is the same."
+    return f"{head}: " + "; ".join(lines) + "."

@@ -21,6 +21,27 @@ AUDIO = REPO / "tests" / "data" / "audio"
 REAL_AUDIO = REPO.parent / "shared" / "real-audio"
 
 
+def real_audio(name: str) -> Path:
+    """A real human recording from ``../shared/real-audio`` beside the checkout (never copied
+    into the project). Without that folder the test is skipped, saying why; CI checks the
+    folder is there first, so it never skips there."""
+    path = REAL_AUDIO / name
+    if not path.is_file():
+        pytest.skip(f"needs {path} (the real recordings beside the checkout; see README)")
+    return path
+
+
+def pytest_report_header() -> str:
+    """Which CTranslate2 kernels tiny.en runs on: its words differ a little between them."""
+    forced = os.environ.get("CT2_FORCE_CPU_ISA")
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split()
+    except OSError:
+        flags = []
+    best = "AVX512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "unknown"
+    return f"CTranslate2 CPU kernels: {forced or 'automatic'} (this CPU's best: {best})"
+
+
 @pytest.fixture(scope="session")
 def profile():  # type: ignore[no-untyped-def]
     from analysis.profile import load_profile

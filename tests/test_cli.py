@@ -67,6 +67,7 @@ def test_bad_audio_gives_one_line_reason_and_exit_2(
     assert "Traceback" not in err
 
 
+@pytest.mark.model
 def test_noise_only_recording_is_analyzed_without_crashing_and_says_no_words(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -76,9 +77,19 @@ def test_noise_only_recording_is_analyzed_without_crashing_and_says_no_words(
     report = json.loads(out)
     assert report["value_proposition"]["found"] is False
     assert report["call_to_action"]["found"] is False
-    assert report["score"] < 50
+    assert report["intro"]["found"] is False
+    statuses = {c["id"]: c["status"] for c in report["checks"]}
+    content = ("intro", "value_proposition", "value_proposition_timing", "call_to_action")
+    assert not [c for c in content if statuses.get(c) == "pass"]
+    # Either no score at all (a take that is no message), or a low one. What tiny.en makes of
+    # noise depends on the CPU (9 or 15 "." tokens under CTranslate2's AVX2/AVX-512 or GENERIC
+    # kernels), and so do the word-based delivery checks (pace pass or warn): the score was 49
+    # or 52. The failed content and the verdicts that come from the sound alone (length and
+    # level warn, noise fail) cap it at about 60 with the default weights.
+    assert report["score"] is None or report["score"] < 60
 
 
+@pytest.mark.model
 def test_good_file_and_bad_file_together_report_the_good_one_and_exit_2(
     bad_files: dict[str, tuple[Path, str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -189,6 +200,7 @@ def test_tampered_bundled_model_is_refused(tmp_path: Path) -> None:
         verify_bundled(tmp_path)
 
 
+@pytest.mark.model
 def test_sample_subcommand_analyzes_the_bundled_sample() -> None:
     result = run_cli("sample")
     assert result.returncode == 0, result.stderr

@@ -30,6 +30,8 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     messages: list[tuple[str, str]] = []
     controller.message.connect(lambda level, text: messages.append((level, text)))
     cues = window.practice.cues
+    shown: list = []  # every set of cues the page was given, with the time into the take
+    controller.live_cues.connect(shown.append)
     with qtbot.waitSignal(controller.model_ready, timeout=60_000):
         controller.load_model()  # as the app does at start: both copies loaded and warmed
 
@@ -39,6 +41,7 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     qtbot.waitUntil(lambda: "2 audio block(s) dropped" in cues.overflow.text(), timeout=10_000)
     assert cues.overflow.isVisible()
     assert cues.overflow.text().startswith("\u26a0 2 audio block(s) dropped")
+    assert not cues.nudge.isVisible()  # 30 s target, nudge from 25 s: far off
     # good.flac says "We work with companies in your industry ..." from 3.8 s (the recorder
     # trims its first 0.3 s): the value is marked once that phrase has been transcribed.
     qtbot.waitUntil(lambda: "\u2713" in cues.value.text(), timeout=30_000)
@@ -48,7 +51,6 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     )  # the script has none; Whisper may hear one
     assert re.fullmatch(r"Pace (\d+) wpm", cues.pace.text())
     assert 120 <= int(cues.pace.text().split()[1]) <= 220
-    assert not cues.nudge.isVisible()  # 30 s target, nudge from 25 s: not reached yet
 
     qtbot.waitUntil(lambda: stream.fed_frames >= len(good) + 16_000, timeout=30_000)
     with qtbot.waitSignal(controller.feedback_ready, timeout=60_000) as got:
@@ -63,6 +65,12 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     assert report.value_proposition.text.startswith("We work with companies in your industry")
     assert report.call_to_action.found and report.call_to_action.kind == "follow_up"
     assert ("warning", "2 audio block(s) were dropped while recording.") in messages
+    # The nudge to close (from 25 s) never came before 25 s, nor once the call to action
+    # (at 16.3 s) had been heard. Whether it showed in between depends on how fast the live
+    # pieces were transcribed (CPU and load), so that is not asserted.
+    assert any(c.elapsed_s >= 20.0 for c in shown) and any(c.elapsed_s < 5.0 for c in shown)
+    assert all(c.nudge is None for c in shown if c.elapsed_s < 25.0)
+    assert all(c.nudge is None for c in shown if c.words.cta_at_s is not None)
     assert not cues.overflow.isVisible()  # reset for the next take
     window.close()
 

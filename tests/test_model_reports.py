@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.report import Report
-from tests.conftest import AUDIO, REAL_AUDIO
+from tests.conftest import AUDIO, real_audio
 
 pytestmark = pytest.mark.model
 
@@ -100,7 +100,7 @@ def test_pauses_and_dead_air_come_from_the_audio(analyzed) -> None:  # type: ign
 def test_real_voicemail_busyline(transcriber, profile) -> None:  # type: ignore[no-untyped-def]
     from analysis.pipeline import analyze_file
 
-    path = REAL_AUDIO / "sales_voicemail_busyline.mp3"
+    path = real_audio("sales_voicemail_busyline.mp3")
     report = analyze_file(path, transcriber, profile)
     assert report.source.duration_s == pytest.approx(31.5, abs=0.2)
     assert report.check("length").status in ("warn", "fail")

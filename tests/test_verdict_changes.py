@@ -28,5 +28,6 @@ def test_verdict_changes_lists_the_score_and_the_checks_that_moved(profile: Prof
     assert lines[1:] == ["value proposition timing: pass \u2192 warn"]
     assert verdict_changes(before, before) == []
     assert (
-        summary(before, before) == "Analyzed again (Standard (20-30 s)): the verdict is the same."
+        summary(before, before)
+        == "Analyzed again with the same transcript (Standard (20-30 s)): the verdict is the same."
     )

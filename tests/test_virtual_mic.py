@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import soundfile
 
+from analysis.wer import word_error
 from bench import vmic
 from tests.conftest import AUDIO, REPO
 
@@ -34,6 +35,10 @@ GAP_START_S, GAP_END_S = 5.52, 8.87  # audible gap, speech end to speech restart
 VALUE_PROP_S = 8.9  # "We help shipping teams ..." starts
 TAYLOR_TO_SHIPPING_S = 9.52 - 2.36
 TAKE_TIMEOUT_S = 120.0
+SPEECH_TEXT = (  # tests/data/audio/SCRIPTS.md
+    "Hi Taylor, this is Morgan Blake from Clearpath Logistics. We help shipping teams cut their "
+    "delivery delays. I'll send you an email with the details today. Talk soon."
+)
 SANDBOX_ENV = (
     "VOICEMAIL_COACH_DATA_DIR",
     "VOICEMAIL_COACH_CACHE_DIR",
@@ -116,11 +121,16 @@ def test_take_from_virtual_mic(virtual_mic: dict[str, str]) -> None:
     assert not [m for m in out["messages"] if m[0] in ("warning", "error")], context
     assert -out["trim_s"] <= offset < 10.0, context
 
-    # The words came through the virtual mic.
-    text = "".join(c if c.isalnum() else " " for c in report["transcript"]["text"].lower())
+    # The words came through the virtual mic. tiny.en spells the rare names differently on
+    # different CPUs ("Morgan Lake", "Clear Path" with CTranslate2's generic kernels): the names
+    # the timing below needs must be there, and the rest close to the script (those two
+    # spellings and one more slip are 0.14).
+    transcript = report["transcript"]["text"]
+    text = "".join(c if c.isalnum() else " " for c in transcript.lower())
     text = " ".join(text.split())
-    for phrase in ("taylor", "morgan blake", "shipping teams"):
+    for phrase in ("taylor", "morgan", "shipping teams"):
         assert phrase in text, f"{phrase!r} missing; {context}"
+    assert word_error(SPEECH_TEXT, transcript) <= 0.3, context
     gap = _start_of("shipping", report) - _start_of("taylor", report)
     assert abs(gap - TAYLOR_TO_SHIPPING_S) < 0.5, f"Taylor to shipping {gap:.2f} s; {context}"
 
