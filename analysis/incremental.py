@@ -64,6 +64,11 @@ CONTEXT_CHARS = 200
 SENTENCE_AFTER_CUT_S = 1.0
 # Energy this long at the very end means the rep was still speaking at Stop.
 END_PAUSE_S = 0.3
+# A piece is decoded from a pause at least this long before its cut (inside the piece before),
+# so the word before the cut is read with what follows it: at the end of a window Whisper
+# writes a full stop whatever was said ("... when you. | Get a second."). The decode's verdict
+# on that word's full stop replaces the piece before's.
+OVERLAP_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,9 @@ class Piece:
     words: tuple[Word, ...]
     coverage: float
     prompt_used: str | None
+    # The word before this piece's start as this piece's decode read it (it saw what follows),
+    # to replace the one the piece before ended with; None when not decoded across the cut.
+    mends: Word | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +229,21 @@ def cut_in_moment(
     return None
 
 
+def _append(pieces: list[Piece], piece: Piece) -> None:
+    """Add ``piece``; the piece before takes its reading of the word at the cut (``mends``):
+    whether a sentence ends there is decided by a decode that heard what follows."""
+    mends = piece.mends
+    if mends is not None and pieces and pieces[-1].words and pieces[-1].end_s == piece.start_s:
+        before = pieces[-1]
+        last = before.words[-1]
+        read = mends.text.strip()
+        text = SENTENCE_END.sub("", last.text.strip()) + read[len(SENTENCE_END.sub("", read)) :]
+        if text != last.text:
+            log.debug("word at the cut %.1f s read again: %r -> %r", before.end_s, last.text, text)
+            pieces[-1] = replace(before, words=(*before.words[:-1], replace(last, text=text)))
+    pieces.append(replace(piece, mends=None))
+
+
 def _unsure(words: Sequence[Word]) -> bool:
     return any(w.probability < EDGE_MIN_PROBABILITY for w in words)
 
@@ -233,8 +256,9 @@ class LiveTranscript:
     keeps flowing, and the one for the tail all of them.
     """
 
-    def __init__(self, sample_rate: int = SAMPLE_RATE) -> None:
+    def __init__(self, sample_rate: int = SAMPLE_RATE, overlap_s: float = OVERLAP_S) -> None:
         self.sample_rate = sample_rate
+        self.overlap_s = overlap_s
         self._lock = threading.Lock()
         self._pieces: list[Piece] = []
         self._held_s: float | None = None
@@ -265,7 +289,7 @@ class LiveTranscript:
             if cut is None or not self._speech_since_held(samples, cut):
                 return False
             t0 = time.monotonic()
-            piece = self._transcribe(transcriber, samples, start, cut, cancel)
+            piece = self._transcribe_after(transcriber, samples, start, cut, cancel, MAX_JOB_S)
             log.debug("live piece %.1f-%.1f s took %.2f s", start, cut, time.monotonic() - t0)
             held: Piece | None = None
             if _unsure(piece.words[-EDGE_WORDS:]):
@@ -279,7 +303,7 @@ class LiveTranscript:
                     return False
                 piece, held = split
             piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
-            self._pieces.append(piece)
+            _append(self._pieces, piece)
             self._held_s, self._held = (cut, held) if held is not None else (None, None)
             return True
 
@@ -301,7 +325,10 @@ class LiveTranscript:
         kept = tuple(w for w in piece.words if w.end_s <= at)
         rest = tuple(w for w in piece.words if w.end_s > at)
         log.debug("kept %.1f-%.1f s of the held piece", piece.start_s, at)
-        return replace(piece, end_s=at, words=kept), replace(piece, start_s=at, words=rest)
+        return (
+            replace(piece, end_s=at, words=kept),
+            replace(piece, start_s=at, words=rest, mends=None),
+        )
 
     def _join_if_unsure(
         self,
@@ -364,7 +391,9 @@ class LiveTranscript:
                     tail = held
                 else:
                     t0 = time.monotonic()
-                    tail = self._transcribe(transcriber, samples, start, duration, cancel)
+                    tail = self._transcribe_after(
+                        transcriber, samples, start, duration, cancel, JOIN_AFTER_STOP_S
+                    )
                     tail_s = duration - start
                     log.debug(
                         "tail %.1f-%.1f s took %.2f s", start, duration, time.monotonic() - t0
@@ -373,7 +402,7 @@ class LiveTranscript:
                 joined = self._join_if_unsure(
                     pieces, tail, transcriber, samples, cancel, JOIN_AFTER_STOP_S
                 )
-                pieces.append(joined)
+                _append(pieces, joined)
             words = [w for p in pieces for w in p.words]
             kept, coverage = keep_voiced(words, samples)
             reason = fallback_reason(pieces, coverage)
@@ -385,6 +414,48 @@ class LiveTranscript:
                 return Finished(result, len(pieces), round(tail_s, 2), None, cuts)
         whole = transcriber.transcribe(samples, progress, cancel)
         return Finished(whole, 1, round(duration, 2), reason)
+
+    def _transcribe_after(
+        self,
+        transcriber: Transcriber,
+        samples: FloatArray,
+        start_s: float,
+        end_s: float,
+        cancel: threading.Event | None,
+        budget_s: float,
+    ) -> Piece:
+        """The piece ``start_s``-``end_s``, decoded from a pause in the piece before (see
+        OVERLAP_S) when one job of ``budget_s`` allows: its words from ``start_s`` on, and in
+        ``mends`` its reading of the word before ``start_s``."""
+        before = self._pieces[-1] if self._pieces and self._pieces[-1].end_s == start_s else None
+        from_s = self._overlap_from(samples, before, end_s, budget_s)
+        if before is None or from_s is None or not before.words:
+            return self._transcribe(transcriber, samples, start_s, end_s, cancel)
+        decoded = self._transcribe(transcriber, samples, from_s, end_s, cancel)
+        # Whisper lets a word's end run on into the pause: a word belongs where its middle is.
+        read = [w for w in decoded.words if (w.start_s + w.end_s) / 2 < start_s]
+        after = tuple(decoded.words[len(read) :])
+        last = before.words[-1]
+        mends = None
+        if read and abs(read[-1].end_s - last.end_s) <= EDGE_S:
+            mends = read[-1]
+        return replace(decoded, start_s=start_s, words=after, mends=mends)
+
+    def _overlap_from(
+        self, samples: FloatArray, before: Piece | None, end_s: float, budget_s: float
+    ) -> float | None:
+        """Where to start decoding a piece that ends at ``end_s``: the latest pause in
+        ``before`` at least ``overlap_s`` before its end that no word straddles, else its start;
+        None when there is no piece before or that would be over ``budget_s``."""
+        if before is None or self.overlap_s <= 0:
+            return None
+        found = [
+            p
+            for p in pauses_between(samples, before.start_s, before.end_s - self.overlap_s)
+            if not any(w.start_s < p < w.end_s for w in before.words)
+        ]
+        from_s = found[-1] if found else before.start_s
+        return from_s if end_s - from_s <= budget_s else None
 
     def _transcribe(
         self,

@@ -66,6 +66,10 @@ def short_first(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incremental, "FIRST_PHRASE_S", incremental.MIN_PHRASE_S)
 
 
+# The scripted tests below give each decode's words for the exact stretch it is asked to read;
+# decoding across the cut (OVERLAP_S) has tests of its own, so these use overlap_s=0.
+
+
 def piece(start: float, end: float, *words: tuple[str, float, float, float]) -> Piece:
     return Piece(start, end, tuple(Word(*w) for w in words), 1.0, None)
 
@@ -103,7 +107,7 @@ def test_pieces_are_offset_to_the_take_and_given_the_words_before_as_context(
     short_first: None,
 ) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     first = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)]
     )
@@ -134,7 +138,7 @@ def test_pieces_are_offset_to_the_take_and_given_the_words_before_as_context(
 def test_short_takes_and_takes_without_a_cut_are_transcribed_whole() -> None:
     audio = speech_like([(0.5, 3.0)], 4.0)
     whole = ScriptedTranscriber([("Hello.", 0.5, 2.9, 0.9)])
-    done = LiveTranscript().finish(audio, whole)
+    done = LiveTranscript(overlap_s=0.0).finish(audio, whole)
     assert (done.pieces, done.fallback, done.tail_s) == (1, None, 4.0)
     assert whole.calls == [{"seconds": 4.0, "piece": False, "context": None}]
 
@@ -143,7 +147,7 @@ def test_an_unsure_word_at_the_cut_holds_the_piece_back_until_a_later_pause(
     short_first: None,
 ) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     unsure = ScriptedTranscriber(
         [("One", 0.5, 6.0, 0.9), ("two", 6.2, 7.5, 0.9), ("Thanks.", 7.5, 8.0, 0.05)],
         [("One", 0.5, 6.0, 0.9), ("two", 6.2, 8.0, 0.9), ("more.", 9.0, 10.0, 0.9)],
@@ -207,7 +211,7 @@ def test_live_pieces_match_a_whole_file_pass(  # type: ignore[no-untyped-def]
 
 def test_finish_waits_for_a_step_in_progress(short_first: None) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     release = threading.Event()
     started = threading.Event()
 
@@ -235,7 +239,7 @@ def test_finish_waits_for_a_step_in_progress(short_first: None) -> None:
 
 def test_a_piece_that_starts_unsure_is_redone_with_the_one_before(short_first: None) -> None:
     audio = np.concatenate([speech_like(SPANS, 9.0), speech_like([(0.0, 4.5)], 6.0)])
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)],
         [("Um,", 0.6, 0.9, 0.1), ("four", 1.0, 3.0, 0.9), ("five.", 3.0, 5.0, 0.9)],
@@ -269,7 +273,7 @@ def test_a_cut_inside_a_key_sentence_calls_for_the_whole_file_pass() -> None:
 
 
 def test_the_first_piece_waits_for_more_speech() -> None:
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)]
     )
@@ -285,7 +289,7 @@ def test_a_piece_held_for_its_uncertain_end_is_the_tail_when_nothing_follows(
     short_first: None,
 ) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     held = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 7.9, 0.9),
          ("Okay.", 7.9, 8.0, 0.02)],
@@ -308,7 +312,7 @@ def test_a_piece_held_for_its_uncertain_end_keeps_its_words_up_to_an_earlier_sen
     and the next job starts there with them as context."""
     spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0)]  # pauses around 3.3 s and 6.3 s
     audio = speech_like(spans, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("Hello", 0.5, 1.5, 0.9), ("there.", 1.5, 3.0, 0.9), ("We", 3.6, 4.0, 0.9),
          ("help", 4.0, 6.0, 0.9), ("teams", 6.6, 7.9, 0.9), ("Bye.", 7.9, 8.0, 0.03)],
@@ -329,7 +333,7 @@ def test_a_held_piece_is_not_split_inside_a_word_or_before_an_unsure_word(
     short_first: None,
 ) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("One", 0.5, 2.8, 0.9), ("uh", 2.8, 3.0, 0.1), ("two", 3.6, 6.0, 0.9),
          ("three", 6.2, 7.9, 0.9), ("Okay.", 7.9, 8.0, 0.02)],
@@ -345,7 +349,7 @@ def test_an_unsure_tail_too_long_to_join_moves_the_cut_back_into_the_piece_befor
     tail do not fit the job allowed after Stop; no whole-file pass after Stop."""
     monkeypatch.setattr(incremental, "JOIN_AFTER_STOP_S", 11.0)
     audio = np.concatenate([speech_like(SPANS, 9.0), speech_like([(0.0, 4.5)], 5.0)])
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)],
         [("Um,", 0.1, 0.4, 0.1), ("four", 0.5, 2.5, 0.9), ("five.", 2.5, 4.5, 0.9)],
