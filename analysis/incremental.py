@@ -33,6 +33,8 @@ from audio.levels import FRAME_S, analyze_levels
 
 log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float32]
+# Says what the analysis after Stop is doing, for the one waiting ("Transcribing the last 6 s").
+StatusFn = Callable[[str], None]
 SAMPLE_RATE = 16_000
 # A pause at least this long (by energy) ends a phrase. Pauses inside a sentence are shorter.
 MIN_PAUSE_S = 0.3
@@ -229,6 +231,18 @@ def cut_in_moment(
     return None
 
 
+def _forward_only(progress: Callable[[float], None] | None) -> Callable[[float], None]:
+    """``progress`` that never goes back (a whole-file pass after a wait starts at 0 again)."""
+    best = [0.0]
+
+    def report(fraction: float) -> None:
+        if progress is not None and fraction >= best[0]:
+            best[0] = fraction
+            progress(fraction)
+
+    return report
+
+
 def _append(pieces: list[Piece], piece: Piece) -> None:
     """Add ``piece``; the piece before takes its reading of the word at the cut (``mends``):
     whether a sentence ends there is decided by a decode that heard what follows."""
@@ -371,12 +385,23 @@ class LiveTranscript:
         transcriber: Transcriber,
         progress: Callable[[float], None] | None = None,
         cancel: threading.Event | None = None,
+        status: StatusFn | None = None,
     ) -> Finished:
         """The whole take's transcript: the pieces so far plus the tail, or a whole-file pass
-        when the take is short, nothing was cut, or :func:`fallback_reason` finds a problem."""
+        when the take is short, nothing was cut, or :func:`fallback_reason` finds a problem.
+        ``progress`` gets the share done (0-0.8: the rest is the report), ``status`` what is
+        being done."""
+        say = status or (lambda _text: None)
+        advance = _forward_only(progress)
         t0 = time.monotonic()
-        with self._lock:
+        if not self._lock.acquire(blocking=False):
+            say("Finishing the last phrase")
+            advance(0.05)
+            self._lock.acquire()
+        try:
             pieces, held = list(self._pieces), self._held
+        finally:
+            self._lock.release()
         log.debug("after Stop: waited %.2f s for the live job", time.monotonic() - t0)
         duration = len(samples) / self.sample_rate
         start = pieces[-1].end_s if pieces else 0.0
@@ -391,6 +416,8 @@ class LiveTranscript:
                     tail = held
                 else:
                     t0 = time.monotonic()
+                    say(f"Transcribing the last {duration - start:.0f} s")
+                    advance(0.1)
                     tail = self._transcribe_after(
                         transcriber, samples, start, duration, cancel, JOIN_AFTER_STOP_S
                     )
@@ -411,8 +438,9 @@ class LiveTranscript:
                 text = " ".join(w.text for w in kept)
                 result = TranscriptionResult(tuple(kept), text, used, coverage)
                 cuts = tuple(p.end_s for p in pieces[:-1])
+                advance(0.8)
                 return Finished(result, len(pieces), round(tail_s, 2), None, cuts)
-        whole = transcriber.transcribe(samples, progress, cancel)
+        whole = transcribe_whole(transcriber, samples, advance, cancel, status)
         return Finished(whole, 1, round(duration, 2), reason)
 
     def _transcribe_after(
@@ -488,6 +516,27 @@ class LiveTranscript:
         return Piece(start_s, end_s, tuple(words), result.coverage, result.prompt_used)
 
 
+def transcribe_whole(
+    transcriber: Transcriber,
+    samples: FloatArray,
+    progress: Callable[[float], None] | None,
+    cancel: threading.Event | None,
+    status: StatusFn | None,
+) -> TranscriptionResult:
+    """One pass over the whole take, saying how far it got ("Transcribing 12 of 31 s") and
+    reporting it as 0-0.8 of the analysis."""
+    duration = len(samples) / SAMPLE_RATE
+
+    def went(fraction: float) -> None:
+        if status is not None:
+            status(f"Transcribing {fraction * duration:.0f} of {duration:.0f} s")
+        if progress is not None:
+            progress(0.8 * fraction)
+
+    went(0.0)
+    return transcriber.transcribe(samples, went, cancel)
+
+
 def analyze_take(
     audio: Audio,
     live: LiveTranscript,
@@ -497,12 +546,15 @@ def analyze_take(
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
     scenario: Scenario | None = None,
+    status: StatusFn | None = None,
 ) -> tuple[Report, Finished]:
     """The report of a take transcribed while recording: from the merged pieces, or from a
     whole-file pass when :func:`fallback_reason` or :func:`cut_in_moment` says so."""
-    finished = live.finish(audio.samples, transcriber, progress, cancel)
+    finished = live.finish(audio.samples, transcriber, progress, cancel, status)
+    if status is not None:
+        status("Checking structure and delivery")
     report = analyze_audio(
-        audio, transcriber, profile, preset, progress, cancel, scenario, finished.result
+        audio, transcriber, profile, preset, None, cancel, scenario, finished.result
     )
     spans = [
         (m.start_s, m.end_s)
@@ -513,5 +565,8 @@ def analyze_take(
     if why is None:
         return report, finished
     # The sentence may have come out split or punctuated otherwise than in one pass.
-    report = analyze_audio(audio, transcriber, profile, preset, progress, cancel, scenario)
+    whole = transcribe_whole(transcriber, audio.samples, progress, cancel, status)
+    if status is not None:
+        status("Checking structure and delivery")
+    report = analyze_audio(audio, transcriber, profile, preset, None, cancel, scenario, whole)
     return report, replace(finished, pieces=1, fallback=why, cuts=())
