@@ -19,7 +19,7 @@ from analysis.incremental import (
     find_cut,
 )
 from analysis.transcribe import TranscriptionResult
-from analysis.transcript import Word
+from analysis.transcript import Word, split_sentences
 from analysis.wer import word_error
 
 RATE = 16_000
@@ -366,3 +366,59 @@ def test_an_unsure_tail_too_long_to_join_moves_the_cut_back_into_the_piece_befor
     assert done.cuts == (pytest.approx(3.3, abs=0.03),)
     assert [w.text for w in done.result.words] == ["One", "two", "three,", "um,", "four", "five."]
     assert script.calls[2]["context"] == "One"
+
+
+def test_the_word_before_a_cut_is_read_again_with_what_follows_it(short_first: None) -> None:
+    """Whisper ends every window with a full stop, so a piece cut mid-sentence ends in one
+    ("... when you. | Get a second."). The next piece is decoded from a pause in the piece
+    before, and its reading of the word at the cut (here: no full stop) replaces the piece's,
+    so the sentence runs on across the cut as it does in one pass over the file."""
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0), (9.0, 13.0)]  # pauses at 3.3, 6.3, 8.5, 13.5
+    audio = speech_like(spans, 14.0)
+    first_piece = [("We", 0.5, 1.0, 0.9), ("help", 1.0, 3.0, 0.9), ("teams", 3.6, 6.0, 0.9),
+                   ("when", 6.6, 7.2, 0.9), ("you.", 7.2, 8.0, 0.9)]  # fmt: skip
+    # From the pause at 6.3 s (the latest at least OVERLAP_S before the cut), on its own clock.
+    from_pause = [("when", 0.3, 0.9, 0.9), ("you", 0.9, 1.7, 0.9), ("get", 2.7, 3.5, 0.9),
+                  ("a", 3.5, 3.9, 0.9), ("second.", 3.9, 6.7, 0.9)]  # fmt: skip
+    live = LiveTranscript()
+    script = ScriptedTranscriber(first_piece, from_pause)
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    assert live.step(audio, script)
+    assert script.calls[1] == {
+        "seconds": pytest.approx(13.5 - 6.3, abs=0.05), "piece": True, "context": "We help teams"
+    }  # fmt: skip
+    assert [(w.text, w.start_s) for w in live.words] == [
+        ("We", 0.5), ("help", 1.0), ("teams", 3.6), ("when", 6.6), ("you", 7.2),
+        ("get", 9.0), ("a", 9.8), ("second.", 10.2),
+    ]  # fmt: skip
+    assert [s.text for s in split_sentences(live.words)] == ["We help teams when you get a second."]
+    # Without reading across the cut, the end-of-window full stop splits the sentence there.
+    apart = LiveTranscript(overlap_s=0.0)
+    after_cut = [("Get", 0.55, 1.35, 0.9), ("a", 1.35, 1.75, 0.9), ("second.", 1.75, 4.55, 0.9)]
+    script = ScriptedTranscriber(first_piece, after_cut)
+    assert apart.step(audio[: round(8.9 * RATE)], script)
+    assert apart.step(audio, script)
+    assert [s.text for s in split_sentences(apart.words)] == [
+        "We help teams when you.",
+        "Get a second.",
+    ]
+
+
+def test_a_piece_with_no_room_to_read_across_the_cut_keeps_its_own_reading(
+    short_first: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decode across the cut must fit one job (MAX_JOB_S); when it cannot, the piece is
+    decoded from the cut as before."""
+    monkeypatch.setattr(incremental, "MAX_JOB_S", 6.0)  # 6.3-13.5 s would be 7.2 s
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0), (9.0, 13.0)]
+    audio = speech_like(spans, 14.0)
+    script = ScriptedTranscriber(
+        [("We", 0.5, 1.0, 0.9), ("help", 1.0, 3.0, 0.9), ("teams", 3.6, 6.0, 0.9),
+         ("when", 6.6, 7.2, 0.9), ("you.", 7.2, 8.0, 0.9)],
+        [("Get", 0.55, 1.35, 0.9), ("a", 1.35, 1.75, 0.9), ("second.", 1.75, 4.55, 0.9)],
+    )  # fmt: skip
+    live = LiveTranscript()
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    assert live.step(audio, script)
+    assert script.calls[1]["seconds"] == pytest.approx(13.5 - 8.45, abs=0.05)
+    assert [w.text for w in live.words][-4:] == ["you.", "Get", "a", "second."]
