@@ -26,10 +26,9 @@ class AnalysingView(QWidget):
         self.detail.setObjectName("analysisStep")
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.busy = QLabel(BUSY_TEXT)
+        self.busy = QLabel("")  # BUSY_TEXT while nothing new comes; empty keeps its place
         self.busy.setObjectName("analysisBusy")
         self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.busy.hide()
         self.bar = QProgressBar()
         self.bar.setObjectName("analysisProgress")
         self.bar.setAccessibleName("Analysis progress")
@@ -58,10 +57,11 @@ class AnalysingView(QWidget):
         self._watch.timeout.connect(self._check_stall)
 
     def start(self) -> None:
-        """A new analysis: no step yet, an empty bar, and a watch for long silences."""
+        """A new analysis: no step yet, a moving bar until there is a share done to show, and
+        a watch for long silences."""
         self.detail.setText(DEFAULT_DETAIL)
+        self.bar.setRange(0, 0)  # busy: Qt animates it
         self.bar.setValue(0)
-        self.busy.hide()
         self._news()
         self._watch.start()
 
@@ -70,7 +70,9 @@ class AnalysingView(QWidget):
 
     def set_progress(self, fraction: float) -> None:
         value = round(100 * max(0.0, min(1.0, fraction)))
-        if value != self.bar.value():
+        if value > 0 and self.bar.maximum() == 0:
+            self.bar.setRange(0, 100)
+        if value != self.bar.value() and self.bar.maximum() > 0:
             self.bar.setValue(value)
             self._news()
 
@@ -83,7 +85,12 @@ class AnalysingView(QWidget):
 
     def _news(self) -> None:
         self._last_news = time.monotonic()
-        self.busy.hide()
+        self.busy.setText("")
+
+    @property
+    def says_busy(self) -> bool:
+        return bool(self.busy.text())
 
     def _check_stall(self) -> None:
-        self.busy.setVisible(time.monotonic() - self._last_news >= STALL_S)
+        if time.monotonic() - self._last_news >= STALL_S:
+            self.busy.setText(BUSY_TEXT)

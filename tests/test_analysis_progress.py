@@ -38,9 +38,11 @@ def test_a_slow_transcription_says_how_far_it_got_and_that_the_computer_is_busy(
     window = window_with(qtbot, slow)
     view = window.analysing
     seen: list[tuple[str, int, bool]] = []
+    empty_bar: list[bool] = []  # a determinate bar at 0 %: what looked frozen
 
     def look() -> None:
-        seen.append((view.detail.text(), view.bar.value(), view.busy.isVisible()))
+        seen.append((view.detail.text(), view.bar.value(), view.says_busy))
+        empty_bar.append(view.bar.maximum() > 0 and view.bar.value() == 0)
 
     window.controller.status.connect(lambda _text: look())
     window.controller.progress.connect(lambda _f: look())
@@ -61,7 +63,9 @@ def test_a_slow_transcription_says_how_far_it_got_and_that_the_computer_is_busy(
     stalled = [busy for t, _, busy in seen if t == "Transcribing 0 of 25 s\u2026"]
     assert any(stalled)
     assert not [busy for t, _, busy in seen if t == "Checking structure and delivery\u2026"][-1]
-    # The bar shows the real share done: it rises step by step, never back.
+    # Before any share is done the bar is a busy animation, never an empty 0 % bar; then it
+    # shows the real share done: it rises step by step, never back.
+    assert not any(empty_bar)
     values = [v for _, v, _ in seen]
     assert values == sorted(values)
     assert {20, 40, 60, 80} <= set(values)
