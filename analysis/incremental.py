@@ -66,11 +66,12 @@ CONTEXT_CHARS = 200
 SENTENCE_AFTER_CUT_S = 1.0
 # Energy this long at the very end means the rep was still speaking at Stop.
 END_PAUSE_S = 0.3
-# A piece is decoded from a pause at least this long before its cut (inside the piece before),
+# A piece is decoded from a pause at least this long before its cut (inside the piece before;
+# short, so that after Stop the tail plus the words before its cut fit JOIN_AFTER_STOP_S),
 # so the word before the cut is read with what follows it: at the end of a window Whisper
 # writes a full stop whatever was said ("... when you. | Get a second."). The decode's verdict
 # on that word's full stop replaces the piece before's.
-OVERLAP_S = 1.5
+OVERLAP_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -473,15 +474,13 @@ class LiveTranscript:
         self, samples: FloatArray, before: Piece | None, end_s: float, budget_s: float
     ) -> float | None:
         """Where to start decoding a piece that ends at ``end_s``: the latest pause in
-        ``before`` at least ``overlap_s`` before its end that no word straddles, else its start;
-        None when there is no piece before or that would be over ``budget_s``."""
+        ``before`` at least ``overlap_s`` before its end, else its start; None when there is no
+        piece before or that would be over ``budget_s``. (Whisper's word edges often run into
+        a pause; only the words after the cut and the one before it are taken from this
+        decode, so a pause a word seems to straddle does as well.)"""
         if before is None or self.overlap_s <= 0:
             return None
-        found = [
-            p
-            for p in pauses_between(samples, before.start_s, before.end_s - self.overlap_s)
-            if not any(w.start_s < p < w.end_s for w in before.words)
-        ]
+        found = pauses_between(samples, before.start_s, before.end_s - self.overlap_s)
         from_s = found[-1] if found else before.start_s
         return from_s if end_s - from_s <= budget_s else None
 

@@ -422,3 +422,27 @@ def test_a_piece_with_no_room_to_read_across_the_cut_keeps_its_own_reading(
     assert live.step(audio, script)
     assert script.calls[1]["seconds"] == pytest.approx(13.5 - 8.45, abs=0.05)
     assert [w.text for w in live.words][-4:] == ["you.", "Get", "a", "second."]
+
+
+@pytest.mark.model
+def test_a_real_sentence_cut_mid_way_reads_as_one_sentence_again(transcriber) -> None:  # type: ignore[no-untyped-def]
+    """The real voicemail cut in the 0.6 s breath of "... when you | get a second": read across
+    the cut, "you" gets no full stop, so no sentence starts at "get", as in one pass over the
+    file (without it the pieces read "when you. Get a second.")."""
+    from analysis.transcript import split_sentences
+    from audio.io import load_audio
+    from tests.conftest import REAL_AUDIO
+
+    samples = load_audio(REAL_AUDIO / "sales_voicemail_busyline.mp3").samples
+    live = LiveTranscript()
+    # Looks as a busy machine makes them: after 15.9 s, then only at 25.3 s.
+    assert live.step(samples[: round(15.9 * RATE)], transcriber)
+    assert live.step(samples[: round(25.3 * RATE)], transcriber)
+    assert live.done_s == pytest.approx(24.95, abs=0.15)  # in the breath after "you"
+    done = live.finish(samples, transcriber)
+    assert done.cuts == (pytest.approx(15.56, abs=0.15), pytest.approx(24.95, abs=0.15))
+    sentences = split_sentences(done.result.words)
+    starts = [s.start_s for s in sentences]
+    assert not any(24.5 <= t <= 25.6 for t in starts), [s.text for s in sentences]
+    around = next(s for s in sentences if s.start_s < 24.9 <= s.end_s)
+    assert "when you get a second" in around.text.lower().replace(",", "")
