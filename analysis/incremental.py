@@ -86,6 +86,7 @@ class Piece:
     # The word before this piece's start as this piece's decode read it (it saw what follows),
     # to replace the one the piece before ended with; None when not decoded across the cut.
     mends: Word | None = None
+    read_across: bool = False  # decoded from before its start: the cut was no window's edge
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,8 @@ def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
     """Why merged pieces might not match a whole-file pass; None when they can be trusted.
 
     Pieces are redone as one whole-file pass when a piece (or the merged transcript) leaves
-    speech without words, or when a word near a cut is one Whisper was unsure of.
+    speech without words, or when a word near a cut is one Whisper was unsure of (unless the
+    piece after the cut was read across it: then neither decode had its edge there).
     """
     for piece in pieces:
         if piece.coverage < MIN_COVERAGE:
@@ -199,6 +201,8 @@ def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
     if coverage < MIN_COVERAGE:
         return "the merged words leave speech uncovered"
     for before, after in itertools.pairwise(pieces):
+        if after.read_across:
+            continue  # no window ended or began there: an unsure word is Whisper's own doubt
         cut = before.end_s
         for w in (*before.words, *after.words):
             near = abs(w.end_s - cut) <= EDGE_S or abs(w.start_s - cut) <= EDGE_S
@@ -246,16 +250,15 @@ def _forward_only(progress: Callable[[float], None] | None) -> Callable[[float],
 
 def _append(pieces: list[Piece], piece: Piece) -> None:
     """Add ``piece``; the piece before takes its reading of the word at the cut (``mends``):
-    whether a sentence ends there is decided by a decode that heard what follows."""
+    that decode heard what follows the word, so its text (with or without a full stop) and its
+    probability replace the ones read at the end of a window."""
     mends = piece.mends
     if mends is not None and pieces and pieces[-1].words and pieces[-1].end_s == piece.start_s:
         before = pieces[-1]
         last = before.words[-1]
-        read = mends.text.strip()
-        text = SENTENCE_END.sub("", last.text.strip()) + read[len(SENTENCE_END.sub("", read)) :]
-        if text != last.text:
-            log.debug("word at the cut %.1f s read again: %r -> %r", before.end_s, last.text, text)
-            pieces[-1] = replace(before, words=(*before.words[:-1], replace(last, text=text)))
+        if (mends.text, mends.probability) != (last.text, last.probability):
+            log.debug("word at the cut %.1f s read again: %r -> %r", before.end_s, last, mends)
+            pieces[-1] = replace(before, words=(*before.words[:-1], mends))
     pieces.append(replace(piece, mends=None))
 
 
@@ -468,7 +471,7 @@ class LiveTranscript:
         mends = None
         if read and abs(read[-1].end_s - last.end_s) <= EDGE_S:
             mends = read[-1]
-        return replace(decoded, start_s=start_s, words=after, mends=mends)
+        return replace(decoded, start_s=start_s, words=after, mends=mends, read_across=True)
 
     def _overlap_from(
         self, samples: FloatArray, before: Piece | None, end_s: float, budget_s: float

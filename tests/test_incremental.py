@@ -83,6 +83,9 @@ def test_fallback_rule() -> None:
     # An uncertain word far from any cut is Whisper's ordinary doubt, not the cut's doing.
     far = piece(3.3, 8.5, ("We", 3.6, 3.9, 0.95), ("help.", 5.0, 6.0, 0.1))
     assert fallback_reason([a, far], 1.0) is None
+    # Read across the cut (decoded from before it), no window's edge lay there: no fallback.
+    across = Piece(3.3, 8.5, unsure.words, 1.0, None, read_across=True)
+    assert fallback_reason([a, across], 1.0) is None
     gap = Piece(3.3, 8.5, b.words, 0.6, None)
     assert fallback_reason([a, gap], 1.0) == "speech at 3.3-8.5 s was left without words"
     assert fallback_reason([a, b], 0.7) == "the merged words leave speech uncovered"
@@ -378,7 +381,7 @@ def test_the_word_before_a_cut_is_read_again_with_what_follows_it(short_first: N
     first_piece = [("We", 0.5, 1.0, 0.9), ("help", 1.0, 3.0, 0.9), ("teams", 3.6, 6.0, 0.9),
                    ("when", 6.6, 7.2, 0.9), ("you.", 7.2, 8.0, 0.9)]  # fmt: skip
     # From the pause at 6.3 s (the latest at least OVERLAP_S before the cut), on its own clock.
-    from_pause = [("when", 0.3, 0.9, 0.9), ("you", 0.9, 1.7, 0.9), ("get", 2.7, 3.5, 0.9),
+    from_pause = [("when", 0.3, 0.9, 0.9), ("you", 0.9, 1.7, 0.8), ("get", 2.7, 3.5, 0.9),
                   ("a", 3.5, 3.9, 0.9), ("second.", 3.9, 6.7, 0.9)]  # fmt: skip
     live = LiveTranscript()
     script = ScriptedTranscriber(first_piece, from_pause)
@@ -391,6 +394,7 @@ def test_the_word_before_a_cut_is_read_again_with_what_follows_it(short_first: N
         ("We", 0.5), ("help", 1.0), ("teams", 3.6), ("when", 6.6), ("you", 7.2),
         ("get", 9.0), ("a", 9.8), ("second.", 10.2),
     ]  # fmt: skip
+    assert live.words[4].probability == 0.8  # the reading across the cut, whole
     assert [s.text for s in split_sentences(live.words)] == ["We help teams when you get a second."]
     # Without reading across the cut, the end-of-window full stop splits the sentence there.
     apart = LiveTranscript(overlap_s=0.0)
