@@ -471,7 +471,9 @@ class LiveTranscript:
         mends = None
         if read and abs(read[-1].end_s - last.end_s) <= EDGE_S:
             mends = read[-1]
-        return replace(decoded, start_s=start_s, words=after, mends=mends, read_across=True)
+        # Without the word before the cut read again, that word still ended a window.
+        across = mends is not None
+        return replace(decoded, start_s=start_s, words=after, mends=mends, read_across=across)
 
     def _overlap_from(
         self, samples: FloatArray, before: Piece | None, end_s: float, budget_s: float
