@@ -33,6 +33,8 @@ from audio.levels import FRAME_S, analyze_levels
 
 log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float32]
+# Says what the analysis after Stop is doing, for the one waiting ("Transcribing the last 6 s").
+StatusFn = Callable[[str], None]
 SAMPLE_RATE = 16_000
 # A pause at least this long (by energy) ends a phrase. Pauses inside a sentence are shorter.
 MIN_PAUSE_S = 0.3
@@ -64,6 +66,12 @@ CONTEXT_CHARS = 200
 SENTENCE_AFTER_CUT_S = 1.0
 # Energy this long at the very end means the rep was still speaking at Stop.
 END_PAUSE_S = 0.3
+# A piece is decoded from a pause at least this long before its cut (inside the piece before;
+# short, so that after Stop the tail plus the words before its cut fit JOIN_AFTER_STOP_S),
+# so the word before the cut is read with what follows it: at the end of a window Whisper
+# writes a full stop whatever was said ("... when you. | Get a second."). The decode's verdict
+# on that word's full stop replaces the piece before's.
+OVERLAP_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,10 @@ class Piece:
     words: tuple[Word, ...]
     coverage: float
     prompt_used: str | None
+    # The word before this piece's start as this piece's decode read it (it saw what follows),
+    # to replace the one the piece before ended with; None when not decoded across the cut.
+    mends: Word | None = None
+    read_across: bool = False  # decoded from before its start: the cut was no window's edge
 
 
 @dataclass(frozen=True)
@@ -180,7 +192,8 @@ def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
     """Why merged pieces might not match a whole-file pass; None when they can be trusted.
 
     Pieces are redone as one whole-file pass when a piece (or the merged transcript) leaves
-    speech without words, or when a word near a cut is one Whisper was unsure of.
+    speech without words, or when a word near a cut is one Whisper was unsure of (unless the
+    piece after the cut was read across it: then neither decode had its edge there).
     """
     for piece in pieces:
         if piece.coverage < MIN_COVERAGE:
@@ -188,6 +201,8 @@ def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
     if coverage < MIN_COVERAGE:
         return "the merged words leave speech uncovered"
     for before, after in itertools.pairwise(pieces):
+        if after.read_across:
+            continue  # no window ended or began there: an unsure word is Whisper's own doubt
         cut = before.end_s
         for w in (*before.words, *after.words):
             near = abs(w.end_s - cut) <= EDGE_S or abs(w.start_s - cut) <= EDGE_S
@@ -221,6 +236,32 @@ def cut_in_moment(
     return None
 
 
+def _forward_only(progress: Callable[[float], None] | None) -> Callable[[float], None]:
+    """``progress`` that never goes back (a whole-file pass after a wait starts at 0 again)."""
+    best = [0.0]
+
+    def report(fraction: float) -> None:
+        if progress is not None and fraction >= best[0]:
+            best[0] = fraction
+            progress(fraction)
+
+    return report
+
+
+def _append(pieces: list[Piece], piece: Piece) -> None:
+    """Add ``piece``; the piece before takes its reading of the word at the cut (``mends``):
+    that decode heard what follows the word, so its text (with or without a full stop) and its
+    probability replace the ones read at the end of a window."""
+    mends = piece.mends
+    if mends is not None and pieces and pieces[-1].words and pieces[-1].end_s == piece.start_s:
+        before = pieces[-1]
+        last = before.words[-1]
+        if (mends.text, mends.probability) != (last.text, last.probability):
+            log.debug("word at the cut %.1f s read again: %r -> %r", before.end_s, last, mends)
+            pieces[-1] = replace(before, words=(*before.words[:-1], mends))
+    pieces.append(replace(piece, mends=None))
+
+
 def _unsure(words: Sequence[Word]) -> bool:
     return any(w.probability < EDGE_MIN_PROBABILITY for w in words)
 
@@ -233,8 +274,9 @@ class LiveTranscript:
     keeps flowing, and the one for the tail all of them.
     """
 
-    def __init__(self, sample_rate: int = SAMPLE_RATE) -> None:
+    def __init__(self, sample_rate: int = SAMPLE_RATE, overlap_s: float = OVERLAP_S) -> None:
         self.sample_rate = sample_rate
+        self.overlap_s = overlap_s
         self._lock = threading.Lock()
         self._pieces: list[Piece] = []
         self._held_s: float | None = None
@@ -265,7 +307,7 @@ class LiveTranscript:
             if cut is None or not self._speech_since_held(samples, cut):
                 return False
             t0 = time.monotonic()
-            piece = self._transcribe(transcriber, samples, start, cut, cancel)
+            piece = self._transcribe_after(transcriber, samples, start, cut, cancel, MAX_JOB_S)
             log.debug("live piece %.1f-%.1f s took %.2f s", start, cut, time.monotonic() - t0)
             held: Piece | None = None
             if _unsure(piece.words[-EDGE_WORDS:]):
@@ -279,7 +321,7 @@ class LiveTranscript:
                     return False
                 piece, held = split
             piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
-            self._pieces.append(piece)
+            _append(self._pieces, piece)
             self._held_s, self._held = (cut, held) if held is not None else (None, None)
             return True
 
@@ -301,7 +343,10 @@ class LiveTranscript:
         kept = tuple(w for w in piece.words if w.end_s <= at)
         rest = tuple(w for w in piece.words if w.end_s > at)
         log.debug("kept %.1f-%.1f s of the held piece", piece.start_s, at)
-        return replace(piece, end_s=at, words=kept), replace(piece, start_s=at, words=rest)
+        return (
+            replace(piece, end_s=at, words=kept),
+            replace(piece, start_s=at, words=rest, mends=None),
+        )
 
     def _join_if_unsure(
         self,
@@ -344,12 +389,23 @@ class LiveTranscript:
         transcriber: Transcriber,
         progress: Callable[[float], None] | None = None,
         cancel: threading.Event | None = None,
+        status: StatusFn | None = None,
     ) -> Finished:
         """The whole take's transcript: the pieces so far plus the tail, or a whole-file pass
-        when the take is short, nothing was cut, or :func:`fallback_reason` finds a problem."""
+        when the take is short, nothing was cut, or :func:`fallback_reason` finds a problem.
+        ``progress`` gets the share done (0-0.8: the rest is the report), ``status`` what is
+        being done."""
+        say = status or (lambda _text: None)
+        advance = _forward_only(progress)
         t0 = time.monotonic()
-        with self._lock:
+        if not self._lock.acquire(blocking=False):
+            say("Finishing the last phrase")
+            advance(0.05)
+            self._lock.acquire()
+        try:
             pieces, held = list(self._pieces), self._held
+        finally:
+            self._lock.release()
         log.debug("after Stop: waited %.2f s for the live job", time.monotonic() - t0)
         duration = len(samples) / self.sample_rate
         start = pieces[-1].end_s if pieces else 0.0
@@ -364,7 +420,11 @@ class LiveTranscript:
                     tail = held
                 else:
                     t0 = time.monotonic()
-                    tail = self._transcribe(transcriber, samples, start, duration, cancel)
+                    say(f"Transcribing the last {duration - start:.0f} s")
+                    advance(0.1)
+                    tail = self._transcribe_after(
+                        transcriber, samples, start, duration, cancel, JOIN_AFTER_STOP_S
+                    )
                     tail_s = duration - start
                     log.debug(
                         "tail %.1f-%.1f s took %.2f s", start, duration, time.monotonic() - t0
@@ -373,7 +433,7 @@ class LiveTranscript:
                 joined = self._join_if_unsure(
                     pieces, tail, transcriber, samples, cancel, JOIN_AFTER_STOP_S
                 )
-                pieces.append(joined)
+                _append(pieces, joined)
             words = [w for p in pieces for w in p.words]
             kept, coverage = keep_voiced(words, samples)
             reason = fallback_reason(pieces, coverage)
@@ -382,9 +442,52 @@ class LiveTranscript:
                 text = " ".join(w.text for w in kept)
                 result = TranscriptionResult(tuple(kept), text, used, coverage)
                 cuts = tuple(p.end_s for p in pieces[:-1])
+                advance(0.8)
                 return Finished(result, len(pieces), round(tail_s, 2), None, cuts)
-        whole = transcriber.transcribe(samples, progress, cancel)
+        whole = transcribe_whole(transcriber, samples, advance, cancel, status)
         return Finished(whole, 1, round(duration, 2), reason)
+
+    def _transcribe_after(
+        self,
+        transcriber: Transcriber,
+        samples: FloatArray,
+        start_s: float,
+        end_s: float,
+        cancel: threading.Event | None,
+        budget_s: float,
+    ) -> Piece:
+        """The piece ``start_s``-``end_s``, decoded from a pause in the piece before (see
+        OVERLAP_S) when one job of ``budget_s`` allows: its words from ``start_s`` on, and in
+        ``mends`` its reading of the word before ``start_s``."""
+        before = self._pieces[-1] if self._pieces and self._pieces[-1].end_s == start_s else None
+        from_s = self._overlap_from(samples, before, end_s, budget_s)
+        if before is None or from_s is None or not before.words:
+            return self._transcribe(transcriber, samples, start_s, end_s, cancel)
+        decoded = self._transcribe(transcriber, samples, from_s, end_s, cancel)
+        # Whisper lets a word's end run on into the pause: a word belongs where its middle is.
+        read = [w for w in decoded.words if (w.start_s + w.end_s) / 2 < start_s]
+        after = tuple(decoded.words[len(read) :])
+        last = before.words[-1]
+        mends = None
+        if read and abs(read[-1].end_s - last.end_s) <= EDGE_S:
+            mends = read[-1]
+        # Without the word before the cut read again, that word still ended a window.
+        across = mends is not None
+        return replace(decoded, start_s=start_s, words=after, mends=mends, read_across=across)
+
+    def _overlap_from(
+        self, samples: FloatArray, before: Piece | None, end_s: float, budget_s: float
+    ) -> float | None:
+        """Where to start decoding a piece that ends at ``end_s``: the latest pause in
+        ``before`` at least ``overlap_s`` before its end, else its start; None when there is no
+        piece before or that would be over ``budget_s``. (Whisper's word edges often run into
+        a pause; only the words after the cut and the one before it are taken from this
+        decode, so a pause a word seems to straddle does as well.)"""
+        if before is None or self.overlap_s <= 0:
+            return None
+        found = pauses_between(samples, before.start_s, before.end_s - self.overlap_s)
+        from_s = found[-1] if found else before.start_s
+        return from_s if end_s - from_s <= budget_s else None
 
     def _transcribe(
         self,
@@ -417,6 +520,27 @@ class LiveTranscript:
         return Piece(start_s, end_s, tuple(words), result.coverage, result.prompt_used)
 
 
+def transcribe_whole(
+    transcriber: Transcriber,
+    samples: FloatArray,
+    progress: Callable[[float], None] | None,
+    cancel: threading.Event | None,
+    status: StatusFn | None,
+) -> TranscriptionResult:
+    """One pass over the whole take, saying how far it got ("Transcribing 12 of 31 s") and
+    reporting it as 0-0.8 of the analysis."""
+    duration = len(samples) / SAMPLE_RATE
+
+    def went(fraction: float) -> None:
+        if status is not None:
+            status(f"Transcribing {fraction * duration:.0f} of {duration:.0f} s")
+        if progress is not None:
+            progress(0.8 * fraction)
+
+    went(0.0)
+    return transcriber.transcribe(samples, went, cancel)
+
+
 def analyze_take(
     audio: Audio,
     live: LiveTranscript,
@@ -426,12 +550,15 @@ def analyze_take(
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
     scenario: Scenario | None = None,
+    status: StatusFn | None = None,
 ) -> tuple[Report, Finished]:
     """The report of a take transcribed while recording: from the merged pieces, or from a
     whole-file pass when :func:`fallback_reason` or :func:`cut_in_moment` says so."""
-    finished = live.finish(audio.samples, transcriber, progress, cancel)
+    finished = live.finish(audio.samples, transcriber, progress, cancel, status)
+    if status is not None:
+        status("Checking structure and delivery")
     report = analyze_audio(
-        audio, transcriber, profile, preset, progress, cancel, scenario, finished.result
+        audio, transcriber, profile, preset, None, cancel, scenario, finished.result
     )
     spans = [
         (m.start_s, m.end_s)
@@ -442,5 +569,8 @@ def analyze_take(
     if why is None:
         return report, finished
     # The sentence may have come out split or punctuated otherwise than in one pass.
-    report = analyze_audio(audio, transcriber, profile, preset, progress, cancel, scenario)
+    whole = transcribe_whole(transcriber, audio.samples, progress, cancel, status)
+    if status is not None:
+        status("Checking structure and delivery")
+    report = analyze_audio(audio, transcriber, profile, preset, None, cancel, scenario, whole)
     return report, replace(finished, pieces=1, fallback=why, cuts=())

@@ -19,7 +19,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from analysis.coaching import Coaching
-from analysis.incremental import Finished, LiveTranscript, analyze_take
+from analysis.incremental import Finished, LiveTranscript, analyze_take, transcribe_whole
 from analysis.library import Attempt, Library, LibraryError
 from analysis.paths import data_dir
 from analysis.pipeline import analyze_audio, reanalyze_audio
@@ -132,6 +132,7 @@ class Controller(QObject):
     live = Signal(float, float, float, bool)  # elapsed_s, level_dbfs, peak_dbfs, clipping
     auto_stop_warning = Signal(float)  # seconds left
     progress = Signal(float)
+    status = Signal(str)  # what the analysis is doing now ("Transcribing 12 of 31 s")
     feedback_ready = Signal(object)  # Feedback
     library_changed = Signal()
     unsaved_changed = Signal(bool)  # a take is held only in memory (the disk refused it)
@@ -632,26 +633,36 @@ class Controller(QObject):
                 audio = load_audio(path)
             ctx.check()
             finished = None
+            say = self.status.emit
             if reuse is not None:
+                say("Checking structure and delivery")
                 report = reanalyze_audio(reuse, audio, profile, preset, card)
             elif live is None:
+                if holder.live_if_ready() is None:
+                    say("Loading the speech model")
                 transcriber = holder.get()
                 ctx.check()
+                words = transcribe_whole(transcriber, audio.samples, ctx.progress, ctx.cancel, say)
+                say("Checking structure and delivery")
+                ctx.progress(0.85)
                 report = analyze_audio(
-                    audio, transcriber, profile, preset, ctx.progress, ctx.cancel, card
+                    audio, transcriber, profile, preset, None, ctx.cancel, card, words
                 )
             else:
                 log.debug("analysis: audio loaded")
                 transcriber = holder.get()
                 ctx.check()
                 report, finished = analyze_take(
-                    audio, live, transcriber, profile, preset, ctx.progress, ctx.cancel, card
-                )
+                    audio, live, transcriber, profile, preset, ctx.progress, ctx.cancel, card,
+                    say,
+                )  # fmt: skip
                 log.debug("analysis: report built")
+            ctx.progress(0.95)
             previous = None
             if attempt is not None and library is not None:
                 try:
                     log.debug("analysis: saving the report")
+                    say("Saving it to your history")
                     library.add_report(attempt.id, report)
                     if card is not None:
                         library.update(attempt.id, scenario=card.label)

@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         c.auto_stop_warning.connect(self.practice.show_auto_stop_warning)
         c.live_cues.connect(self.practice.cues.show_cues)
         c.progress.connect(self.analysing.set_progress)
+        c.status.connect(self.analysing.set_status)
         c.feedback_ready.connect(self.on_feedback)
         c.playback.connect(self.on_playback)
         c.model_ready.connect(lambda name: self.model_label.setText(f"Model: {name} \u00b7 local"))
@@ -241,9 +242,12 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.practice)
             self.practice.show_state(state)
         elif state == "analysing":
+            self.analysing.start()
             self.pages.setCurrentWidget(self.analysing)
         elif state == "feedback":
             self.pages.setCurrentWidget(self.review)
+        if state != "analysing":
+            self.analysing.stop()
         busy = state in ("greeting", "recording", "stopping", "analysing")
         self.open_action.setEnabled(not busy)
         self.settings_action.setEnabled(not busy)

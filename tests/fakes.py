@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Literal
 
@@ -274,3 +276,59 @@ def fake_sounddevice_module(
         query_hostapis=lambda: hostapis,
         default=SimpleNamespace(device=default),
     )
+
+
+class SlowTranscriber:
+    """Stands in for analysis.transcribe.Transcriber on a busy machine: each transcription
+    reports progress in ``steps`` steps ``step_s`` apart, after ``stall_s`` with no news at all,
+    then returns ``words`` (text, start, end), cut to the audio it was given."""
+
+    name = "slow-fake"
+    compute_type = "int8"
+
+    def __init__(
+        self,
+        words: Sequence[tuple[str, float, float]],
+        steps: int = 4,
+        step_s: float = 0.2,
+        stall_s: float = 0.0,
+    ) -> None:
+        from analysis.transcribe import ModelSpec
+
+        self.words = list(words)
+        self.steps = steps
+        self.step_s = step_s
+        self.stall_s = stall_s
+        self.spec = ModelSpec(name="slow-fake", path=Path("/nonexistent/slow-fake"), bundled=False)
+        self.calls = 0
+
+    def transcribe(  # type: ignore[no-untyped-def]
+        self, samples, progress=None, cancel=None, piece=False, context=None
+    ):
+        from analysis.transcribe import Cancelled, TranscriptionResult
+        from analysis.transcript import Word
+
+        self.calls += 1
+        time.sleep(self.stall_s)
+        for i in range(1, self.steps + 1):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            time.sleep(self.step_s)
+            if progress is not None:
+                progress(i / self.steps)
+        duration = len(samples) / 16_000
+        words = tuple(Word(t, s, e, 0.9) for t, s, e in self.words if e <= duration)
+        return TranscriptionResult(words, " ".join(w.text for w in words), None, 1.0)
+
+
+class FixedModels:
+    """Stands in for app.controller.ModelHolder: always this transcriber, already loaded."""
+
+    def __init__(self, transcriber: Any) -> None:
+        self.transcriber = transcriber
+
+    def get(self) -> Any:
+        return self.transcriber
+
+    def live_if_ready(self) -> Any:
+        return self.transcriber

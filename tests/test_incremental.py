@@ -19,7 +19,7 @@ from analysis.incremental import (
     find_cut,
 )
 from analysis.transcribe import TranscriptionResult
-from analysis.transcript import Word
+from analysis.transcript import Word, split_sentences
 from analysis.wer import word_error
 
 RATE = 16_000
@@ -66,6 +66,10 @@ def short_first(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incremental, "FIRST_PHRASE_S", incremental.MIN_PHRASE_S)
 
 
+# The scripted tests below give each decode's words for the exact stretch it is asked to read;
+# decoding across the cut (OVERLAP_S) has tests of its own, so these use overlap_s=0.
+
+
 def piece(start: float, end: float, *words: tuple[str, float, float, float]) -> Piece:
     return Piece(start, end, tuple(Word(*w) for w in words), 1.0, None)
 
@@ -79,6 +83,9 @@ def test_fallback_rule() -> None:
     # An uncertain word far from any cut is Whisper's ordinary doubt, not the cut's doing.
     far = piece(3.3, 8.5, ("We", 3.6, 3.9, 0.95), ("help.", 5.0, 6.0, 0.1))
     assert fallback_reason([a, far], 1.0) is None
+    # Read across the cut (decoded from before it), no window's edge lay there: no fallback.
+    across = Piece(3.3, 8.5, unsure.words, 1.0, None, read_across=True)
+    assert fallback_reason([a, across], 1.0) is None
     gap = Piece(3.3, 8.5, b.words, 0.6, None)
     assert fallback_reason([a, gap], 1.0) == "speech at 3.3-8.5 s was left without words"
     assert fallback_reason([a, b], 0.7) == "the merged words leave speech uncovered"
@@ -103,7 +110,7 @@ def test_pieces_are_offset_to_the_take_and_given_the_words_before_as_context(
     short_first: None,
 ) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     first = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)]
     )
@@ -134,7 +141,7 @@ def test_pieces_are_offset_to_the_take_and_given_the_words_before_as_context(
 def test_short_takes_and_takes_without_a_cut_are_transcribed_whole() -> None:
     audio = speech_like([(0.5, 3.0)], 4.0)
     whole = ScriptedTranscriber([("Hello.", 0.5, 2.9, 0.9)])
-    done = LiveTranscript().finish(audio, whole)
+    done = LiveTranscript(overlap_s=0.0).finish(audio, whole)
     assert (done.pieces, done.fallback, done.tail_s) == (1, None, 4.0)
     assert whole.calls == [{"seconds": 4.0, "piece": False, "context": None}]
 
@@ -143,7 +150,7 @@ def test_an_unsure_word_at_the_cut_holds_the_piece_back_until_a_later_pause(
     short_first: None,
 ) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     unsure = ScriptedTranscriber(
         [("One", 0.5, 6.0, 0.9), ("two", 6.2, 7.5, 0.9), ("Thanks.", 7.5, 8.0, 0.05)],
         [("One", 0.5, 6.0, 0.9), ("two", 6.2, 8.0, 0.9), ("more.", 9.0, 10.0, 0.9)],
@@ -207,7 +214,7 @@ def test_live_pieces_match_a_whole_file_pass(  # type: ignore[no-untyped-def]
 
 def test_finish_waits_for_a_step_in_progress(short_first: None) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     release = threading.Event()
     started = threading.Event()
 
@@ -235,7 +242,7 @@ def test_finish_waits_for_a_step_in_progress(short_first: None) -> None:
 
 def test_a_piece_that_starts_unsure_is_redone_with_the_one_before(short_first: None) -> None:
     audio = np.concatenate([speech_like(SPANS, 9.0), speech_like([(0.0, 4.5)], 6.0)])
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)],
         [("Um,", 0.6, 0.9, 0.1), ("four", 1.0, 3.0, 0.9), ("five.", 3.0, 5.0, 0.9)],
@@ -269,7 +276,7 @@ def test_a_cut_inside_a_key_sentence_calls_for_the_whole_file_pass() -> None:
 
 
 def test_the_first_piece_waits_for_more_speech() -> None:
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)]
     )
@@ -285,7 +292,7 @@ def test_a_piece_held_for_its_uncertain_end_is_the_tail_when_nothing_follows(
     short_first: None,
 ) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     held = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 7.9, 0.9),
          ("Okay.", 7.9, 8.0, 0.02)],
@@ -308,7 +315,7 @@ def test_a_piece_held_for_its_uncertain_end_keeps_its_words_up_to_an_earlier_sen
     and the next job starts there with them as context."""
     spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0)]  # pauses around 3.3 s and 6.3 s
     audio = speech_like(spans, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("Hello", 0.5, 1.5, 0.9), ("there.", 1.5, 3.0, 0.9), ("We", 3.6, 4.0, 0.9),
          ("help", 4.0, 6.0, 0.9), ("teams", 6.6, 7.9, 0.9), ("Bye.", 7.9, 8.0, 0.03)],
@@ -329,7 +336,7 @@ def test_a_held_piece_is_not_split_inside_a_word_or_before_an_unsure_word(
     short_first: None,
 ) -> None:
     audio = speech_like(SPANS, 9.0)
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("One", 0.5, 2.8, 0.9), ("uh", 2.8, 3.0, 0.1), ("two", 3.6, 6.0, 0.9),
          ("three", 6.2, 7.9, 0.9), ("Okay.", 7.9, 8.0, 0.02)],
@@ -345,7 +352,7 @@ def test_an_unsure_tail_too_long_to_join_moves_the_cut_back_into_the_piece_befor
     tail do not fit the job allowed after Stop; no whole-file pass after Stop."""
     monkeypatch.setattr(incremental, "JOIN_AFTER_STOP_S", 11.0)
     audio = np.concatenate([speech_like(SPANS, 9.0), speech_like([(0.0, 4.5)], 5.0)])
-    live = LiveTranscript()
+    live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
         [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)],
         [("Um,", 0.1, 0.4, 0.1), ("four", 0.5, 2.5, 0.9), ("five.", 2.5, 4.5, 0.9)],
@@ -362,3 +369,84 @@ def test_an_unsure_tail_too_long_to_join_moves_the_cut_back_into_the_piece_befor
     assert done.cuts == (pytest.approx(3.3, abs=0.03),)
     assert [w.text for w in done.result.words] == ["One", "two", "three,", "um,", "four", "five."]
     assert script.calls[2]["context"] == "One"
+
+
+def test_the_word_before_a_cut_is_read_again_with_what_follows_it(short_first: None) -> None:
+    """Whisper ends every window with a full stop, so a piece cut mid-sentence ends in one
+    ("... when you. | Get a second."). The next piece is decoded from a pause in the piece
+    before, and its reading of the word at the cut (here: no full stop) replaces the piece's,
+    so the sentence runs on across the cut as it does in one pass over the file."""
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0), (9.0, 13.0)]  # pauses at 3.3, 6.3, 8.5, 13.5
+    audio = speech_like(spans, 14.0)
+    first_piece = [("We", 0.5, 1.0, 0.9), ("help", 1.0, 3.0, 0.9), ("teams", 3.6, 6.0, 0.9),
+                   ("when", 6.6, 7.2, 0.9), ("you.", 7.2, 8.0, 0.9)]  # fmt: skip
+    # From the pause at 6.3 s (the latest at least OVERLAP_S before the cut), on its own clock.
+    from_pause = [("when", 0.3, 0.9, 0.9), ("you", 0.9, 1.7, 0.8), ("get", 2.7, 3.5, 0.9),
+                  ("a", 3.5, 3.9, 0.9), ("second.", 3.9, 6.7, 0.9)]  # fmt: skip
+    live = LiveTranscript()
+    script = ScriptedTranscriber(first_piece, from_pause)
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    assert live.step(audio, script)
+    assert script.calls[1] == {
+        "seconds": pytest.approx(13.5 - 6.3, abs=0.05), "piece": True, "context": "We help teams"
+    }  # fmt: skip
+    assert [(w.text, w.start_s) for w in live.words] == [
+        ("We", 0.5), ("help", 1.0), ("teams", 3.6), ("when", 6.6), ("you", 7.2),
+        ("get", 9.0), ("a", 9.8), ("second.", 10.2),
+    ]  # fmt: skip
+    assert live.words[4].probability == 0.8  # the reading across the cut, whole
+    assert [s.text for s in split_sentences(live.words)] == ["We help teams when you get a second."]
+    # Without reading across the cut, the end-of-window full stop splits the sentence there.
+    apart = LiveTranscript(overlap_s=0.0)
+    after_cut = [("Get", 0.55, 1.35, 0.9), ("a", 1.35, 1.75, 0.9), ("second.", 1.75, 4.55, 0.9)]
+    script = ScriptedTranscriber(first_piece, after_cut)
+    assert apart.step(audio[: round(8.9 * RATE)], script)
+    assert apart.step(audio, script)
+    assert [s.text for s in split_sentences(apart.words)] == [
+        "We help teams when you.",
+        "Get a second.",
+    ]
+
+
+def test_a_piece_with_no_room_to_read_across_the_cut_keeps_its_own_reading(
+    short_first: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decode across the cut must fit one job (MAX_JOB_S); when it cannot, the piece is
+    decoded from the cut as before."""
+    monkeypatch.setattr(incremental, "MAX_JOB_S", 6.0)  # 6.3-13.5 s would be 7.2 s
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0), (9.0, 13.0)]
+    audio = speech_like(spans, 14.0)
+    script = ScriptedTranscriber(
+        [("We", 0.5, 1.0, 0.9), ("help", 1.0, 3.0, 0.9), ("teams", 3.6, 6.0, 0.9),
+         ("when", 6.6, 7.2, 0.9), ("you.", 7.2, 8.0, 0.9)],
+        [("Get", 0.55, 1.35, 0.9), ("a", 1.35, 1.75, 0.9), ("second.", 1.75, 4.55, 0.9)],
+    )  # fmt: skip
+    live = LiveTranscript()
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    assert live.step(audio, script)
+    assert script.calls[1]["seconds"] == pytest.approx(13.5 - 8.45, abs=0.05)
+    assert [w.text for w in live.words][-4:] == ["you.", "Get", "a", "second."]
+
+
+@pytest.mark.model
+def test_a_real_sentence_cut_mid_way_reads_as_one_sentence_again(transcriber) -> None:  # type: ignore[no-untyped-def]
+    """The real voicemail cut in the 0.6 s breath of "... when you | get a second": read across
+    the cut, "you" gets no full stop, so no sentence starts at "get", as in one pass over the
+    file (without it the pieces read "when you. Get a second.")."""
+    from analysis.transcript import split_sentences
+    from audio.io import load_audio
+    from tests.conftest import REAL_AUDIO
+
+    samples = load_audio(REAL_AUDIO / "sales_voicemail_busyline.mp3").samples
+    live = LiveTranscript()
+    # Looks as a busy machine makes them: after 15.9 s, then only at 25.3 s.
+    assert live.step(samples[: round(15.9 * RATE)], transcriber)
+    assert live.step(samples[: round(25.3 * RATE)], transcriber)
+    assert live.done_s == pytest.approx(24.95, abs=0.15)  # in the breath after "you"
+    done = live.finish(samples, transcriber)
+    assert done.cuts == (pytest.approx(15.56, abs=0.15), pytest.approx(24.95, abs=0.15))
+    sentences = split_sentences(done.result.words)
+    starts = [s.start_s for s in sentences]
+    assert not any(24.5 <= t <= 25.6 for t in starts), [s.text for s in sentences]
+    around = next(s for s in sentences if s.start_s < 24.9 <= s.end_s)
+    assert "when you get a second" in around.text.lower().replace(",", "")
