@@ -26,7 +26,13 @@ from analysis.pipeline import analyze_audio
 from analysis.profile import Profile
 from analysis.report import Report
 from analysis.scenarios import Scenario
-from analysis.transcribe import MIN_COVERAGE, Transcriber, TranscriptionResult, keep_voiced
+from analysis.transcribe import (
+    MIN_COVERAGE,
+    SegmentStats,
+    Transcriber,
+    TranscriptionResult,
+    keep_voiced,
+)
 from analysis.transcript import SENTENCE_END, Word
 from audio.io import Audio
 from audio.levels import FRAME_S, analyze_levels
@@ -75,6 +81,7 @@ class Piece:
     words: tuple[Word, ...]
     coverage: float
     prompt_used: str | None
+    segments: tuple[SegmentStats, ...] = ()  # times from the start of the take
 
 
 @dataclass(frozen=True)
@@ -380,7 +387,8 @@ class LiveTranscript:
             if reason is None:
                 used = next((p.prompt_used for p in pieces if p.prompt_used), None)
                 text = " ".join(w.text for w in kept)
-                result = TranscriptionResult(tuple(kept), text, used, coverage)
+                segments = tuple(s for p in pieces for s in p.segments)
+                result = TranscriptionResult(tuple(kept), text, used, coverage, segments)
                 cuts = tuple(p.end_s for p in pieces[:-1])
                 return Finished(result, len(pieces), round(tail_s, 2), None, cuts)
         whole = transcriber.transcribe(samples, progress, cancel)
@@ -414,7 +422,11 @@ class LiveTranscript:
             first = words[0]
             if onset is not None and first.start_s < onset < first.end_s:
                 words[0] = replace(first, start_s=round(onset, 2))
-        return Piece(start_s, end_s, tuple(words), result.coverage, result.prompt_used)
+        segments = tuple(
+            replace(s, start_s=round(s.start_s + start_s, 2), end_s=round(s.end_s + start_s, 2))
+            for s in result.segments
+        )
+        return Piece(start_s, end_s, tuple(words), result.coverage, result.prompt_used, segments)
 
 
 def analyze_take(

@@ -232,6 +232,35 @@ class Quality:
 
 
 @dataclass(frozen=True)
+class NoMessage:
+    """When a take is no voicemail message at all (see ``analysis.no_message``)."""
+
+    min_words: int
+    min_word_probability: float
+    silent_no_speech_prob: float
+    silent_neg_avg_logprob: float
+    silence_dbfs: float
+    min_sound_s: float
+    min_voiced_share: float
+    min_mean_word_probability: float
+    greeting_min_matches: int
+    greeting_share: float
+    greeting_max_other_words: int
+    greeting_patterns: tuple[re.Pattern[str], ...]
+    reasons: Mapping[str, str]
+
+
+NO_MESSAGE_REASONS = (
+    "silence",
+    "noise",
+    "tones_or_music",
+    "few_words",
+    "other_language",
+    "greeting",
+)
+
+
+@dataclass(frozen=True)
 class Phone:
     not_after: tuple[str, ...]
     max_digit_pace_ratio: float
@@ -336,6 +365,7 @@ class Profile:
     quality: Quality
     sentences: Sentences
     filler_matcher: Matcher = field(repr=False)
+    no_message: NoMessage = field(repr=False)
     rubric: tuple[RubricCriterion, ...] = ()
     scenario: ScenarioGuidance | None = None
     live: Live = Live()
@@ -367,7 +397,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
 
 # Tables and checks added after profiles were first shared: a profile written before them (a
 # coach's copy of the old default) borrows the bundled default's instead of being refused.
-ADDED_TABLES = ("hesitations", "intonation", "rushing", "quality", "sentences")
+ADDED_TABLES = ("hesitations", "intonation", "rushing", "quality", "sentences", "no_message")
 ADDED_CHECKS = ("hesitations", "uptalk", "rushing", "noise")
 
 
@@ -581,9 +611,34 @@ class _Parser:
             rubric=self.rubric(data.get("rubric", [])),
             scenario=scenario,
             live=self.record(Live, self.table(data, "live"), "live.") if "live" in data else Live(),
+            no_message=self.no_message(self.table(data, "no_message"), vocab),
         )
         profile.length_preset()  # the default preset must exist
         return profile
+
+    def no_message(self, raw: Mapping[str, Any], vocab: Mapping[str, tuple[str, ...]]) -> NoMessage:
+        """The ``[no_message]`` table: thresholds, greeting patterns, one reason per kind."""
+        reasons_raw = self.table(raw, "reasons", "no_message.")
+        for key in sorted(set(reasons_raw) ^ set(NO_MESSAGE_REASONS)):
+            problem = "unknown key" if key in reasons_raw else "missing"
+            raise self.fail(f"no_message.reasons.{key}", problem)
+        reasons = {
+            k: self.value(reasons_raw, k, str, f"no_message.reasons.{k}")
+            for k in NO_MESSAGE_REASONS
+        }
+        patterns = self.value(raw, "greeting_patterns", tuple, "no_message.greeting_patterns")
+        compiled = tuple(self.regex(p, vocab, "no_message.greeting_patterns") for p in patterns)
+        hints = get_type_hints(NoMessage)
+        names = [f.name for f in dataclasses.fields(NoMessage)]
+        unknown = sorted(set(raw) - set(names))
+        if unknown:
+            raise self.fail(f"no_message.{unknown[0]}", "unknown key")
+        numbers = {
+            n: self.value(raw, n, hints[n], f"no_message.{n}")
+            for n in names
+            if n not in ("greeting_patterns", "reasons")
+        }
+        return NoMessage(**numbers, greeting_patterns=compiled, reasons=reasons)
 
     def rubric(self, raw: Any) -> tuple[RubricCriterion, ...]:
         """The optional ``[[rubric]]`` list: unique ids, a scale with min < max."""
