@@ -68,7 +68,7 @@ FOREIGN = {
 }
 
 
-def _sox(args: Sequence[str], seconds: float, tmp: Path) -> Samples:
+def sox(args: Sequence[str], seconds: float, tmp: Path) -> Samples:
     wav = tmp / "sox.wav"
     subprocess.run(
         ["sox", "-R", "-D", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(wav),
@@ -79,7 +79,7 @@ def _sox(args: Sequence[str], seconds: float, tmp: Path) -> Samples:
     return np.asarray(data)
 
 
-def _espeak(text: str, voice: str, speed: int, tmp: Path) -> Samples:
+def espeak(text: str, voice: str, speed: int, tmp: Path) -> Samples:
     wav = tmp / "speech.wav"
     subprocess.run(
         ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text],
@@ -92,7 +92,7 @@ def _espeak(text: str, voice: str, speed: int, tmp: Path) -> Samples:
     return np.interp(np.linspace(0, len(x) - 1, n), np.arange(len(x)), x)
 
 
-def _at_dbfs(x: Samples, dbfs: float) -> Samples:
+def at_dbfs(x: Samples, dbfs: float) -> Samples:
     return x * (10 ** (dbfs / 20) / max(make_set.rms(x), 1e-12))
 
 
@@ -100,81 +100,79 @@ def _t(seconds: float) -> Samples:
     return np.arange(round(seconds * RATE)) / RATE
 
 
-def _tone(freqs: Sequence[float], seconds: float, level: float = 0.2) -> Samples:
+def tone(freqs: Sequence[float], seconds: float, level: float = 0.2) -> Samples:
     t = _t(seconds)
     x = sum(np.sin(2 * np.pi * f * t) for f in freqs) / len(freqs)
     ramp = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.01)
     return level * x * ramp
 
 
-def _gap(seconds: float) -> Samples:
+def gap(seconds: float) -> Samples:
     return np.zeros(round(seconds * RATE))
 
 
-def _room(x: Samples, tmp: Path, dbfs: float = -65.0) -> Samples:
+def room(x: Samples, tmp: Path, dbfs: float = -65.0) -> Samples:
     """A faint room noise under everything, as any microphone has."""
-    return x + _at_dbfs(_sox(["pinknoise"], len(x) / RATE + 0.01, tmp)[: len(x)], dbfs)
+    return x + at_dbfs(sox(["pinknoise"], len(x) / RATE + 0.01, tmp)[: len(x)], dbfs)
 
 
-def _dtmf(digits: str) -> Samples:
+def dtmf(digits: str) -> Samples:
     rows, cols = (697, 770, 852, 941), (1209, 1336, 1477)
     keys = "123456789*0#"
     parts = []
     for d in digits:
         i = keys.index(d)
-        parts += [_tone((rows[i // 3], cols[i % 3]), 0.15), _gap(0.1)]
+        parts += [tone((rows[i // 3], cols[i % 3]), 0.15), gap(0.1)]
     return np.concatenate(parts)
 
 
-def _cough(tmp: Path) -> Samples:
-    noise = _sox(["brownnoise"], 0.35, tmp)
+def cough(tmp: Path) -> Samples:
+    noise = sox(["brownnoise"], 0.35, tmp)
     t = _t(len(noise) / RATE)
     env = np.exp(-t / 0.08) * np.minimum(1.0, t / 0.01)
-    return _at_dbfs(noise * env, -18.0)
+    return at_dbfs(noise * env, -18.0)
 
 
-def _chords(seconds: float) -> Samples:
+def chords(seconds: float) -> Samples:
     roots = (220.0, 174.6, 261.6, 196.0)  # A, F, C, G
     parts = []
     for i in range(int(seconds / 1.0)):
         r = roots[i % len(roots)]
         notes = [r, r * 1.26, r * 1.5, r * 2]
-        tone = sum(_tone((n, 2 * n, 3 * n), 1.0, 0.1 / (k + 1)) for k, n in enumerate(notes))
-        parts.append(tone * np.exp(-_t(1.0) / 0.6))
+        chord = sum(tone((n, 2 * n, 3 * n), 1.0, 0.1 / (k + 1)) for k, n in enumerate(notes))
+        parts.append(chord * np.exp(-_t(1.0) / 0.6))
     return np.concatenate(parts)
 
 
-def _rhythm(seconds: float, tmp: Path) -> Samples:
+def rhythm(seconds: float, tmp: Path) -> Samples:
     beat = 0.25
     n = round(beat * RATE)
     t = _t(beat)
     kick = np.sin(2 * np.pi * 60 * t) * np.exp(-t / 0.05) * 0.5
-    hat = _sox(["whitenoise"], beat, tmp)[:n] * np.exp(-t / 0.01) * 0.2
+    hat = sox(["whitenoise"], beat, tmp)[:n] * np.exp(-t / 0.01) * 0.2
     bass = [110.0, 110.0, 146.8, 130.8]
     parts = []
     for i in range(int(seconds / beat)):
         x = hat.copy()
         if i % 4 == 0:
             x += kick
-        x += _tone((bass[(i // 4) % 4],), beat, 0.15)
+        x += tone((bass[(i // 4) % 4],), beat, 0.15)
         parts.append(x)
     return np.concatenate(parts)
 
 
-def _spoken(text: str, voice: str, before_s: float, after_s: float, tmp: Path) -> Samples:
-    return _room(
-        np.concatenate([_gap(before_s), _espeak(text, voice, 155, tmp), _gap(after_s)]), tmp
-    )
+def spoken(text: str, voice: str, before_s: float, after_s: float, tmp: Path) -> Samples:
+    return room(np.concatenate([gap(before_s), espeak(text, voice, 155, tmp), gap(after_s)]), tmp)
 
 
-def _greeting(text: str, voice: str, tmp: Path) -> Samples:
+def greeting(text: str, voice: str, tmp: Path) -> Samples:
     """A prompt, then the beep it announces."""
-    beep = np.concatenate([_tone((1000.0,), 0.6), _gap(1.0)])
-    return np.concatenate([_spoken(text, voice, 0.5, 0.5, tmp), _room(beep, tmp)])
+    beep = np.concatenate([tone((1000.0,), 0.6), gap(1.0)])
+    return np.concatenate([spoken(text, voice, 0.5, 0.5, tmp), room(beep, tmp)])
 
 
-def _foreign(text: str, lang: str, tmp: Path) -> Samples:
-    return _spoken(text, lang, 0.5, 0.5, tmp)
+def foreign(text: str, lang: str, tmp: Path) -> Samples:
+    return spoken(text, lang, 0.5, 0.5, tmp)
 
 
 GREETING_VOICES = ("en-us", "en-gb", "en-us+f3", "en-gb-x-rp", "en-us+m3")
@@ -182,41 +180,41 @@ Maker = Callable[[Path], Samples]
 
 # file stem -> (expected reason, how to make it)
 KINDS: dict[str, tuple[str, Maker]] = {
-    "silence_5s": ("silence", lambda tmp: _room(_gap(5.0), tmp)),
+    "silence_5s": ("silence", lambda tmp: room(gap(5.0), tmp)),
     "silence_cough": (
         "silence",
-        lambda tmp: _room(np.concatenate([_gap(2.0), _cough(tmp), _gap(3.0)]), tmp),
+        lambda tmp: room(np.concatenate([gap(2.0), cough(tmp), gap(3.0)]), tmp),
     ),
     "silence_click": (
         "silence",
-        lambda tmp: _room(np.concatenate([_gap(2.5), 0.5 * np.hanning(40), _gap(3.0)]), tmp),
+        lambda tmp: room(np.concatenate([gap(2.5), 0.5 * np.hanning(40), gap(3.0)]), tmp),
     ),
-    "noise_white": ("noise", lambda tmp: _at_dbfs(_sox(["whitenoise"], 30.0, tmp), -30.0)),
-    "noise_white_loud": ("noise", lambda tmp: _at_dbfs(_sox(["whitenoise"], 10.0, tmp), -15.0)),
-    "noise_pink": ("noise", lambda tmp: _at_dbfs(_sox(["pinknoise"], 10.0, tmp), -30.0)),
-    "noise_brown": ("noise", lambda tmp: _at_dbfs(_sox(["brownnoise"], 10.0, tmp), -25.0)),
-    "tone_440": ("tones_or_music", lambda tmp: _room(_tone((440.0,), 6.0), tmp)),
-    "tone_dtmf": ("tones_or_music", lambda tmp: _room(np.tile(_dtmf("5553124477#"), 2), tmp)),
+    "noise_white": ("noise", lambda tmp: at_dbfs(sox(["whitenoise"], 30.0, tmp), -30.0)),
+    "noise_white_loud": ("noise", lambda tmp: at_dbfs(sox(["whitenoise"], 10.0, tmp), -15.0)),
+    "noise_pink": ("noise", lambda tmp: at_dbfs(sox(["pinknoise"], 10.0, tmp), -30.0)),
+    "noise_brown": ("noise", lambda tmp: at_dbfs(sox(["brownnoise"], 10.0, tmp), -25.0)),
+    "tone_440": ("tones_or_music", lambda tmp: room(tone((440.0,), 6.0), tmp)),
+    "tone_dtmf": ("tones_or_music", lambda tmp: room(np.tile(dtmf("5553124477#"), 2), tmp)),
     "tone_beeps": (
         "tones_or_music",
-        lambda tmp: _room(np.tile(np.concatenate([_tone((1000.0,), 0.5), _gap(0.7)]), 6), tmp),
+        lambda tmp: room(np.tile(np.concatenate([tone((1000.0,), 0.5), gap(0.7)]), 6), tmp),
     ),
-    "tone_dial": ("tones_or_music", lambda tmp: _room(_tone((350.0, 440.0), 5.0), tmp)),
+    "tone_dial": ("tones_or_music", lambda tmp: room(tone((350.0, 440.0), 5.0), tmp)),
     "tone_busy": (
         "tones_or_music",
-        lambda tmp: _room(np.tile(np.concatenate([_tone((480.0, 620.0), 0.5), _gap(0.5)]), 6), tmp),
+        lambda tmp: room(np.tile(np.concatenate([tone((480.0, 620.0), 0.5), gap(0.5)]), 6), tmp),
     ),
-    "music_chords": ("tones_or_music", lambda tmp: _room(_chords(12.0), tmp)),
-    "music_rhythm": ("tones_or_music", lambda tmp: _room(_rhythm(10.0, tmp), tmp)),
+    "music_chords": ("tones_or_music", lambda tmp: room(chords(12.0), tmp)),
+    "music_rhythm": ("tones_or_music", lambda tmp: room(rhythm(10.0, tmp), tmp)),
     **{
-        f"greeting_{i + 1}_{voice.replace('-', '')}": ("greeting", partial(_greeting, text, voice))
+        f"greeting_{i + 1}_{voice.replace('-', '')}": ("greeting", partial(greeting, text, voice))
         for i, (text, voice) in enumerate(zip(GREETINGS, GREETING_VOICES, strict=True))
     },
     **{
-        f"foreign_{lang}": ("other_language", partial(_foreign, text, lang))
+        f"foreign_{lang}": ("other_language", partial(foreign, text, lang))
         for lang, text in FOREIGN.items()
     },
-    "two_words": ("few_words", partial(_spoken, "Call me.", "en-us", 1.0, 3.0)),
+    "two_words": ("few_words", partial(spoken, "Call me.", "en-us", 1.0, 3.0)),
 }
 
 

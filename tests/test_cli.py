@@ -67,16 +67,25 @@ def test_bad_audio_gives_one_line_reason_and_exit_2(
     assert "Traceback" not in err
 
 
-def test_noise_only_recording_is_analyzed_without_crashing_and_says_no_words(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_noise_only_recording_is_no_message_no_score(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["analyze", "--json", str(AUDIO / "noise.flac")])
     out, _ = capsys.readouterr()
     assert code == 0
     report = json.loads(out)
-    assert report["value_proposition"]["found"] is False
-    assert report["call_to_action"]["found"] is False
-    assert report["score"] < 50
+    assert report["score"] is None
+    assert report["no_message_kind"] == "noise"
+    assert "noise" in report["no_message_reason"]
+    assert report["checks"] == []
+    assert report["screening"]["heard_words"] == 0
+    # Whisper's lone "." tokens over the noise are not words.
+    assert all(any(ch.isalnum() for ch in w["text"]) for w in report["transcript"]["words"])
+    assert report["delivery"]["word_count"] == len(report["transcript"]["words"])
+
+    code = main(["analyze", str(AUDIO / "noise.flac")])
+    text, _ = capsys.readouterr()
+    assert code == 0
+    assert "no score" in text and "No voicemail message: " in text
+    assert "Checks" not in text
 
 
 def test_good_file_and_bad_file_together_report_the_good_one_and_exit_2(
