@@ -242,7 +242,7 @@ class NoMessage:
     silence_dbfs: float
     min_sound_s: float
     min_voiced_share: float
-    min_mean_word_probability: float
+    min_median_word_probability: float
     greeting_min_matches: int
     greeting_share: float
     greeting_max_other_words: int

@@ -215,12 +215,12 @@ class Check:
 @dataclass(frozen=True)
 class Screening:
     """The figures that decided whether the take is a voicemail message (analysis.no_message):
-    words heard (not fillers, not unsure, not in a segment the decoder called silent), the mean
+    words heard (not fillers, not unsure, not in a segment the decoder called silent), the median
     word probability, seconds of sound above silence, the share of it with a pitch, greeting
     phrases found and the share of heard words in their sentences."""
 
     heard_words: int
-    mean_word_probability: float | None
+    median_word_probability: float | None
     sound_s: float | None
     voiced_share: float | None
     greeting_phrases: int

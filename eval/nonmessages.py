@@ -298,7 +298,7 @@ class Row(NamedTuple):
 def _figures(s: Screening | None) -> str:
     if s is None:
         return ""
-    p = "--" if s.mean_word_probability is None else f"{s.mean_word_probability:.2f}"
+    p = "--" if s.median_word_probability is None else f"{s.median_word_probability:.2f}"
     return (
         f"words {s.heard_words}, p {p}, sound {s.sound_s:.1f} s, voiced {s.voiced_share:.2f}, "
         f"greeting {s.greeting_phrases}/{s.greeting_word_share:.2f}"
