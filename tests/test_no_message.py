@@ -285,3 +285,31 @@ def test_real_and_synthetic_messages_are_scored(path: Path, analyzed) -> None:  
 def test_a_real_phone_systems_prompt_is_refused(analyzed) -> None:  # type: ignore[no-untyped-def]
     report = analyzed(REAL_AUDIO / "greeting_prompt.wav")
     assert report.no_message_kind == "greeting" and report.score is None
+
+
+def test_library_keeps_a_non_message_without_figures_and_skips_it_as_baseline(
+    tmp_path: Path, profile: Profile
+) -> None:
+    from analysis.library import Library
+    from analysis.pipeline import analyze_script
+
+    scored = analyze_script(MESSAGE, profile)
+    quiet = np.random.default_rng(3).normal(0, 10 ** (-65 / 20), 3 * RATE).astype(np.float32)
+    model = r.ModelInfo("tiny.en", "int8", "/model", None)
+    source = r.Source(duration_s=3.0, path="quiet.flac")
+    silent = build_report([], profile, "standard", source, model, quiet, RATE, ())
+    with Library(tmp_path / "lib") as lib:
+        first, second, third = (lib.add_file(AUDIO / "good.flac") for _ in range(3))
+        lib.add_report(first.id, scored)
+        lib.add_report(second.id, silent)
+        lib.add_report(third.id, scored)
+        kept = lib.attempt(second.id)
+        assert kept.no_message == silent.no_message_reason and kept.score is None
+        assert (kept.wpm, kept.fillers_per_min, kept.time_to_value_s) == (None, None, None)
+        assert lib.latest_report(second.id).report == silent  # type: ignore[union-attr]
+        previous = lib.previous(third.id)
+        assert previous is not None and previous.id == first.id
+        # Analyzed again as a message, the take gets its figures and loses the note.
+        lib.add_report(second.id, scored)
+        assert lib.attempt(second.id).no_message is None
+        assert lib.previous(third.id).id == second.id  # type: ignore[union-attr]
