@@ -284,12 +284,13 @@ def build_report_html(
         notes = "<h2>Coach notes</h2>" + "".join(
             f"<p>{_e(p).replace(chr(10), '<br>')}</p>" for p in paragraphs
         )
+    message = report.is_message  # no message: the header says why; no summary, no scorecard
     body = (
         _header(report, title, created_at, coach_meta(coaching))
-        + _summary(report)
+        + (_summary(report) if message else "")
         + _timeline(timeline_png, timeline_note)
         + coaching_html(coaching)
-        + _scorecard(report)
+        + (_scorecard(report) if message else "")
         + _transcript(report)
         + notes
         + f"<p class='footer'>{_e(footer_text(report))}</p>"

@@ -313,3 +313,15 @@ def test_library_keeps_a_non_message_without_figures_and_skips_it_as_baseline(
         lib.add_report(second.id, scored)
         assert lib.attempt(second.id).no_message is None
         assert lib.previous(third.id).id == second.id  # type: ignore[union-attr]
+
+
+def test_an_exported_report_says_there_is_no_message(profile: Profile) -> None:
+    from app.export_html import build_report_html
+
+    quiet = np.random.default_rng(4).normal(0, 10 ** (-65 / 20), 3 * RATE).astype(np.float32)
+    model = r.ModelInfo("tiny.en", "int8", "/model", None)
+    source = r.Source(duration_s=3.0, path="quiet.flac")
+    silent = build_report([], profile, "standard", source, model, quiet, RATE, ())
+    page = build_report_html(silent, None, title="Quiet take")
+    assert "No voicemail message: There is nothing to hear" in page
+    assert "/&nbsp;100" not in page and "not found" not in page and "Value proposition" not in page
