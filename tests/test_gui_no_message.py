@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from analysis.library import Library
 from app.controller import Controller, Feedback
@@ -76,5 +77,41 @@ def test_noise_gets_a_note_not_a_score_and_is_no_baseline(  # type: ignore[no-un
         plotted = {i for _x, _y, i in progress.points("score")}
         assert plotted == {first.attempt.id, again.attempt.id}
         assert stored.id not in {i for _x, _y, i in progress.points("wpm")}
+    finally:
+        window.close()
+
+
+def test_a_silent_take_is_kept_as_no_message(  # type: ignore[no-untyped-def]
+    qtbot, holder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The take from the issue: 5 s of a quiet room recorded through the (fake) microphone."""
+    import numpy as np
+
+    monkeypatch.setattr(fakes, "FAST_PACE_S", 0.01)
+    monkeypatch.setenv("VOICEMAIL_COACH_DATA_DIR", str(tmp_path / "data"))
+    room = np.random.default_rng(5).normal(0, 10 ** (-62 / 20), 8 * 16_000).astype(np.float32)
+    controller = Controller(
+        Settings(greeting=False),
+        lambda **kw: fakes.FakeInputStream(room)(**kw),
+        fakes.FakeOutputStream(),
+    )
+    controller.models = holder
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.mouseClick(window.practice.record, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: controller.state == "recording", timeout=5000)
+        recorder = controller.recorder
+        assert recorder is not None
+        qtbot.waitUntil(lambda: recorder.elapsed_s >= 5.0, timeout=20_000)
+        with qtbot.waitSignal(controller.feedback_ready, timeout=120_000) as blocker:
+            qtbot.mouseClick(window.practice.record, Qt.MouseButton.LeftButton)
+        feedback: Feedback = blocker.args[0]
+        assert feedback.report.no_message_kind == "silence" and feedback.report.score is None
+        assert window.review.no_message.isVisible() and not window.review.scorecard.isVisible()
+        assert feedback.attempt is not None and feedback.attempt.status == "ready"
+        assert feedback.attempt.no_message == feedback.report.no_message_reason
+        assert feedback.path.exists()  # nothing recorded is ever lost
     finally:
         window.close()
