@@ -241,6 +241,8 @@ class ReviewView(QWidget):
         self.no_message.setVisible(not report.is_message)
         self.moments.setVisible(report.is_message)
         self.scorecard.setVisible(report.is_message)
+        if not report.is_message:  # its height follows the scorecard's, which is hidden now
+            self.transcript_heading.setFixedHeight(self.transcript_heading.sizeHint().height())
         self.transcript.set_report(report)
         self.player.set_playing(False)
         self.player.set_position(0.0, report.source.duration_s)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
@@ -11,8 +9,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from analysis.report import Report
 
 KEPT = (
-    "Nothing was scored, and this take is not compared with your others or plotted in "
-    "Progress. It is kept in your history: you can play it below."
+    "It is not compared with your other takes or plotted in Progress; it is kept in your "
+    "history, and you can play it below."
 )
 
 
@@ -32,6 +30,8 @@ class NoMessagePanel(QFrame):
         self.reason.setObjectName("noMessageReason")
         self.heard = QLabel()
         self.heard.setObjectName("noMessageHeard")
+        for plain in (self.reason, self.heard):  # the profile's words and Whisper's, as they are
+            plain.setTextFormat(Qt.TextFormat.PlainText)
         self.kept = QLabel(KEPT)
         self.kept.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.hint = QLabel("Press <b>Record again</b> (Ctrl+R) when you are ready.")
@@ -45,8 +45,14 @@ class NoMessagePanel(QFrame):
         layout.addStretch(1)
 
     def set_report(self, report: Report) -> None:
-        self.reason.setText(html.escape(report.no_message_reason or ""))
+        self.reason.setText(report.no_message_reason or "")
         words = report.transcript.text.strip()
-        self.heard.setText(
-            f"Heard: \u201c{html.escape(words)}\u201d" if words else "No words were heard."
-        )
+        heard = report.screening.heard_words if report.screening else len(words.split())
+        if not words:
+            self.heard.setText("No words were heard.")
+        elif not heard:  # only the model's unsure guesses (over noise: "Yeah.", "Um, uh,")
+            self.heard.setText(
+                f"No words were heard (the speech model guessed \u201c{words}\u201d)."
+            )
+        else:
+            self.heard.setText(f"Heard: \u201c{words}\u201d")
