@@ -325,3 +325,22 @@ def test_an_exported_report_says_there_is_no_message(profile: Profile) -> None:
     page = build_report_html(silent, None, title="Quiet take")
     assert "No voicemail message: There is nothing to hear" in page
     assert "/&nbsp;100" not in page and "not found" not in page and "Value proposition" not in page
+
+
+@pytest.mark.model
+def test_a_phone_systems_prompt_then_a_message_is_scored(
+    tmp_path: Path,
+    transcriber,
+    profile: Profile,  # type: ignore[no-untyped-def]
+) -> None:
+    from analysis.pipeline import analyze_file
+
+    prompt = nm.greeting(nm.GREETINGS[0], "en-us", tmp_path)
+    message, rate = sf.read(AUDIO / "good.flac", dtype="float64")
+    assert rate == RATE
+    both = tmp_path / "prompt_then_message.flac"
+    sf.write(both, np.concatenate([prompt, message]).astype(np.float32), RATE)
+    report = analyze_file(both, transcriber, profile)
+    assert report.is_message and report.score is not None
+    assert report.screening is not None and report.screening.greeting_phrases >= 2
+    assert report.value_proposition.found
