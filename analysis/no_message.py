@@ -4,18 +4,19 @@ another language or a take with almost no words gets no score (a non-message is 
 tiny.en cannot name a language and writes English-looking words for anything it hears, so the
 decision uses what the decoder and the audio say instead:
 
-1. *Heard words*: words with a letter or digit that are not fillers, that the decoder gave at
-   least ``min_word_probability``, outside segments it judged silent (``no_speech_prob`` high
-   and ``avg_logprob`` low together, Whisper's own no-speech rule). Fewer than ``min_words``:
-   no message. Why not comes from the audio: less than ``min_sound_s`` louder than
+1. *Not English*: at least ``min_words`` words that are not fillers (sure or not), with a
+   median word probability under ``min_median_word_probability``. German, French and Spanish
+   came out as English-looking words with a median of 0.21-0.46, every real and synthetic
+   message at 0.79 or more (docs/EVALUATION_NO_MESSAGE.md). A share of English words tells
+   nothing: tiny.en writes English words for any speech (96-100 % of the foreign takes' words
+   are in its own vocabulary).
+2. *Heard words*: words that are not fillers, that the decoder gave at least
+   ``min_word_probability``, outside segments it judged silent (``no_speech_prob`` high and
+   ``avg_logprob`` low together, Whisper's own no-speech rule). Fewer than ``min_words``: no
+   message. Why not comes from the audio: less than ``min_sound_s`` louder than
    ``silence_dbfs`` is silence (a cough or a click is not a message); sound that is mostly
    unvoiced (pitch found in under ``min_voiced_share`` of it) is noise; voiced sound without
    words is tones or music; otherwise the take has too few words.
-2. *Not English*: with words, a median word probability under ``min_median_word_probability``
-   (German, French and Spanish came out as English-looking words with a median of 0.21-0.46,
-   every real and synthetic message at 0.79 or more, see docs/EVALUATION.md). A share of
-   English words tells nothing: tiny.en writes English words for any speech (96-100 % of them
-   were in its own vocabulary for the German, French and Spanish takes).
 3. *A phone system's prompt*: at least ``greeting_min_matches`` greeting phrases, the sentences
    holding them at least ``greeting_share`` of the heard words, and fewer than
    ``greeting_max_other_words`` heard words elsewhere (a prompt followed by a real message is
@@ -58,7 +59,8 @@ def screen(
     cfg = profile.no_message
     fillers = {w.lower() for w in profile.fillers.words}
     real = [w for w in words if is_word(w.text)]
-    heard = [w for w in real if _heard(w, fillers, segments, cfg)]
+    said = [w for w in real if _bare(w) not in fillers]
+    heard = [w for w in said if _heard(w, segments, cfg)]
     median_p = float(np.median([w.probability for w in real])) if real else None
     sound_s = float(np.count_nonzero(acoustics.levels.frame_db > cfg.silence_dbfs)) * FRAME_S
     pitch = acoustics.pitch
@@ -68,6 +70,7 @@ def screen(
     matches, greeting_words = _greeting(heard, cfg)
     share = greeting_words / len(heard) if heard else 0.0
     screening = Screening(
+        words=len(said),
         heard_words=len(heard),
         median_word_probability=None if median_p is None else round(median_p, 3),
         sound_s=round(sound_s, 2),
@@ -79,16 +82,16 @@ def screen(
 
 
 def _kind(s: Screening, other_words: int, cfg: NoMessage) -> str | None:
+    p = s.median_word_probability
+    # Another language first: its words are many but unsure, so few may count as heard.
+    if s.words >= cfg.min_words and p is not None and p < cfg.min_median_word_probability:
+        return "other_language"
     if s.heard_words < cfg.min_words:
         if s.heard_words == 0 and (s.sound_s or 0.0) < cfg.min_sound_s:
             return "silence"
         if s.heard_words == 0:
             return "noise" if (s.voiced_share or 0.0) < cfg.min_voiced_share else "tones_or_music"
         return "few_words"
-    if s.median_word_probability is not None and (
-        s.median_word_probability < cfg.min_median_word_probability
-    ):
-        return "other_language"
     if (
         s.greeting_phrases >= cfg.greeting_min_matches
         and s.greeting_word_share >= cfg.greeting_share
@@ -98,9 +101,12 @@ def _kind(s: Screening, other_words: int, cfg: NoMessage) -> str | None:
     return None
 
 
-def _heard(w: Word, fillers: set[str], segments: Sequence[SegmentStats], cfg: NoMessage) -> bool:
-    bare = re.sub(r"[^\w']", "", w.text.lower())
-    if bare in fillers or w.probability < cfg.min_word_probability:
+def _bare(w: Word) -> str:
+    return re.sub(r"[^\w']", "", w.text.lower())
+
+
+def _heard(w: Word, segments: Sequence[SegmentStats], cfg: NoMessage) -> bool:
+    if w.probability < cfg.min_word_probability:
         return False
     mid = (w.start_s + w.end_s) / 2
     for seg in segments:

@@ -215,10 +215,11 @@ class Check:
 @dataclass(frozen=True)
 class Screening:
     """The figures that decided whether the take is a voicemail message (analysis.no_message):
-    words heard (not fillers, not unsure, not in a segment the decoder called silent), the median
+    words that are not fillers, words heard (not fillers, not unsure, not in a segment the decoder called silent), the median
     word probability, seconds of sound above silence, the share of it with a pitch, greeting
     phrases found and the share of heard words in their sentences."""
 
+    words: int
     heard_words: int
     median_word_probability: float | None
     sound_s: float | None

@@ -326,7 +326,7 @@ def _figures(r: Row) -> str:
         return r.text.split(": ", 1)[-1]
     p = "--" if s.median_word_probability is None else f"{s.median_word_probability:.2f}"
     return (
-        f"words {s.heard_words}, p {p}, sound {s.sound_s:.1f} s, voiced {s.voiced_share:.2f}, "
+        f"words {s.heard_words}/{s.words}, p {p}, sound {s.sound_s:.1f} s, voiced {s.voiced_share:.2f}, "
         f"greeting {s.greeting_phrases}/{s.greeting_word_share:.2f}"
     )
 
@@ -351,15 +351,17 @@ def _range(values: Sequence[float | int | None]) -> str:
 def margins(rows: Sequence[Row]) -> list[str]:
     """Each class's range of the figures that decide, against the profile's thresholds."""
     lines = [
-        "| truth | files | heard words | median word probability | voiced share | greeting share |",
-        "|---|---|---|---|---|---|",
+        "| truth | files | words | heard words | median word probability | voiced share "
+        "| greeting share |",
+        "|---|---|---|---|---|---|---|",
     ]
     for kind in ("message", *dict.fromkeys(reason for reason, _m in KINDS.values())):
         group = [r.screening for r in rows if r.expected == kind and r.screening is not None]
         if not group:
             continue
         lines.append(
-            f"| {kind} | {len(group)} | {_range([s.heard_words for s in group])} "
+            f"| {kind} | {len(group)} | {_range([s.words for s in group])} "
+            f"| {_range([s.heard_words for s in group])} "
             f"| {_range([s.median_word_probability for s in group])} "
             f"| {_range([s.voiced_share for s in group])} "
             f"| {_range([s.greeting_word_share for s in group])} |"

@@ -73,6 +73,7 @@ def test_each_kind_of_non_message_from_words_and_audio(profile: Profile) -> None
         "noise": (noise, [Word("Yeah.", 1.0, 1.4, 0.01)]),
         "tone": (beep, words("Uh, uh, uh,", p=0.3)),
         "two words": (speech, words("Call me.", p=0.8)),
+        "another language, hardly a sure word": (speech, words("Goat and tag he switched to", 0.2)),
         "another language": (
             speech,
             words("Goat and tag he switched to Masuila from the " * 2, 0.45),
@@ -86,6 +87,7 @@ def test_each_kind_of_non_message_from_words_and_audio(profile: Profile) -> None
         "tone": "tones_or_music",
         "two words": "few_words",
         "another language": "other_language",
+        "another language, hardly a sure word": "other_language",
         "greeting": "greeting",
     }
     got = {
