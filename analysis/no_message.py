@@ -6,8 +6,8 @@ decision uses what the decoder and the audio say instead:
 
 1. *Not English*: at least ``min_words`` words that are not fillers (sure or not), with a
    median word probability under ``min_median_word_probability``. German, French and Spanish
-   came out as English-looking words with a median of 0.21-0.46, every real and synthetic
-   message at 0.79 or more (docs/EVALUATION_NO_MESSAGE.md). A share of English words tells
+   came out as English-looking words with a median of 0.06-0.60 over repeated runs, every real
+   and synthetic message at 0.79 or more (docs/EVALUATION_NO_MESSAGE.md). A share of English words tells
    nothing: tiny.en writes English words for any speech (96-100 % of the foreign takes' words
    are in its own vocabulary).
 2. *Heard words*: words that are not fillers, that the decoder gave at least
@@ -15,8 +15,11 @@ decision uses what the decoder and the audio say instead:
    ``avg_logprob`` low together, Whisper's own no-speech rule). Fewer than ``min_words``: no
    message. Why not comes from the audio: less than ``min_sound_s`` louder than
    ``silence_dbfs`` is silence (a cough or a click is not a message); sound that is mostly
-   unvoiced (pitch found in under ``min_voiced_share`` of it) is noise; voiced sound without
-   words is tones or music; otherwise the take has too few words.
+   unvoiced (pitch found in under ``min_voiced_share`` of it) is noise; voiced sound whose
+   pitch holds still (at least ``min_steady_pitch_share`` of its 10 ms steps move less than
+   ``steady_step_semitones``: tones and held notes 0.82-1.00, speech 0.11-0.40) is tones or
+   music, and voiced sound that glides like a voice without one word made out is speech the
+   coach cannot follow (``other_language``); a word or two is too few words.
 3. *A phone system's prompt*: at least ``greeting_min_matches`` greeting phrases, the sentences
    holding them at least ``greeting_share`` of the heard words, and fewer than
    ``greeting_max_other_words`` heard words elsewhere (a prompt followed by a real message is
@@ -67,6 +70,7 @@ def screen(
     step_s = float(np.median(np.diff(pitch.times_s))) if len(pitch.times_s) > 1 else 0.01
     voiced_s = float(np.count_nonzero(pitch.voiced)) * step_s
     voiced_share = min(1.0, voiced_s / sound_s) if sound_s > 0 else 0.0
+    steady = _steady_share(pitch.f0_hz, cfg.steady_step_semitones)
     matches, greeting_words = _greeting(heard, cfg)
     share = greeting_words / len(heard) if heard else 0.0
     screening = Screening(
@@ -75,6 +79,7 @@ def screen(
         median_word_probability=None if median_p is None else round(median_p, 3),
         sound_s=round(sound_s, 2),
         voiced_share=round(voiced_share, 3),
+        steady_pitch_share=None if steady is None else round(steady, 3),
         greeting_phrases=matches,
         greeting_word_share=round(share, 3),
     )
@@ -90,7 +95,12 @@ def _kind(s: Screening, other_words: int, cfg: NoMessage) -> str | None:
         if s.heard_words == 0 and (s.sound_s or 0.0) < cfg.min_sound_s:
             return "silence"
         if s.heard_words == 0:
-            return "noise" if (s.voiced_share or 0.0) < cfg.min_voiced_share else "tones_or_music"
+            if (s.voiced_share or 0.0) < cfg.min_voiced_share:
+                return "noise"
+            steady = s.steady_pitch_share
+            if steady is None or steady >= cfg.min_steady_pitch_share:
+                return "tones_or_music"
+            return "other_language"  # voiced like speech, yet not one word made out
         return "few_words"
     if (
         s.greeting_phrases >= cfg.greeting_min_matches
@@ -99,6 +109,17 @@ def _kind(s: Screening, other_words: int, cfg: NoMessage) -> str | None:
     ):
         return "greeting"
     return None
+
+
+def _steady_share(f0_hz: np.ndarray, step_semitones: float) -> float | None:
+    """The share of 10 ms pitch steps (both voiced) that change less than ``step_semitones``:
+    a tone or a held note barely moves, a voice keeps gliding."""
+    voiced = f0_hz > 0
+    both = voiced[1:] & voiced[:-1]
+    if not both.any():
+        return None
+    steps = np.abs(12 * np.log2(f0_hz[1:][both] / f0_hz[:-1][both]))
+    return float(np.mean(steps < step_semitones))
 
 
 def _bare(w: Word) -> str:

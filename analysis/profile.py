@@ -242,6 +242,8 @@ class NoMessage:
     silence_dbfs: float
     min_sound_s: float
     min_voiced_share: float
+    min_steady_pitch_share: float
+    steady_step_semitones: float
     min_median_word_probability: float
     greeting_min_matches: int
     greeting_share: float

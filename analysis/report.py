@@ -224,6 +224,7 @@ class Screening:
     median_word_probability: float | None
     sound_s: float | None
     voiced_share: float | None
+    steady_pitch_share: float | None
     greeting_phrases: int
     greeting_word_share: float
 

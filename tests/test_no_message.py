@@ -73,6 +73,8 @@ def test_each_kind_of_non_message_from_words_and_audio(profile: Profile) -> None
         "noise": (noise, [Word("Yeah.", 1.0, 1.4, 0.01)]),
         "tone": (beep, words("Uh, uh, uh,", p=0.3)),
         "two words": (speech, words("Call me.", p=0.8)),
+        "a voice, no word made out": (speech, words("Uh, um,", p=0.1)),
+        "chords": (nm.chords(3.0), []),
         "another language, hardly a sure word": (speech, words("Goat and tag he switched to", 0.2)),
         "another language": (
             speech,
@@ -86,6 +88,8 @@ def test_each_kind_of_non_message_from_words_and_audio(profile: Profile) -> None
         "noise": "noise",
         "tone": "tones_or_music",
         "two words": "few_words",
+        "a voice, no word made out": "other_language",
+        "chords": "tones_or_music",
         "another language": "other_language",
         "another language, hardly a sure word": "other_language",
         "greeting": "greeting",
@@ -124,7 +128,7 @@ def test_fillers_unsure_words_and_silent_segments_are_not_heard(profile: Profile
     silent = SegmentStats(0.0, 4.0, no_speech_prob=0.8, avg_logprob=-0.9, compression_ratio=0.5)
     heard = SegmentStats(0.0, 4.0, no_speech_prob=0.2, avg_logprob=-0.3, compression_ratio=1.2)
     dropped = screen(six, (silent,), x, profile)
-    assert dropped.screening.heard_words == 0 and dropped.kind == "tones_or_music"
+    assert dropped.screening.heard_words == 0 and dropped.kind == "other_language"
     assert screen(six, (heard,), x, profile).kind is None
     assert screen(words("Um, uh, um, uh, um, uh,"), (), x, profile).screening.heard_words == 0
     unsure = words("Thank you so much for watching.", p=0.1)
@@ -133,9 +137,9 @@ def test_fillers_unsure_words_and_silent_segments_are_not_heard(profile: Profile
 
 def test_the_thresholds_decide(profile: Profile) -> None:
     x = acoustics(speechlike(4.0), profile)
-    said = words("We help finance teams close their books faster every month.", p=0.7)
+    said = words("We help finance teams close their books faster every month.", p=0.8)
     assert screen(said, (), x, profile).kind is None
-    stricter = dataclasses.replace(profile.no_message, min_median_word_probability=0.75)
+    stricter = dataclasses.replace(profile.no_message, min_median_word_probability=0.85)
     assert screen(said, (), x, dataclasses.replace(profile, no_message=stricter)).kind == (
         "other_language"
     )
