@@ -26,7 +26,13 @@ from analysis.pipeline import analyze_audio
 from analysis.profile import Profile
 from analysis.report import Report
 from analysis.scenarios import Scenario
-from analysis.transcribe import MIN_COVERAGE, Transcriber, TranscriptionResult, keep_voiced
+from analysis.transcribe import (
+    MIN_COVERAGE,
+    SegmentStats,
+    Transcriber,
+    TranscriptionResult,
+    keep_voiced,
+)
 from analysis.transcript import SENTENCE_END, Word
 from audio.io import Audio
 from audio.levels import FRAME_S, analyze_levels
@@ -87,6 +93,7 @@ class Piece:
     # to replace the one the piece before ended with; None when not decoded across the cut.
     mends: Word | None = None
     read_across: bool = False  # decoded from before its start: the cut was no window's edge
+    segments: tuple[SegmentStats, ...] = ()  # times from the start of the take
 
 
 @dataclass(frozen=True)
@@ -440,7 +447,8 @@ class LiveTranscript:
             if reason is None:
                 used = next((p.prompt_used for p in pieces if p.prompt_used), None)
                 text = " ".join(w.text for w in kept)
-                result = TranscriptionResult(tuple(kept), text, used, coverage)
+                segments = tuple(s for p in pieces for s in p.segments)
+                result = TranscriptionResult(tuple(kept), text, used, coverage, segments)
                 cuts = tuple(p.end_s for p in pieces[:-1])
                 advance(0.8)
                 return Finished(result, len(pieces), round(tail_s, 2), None, cuts)
@@ -473,7 +481,16 @@ class LiveTranscript:
             mends = read[-1]
         # Without the word before the cut read again, that word still ended a window.
         across = mends is not None
-        return replace(decoded, start_s=start_s, words=after, mends=mends, read_across=across)
+        # The decoder's segment figures for what this piece adds (the overlap was the last's).
+        segments = tuple(s for s in decoded.segments if s.end_s > start_s)
+        return replace(
+            decoded,
+            start_s=start_s,
+            words=after,
+            mends=mends,
+            read_across=across,
+            segments=segments,
+        )
 
     def _overlap_from(
         self, samples: FloatArray, before: Piece | None, end_s: float, budget_s: float
@@ -517,7 +534,13 @@ class LiveTranscript:
             first = words[0]
             if onset is not None and first.start_s < onset < first.end_s:
                 words[0] = replace(first, start_s=round(onset, 2))
-        return Piece(start_s, end_s, tuple(words), result.coverage, result.prompt_used)
+        segments = tuple(
+            replace(s, start_s=round(s.start_s + start_s, 2), end_s=round(s.end_s + start_s, 2))
+            for s in result.segments
+        )
+        return Piece(
+            start_s, end_s, tuple(words), result.coverage, result.prompt_used, segments=segments
+        )
 
 
 def transcribe_whole(

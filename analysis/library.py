@@ -108,6 +108,9 @@ class Attempt:
         model_name: Speech model of the newest report (None for a written script).
         session_id: The role-play session the take belongs to (see ``analysis.coaching``).
         participant: Who recorded the take, in a role-play session.
+        no_message: Why the newest report found no voicemail message in the take (silence,
+            noise, a phone system's prompt, ...); None for a message. Such a take has no score
+            and no figures: it is no baseline.
     """
 
     id: int
@@ -129,6 +132,7 @@ class Attempt:
     model_name: str | None
     session_id: int | None = None
     participant: str | None = None
+    no_message: str | None = None
 
 
 if TYPE_CHECKING:
@@ -339,18 +343,21 @@ class Library:
                     json.dumps(report.to_dict(), ensure_ascii=False),
                 ),
             )
+            # A take that is no message keeps no figures: it must not plot, sort or compare.
+            message = report.is_message
             conn.execute(
                 "UPDATE attempts SET score = ?, time_to_value_s = ?, wpm = ?, "
-                "fillers_per_min = ?, duration_s = ?, profile_name = ?, model_name = ? "
-                "WHERE id = ?",
+                "fillers_per_min = ?, duration_s = ?, profile_name = ?, model_name = ?, "
+                "no_message = ? WHERE id = ?",
                 (
                     report.score,
-                    value.start_s if value.found else None,
-                    report.delivery.wpm,
-                    report.delivery.fillers_per_minute,
+                    value.start_s if value.found and message else None,
+                    report.delivery.wpm if message else None,
+                    report.delivery.fillers_per_minute if message else None,
                     report.source.duration_s,
                     report.profile.name,
                     model_name,
+                    report.no_message_reason,
                     attempt_id,
                 ),
             )

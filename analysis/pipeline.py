@@ -14,12 +14,13 @@ from analysis import report as r
 from analysis.acoustics import measure_acoustics, snap_to_speech
 from analysis.checks import run_checks, score
 from analysis.delivery import analyze_delivery, content_start
+from analysis.no_message import screen
 from analysis.personalization import scenario_checks
 from analysis.profile import Profile
 from analysis.scenarios import Scenario
 from analysis.structure import Finding as StructFinding
 from analysis.structure import Structure, analyze_structure
-from analysis.transcribe import ProgressFn, Transcriber, TranscriptionResult
+from analysis.transcribe import ProgressFn, SegmentStats, Transcriber, TranscriptionResult
 from analysis.transcript import Sentence, Word, split_sentences, words_from_text
 from analysis.word_filter import join_split_phrases
 from audio.io import Audio, load_audio
@@ -78,6 +79,7 @@ def analyze_audio(
         audio.sample_rate,
         _warnings(audio.truncated, result.words),
         scenario,
+        result.segments,
     )
 
 
@@ -157,11 +159,15 @@ def build_report(
     sample_rate: int,
     warnings: tuple[str, ...],
     scenario: Scenario | None = None,
+    segments: Sequence[SegmentStats] = (),
 ) -> r.Report:
+    """``segments``: what the decoder said of each stretch it transcribed (for recorded audio)."""
     acoustics = None
+    verdict = None
     if samples is not None:
         # Frame levels and the pitch track, measured once and shared by every delivery detector.
         acoustics = measure_acoustics(samples, sample_rate, profile)
+        verdict = screen(words, segments, acoustics, profile)
         words = snap_to_speech(words, acoustics.levels)
     words = join_split_phrases(words, profile.sentences)
     sentences = split_sentences(words)
@@ -219,9 +225,20 @@ def build_report(
         score=0,
         warnings=warnings,
     )
-    checks = run_checks(unscored, profile)
     if scenario is not None:
         unscored = dataclasses.replace(unscored, scenario=_scenario_info(scenario))
+    if verdict is not None:
+        unscored = dataclasses.replace(unscored, screening=verdict.screening)
+        if verdict.kind is not None:
+            # Not a message: no checks, no score, so it is nobody's baseline.
+            return dataclasses.replace(
+                unscored,
+                score=None,
+                no_message_kind=verdict.kind,
+                no_message_reason=profile.no_message.reasons[verdict.kind],
+            )
+    checks = run_checks(unscored, profile)
+    if scenario is not None:
         checks += scenario_checks(unscored, profile, scenario)
     return dataclasses.replace(unscored, checks=tuple(checks), score=score(checks))
 

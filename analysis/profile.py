@@ -236,6 +236,37 @@ class Quality:
 
 
 @dataclass(frozen=True)
+class NoMessage:
+    """When a take is no voicemail message at all (see ``analysis.no_message``)."""
+
+    min_words: int
+    min_word_probability: float
+    silent_no_speech_prob: float
+    silent_neg_avg_logprob: float
+    silence_dbfs: float
+    min_sound_s: float
+    min_voiced_share: float
+    min_steady_pitch_share: float
+    steady_step_semitones: float
+    min_median_word_probability: float
+    greeting_min_matches: int
+    greeting_share: float
+    greeting_max_other_words: int
+    greeting_patterns: tuple[re.Pattern[str], ...]
+    reasons: Mapping[str, str]
+
+
+NO_MESSAGE_REASONS = (
+    "silence",
+    "noise",
+    "tones_or_music",
+    "few_words",
+    "other_language",
+    "greeting",
+)
+
+
+@dataclass(frozen=True)
 class Phone:
     not_after: tuple[str, ...]
     max_digit_pace_ratio: float
@@ -371,6 +402,7 @@ class Profile:
     quality: Quality
     sentences: Sentences
     filler_matcher: Matcher = field(repr=False)
+    no_message: NoMessage = field(repr=False)
     rubric: tuple[RubricCriterion, ...] = ()
     scenario: ScenarioGuidance | None = None
     live: Live = Live()
@@ -403,7 +435,15 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
 
 # Tables and checks added after profiles were first shared: a profile written before them (a
 # coach's copy of the old default) borrows the bundled default's instead of being refused.
-ADDED_TABLES = ("hesitations", "intonation", "rushing", "quality", "sentences", "content")
+ADDED_TABLES = (
+    "hesitations",
+    "intonation",
+    "rushing",
+    "quality",
+    "sentences",
+    "content",
+    "no_message",
+)
 ADDED_CHECKS = ("hesitations", "uptalk", "rushing", "noise", "value_specificity")
 # Advice for outcomes told apart later (a pass in the fine zone, not the ideal one): a profile
 # written before them borrows the default's words.
@@ -641,6 +681,7 @@ class _Parser:
             scenario=scenario,
             live=self.record(Live, self.table(data, "live"), "live.") if "live" in data else Live(),
             content=self.content(self.table(data, "content")),
+            no_message=self.no_message(self.table(data, "no_message"), vocab),
         )
         profile.length_preset()  # the default preset must exist
         # Every check's zones nest (ideal inside fine inside warn), so a mark has one reading.
@@ -724,6 +765,30 @@ class _Parser:
                 raise self.fail(
                     f"{key}.{high}", f"must be at least {low} ({getattr(record, low):g})"
                 )
+
+    def no_message(self, raw: Mapping[str, Any], vocab: Mapping[str, tuple[str, ...]]) -> NoMessage:
+        """The ``[no_message]`` table: thresholds, greeting patterns, one reason per kind."""
+        reasons_raw = self.table(raw, "reasons", "no_message.")
+        for key in sorted(set(reasons_raw) ^ set(NO_MESSAGE_REASONS)):
+            problem = "unknown key" if key in reasons_raw else "missing"
+            raise self.fail(f"no_message.reasons.{key}", problem)
+        reasons = {
+            k: self.value(reasons_raw, k, str, f"no_message.reasons.{k}")
+            for k in NO_MESSAGE_REASONS
+        }
+        patterns = self.value(raw, "greeting_patterns", tuple, "no_message.greeting_patterns")
+        compiled = tuple(self.regex(p, vocab, "no_message.greeting_patterns") for p in patterns)
+        hints = get_type_hints(NoMessage)
+        names = [f.name for f in dataclasses.fields(NoMessage)]
+        unknown = sorted(set(raw) - set(names))
+        if unknown:
+            raise self.fail(f"no_message.{unknown[0]}", "unknown key")
+        numbers = {
+            n: self.value(raw, n, hints[n], f"no_message.{n}")
+            for n in names
+            if n not in ("greeting_patterns", "reasons")
+        }
+        return NoMessage(**numbers, greeting_patterns=compiled, reasons=reasons)
 
     def rubric(self, raw: Any) -> tuple[RubricCriterion, ...]:
         """The optional ``[[rubric]]`` list: unique ids, a scale with min < max."""

@@ -321,6 +321,23 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Screening:
+    """The figures that decided whether the take is a voicemail message (analysis.no_message):
+    words that are not fillers, words heard (not fillers, not unsure, not in a segment the decoder called silent), the median
+    word probability, seconds of sound above silence, the share of it with a pitch, greeting
+    phrases found and the share of heard words in their sentences."""
+
+    words: int
+    heard_words: int
+    median_word_probability: float | None
+    sound_s: float | None
+    voiced_share: float | None
+    steady_pitch_share: float | None
+    greeting_phrases: int
+    greeting_word_share: float
+
+
+@dataclass(frozen=True)
 class Report:
     schema_version: int
     source: Source
@@ -336,9 +353,18 @@ class Report:
     phone_numbers: tuple[PhoneNumberSaid, ...]
     delivery: DeliveryReport
     checks: tuple[Check, ...]
-    score: int
+    score: int | None  # None when the take is no voicemail message (no_message_reason says why)
     warnings: tuple[str, ...] = ()
     scenario: ScenarioInfo | None = None
+    no_message_kind: str | None = None
+    no_message_reason: str | None = None
+    screening: Screening | None = None
+
+    @property
+    def is_message(self) -> bool:
+        """False when the take is silence, noise, tones, a phone system's prompt, another
+        language or almost no words: then it has no checks and no score."""
+        return self.no_message_kind is None
 
     def check(self, check_id: str) -> Check:
         return next(c for c in self.checks if c.id == check_id)
@@ -392,9 +418,10 @@ def _t(seconds: float | None) -> str:
 def render_text(report: Report) -> str:
     """A readable report for the terminal."""
     src = report.source.path or "written script"
+    score = "no score" if report.score is None else f"Score {report.score}/100"
     lines = [
         f"Voicemail Coach report: {src}",
-        f"Length {report.source.duration_s:.1f} s   Score {report.score}/100   "
+        f"Length {report.source.duration_s:.1f} s   {score}   "
         f"Profile: {report.profile.name} ({report.profile.length_preset})",
     ]
     if report.scenario:
@@ -405,6 +432,16 @@ def render_text(report: Report) -> str:
     else:
         lines.append("Times are estimated from the text at the profile's script pace.")
     lines += [f"Note: {w}" for w in report.warnings]
+    if not report.is_message:
+        heard = report.transcript.text or "(no words)"
+        lines += [
+            "",
+            f"No voicemail message: {report.no_message_reason}",
+            "",
+            "Heard",
+            f"  {heard}",
+        ]
+        return "\n".join(lines)
     lines += ["", "Structure"]
     for label, moment in (
         ("Introduction", report.intro),

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis.checksums import verify_files
-from analysis.transcript import Word
+from analysis.transcript import Word, append_word
 from analysis.word_filter import drop_squeezed_runs
 from audio.levels import FRAME_S, analyze_levels
 
@@ -96,11 +96,28 @@ def verify_bundled(folder: Path) -> None:
 
 
 @dataclass(frozen=True)
+class SegmentStats:
+    """What the decoder said of one segment (times from the start of the audio given).
+
+    ``no_speech_prob``: the model's belief that there is no speech; ``avg_logprob``: its mean
+    token log probability (low for gibberish and other languages); ``compression_ratio``: how
+    well the text zips (high for a phrase repeated over and over).
+    """
+
+    start_s: float
+    end_s: float
+    no_speech_prob: float
+    avg_logprob: float
+    compression_ratio: float
+
+
+@dataclass(frozen=True)
 class TranscriptionResult:
     words: tuple[Word, ...]
     text: str
     prompt_used: str | None
     coverage: float
+    segments: tuple[SegmentStats, ...] = ()
 
 
 ProgressFn = Callable[[float], None]
@@ -192,25 +209,36 @@ class Transcriber:
                 **settings,
             )
             words: list[Word] = []
+            stats: list[SegmentStats] = []
             for seg in segments:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
+                stats.append(
+                    SegmentStats(
+                        round(float(seg.start), 2),
+                        round(float(seg.end), 2),
+                        round(float(seg.no_speech_prob), 3),
+                        round(float(seg.avg_logprob), 3),
+                        round(float(seg.compression_ratio), 3),
+                    )
+                )
                 for w in seg.words or []:
-                    if w.word.strip():
-                        words.append(
-                            Word(
-                                w.word.strip(),
-                                round(float(w.start), 2),
-                                round(float(w.end), 2),
-                                round(float(w.probability), 3),
-                            )
-                        )
+                    append_word(
+                        words,
+                        Word(
+                            w.word.strip(),
+                            round(float(w.start), 2),
+                            round(float(w.end), 2),
+                            round(float(w.probability), 3),
+                        ),
+                    )
                 if progress is not None and duration > 0:
                     progress(min(1.0, float(seg.end) / duration))
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         kept, coverage = _keep_voiced(drop_squeezed_runs(words), samples)
-        return TranscriptionResult(tuple(kept), " ".join(w.text for w in kept), prompt, coverage)
+        text = " ".join(w.text for w in kept)
+        return TranscriptionResult(tuple(kept), text, prompt, coverage, tuple(stats))
 
 
 def _keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[list[Word], float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
 # A silence this long ends a sentence even without punctuation (Whisper often omits it).
@@ -103,6 +103,20 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     return sentences
 
 
+def is_word(text: str) -> bool:
+    """A token with a letter or a digit; punctuation alone ("." or "-") is not a word."""
+    return any(ch.isalnum() for ch in text)
+
+
+def append_word(words: list[Word], word: Word) -> None:
+    """Append ``word``; a token of punctuation only (Whisper writes "." alone over noise) goes
+    onto the word before it, or nowhere."""
+    if is_word(word.text):
+        words.append(word)
+    elif word.text and words:
+        words[-1] = replace(words[-1], text=words[-1].text + word.text)
+
+
 def words_from_text(text: str, wpm: float) -> list[Word]:
     """Split a written script into words timed at a steady pace, longer words taking longer.
 
@@ -114,6 +128,9 @@ def words_from_text(text: str, wpm: float) -> list[Word]:
     t = 0.0
     for token in tokens:
         length = max(1, _syllables(token)) * seconds_per_syllable
+        if not is_word(token):
+            append_word(words, Word(token, t, t))
+            continue
         words.append(Word(token, round(t, 3), round(t + length, 3)))
         t += length
         if SENTENCE_END.search(token):

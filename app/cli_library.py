@@ -146,7 +146,7 @@ def history_table(attempts: list[Attempt], sessions: dict[int, str] | None = Non
             local_date(a.created_at),
             _clip(a.title, TITLE_WIDTH) + (" (interrupted)" if a.status == "recording" else ""),
             _figure(a.duration_s, ".1f", " s"),
-            _figure(a.score, "d"),
+            "no message" if a.no_message else _figure(a.score, "d"),
             _figure(a.time_to_value_s, ".1f", " s"),
             _figure(a.wpm, ".0f"),
             _figure(a.fillers_per_min, ".1f"),

@@ -185,7 +185,14 @@ class CompareView(QWidget):
         da, db = ra.delivery, rb.delivery
         ca, cb = _check(ra, "call_to_action"), _check(rb, "call_to_action")
         return [
-            ("Score", str(ra.score), str(rb.score), better("score", ra.score, rb.score)),
+            (
+                "Score",
+                _score_text(ra),
+                _score_text(rb),
+                None
+                if ra.score is None or rb.score is None
+                else better("score", ra.score, rb.score),
+            ),
             (
                 "Length",
                 f"{ra.source.duration_s:.1f} s",
@@ -232,12 +239,13 @@ class CompareView(QWidget):
         ra, rb = sa.report, sb.report
 
         def head(att: Attempt, stored: StoredReport, report: Report) -> str:
-            color = STATUS_COLORS[score_status(report.score)].name()
+            status = "info" if report.score is None else score_status(report.score)
+            color = STATUS_COLORS[status].name()
             model = stored.model_name or "script estimate"
             return (
                 f"<a href='open:{att.id}' style='text-decoration:none; color:{pal.color(QPalette.ColorRole.Text).name()}'>"
                 f"<span style='font-size:13pt; font-weight:600'>{html.escape(att.title)}</span></a>"
-                f"&nbsp;&nbsp;<span style='font-size:13pt; font-weight:700; color:{color}'>{report.score}</span><br>"
+                f"&nbsp;&nbsp;<span style='font-size:13pt; font-weight:700; color:{color}'>{_score_text(report)}</span><br>"
                 f"<span style='color:{muted}'>{format_date(att.created_at)} \u00b7 "
                 f"{html.escape(stored.profile_name)} \u00b7 {html.escape(model)}</span>"
             )  # fmt: skip
@@ -298,3 +306,7 @@ class CompareView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._rebuild()
+
+
+def _score_text(report: Report) -> str:
+    return "no message" if report.score is None else str(report.score)

@@ -93,8 +93,9 @@ def deltas(
     minute and fillers per minute. ``better`` is True when this take did better, False when
     worse, None when the change is nil or can't be judged. Nothing when there is no earlier
     take; a figure is left out when either take lacks it (except a value proposition found
-    or lost, which is said in words)."""
-    if previous is None:
+    or lost, which is said in words). Only scored messages are compared: a take that held no
+    message (silence, noise, ...) has no score and is nobody's baseline."""
+    if previous is None or current.score is None or previous.score is None:
         return []
     rows: list[tuple[str, str, bool | None]] = []
     figures = (

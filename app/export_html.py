@@ -118,12 +118,17 @@ def _chip(color: str) -> str:
 
 
 def _header(report: Report, title: str, created_at: str | None, who: str = "") -> str:
-    score_status = "pass" if report.score >= 80 else "warn" if report.score >= 60 else "fail"
-    color = STATUS_COLORS[score_status].name()
+    score = report.score
+    status = (
+        "info" if score is None else "pass" if score >= 80 else "warn" if score >= 60 else "fail"
+    )
+    color = STATUS_COLORS[status].name()
     counts = {s: sum(c.status == s for c in report.checks) for s in ("fail", "warn", "pass")}
     parts = [f"{counts['fail']} to fix"] if counts["fail"] else []
     parts += [f"{counts['warn']} to improve"] if counts["warn"] else []
     parts.append(f"{counts['pass']} passed")
+    if score is None:
+        parts = [f"No voicemail message: {report.no_message_reason}"]
     meta = (
         f"{_e(format_date(created_at))} &nbsp;·&nbsp; {report.source.duration_s:.1f} s long"
         f" &nbsp;·&nbsp; profile {_e(report.profile.name)}"
@@ -134,9 +139,13 @@ def _header(report: Report, title: str, created_at: str | None, who: str = "") -
         + (f"<p class='muted'>{who}</p>" if who else "")
         + f"<p>{_e(', '.join(parts))}</p></td>"
         "<td align='right' width='150'>"
-        f"<span class='score' style='color:{color}'>{report.score}</span>"
-        "<span class='outof'>&nbsp;/&nbsp;100</span><br>"
-        "<span class='muted small'>score</span></td>"
+        + (
+            f"<span class='score' style='color:{color}'>{score}</span>"
+            "<span class='outof'>&nbsp;/&nbsp;100</span><br>"
+            if score is not None
+            else f"<span class='score' style='color:{color}'>&mdash;</span><br>"
+        )
+        + "<span class='muted small'>score</span></td>"
         "</tr></table>"
     )
 
@@ -274,12 +283,13 @@ def build_report_html(
         notes = "<h2>Coach notes</h2>" + "".join(
             f"<p>{_e(p).replace(chr(10), '<br>')}</p>" for p in paragraphs
         )
+    message = report.is_message  # no message: the header says why; no summary, no scorecard
     body = (
         _header(report, title, created_at, coach_meta(coaching))
-        + _summary(report)
+        + (_summary(report) if message else "")
         + _timeline(timeline_png, timeline_note)
         + coaching_html(coaching)
-        + _scorecard(report)
+        + (_scorecard(report) if message else "")
         + _transcript(report)
         + notes
         + f"<p class='footer'>{_e(footer_text(report))}</p>"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 Index = QModelIndex | QPersistentModelIndex
 MISSING = "\u2014"  # an em dash for "not measured"
+NO_MESSAGE = "no message"  # the score column of a take that held no voicemail message
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -162,7 +163,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if a.score is None:  # not analyzed (cancelled, interrupted): greyed out
+            if a.score is None:  # no message, or not analyzed (cancelled, interrupted): grey
                 return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
             return STATUS_COLORS[score_status(a.score)] if col == SCORE else None
         bold = col == SCORE and a.score is not None
@@ -190,7 +191,7 @@ class HistoryModel(QAbstractTableModel):
         if col in (DURATION, TTV):
             return format_seconds(_numeric(a, col))
         if col == SCORE:
-            return format_number(a.score)
+            return NO_MESSAGE if a.no_message else format_number(a.score)
         if col == WPM:
             return format_number(a.wpm)
         return format_number(a.fillers_per_min, 1)
@@ -200,6 +201,8 @@ class HistoryModel(QAbstractTableModel):
         lines = [a.title]
         if a.status == "recording":
             lines.append("Interrupted while recording: re-analyze it to recover the take.")
+        elif a.no_message:
+            lines.append(f"No voicemail message: {a.no_message}")
         elif a.score is None:
             lines.append("Not analyzed yet")
         if a.profile_name or a.model_name:

@@ -25,6 +25,7 @@ from app.widgets.colors import (
     category_label,
     muted_text,
 )
+from app.widgets.no_message import NoMessagePanel
 from app.widgets.player_bar import PlayerBar
 from app.widgets.scorecard import Scorecard
 from app.widgets.timeline import Timeline
@@ -134,7 +135,7 @@ class ReviewView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._heading: tuple[str, int] | None = None
+        self._heading: tuple[str, int | None] | None = None
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -159,6 +160,8 @@ class ReviewView(QWidget):
             QLabel("Click the timeline, a time or a word to play from there \u00b7 Ctrl+P plays")
         )
         self.scorecard = Scorecard()
+        self.no_message = NoMessagePanel()
+        self.no_message.hide()
         self.transcript = TranscriptView()
         font = self.transcript.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -216,6 +219,7 @@ class ReviewView(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.scenario_line)
         layout.addWidget(self.moments)
+        layout.addWidget(self.no_message)
         layout.addWidget(self.progress_line)
         layout.addSpacing(2)
         layout.addWidget(self.timeline)
@@ -237,6 +241,13 @@ class ReviewView(QWidget):
         self._show_progress(feedback)
         self.timeline.set_data(feedback.samples, feedback.sample_rate, report, attention_window_s)
         self.scorecard.set_report(report)
+        # No message: a plain note in place of key moments and a scorecard of failures.
+        self.no_message.set_report(report)
+        self.no_message.setVisible(not report.is_message)
+        self.moments.setVisible(report.is_message)
+        self.scorecard.setVisible(report.is_message)
+        if not report.is_message:  # its height follows the scorecard's, which is hidden now
+            self.transcript_heading.setFixedHeight(self.transcript_heading.sizeHint().height())
         self.transcript.set_report(report)
         self.player.set_playing(False)
         self.player.set_position(0.0, report.source.duration_s)
@@ -263,7 +274,7 @@ class ReviewView(QWidget):
         between figures."""
         from app.deltas import SUFFIX, deltas, report_zones
 
-        if feedback.attempt is None:
+        if feedback.attempt is None or not feedback.report.is_message:
             self.progress_line.hide()
             return
         # Better or worse in the sense of this take's own targets (its profile and length preset).
@@ -306,9 +317,10 @@ class ReviewView(QWidget):
             return
         name, score = self._heading
         muted = muted_text(self.palette()).name()
+        figure = "no message" if score is None else f"score {score}"
         self.title.setText(
             f"{html.escape(name)}<span style='color:{muted}; font-size:14pt; font-weight:400'>"
-            f"&nbsp;&nbsp;\u00b7&nbsp;&nbsp;score {score}</span>"
+            f"&nbsp;&nbsp;\u00b7&nbsp;&nbsp;{figure}</span>"
         )
 
     def show_playback(self, position_s: float, playing: bool, duration_s: float) -> None:

@@ -15,9 +15,12 @@ def verdict_changes(before: Report, after: Report) -> list[str]:
     gone, and the score change first; empty when nothing changed."""
     lines = []
     if after.score != before.score:
-        lines.append(
-            f"score {before.score} \u2192 {after.score} ({signed(after.score - before.score, 0)})"
-        )
+        if after.score is None or before.score is None:  # a message, now none, or the reverse
+            was, now = (("no message" if x is None else x) for x in (before.score, after.score))
+            lines.append(f"score {was} \u2192 {now}")
+        else:
+            change = signed(after.score - before.score, 0)
+            lines.append(f"score {before.score} \u2192 {after.score} ({change})")
     old = {c.id: c.status for c in before.checks}
     new = {c.id: c.status for c in after.checks}
     for cid, status in new.items():

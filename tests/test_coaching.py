@@ -61,15 +61,16 @@ def test_a_version_2_library_is_migrated_and_nothing_is_lost(tmp_path: Path) -> 
     conn.close()
     with Library(folder) as lib:
         with sqlite3.connect(db) as conn:
-            assert schema_version(conn) == LATEST_VERSION == 3
+            assert schema_version(conn) == LATEST_VERSION == 4
             after = {t: dump(conn, t) for t in ("attempts", "reports")}
         conn.close()
-        # Every old row and value is still there; attempts gained two empty columns at the end.
+        # Every old row and value is still there; attempts gained three empty columns at the end
+        # (session and participant in version 3, no_message in version 4).
         assert after["reports"] == before["reports"]
         assert [row[: len(before["attempts"][0])] for row in after["attempts"]] == before[
             "attempts"
         ]
-        assert all(row[-2:] == (None, None) for row in after["attempts"])
+        assert all(row[-3:] == (None, None, None) for row in after["attempts"])
         acme = lib.attempt(1)
         assert (acme.tags, acme.scenario, acme.notes, acme.score) == (
             ("acme", "follow-up"),
@@ -98,9 +99,12 @@ def test_migration_3_leaves_versions_1_and_2_as_released(tmp_path: Path) -> None
     assert migrate(conn, target=2) == 2
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "comments" not in tables and "sessions" not in tables
-    assert migrate(conn) == 3
+    assert migrate(conn, target=3) == 3
     columns = [r[1] for r in conn.execute("PRAGMA table_info(attempts)")]
     assert columns[-2:] == ["session_id", "participant"]
+    assert migrate(conn) == 4  # then why a take holds no message
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(attempts)")]
+    assert columns[-3:] == ["session_id", "participant", "no_message"]
 
 
 # Sessions and participants.

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.pipeline import ScriptError, analyze_audio, analyze_script
-from analysis.profile import CHECK_IDS
+from analysis.profile import CHECK_IDS, NO_MESSAGE_REASONS
 from analysis.report import STATUSES, Report
 from audio.io import AudioLoadError, load_audio
 
@@ -25,10 +25,15 @@ TEXTS = st.one_of(st.text(max_size=400), st.lists(WORDS, max_size=80).map(" ".jo
 
 
 def assert_valid(report: Report) -> None:
-    assert {c.id for c in report.checks} == set(CHECK_IDS)
-    assert all(c.status in STATUSES for c in report.checks)
-    assert all(c.message and c.principle_title for c in report.checks)
-    assert 0 <= report.score <= 100
+    if report.is_message:
+        assert {c.id for c in report.checks} == set(CHECK_IDS)
+        assert all(c.status in STATUSES for c in report.checks)
+        assert all(c.message and c.principle_title for c in report.checks)
+        assert report.score is not None and 0 <= report.score <= 100
+        assert report.no_message_reason is None
+    else:  # no voicemail message: no checks, no score, and why
+        assert report.checks == () and report.score is None
+        assert report.no_message_kind in NO_MESSAGE_REASONS and report.no_message_reason
     end = report.source.duration_s + 0.05
     for w in report.transcript.words:
         assert 0 <= w.start_s <= w.end_s <= end

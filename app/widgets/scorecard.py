@@ -109,6 +109,12 @@ class Scorecard(QWidget):
             self.issues_label.hide()
             self.notes_label.hide()
             return
+        if report.score is None:  # no message: the feedback page shows why instead
+            self.score_label.setText("No score")
+            self.summary_label.setText(report.no_message_reason or "")
+            self.issues_label.hide()
+            self.notes_label.hide()
+            return
         color = STATUS_COLORS[
             "pass" if report.score >= 80 else "warn" if report.score >= 60 else "fail"
         ]
