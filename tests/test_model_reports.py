@@ -128,7 +128,8 @@ def test_json_report_has_the_documented_shape(analyzed) -> None:  # type: ignore
         assert key in data["delivery"]
     ids = {c["id"] for c in data["checks"]}
     assert ids == {
-        "length", "intro", "value_proposition", "value_proposition_timing", "call_to_action",
+        "length", "intro", "value_proposition", "value_proposition_timing", "value_specificity",
+        "call_to_action",
         "opt_out", "premature_ask", "self_praise", "pressure", "personalization", "phone_number",
         "pace", "fillers", "pauses", "monotone", "loudness", "hesitations", "uptalk", "rushing",
         "noise",

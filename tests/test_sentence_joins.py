@@ -79,7 +79,8 @@ def test_the_value_proposition_starts_at_its_first_word_that_is_not_a_filler(
         profile,
     )
     vp = report.value_proposition
-    assert vp.found and vp.text.startswith("So, um, uh, we help clinics")
+    # The moment is the clause from the first word that is not a filler.
+    assert vp.found and vp.text.startswith("we help clinics cut their no-shows")
     we = next(w for w in report.transcript.words if w.text == "we")
     so = next(w for w in report.transcript.words if w.text == "So,")
     assert vp.start_s == we.start_s > so.start_s
