@@ -18,40 +18,40 @@ MARGIN = 0.05
 # Measured figures, (precision, recall), rules + meaning model.
 MEASURED = {
     "blind": {
-        "intro": (0.91, 0.78),
-        "value_proposition": (0.96, 0.76),
-        "call_to_action": (0.94, 0.94),
-        "opt_out": (0.83, 0.95),
-        "premature_ask": (1.00, 0.67),
+        "intro": (0.94, 0.78),
+        "value_proposition": (0.98, 0.81),
+        "call_to_action": (0.94, 0.93),
+        "opt_out": (0.90, 0.95),
+        "premature_ask": (0.97, 0.74),
         "self_praise": (1.00, 0.76),
-        "pressure": (0.88, 0.64),
-        "personalization": (0.72, 0.84),
+        "pressure": (0.93, 0.56),
+        "personalization": (0.71, 0.87),
         "phone_number": (1.00, 1.00),
     },
     "old_blind": {
         "intro": (0.88, 0.94),
-        "value_proposition": (0.80, 0.75),
+        "value_proposition": (0.88, 0.88),
         "call_to_action": (0.90, 0.84),
-        "opt_out": (0.73, 0.89),
+        "opt_out": (0.80, 0.89),
         "premature_ask": (0.89, 0.62),
         "self_praise": (1.00, 1.00),
-        "pressure": (0.71, 0.91),
-        "personalization": (0.61, 0.95),
+        "pressure": (0.82, 0.82),
+        "personalization": (0.58, 0.95),
         "phone_number": (1.00, 1.00),
     },
 }
-MEASURED_KIND = {"blind": 0.91, "old_blind": 0.88}
+MEASURED_KIND = {"blind": 0.91, "old_blind": 0.96}
 MEASURED_PRESENCE = {
-    "intro": 0.92,
-    "value_proposition": 0.74,
-    "call_to_action": 0.93,
+    "intro": 0.86,
+    "value_proposition": 0.71,
+    "call_to_action": 0.88,
     "opt_out": 0.89,
-    "premature_ask": 0.86,
+    "premature_ask": 0.89,
     "self_praise": 0.82,
-    "pressure": 0.89,
-    "personalization": 0.78,
+    "pressure": 0.88,
+    "personalization": 0.82,
 }
-MEASURED_AUC = 0.983
+MEASURED_AUC = 0.960
 
 
 @pytest.fixture(scope="module", autouse=True)
