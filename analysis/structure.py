@@ -225,7 +225,10 @@ def _with_meaning(
     timed = ("intro", "value_proposition", "call_to_action", "opt_out")
     clause_jobs: list[tuple[int, int, int]] = []  # (sentence, first word, last word) absolute
     for i, s in enumerate(sentences):
-        if readings[i].positive & set(timed):
+        # Only a part the rules did not locate needs its clauses read (a rule's match already
+        # says where it starts): this keeps the encoder's work to the sentences themselves.
+        ruled = {f.category for f in labelled[i].findings}
+        if (readings[i].positive & set(timed)) - ruled:
             parts = clauses(words[s.first : s.last + 1], profile)
             if len(parts) > 1:
                 clause_jobs += [(i, s.first + a, s.first + b) for a, b in parts]
@@ -247,7 +250,9 @@ def _with_meaning(
             if c not in reading.positive:
                 continue
             why = _why(c, reading, bool(rule_found))
-            start_word = _clause_start(c, i, s, clause_jobs, clause_readings, rule_found, words)
+            start_word = _clause_start(
+                c, i, s, clause_jobs, clause_readings, rule_found, words, profile
+            )
             if start_word is not None:
                 start_word = _past_lead_words(start_word, s.last, words, profile)
             if rule_found:
@@ -316,19 +321,18 @@ def _clause_start(
     readings: Sequence[Reading],
     rule_found: Sequence[Finding],
     words: Sequence[Word],
+    profile: Profile,
 ) -> int | None:
     """Where the part starts inside a run-on sentence: the clause holding the rule's match, or the
     first clause the model reads as it on its own. None when that is the sentence's start."""
-    mine = [(k, a, b) for k, (i, a, b) in enumerate(jobs) if i == index]
-    if not mine:
-        return None
     if rule_found:
         at = min(f.start_s for f in rule_found)
-        for _, a, b in mine:
-            if words[b].end_s > at:
-                return a if a != sentence.first else None
+        for a, b in clauses(words[sentence.first : sentence.last + 1], profile):
+            if words[sentence.first + b].end_s > at:
+                return sentence.first + a if a else None
         return None
-    for k, a, _ in mine:
+    mine = [(k, a) for k, (i, a, _) in enumerate(jobs) if i == index]
+    for k, a in mine:
         if category in readings[k].positive:
             return a if a != sentence.first else None
     return None
