@@ -308,6 +308,7 @@ class Content:
     clause_words: tuple[str, ...] = ()
     clause_lead_words: tuple[str, ...] = ()
     min_clause_words: int = 3
+    rules_decide: tuple[str, ...] = ()
     lacks: Mapping[str, str] = field(default_factory=dict)
     counts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     not_counts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -702,6 +703,7 @@ class _Parser:
             "clause_words",
             "clause_lead_words",
             "min_clause_words",
+            "rules_decide",
             "lacks",
             "examples",
         }
@@ -752,10 +754,24 @@ class _Parser:
                 raw, "clause_lead_words", tuple, "content.clause_lead_words"
             ),
             min_clause_words=self.value(raw, "min_clause_words", int, "content.min_clause_words"),
+            rules_decide=self.categories(raw, "rules_decide"),
             lacks=lacks,
             counts=counts,
             not_counts=not_counts,
         )
+
+    def categories(self, raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
+        """An optional list of content categories in ``[content]``."""
+        if key not in raw:
+            return ()
+        names = self.value(raw, key, tuple, f"content.{key}")
+        for name in names:
+            if name not in CONTENT_CATEGORIES:
+                raise self.fail(
+                    f"content.{key}",
+                    f"unknown category {name!r} (use {', '.join(CONTENT_CATEGORIES)})",
+                )
+        return tuple(names)
 
     def ordered(self, key: str, record: Any, *names: str) -> None:
         """Refuse a table whose limits ``names`` are not in rising order, naming the first

@@ -247,7 +247,10 @@ def _with_meaning(
         kept: list[Finding] = list(by_rule.get("phone_number", []))
         for c in CATEGORIES:
             rule_found = [f for f in by_rule.get(c, []) if f.category == c]
-            if c not in reading.positive:
+            # In the profile's rules_decide categories a rule's match always counts (unless a
+            # coach's example says otherwise); elsewhere the model weighs the rule's verdict.
+            decided = bool(rule_found) and c in content.rules_decide and c not in reading.steered
+            if c not in reading.positive and not decided:
                 continue
             why = _why(c, reading, bool(rule_found))
             start_word = _clause_start(
@@ -306,8 +309,10 @@ def _why(category: str, reading: Reading, by_rule: bool) -> str:
     if steered is not None:
         return f'close to your coach\'s example of {name}: "{steered.text}"'
     p = reading.probs[category]
-    if by_rule:
+    if by_rule and category in reading.positive:
         return f"matched the profile's phrase rule for {name}, and reads as one ({p:.0%})"
+    if by_rule:
+        return f"matched the profile's phrase rule for {name}"
     example = reading.nearest.get(category)
     like = f', like "{example.text}"' if example is not None else ""
     return f"reads as {name} ({p:.0%}){like}"

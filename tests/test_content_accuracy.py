@@ -22,7 +22,7 @@ MEASURED = {
         "value_proposition": (0.98, 0.81),
         "call_to_action": (0.94, 0.93),
         "opt_out": (0.90, 0.95),
-        "premature_ask": (0.97, 0.74),
+        "premature_ask": (0.94, 0.76),
         "self_praise": (1.00, 0.76),
         "pressure": (0.93, 0.56),
         "personalization": (0.71, 0.87),
@@ -33,7 +33,7 @@ MEASURED = {
         "value_proposition": (0.88, 0.88),
         "call_to_action": (0.90, 0.84),
         "opt_out": (0.80, 0.89),
-        "premature_ask": (0.89, 0.62),
+        "premature_ask": (0.77, 0.77),
         "self_praise": (1.00, 1.00),
         "pressure": (0.82, 0.82),
         "personalization": (0.58, 0.95),
@@ -46,12 +46,12 @@ MEASURED_PRESENCE = {
     "value_proposition": 0.71,
     "call_to_action": 0.88,
     "opt_out": 0.89,
-    "premature_ask": 0.89,
-    "self_praise": 0.82,
-    "pressure": 0.88,
+    "premature_ask": 0.88,
+    "self_praise": 0.85,
+    "pressure": 0.94,
     "personalization": 0.82,
 }
-MEASURED_AUC = 0.960
+MEASURED_AUC = 0.965
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import socket
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from analysis import meaning
 from analysis.encoder import EncoderError, SentenceEncoder, model_dir
 from analysis.pipeline import analyze_script
-from analysis.profile import Profile, load_profile
+from analysis.profile import Profile, default_profile_path, load_profile
 from eval.content_accuracy import read_sentence
 
 # Written for this test, in wording the phrase rules do not know (each was checked to be missed
@@ -211,3 +212,30 @@ def test_the_model_works_with_the_network_blocked(monkeypatch: pytest.MonkeyPatc
         assert "call_to_action" in labels and kind == "callback"
     finally:
         meaning.reset()
+
+
+def test_a_rule_match_counts_in_the_categories_the_profile_lets_rules_decide(
+    profile: Profile,
+) -> None:
+    text = "Hi, I'm calling from XYZ to see if you want to hear about our superior accounting system."
+    assert "self_praise" in profile.content.rules_decide
+    labels, _ = read_sentence(text, profile)
+    assert "self_praise" in labels  # the rule's "our superior" is enough
+    weighed = dataclasses.replace(
+        profile, content=dataclasses.replace(profile.content, rules_decide=())
+    )
+    # Without it the model weighs the rule, and here overrules it (it reads 0.80 against its
+    # 0.85 threshold for self-praise).
+    assert "self_praise" not in read_sentence(text, weighed)[0]
+    report = analyze_script(text, profile)
+    finding = next(f for f in report.findings if f.category == "self_praise")
+    assert finding.why.startswith("matched the profile's phrase rule for self-praise")
+
+
+def test_rules_decide_names_only_content_categories() -> None:
+    from analysis.profile import ProfileError, parse_profile
+
+    data = tomllib.loads(default_profile_path().read_text(encoding="utf-8"))
+    data["content"]["rules_decide"] = ["self_praise", "bragging"]
+    with pytest.raises(ProfileError, match=r"content\.rules_decide: unknown category 'bragging'"):
+        parse_profile(data, "team.toml")
