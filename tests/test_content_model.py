@@ -217,7 +217,9 @@ def test_the_model_works_with_the_network_blocked(monkeypatch: pytest.MonkeyPatc
 def test_a_rule_match_counts_in_the_categories_the_profile_lets_rules_decide(
     profile: Profile,
 ) -> None:
-    text = "Hi, I'm calling from XYZ to see if you want to hear about our superior accounting system."
+    text = (
+        "Hi, I'm calling from XYZ to see if you want to hear about our superior accounting system."
+    )
     assert "self_praise" in profile.content.rules_decide
     labels, _ = read_sentence(text, profile)
     assert "self_praise" in labels  # the rule's "our superior" is enough
