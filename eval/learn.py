@@ -9,6 +9,22 @@ import numpy.typing as npt
 F = npt.NDArray[np.float64]
 
 
+LR, BETA1, BETA2, EPS = 0.05, 0.9, 0.999, 1e-8
+
+
+class _Adam:
+    """Adam's moment estimates for one parameter array, updated in place by ``step``."""
+
+    def __init__(self, param: F) -> None:
+        self.m = np.zeros_like(param)
+        self.v = np.zeros_like(param)
+
+    def step(self, param: F, grad: F, t: int) -> None:
+        self.m = BETA1 * self.m + (1 - BETA1) * grad
+        self.v = BETA2 * self.v + (1 - BETA2) * grad * grad
+        param -= LR * (self.m / (1 - BETA1**t)) / (np.sqrt(self.v / (1 - BETA2**t)) + EPS)
+
+
 def fit_logistic(
     x: npt.NDArray[np.floating], y: npt.NDArray[np.floating], l2: float, iters: int = 600
 ) -> tuple[F, float]:
@@ -20,23 +36,14 @@ def fit_logistic(
     neg = max(n - yy.sum(), 1.0)
     weight = np.where(yy > 0.5, n / (2 * pos), n / (2 * neg))
     w = np.zeros(d)
-    b = 0.0
-    m_w = np.zeros(d)
-    v_w = np.zeros(d)
-    m_b = v_b = 0.0
-    lr, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
+    b = np.zeros(1)
+    adam_w, adam_b = _Adam(w), _Adam(b)
     for t in range(1, iters + 1):
-        p = 1.0 / (1.0 + np.exp(-(xx @ w + b)))
+        p = 1.0 / (1.0 + np.exp(-(xx @ w + b[0])))
         g = weight * (p - yy) / n
-        gw = xx.T @ g + l2 * w
-        gb = float(g.sum())
-        m_w = beta1 * m_w + (1 - beta1) * gw
-        v_w = beta2 * v_w + (1 - beta2) * gw * gw
-        m_b = beta1 * m_b + (1 - beta1) * gb
-        v_b = beta2 * v_b + (1 - beta2) * gb * gb
-        w -= lr * (m_w / (1 - beta1**t)) / (np.sqrt(v_w / (1 - beta2**t)) + eps)
-        b -= lr * (m_b / (1 - beta1**t)) / (np.sqrt(v_b / (1 - beta2**t)) + eps)
-    return w, b
+        adam_w.step(w, xx.T @ g + l2 * w, t)
+        adam_b.step(b, np.array([g.sum()]), t)
+    return w, float(b[0])
 
 
 def fit_softmax(
@@ -53,25 +60,15 @@ def fit_softmax(
     onehot[np.arange(n), y] = 1.0
     w = np.zeros((classes, d))
     b = np.zeros(classes)
-    m_w = np.zeros_like(w)
-    v_w = np.zeros_like(w)
-    m_b = np.zeros_like(b)
-    v_b = np.zeros_like(b)
-    lr, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
+    adam_w, adam_b = _Adam(w), _Adam(b)
     for t in range(1, iters + 1):
         z = xx @ w.T + b
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
         g = (p - onehot) / n
-        gw = g.T @ xx + l2 * w
-        gb = g.sum(axis=0)
-        m_w = beta1 * m_w + (1 - beta1) * gw
-        v_w = beta2 * v_w + (1 - beta2) * gw * gw
-        m_b = beta1 * m_b + (1 - beta1) * gb
-        v_b = beta2 * v_b + (1 - beta2) * gb * gb
-        w -= lr * (m_w / (1 - beta1**t)) / (np.sqrt(v_w / (1 - beta2**t)) + eps)
-        b -= lr * (m_b / (1 - beta1**t)) / (np.sqrt(v_b / (1 - beta2**t)) + eps)
+        adam_w.step(w, g.T @ xx + l2 * w, t)
+        adam_b.step(b, g.sum(axis=0), t)
     return w, b
 
 
