@@ -15,6 +15,7 @@ action" / "does not") decide a sentence that is close enough to one of them.
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import json
 import re
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from analysis.encoder import EncoderError, SentenceEncoder
+from analysis.encoder import DIM, EncoderError, SentenceEncoder
 from analysis.profile import CONTENT_CATEGORIES
 
 CATEGORIES = CONTENT_CATEGORIES
@@ -102,8 +103,6 @@ class Head:
                 "resources/content/head.npz does not match its recorded SHA-256; "
                 "rebuild it with scripts/train_content.py"
             )
-        import io
-
         with np.load(io.BytesIO(raw)) as z:
             arrays = {k: z[k] for k in z.files}
         return cls(arrays, meta)
@@ -165,7 +164,7 @@ class MeaningModel:
             return (
                 np.stack([self._cache[t] for t in texts])
                 if texts
-                else np.zeros((0, 384), np.float32)
+                else np.zeros((0, DIM), np.float32)
             )
 
     def forget(self) -> None:

@@ -239,8 +239,6 @@ def _with_meaning(
     out: list[SentenceLabels] = []
     grades: list[str | None] = []
     for i, (s, sl, reading) in enumerate(zip(sentences, labelled, readings, strict=True)):
-        sent_words = words[s.first : s.last + 1]
-        timed_text = TimedText(sent_words, s.first)
         by_rule: dict[str, list[Finding]] = {}
         for f in sl.findings:
             by_rule.setdefault(f.category, []).append(f)
@@ -264,15 +262,12 @@ def _with_meaning(
                 ]
                 continue
             first = start_word if start_word is not None else s.first
-            span = timed_text.span(0, len(timed_text.text))
-            if span is None:
-                continue
             kept.append(
                 Finding(
                     c,
                     " ".join(w.text.strip() for w in words[first : s.last + 1]),
                     words[first].start_s,
-                    span.end_s,
+                    words[s.last].end_s,
                     i,
                     None,
                     why,
@@ -294,12 +289,10 @@ def _with_meaning(
     for c in timed:
         if any(c in sl.labels for sl in out) or not readings:
             continue
-        j = CATEGORIES.index(c)
         best = max(range(len(readings)), key=lambda i: readings[i].probs[c])
         near[c] = NearMiss(
             best, texts[best], round(readings[best].probs[c], 2), content.lacks.get(c, "")
         )
-        del j
     return out, near, tuple(grades)
 
 
