@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from analysis.profile import CONTENT_CATEGORIES
+from app.widgets.check_row import TITLES
 
 UNITS = (
     ("_wpm", " wpm"), ("_dbfs", " dBFS"), ("_hz", " Hz"), ("_semitones", " st"),
@@ -39,16 +40,6 @@ UNITS = (
 THRESHOLD_TABLES = ("timing", "pace", "fillers", "pauses", "pitch", "loudness", "phone", "scenario")
 RUBRIC_COLUMNS = ("id", "name", "description", "scale_min", "scale_max")
 INVALID = "border: 2px solid #d64541;"
-CATEGORY_LABELS = {
-    "intro": "Introduction",
-    "value_proposition": "Value proposition",
-    "call_to_action": "Call to action",
-    "opt_out": "Opt-out",
-    "premature_ask": "Premature ask",
-    "self_praise": "Self-praise",
-    "pressure": "Pressure",
-    "personalization": "Personalization",
-}
 
 
 def unit_for(key: str) -> str:
@@ -217,7 +208,7 @@ class ProfileFields(QTabWidget):
         self.example_category.blockSignals(True)
         self.example_category.clear()
         for c in CONTENT_CATEGORIES:
-            self.example_category.addItem(CATEGORY_LABELS.get(c, c), c)
+            self.example_category.addItem(TITLES.get(c, c), c)
         self.example_category.blockSignals(False)
         page = QWidget()
         layout = QVBoxLayout(page)
