@@ -5,8 +5,8 @@ dependencies: it only carries the files). Its ``model.safetensors`` and ``tokeni
 byte-identical to the official release, sentence-transformers/all-MiniLM-L6-v2 on Hugging Face at
 revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41; the SHA-256 of each is checked before use, so
 a changed file is refused. Nothing is downloaded, and no deep-learning framework is needed: the
-six BERT layers run as NumPy matrix products (a 30 s message's sentences take a few
-milliseconds).
+six BERT layers run as NumPy matrix products on one core (a 30 s message's seven sentences take
+about 45 ms).
 """
 
 from __future__ import annotations
@@ -105,19 +105,22 @@ def _read_safetensors(path: Path) -> dict[str, Matrix]:
     return tensors
 
 
-def _erf(x: Matrix) -> Matrix:
-    # Abramowitz and Stegun 7.1.26 (error below 1.5e-7), as BERT's GELU uses the exact erf.
-    sign = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (
-        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
-    )
-    return np.asarray(sign * (1.0 - poly * np.exp(-a * a)), dtype=np.float32)
+_GELU_C = np.float32(np.sqrt(2.0 / np.pi))
 
 
 def _gelu(x: Matrix) -> Matrix:
-    return (0.5 * x * (1.0 + _erf(x / np.float32(np.sqrt(2.0))))).astype(np.float32)
+    """GELU in its tanh form: within 5e-4 of the exact (erf) form the model was trained with, so
+    embeddings agree with the reference to a cosine of 0.99999, at a third of the cost."""
+    inner = x * x
+    inner *= np.float32(0.044715)
+    inner += 1.0
+    inner *= x
+    inner *= _GELU_C
+    np.tanh(inner, out=inner)
+    inner += 1.0
+    inner *= x
+    inner *= np.float32(0.5)
+    return inner
 
 
 def _layer_norm(x: Matrix, w: Matrix, b: Matrix) -> Matrix:
@@ -126,29 +129,29 @@ def _layer_norm(x: Matrix, w: Matrix, b: Matrix) -> Matrix:
     return np.asarray((x - mean) / np.sqrt(var + LN_EPS) * w + b, dtype=np.float32)
 
 
-Half = npt.NDArray[np.float16]
+def _weights(m: npt.NDArray[np.float32]) -> Matrix:
+    """A layer matrix copied out of the map in single precision (42 MB for the six layers): kept
+    in half precision, widening it for every product took a third of the encoder's time."""
+    return np.ascontiguousarray(m, dtype=np.float32)
 
 
-def _half(m: npt.NDArray[np.float32]) -> Half:
-    """Layer matrices are kept in half precision (21 MB instead of 42) and widened per product."""
-    return np.ascontiguousarray(m, dtype=np.float16)
-
-
-def _mul(x: Matrix, w: Half, b: Matrix) -> Matrix:
-    return np.asarray(x @ w.astype(np.float32) + b, dtype=np.float32)
+def _mul(x: Matrix, w: Matrix, b: Matrix) -> Matrix:
+    out = x @ w
+    out += b
+    return out
 
 
 @dataclass(frozen=True)
 class _Layer:
-    qkv_w: Half  # (DIM, 3*DIM), transposed for x @ w
+    qkv_w: Matrix  # (DIM, 3*DIM), transposed for x @ w
     qkv_b: Matrix
-    out_w: Half
+    out_w: Matrix
     out_b: Matrix
     ln1_w: Matrix
     ln1_b: Matrix
-    up_w: Half
+    up_w: Matrix
     up_b: Matrix
-    down_w: Half
+    down_w: Matrix
     down_b: Matrix
     ln2_w: Matrix
     ln2_b: Matrix
@@ -200,7 +203,7 @@ class SentenceEncoder:
             a = p + "attention."
             self.layers.append(
                 _Layer(
-                    qkv_w=_half(
+                    qkv_w=_weights(
                         np.concatenate(
                             [t[a + f"self.{n}.weight"] for n in ("query", "key", "value")]
                         ).T
@@ -208,13 +211,13 @@ class SentenceEncoder:
                     qkv_b=np.concatenate(
                         [t[a + f"self.{n}.bias"] for n in ("query", "key", "value")]
                     ),
-                    out_w=_half(t[a + "output.dense.weight"].T),
+                    out_w=_weights(t[a + "output.dense.weight"].T),
                     out_b=np.array(t[a + "output.dense.bias"]),
                     ln1_w=np.array(t[a + "output.LayerNorm.weight"]),
                     ln1_b=np.array(t[a + "output.LayerNorm.bias"]),
-                    up_w=_half(t[p + "intermediate.dense.weight"].T),
+                    up_w=_weights(t[p + "intermediate.dense.weight"].T),
                     up_b=np.array(t[p + "intermediate.dense.bias"]),
-                    down_w=_half(t[p + "output.dense.weight"].T),
+                    down_w=_weights(t[p + "output.dense.weight"].T),
                     down_b=np.array(t[p + "output.dense.bias"]),
                     ln2_w=np.array(t[p + "output.LayerNorm.weight"]),
                     ln2_b=np.array(t[p + "output.LayerNorm.bias"]),
@@ -224,7 +227,9 @@ class SentenceEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str], batch: int = 32) -> Matrix:
-        """One row per text; texts of similar length are run together."""
+        """One row per text. The dense layers run on the texts' tokens packed end to end (no
+        padding: they are most of the work); only attention lays them out per text, in batches
+        of similar length."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         with self._lock:
@@ -234,33 +239,35 @@ class SentenceEncoder:
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for k in range(0, len(order), batch):
             chunk = order[k : k + batch]
-            width = max(len(ids[i]) for i in chunk)
-            tok = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.float32)
-            for row, i in enumerate(chunk):
-                tok[row, : len(ids[i])] = ids[i]
-                mask[row, : len(ids[i])] = 1.0
-            out[chunk] = self._forward(tok, mask)
+            out[chunk] = self._forward([ids[i] for i in chunk])
         return out
 
-    def _forward(self, tok: npt.NDArray[np.int64], mask: Matrix) -> Matrix:
+    def _forward(self, ids: list[npt.NDArray[np.int64]]) -> Matrix:
         if _set_local_threads is None:
-            return self._layers(tok, mask)
+            return self._layers(ids)
         before = _set_local_threads(1)
         try:
-            return self._layers(tok, mask)
+            return self._layers(ids)
         finally:
             _set_local_threads(before)
 
-    def _layers(self, tok: npt.NDArray[np.int64], mask: Matrix) -> Matrix:
-        n, width = tok.shape
-        x = self.word[tok] + self.position[:width] + self.token_type
+    def _layers(self, ids: list[npt.NDArray[np.int64]]) -> Matrix:
+        n = len(ids)
+        lengths = np.array([len(t) for t in ids])
+        width = int(lengths.max())
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        # Where each packed token sits in the (n, width) attention layout, and back.
+        valid = np.arange(width)[None, :] < lengths[:, None]
+        gather = np.where(valid, starts[:, None] + np.arange(width)[None, :], 0)
+        flat_valid = valid.reshape(-1)
+        positions = np.concatenate([np.arange(m) for m in lengths])
+        x = self.word[np.concatenate(ids)] + self.position[positions] + self.token_type
         x = _layer_norm(x.astype(np.float32), self.ln_w, self.ln_b)
         head = DIM // HEADS
-        bias = ((1.0 - mask) * np.float32(-1e4))[:, None, None, :]
+        bias = np.where(valid, np.float32(0.0), np.float32(-1e4))[:, None, None, :]
         scale = np.float32(1.0 / np.sqrt(head))
         for layer in self.layers:
-            qkv = _mul(x, layer.qkv_w, layer.qkv_b)
+            qkv = _mul(x, layer.qkv_w, layer.qkv_b)[gather]
             q, k, v = (
                 qkv[..., j * DIM : (j + 1) * DIM]
                 .reshape(n, width, HEADS, head)
@@ -269,12 +276,12 @@ class SentenceEncoder:
             )
             scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
             scores -= scores.max(axis=-1, keepdims=True)
-            weights = np.exp(scores)
-            weights /= weights.sum(axis=-1, keepdims=True)
-            context = (weights @ v).transpose(0, 2, 1, 3).reshape(n, width, DIM)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(n * width, DIM)[flat_valid]
             x = _layer_norm(_mul(context, layer.out_w, layer.out_b) + x, layer.ln1_w, layer.ln1_b)
             h = _gelu(_mul(x, layer.up_w, layer.up_b))
             x = _layer_norm(_mul(h, layer.down_w, layer.down_b) + x, layer.ln2_w, layer.ln2_b)
-        pooled = (x * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)[:, None]
+        pooled = np.add.reduceat(x, starts, axis=0) / lengths[:, None].astype(np.float32)
         norm = np.linalg.norm(pooled, axis=1, keepdims=True)
         return np.asarray(pooled / np.maximum(norm, 1e-12), dtype=np.float32)
