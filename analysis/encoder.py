@@ -278,7 +278,10 @@ class SentenceEncoder:
             scores -= scores.max(axis=-1, keepdims=True)
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(n * width, DIM)[flat_valid]
+            context: Matrix = np.asarray(
+                (scores @ v).transpose(0, 2, 1, 3).reshape(n * width, DIM)[flat_valid],
+                dtype=np.float32,
+            )
             x = _layer_norm(_mul(context, layer.out_w, layer.out_b) + x, layer.ln1_w, layer.ln1_b)
             h = _gelu(_mul(x, layer.up_w, layer.up_b))
             x = _layer_norm(_mul(h, layer.down_w, layer.down_b) + x, layer.ln2_w, layer.ln2_b)
