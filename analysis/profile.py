@@ -308,6 +308,8 @@ class Content:
     clause_words: tuple[str, ...] = ()
     clause_lead_words: tuple[str, ...] = ()
     min_clause_words: int = 3
+    run_on_words: int = 0
+    min_part_words: int = 5
     rules_decide: tuple[str, ...] = ()
     lacks: Mapping[str, str] = field(default_factory=dict)
     counts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -703,6 +705,8 @@ class _Parser:
             "clause_words",
             "clause_lead_words",
             "min_clause_words",
+            "run_on_words",
+            "min_part_words",
             "rules_decide",
             "lacks",
             "examples",
@@ -754,6 +758,13 @@ class _Parser:
                 raw, "clause_lead_words", tuple, "content.clause_lead_words"
             ),
             min_clause_words=self.value(raw, "min_clause_words", int, "content.min_clause_words"),
+            # Added after [content] itself: a profile saved without them reads the defaults.
+            run_on_words=self.value(raw, "run_on_words", int, "content.run_on_words")
+            if "run_on_words" in raw
+            else Content.run_on_words,
+            min_part_words=self.value(raw, "min_part_words", int, "content.min_part_words")
+            if "min_part_words" in raw
+            else Content.min_part_words,
             rules_decide=self.categories(raw, "rules_decide"),
             lacks=lacks,
             counts=counts,

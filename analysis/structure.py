@@ -221,20 +221,26 @@ def _with_meaning(
         dict(content.counts), dict(content.not_counts), content.example_similarity
     )
     readings = model.read(texts, hits, kinds, coach)
-    # Clauses of sentences that hold a timed part, read on their own to find where it starts.
+    # Parts of a sentence read on their own: every part of a run-on sentence (what it says in
+    # the middle can be lost in one reading of the whole), and the clauses of a sentence holding
+    # a timed part the rules did not locate, to find where that part starts (a rule's match
+    # already says where).
     timed = ("intro", "value_proposition", "call_to_action", "opt_out")
-    clause_jobs: list[tuple[int, int, int]] = []  # (sentence, first word, last word) absolute
+    part_jobs: list[tuple[int, int, int]] = []  # (sentence, first word, last word) absolute
+    run_on: set[int] = set()
     for i, s in enumerate(sentences):
-        # Only a part the rules did not locate needs its clauses read (a rule's match already
-        # says where it starts): this keeps the encoder's work to the sentences themselves.
         ruled = {f.category for f in labelled[i].findings}
-        if (readings[i].positive & set(timed)) - ruled:
-            parts = clauses(words[s.first : s.last + 1], profile)
+        long = 0 < content.run_on_words <= s.last - s.first + 1
+        if long or (readings[i].positive & set(timed)) - ruled:
+            sentence_words = words[s.first : s.last + 1]
+            parts = (sentence_parts if long else clauses)(sentence_words, profile)
             if len(parts) > 1:
-                clause_jobs += [(i, s.first + a, s.first + b) for a, b in parts]
-    clause_texts = [" ".join(w.text.strip() for w in words[a : b + 1]) for _, a, b in clause_jobs]
-    c_hits, c_kinds = rule_vectors(clause_texts, profile) if clause_texts else (hits[:0], kinds[:0])
-    clause_readings = model.read(clause_texts, c_hits, c_kinds, coach) if clause_texts else []
+                part_jobs += [(i, s.first + a, s.first + b) for a, b in parts]
+                if long:
+                    run_on.add(i)
+    part_texts = [" ".join(w.text.strip() for w in words[a : b + 1]) for _, a, b in part_jobs]
+    p_hits, p_kinds = rule_vectors(part_texts, profile) if part_texts else (hits[:0], kinds[:0])
+    part_readings = model.read(part_texts, p_hits, p_kinds, coach) if part_texts else []
 
     out: list[SentenceLabels] = []
     grades: list[str | None] = []
@@ -243,17 +249,27 @@ def _with_meaning(
         for f in sl.findings:
             by_rule.setdefault(f.category, []).append(f)
         kept: list[Finding] = list(by_rule.get("phone_number", []))
+        mine = [(k, a, b) for k, (j, a, b) in enumerate(part_jobs) if j == i]
+        from_parts: dict[str, Reading] = {}
         for c in CATEGORIES:
             rule_found = [f for f in by_rule.get(c, []) if f.category == c]
             # In the profile's rules_decide categories a rule's match always counts (unless a
             # coach's example says otherwise); elsewhere the model weighs the rule's verdict.
             decided = bool(rule_found) and c in content.rules_decide and c not in reading.steered
             if c not in reading.positive and not decided:
+                part = (
+                    next(((k, a, b) for k, a, b in mine if c in part_readings[k].positive), None)
+                    if i in run_on
+                    else None
+                )
+                if part is None:
+                    continue
+                k, a, b = part
+                from_parts[c] = part_readings[k]
+                kept += _part_findings(c, i, s, a, b, part_readings[k], rule_found, words, profile)
                 continue
             why = _why(c, reading, bool(rule_found))
-            start_word = _clause_start(
-                c, i, s, clause_jobs, clause_readings, rule_found, words, profile
-            )
+            start_word = _clause_start(c, i, s, part_jobs, part_readings, rule_found, words, profile)
             if start_word is not None:
                 start_word = _past_lead_words(start_word, s.last, words, profile)
             if rule_found:
@@ -275,16 +291,19 @@ def _with_meaning(
                 )
             )
         cta_kind = None
-        if "call_to_action" in reading.positive:
-            cta_kind = sl.cta_kind if sl.cta_kind in KINDS else reading.kind
+        cta_reading = reading if "call_to_action" in reading.positive else None
+        cta_reading = cta_reading or from_parts.get("call_to_action")
+        if cta_reading is not None:
+            cta_kind = sl.cta_kind if sl.cta_kind in KINDS else cta_reading.kind
             kept = [
                 dataclasses.replace(f, kind=cta_kind) if f.category == "call_to_action" else f
                 for f in kept
             ]
         labels = tuple(dict.fromkeys(f.category for f in sorted(kept, key=lambda f: f.start_s)))
         out.append(SentenceLabels(labels, cta_kind, tuple(kept)))
-        about_value = "value_proposition" in reading.positive or reading.grade == "feature"
-        grades.append(reading.grade if about_value else None)
+        value = from_parts.get("value_proposition", reading)
+        about_value = "value_proposition" in value.positive or value.grade == "feature"
+        grades.append(value.grade if about_value else None)
     near = {}
     for c in timed:
         if any(c in sl.labels for sl in out) or not readings:
@@ -294,6 +313,58 @@ def _with_meaning(
             best, texts[best], round(readings[best].probs[c], 2), content.lacks.get(c, "")
         )
     return out, near, tuple(grades)
+
+
+def sentence_parts(words: Sequence[Word], profile: Profile) -> list[tuple[int, int]]:
+    """A sentence's clauses (see :func:`clauses`), each short one joined to the next until it
+    holds the profile's ``min_part_words``; a short last one joins the part before it."""
+    least = profile.content.min_part_words
+    parts: list[tuple[int, int]] = []
+    start = None
+    for a, b in clauses(words, profile):
+        start = a if start is None else start
+        if b - start + 1 >= least:
+            parts.append((start, b))
+            start = None
+    if start is not None:
+        if parts:
+            parts[-1] = (parts[-1][0], len(words) - 1)
+        else:
+            parts.append((start, len(words) - 1))
+    return parts
+
+
+def _part_findings(
+    category: str,
+    index: int,
+    sentence: Sentence,
+    first: int,
+    last: int,
+    reading: Reading,
+    rule_found: Sequence[Finding],
+    words: Sequence[Word],
+    profile: Profile,
+) -> list[Finding]:
+    """What one part of a run-on sentence reads as, when the whole sentence did not: timed from
+    the part (past its joining words)."""
+    start = _past_lead_words(first, last, words, profile)
+    clause_word = start if start != sentence.first else None
+    text = " ".join(w.text.strip() for w in words[start : last + 1])
+    why = f'{_why(category, reading, bool(rule_found))}, in the part "{text}"'
+    if rule_found:
+        return [dataclasses.replace(f, why=why, clause_word=clause_word) for f in rule_found]
+    return [
+        Finding(
+            category,
+            text,
+            words[start].start_s,
+            words[last].end_s,
+            index,
+            None,
+            why,
+            clause_word,
+        )
+    ]
 
 
 def _why(category: str, reading: Reading, by_rule: bool) -> str:

@@ -186,6 +186,48 @@ def test_call_to_action_in_a_run_on_sentence_is_timed_from_the_request(profile: 
     assert cta.text.lower().startswith("just give me a call back")
 
 
+def test_a_run_on_message_is_read_in_parts(profile: Profile) -> None:
+    # Speech-to-text can run a whole message together: read whole, the value proposition in its
+    # middle is lost; read in parts, it is found and timed from its part.
+    text = (
+        "hi mr okafor um its tamsin from harvest line equipment finance i heard from jim at "
+        "valley tractor you're thinking about a new combine um we get small farms into new "
+        "equipment without the usual headache so i'll give you a call back thursday morning to "
+        "talk it through"
+    )
+    whole = dataclasses.replace(
+        profile, content=dataclasses.replace(profile.content, run_on_words=0)
+    )
+    before = analyze_script(text, whole)
+    report = analyze_script(text, profile)
+    assert len(report.sentences) == 1
+    assert not before.value_proposition.found
+    vp = report.value_proposition
+    assert vp.found and vp.text.lower().startswith("we get small farms")
+    assert vp.why is not None and 'in the part "we get small farms' in vp.why
+    words = report.transcript.words
+    we = next(w for w in words if w.text.strip().lower() == "we")
+    assert vp.start_s is not None and abs(vp.start_s - we.start_s) < 0.05
+    assert report.intro.found and report.call_to_action.found
+    cta = report.call_to_action
+    assert cta.text.lower().startswith("i'll give you a call back")
+
+
+def test_the_embedding_cache_refills_without_losing_a_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = meaning.get_model()
+    assert model is not None
+    model.forget()
+    monkeypatch.setattr(meaning, "CACHE_SIZE", 3)
+    first = model.embed(["Call me back.", "Thanks, bye."])
+    # One known sentence and two new ones overflow the cache: the known one is still returned.
+    again = model.embed(["Call me back.", "We cut costs by half.", "Talk soon."])
+    assert (again[0] == first[0]).all()
+    assert again.shape == (3, 384)
+    model.forget()
+
+
 def test_a_changed_encoder_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = tmp_path / "model"
