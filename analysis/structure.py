@@ -269,7 +269,9 @@ def _with_meaning(
                 kept += _part_findings(c, i, s, a, b, part_readings[k], rule_found, words, profile)
                 continue
             why = _why(c, reading, bool(rule_found))
-            start_word = _clause_start(c, i, s, part_jobs, part_readings, rule_found, words, profile)
+            start_word = _clause_start(
+                c, i, s, part_jobs, part_readings, rule_found, words, profile
+            )
             if start_word is not None:
                 start_word = _past_lead_words(start_word, s.last, words, profile)
             if rule_found:
