@@ -38,6 +38,8 @@ OFFICIAL_SHA256 = {
     "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
+# Changes whenever the encoder's arithmetic does (embeddings cached elsewhere are keyed by it).
+ARITHMETIC = "fp32-tanh-gelu-1"
 MAX_TOKENS = 128
 LAYERS = 6
 HEADS = 12

@@ -22,13 +22,20 @@ SPLITS: dict[str, tuple[str, ...]] = {
         "content/train_b_sentences.toml",
         "content/train_e_sentences.toml",
         "content/train_f_sentences.toml",
+        "content/train_g_sentences.toml",
+        "content/train_h_sentences.toml",
     ),
     "dev": ("content/dev_c_sentences.toml",),
     "old_blind": ("sentence_table_blind.toml",),
     "blind": ("content/blind/blind_d_sentences.toml",),
 }
 MESSAGE_SPLITS: dict[str, tuple[str, ...]] = {
-    "train": ("content/train_a_messages.toml", "content/train_b_messages.toml"),
+    "train": (
+        "content/train_a_messages.toml",
+        "content/train_b_messages.toml",
+        "content/train_g_messages.toml",
+        "content/train_h_messages.toml",
+    ),
     "dev": ("content/dev_c_messages.toml",),
     "blind": ("content/blind/blind_d_messages.toml",),
 }

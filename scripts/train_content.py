@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.encoder import OFFICIAL_SHA256, SentenceEncoder
+from analysis.encoder import ARITHMETIC, OFFICIAL_SHA256, SentenceEncoder
 from analysis.meaning import CATEGORIES, GRADES, KINDS, _specific_cue, features, grams, tfidf
 from analysis.profile import load_profile
 from analysis.structure import rule_vectors
@@ -38,7 +38,7 @@ EXAMPLES_PER_CATEGORY = 60
 
 
 def embed_cached(encoder: SentenceEncoder, texts: list[str]) -> np.ndarray:
-    cache_path = Path.home() / ".cache" / "voicemail-coach-train" / "embeddings.npz"
+    cache_path = Path.home() / ".cache" / "voicemail-coach-train" / f"embeddings-{ARITHMETIC}.npz"
     cache: dict[str, np.ndarray] = {}
     if cache_path.is_file():
         with np.load(cache_path) as z:
@@ -181,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         "kinds": list(KINDS),
         "grades": list(GRADES),
         "encoder_sha256": OFFICIAL_SHA256["model.safetensors"],
+        "encoder_arithmetic": ARITHMETIC,
         "corpus_sha256": corpus_digest(),
         "train_sentences": len(train),
         "dev_sentences": len(dev),
