@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
+from analysis import regex_guard
 from analysis.scenarios import TRIGGER_KINDS
 from analysis.tomlfile import read_toml
 
@@ -576,9 +577,15 @@ class _Parser:
 
         source = re.sub(r"\{([a-z_]+)\}", expand, pattern)
         try:
-            return re.compile(source, re.IGNORECASE)
+            compiled = re.compile(source, re.IGNORECASE)
         except re.error as exc:
             raise self.fail(key, f"bad regular expression {pattern!r} ({exc})") from None
+        slow = regex_guard.problem(source)
+        if slow:
+            raise self.fail(
+                key, f"pattern {pattern!r} could take minutes on a long sentence: {slow}"
+            )
+        return compiled
 
     def matcher(
         self, data: Mapping[str, Any], vocab: Mapping[str, tuple[str, ...]], key: str
