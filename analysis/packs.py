@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis import oserrors
 from analysis.profile import ProfileError, load_profile
 from analysis.profile_store import ProfileStore, slug, validate_data
 from analysis.scenarios import (
@@ -38,6 +37,7 @@ from analysis.scenarios import (
     scenario_from_dict,
     scenario_to_toml,
 )
+from audio import oserrors
 
 SUFFIX = ".vmcpack"
 FORMAT = "voicemail-coach-pack"

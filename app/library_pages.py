@@ -189,6 +189,7 @@ class LibraryPages(QObject):
         coaching: object = None,
     ) -> None:
         from app.export import export_report
+        from audio import oserrors
 
         pdf = target.suffix.lower() not in (".html", ".htm")
         try:
@@ -198,7 +199,7 @@ class LibraryPages(QObject):
                 coaching=coaching,
             )  # fmt: skip
         except OSError as exc:
-            self.banner.show_message("error", f"Could not write {target}: {exc.strerror or exc}")
+            self.banner.show_message("error", f"Could not write {target}: {oserrors.cause(exc)}")
             return
         self.banner.show_message("info", f"Report saved to {target}")
 

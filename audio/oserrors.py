@@ -15,7 +15,7 @@ _CAUSES = {
     errno.EROFS: "the folder is on a read-only disk",
     errno.EACCES: "permission denied",
     errno.EPERM: "permission denied",
-    errno.EIO: "input/output error (the disk may be failing)",
+    errno.EIO: "input/output error: the disk may be failing",
     errno.ENOENT: "no such file or folder",
     errno.ENOTDIR: "a part of the path is not a folder",
     errno.EISDIR: "it is a folder",
