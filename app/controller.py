@@ -243,6 +243,13 @@ class Controller(QObject):
                 save_settings(self.settings, self.settings_file)
         self.scenario_changed.emit(self.scenario)
 
+    def remember_export_folder(self, folder: Path) -> None:
+        """The folder the next save dialog opens in."""
+        if str(folder) != self.settings.export_folder:
+            self.settings = replace(self.settings, export_folder=str(folder))
+            if self.settings_file is not None:
+                save_settings(self.settings, self.settings_file)
+
     def reload_scenarios(self) -> None:
         """Read the user's cards again (after the scenarios dialog); keeps the choice if it
         still exists."""
