@@ -40,6 +40,7 @@ _ALPHABET = frozenset(
     [chr(i) for i in range(32, 127)] + ["\n", "\t", "\u00e9", "\u2019", "\u00a0", "5"]
 )
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT}
+_SINGLE = {_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN}
 
 
 @lru_cache(maxsize=4096)
@@ -54,7 +55,10 @@ def problem(source: str, flags: int = re.IGNORECASE) -> str | None:
         if op not in _REPEATS or av[1] <= OPEN_REPEAT:
             continue
         if _resplittable(_unwrap(av[2]), ignore_case):
-            return "a repeated group can share out the same text among its repeats in many ways"
+            return (
+                "a repeated group can share out the same text among its repeats in many ways "
+                "(end each repeat with something the rest cannot match, e.g. (?:(?:a|b)+ )+)"
+            )
         if _ambiguous_branch(av[2], ignore_case):
             return "a repeated choice has branches that can match the same text"
     if _open_repeats(parsed) >= 2:
@@ -72,7 +76,10 @@ def _resplittable(body: Any, ignore_case: bool) -> bool:
     """True when the text of two passes through ``body`` could also be read as one pass, or
     split another way: ``(a+)+``, ``(\\w+\\s?)+``, ``(a|aa)+``. It cannot when every part of
     variable length sits beside a required part that matches none of its characters
-    (``(\\s+\\w+)*``: the spaces mark where each pass starts)."""
+    (``(\\s+\\w+)*``: the spaces mark where each pass starts), or when every pass ends in a
+    character nothing else in it matches."""
+    if _ends_each_pass(body, ignore_case):
+        return False
     for node in body:
         low, high = _width(node)
         if low == high or node[0] in (_c.ATOMIC_GROUP, _c.POSSESSIVE_REPEAT):
@@ -87,6 +94,35 @@ def _resplittable(body: Any, ignore_case: bool) -> bool:
         ):
             return True
     return False
+
+
+def _ends_each_pass(body: Any, ignore_case: bool) -> bool:
+    """True when every way through ``body`` ends in one character that nothing before it can
+    match: ``(?:very |really )+`` ends each pass at its space, so passes split one way only."""
+    found = _last_and_rest(body, ignore_case)
+    return found is not None and not found[0] & found[1]
+
+
+def _last_and_rest(seq: Any, ignore_case: bool) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The characters the last one of a match of ``seq`` can be, and those any other can be;
+    None when the last character is not one plain character node."""
+    if not len(seq):
+        return None
+    op, av = seq[-1]
+    before = _chars(seq[:-1], ignore_case)
+    if op in _SINGLE:
+        return _chars([seq[-1]], ignore_case), before
+    alts = av[1] if op == _c.BRANCH else [av[3]] if op == _c.SUBPATTERN else None
+    if alts is None:
+        return None
+    ends: frozenset[str] = frozenset()
+    rest = before
+    for alt in alts:
+        found = _last_and_rest(alt, ignore_case)
+        if found is None:
+            return None
+        ends, rest = ends | found[0], rest | found[1]
+    return ends, rest
 
 
 def _walk(seq: Iterable[Any]) -> Iterator[Any]:

@@ -44,6 +44,9 @@ def test_patterns_that_backtrack_are_named(pattern: str, why: str) -> None:
         r"(\s+\w+)*x",  # the spaces mark where each pass starts
         r"(?:\w+,? )*x",
         r"(?:hello|hi)+ ",
+        r"(?:very |really )+good",  # every pass ends at its space
+        r"(?:a |aa )+x",
+        r"(?:(?:a|b)+ )+x",  # the rewrite the message suggests
         r"(x(?:a|aa))+y",
         r"\b(?:\w+ ){0,5}calling\b",  # a bounded repeat
         r"(?>\w+\s?)+;",  # atomic: never backtracks into itself
