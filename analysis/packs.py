@@ -347,13 +347,20 @@ def _write_all(
             moved.append((target, kept))
             _move(new, target)
     except OSError as exc:
-        for target, kept in reversed(moved):
-            target.unlink(missing_ok=True)
-            if kept is not None:
-                os.replace(kept, target)
-        raise PackError(
-            f"{where}: cannot write the imported files: {oserrors.cause(exc)}"
-        ) from None
+        message = f"{where}: cannot write the imported files: {oserrors.cause(exc)}"
+        try:
+            for target, kept in reversed(moved):
+                target.unlink(missing_ok=True)
+                if kept is not None:
+                    _move(kept, target)
+        except OSError as again:
+            # Keep the staging folder: it holds the files that could not be put back.
+            message += (
+                f"; putting your files back failed too ({oserrors.cause(again)}): "
+                f"the originals are in {staging}"
+            )
+            staging = None
+        raise PackError(message) from None
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)

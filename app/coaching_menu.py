@@ -150,6 +150,9 @@ class CoachingMenu:
         ask about conflicts and write it."""
         if not self._idle():
             return
+        if self.pack_task is not None and self.pack_task.running:
+            self.banner.show_message("warning", "A coaching pack is being read already.")
+            return
         source = self.ask_pack_path(False)
         if not source:
             return

@@ -30,6 +30,7 @@ from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber, resolve_
 from app.live_session import LiveSession
 from app.settings import Settings, save_settings
 from app.tasks import Task, TaskContext, TaskRunner, register_user_errors
+from audio import oserrors
 from audio.capture import Recorder, RecordingError
 from audio.devices import AudioUnavailable
 from audio.io import Audio, AudioLoadError, load_audio, save_flac
@@ -373,8 +374,9 @@ class Controller(QObject):
         target = Path(path)
         try:
             save_flac(target, samples)
-        except (OSError, RuntimeError) as exc:
-            self.message.emit("error", f"Could not save the take to {target}: {exc}")
+        except (OSError, RuntimeError) as exc:  # soundfile's errors are RuntimeErrors
+            why = oserrors.cause(exc) if isinstance(exc, OSError) else str(exc)
+            self.message.emit("error", f"Could not save the take to {target}: {why}")
             return False
         self.unsaved = None
         self.unsaved_changed.emit(False)

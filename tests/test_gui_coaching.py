@@ -313,6 +313,8 @@ def test_a_pack_is_read_off_the_gui_thread(qtbot, data_dir, tmp_path, monkeypatc
     window.coaching.import_pack()
     assert threads == []  # nothing read before the GUI thread returned to its event loop
     assert window.banner.text == "Reading team.vmcpack\u2026"
+    window.coaching.import_pack()  # a second import while the first is read is refused
+    assert window.banner.text == "A coaching pack is being read already."
     with qtbot.waitSignal(window.coaching.pack_task.done, timeout=10_000):
         pass
     assert len(threads) == 1 and threads[0] is not threading.main_thread()

@@ -343,3 +343,33 @@ def test_an_import_that_succeeds_leaves_no_staging_folder(tmp_path: Path) -> Non
     assert cards.find("new-card") is not None
     assert ScenarioStore(rep / "scenarios").find("new-card") == cards.find("new-card")
     assert not list(rep.glob(".pack-import-*"))
+
+
+def test_when_putting_back_fails_too_the_message_says_where_the_originals_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from analysis import packs
+
+    pack, rep, decisions = _rep_with_a_profile_to_replace(tmp_path)
+    original = (rep / "profiles" / "team.toml").read_text("utf-8")
+    real_move = packs._move
+    moves: list[Path] = []
+
+    def move_on_a_dying_disk(source: Path, target: Path) -> None:
+        moves.append(target)
+        if len(moves) >= 3:  # the card's move fails, and so does putting the profile back
+            raise OSError(errno.EIO, "Input/output error")
+        real_move(source, target)
+
+    monkeypatch.setattr(packs, "_move", move_on_a_dying_disk)
+    with pytest.raises(PackError) as err:
+        apply_pack(read_pack(pack), *stores(rep), decisions)
+    [staging] = rep.glob(".pack-import-*")
+    assert str(err.value) == (
+        "team.vmcpack: cannot write the imported files: input/output error: the disk may be "
+        "failing; putting your files back failed too (input/output error: the disk may be "
+        f"failing): the originals are in {staging}"
+    )
+    assert (staging / "0.old").read_text("utf-8") == original

@@ -1,11 +1,14 @@
-"""The save dialog for exports: a title never picks the folder, and the dialog opens where the
-user last saved (or in their documents folder)."""
+"""Saving and exporting: a title never picks the folder, the dialog opens where the user last
+saved (or in their documents folder), and a failed save says why."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QStandardPaths
 
@@ -88,3 +91,34 @@ def test_the_history_export_asks_through_the_plain_name(
         pages = LibraryPages(controller, library, Banner())
         assert pages.ask_save_path("../../etc/passwd.pdf") is None
     assert asked == [str(tmp_path / "etc-passwd.pdf")]
+
+
+@pytest.mark.parametrize(
+    ("number", "cause"),
+    [
+        (errno.ENOSPC, "no space left on device"),
+        (errno.EROFS, "the folder is on a read-only disk"),
+        (errno.EACCES, "permission denied"),
+        (errno.EIO, "input/output error: the disk may be failing"),
+    ],
+)
+def test_saving_a_take_kept_in_memory_says_why_it_failed(
+    controller: Controller,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    number: int,
+    cause: str,
+) -> None:
+    import app.controller
+
+    def failing_save(path: Path, samples: object) -> None:
+        raise OSError(number, os.strerror(number), str(path))
+
+    monkeypatch.setattr(app.controller, "save_flac", failing_save)
+    controller.unsaved = np.zeros(16_000, dtype=np.float32)
+    messages: list[tuple[str, str]] = []
+    controller.message.connect(lambda kind, text: messages.append((kind, text)))
+    target = tmp_path / "take.flac"
+    assert controller.save_unsaved(target) is False
+    assert messages == [("error", f"Could not save the take to {target}: {cause}")]
+    assert controller.unsaved is not None  # still kept, to try somewhere else
