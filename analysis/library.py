@@ -40,6 +40,7 @@ import soundfile
 from analysis.migrations import NewerSchemaError, migrate
 from analysis.paths import data_dir
 from analysis.report import Report
+from audio import oserrors
 from audio.capture import PCM16_SCALE
 from audio.io import AudioLoadError, load_audio
 
@@ -76,7 +77,6 @@ Pcm16 = npt.NDArray[np.int16]
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
 _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-_NOT_WRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 class LibraryError(Exception):
@@ -694,22 +694,30 @@ class Library:
                 raise RuntimeError("the saved FLAC does not read back the same audio")
             with path.open("rb+") as saved:
                 os.fsync(saved.fileno())
-        except Exception as exc:
+        except (OSError, RuntimeError) as exc:  # soundfile's errors are RuntimeErrors
             with contextlib.suppress(OSError):
                 path.unlink()
             raise self._problem(exc, doing) from exc
         return path
 
     def _problem(self, exc: BaseException, doing: str) -> LibraryError:
-        """What went wrong, for the user."""
+        """What went wrong, for the user: a full disk, a read-only one, a missing permission
+        and a failing disk are told apart, because each asks for something else."""
+        kept = "Nothing already saved was lost."
         full = (
             f"Could not {doing}: the disk is full. Free some space and try again; nothing "
             "already saved was lost."
         )
-        read_only = (
-            f"Could not {doing}: the library folder {self.folder} cannot be written "
-            f"(read-only or failing disk: {exc}). Nothing already saved was lost."
-        )
+
+        def unwritable(why: str) -> LibraryError:
+            return LibraryError(
+                f"Could not {doing}: the library folder {self.folder} cannot be written: "
+                f"{why}. {kept}"
+            )
+
+        read_only = "it is on a read-only disk"
+        denied = "permission denied"
+        failing = "the disk reported an input/output error (it may be failing or unplugged)"
         if isinstance(exc, sqlite3.Error):
             code = _sqlite_code(exc)
             if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
@@ -719,8 +727,12 @@ class Library:
                 )
             if code == _SQLITE_FULL:
                 return LibraryError(full)
-            if code in (_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CANTOPEN):
-                return LibraryError(read_only)
+            if code == _SQLITE_READONLY:
+                return unwritable(f"the database {self.db_path.name} is read-only")
+            if code in (_SQLITE_PERM, _SQLITE_CANTOPEN):
+                return unwritable(denied)
+            if code == _SQLITE_IOERR:
+                return unwritable(failing)
             if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
                 return LibraryError(
                     f"The library database {self.db_path} is damaged ({exc}). Restart "
@@ -729,8 +741,13 @@ class Library:
         elif isinstance(exc, OSError):
             if exc.errno in _DISK_FULL:
                 return LibraryError(full)
-            if exc.errno in _NOT_WRITABLE:
-                return LibraryError(read_only)
+            if exc.errno == errno.EROFS:
+                return unwritable(read_only)
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                return unwritable(denied)
+            if exc.errno == errno.EIO:
+                return unwritable(failing)
+            return LibraryError(f"Could not {doing}: {oserrors.cause(exc)}")
         elif isinstance(exc, RuntimeError) and _low_on_space(self.folder):
             return LibraryError(full)
         return LibraryError(f"Could not {doing}: {exc}")

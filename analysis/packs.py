@@ -5,18 +5,25 @@ A pack is a zip (``.vmcpack``) with ``manifest.json``, ``profiles/*.toml`` and
 
 Importing is two steps. ``read_pack`` validates everything (manifest, every profile, every
 card) and raises ``PackError`` naming the file inside the pack and the key, before anything is
-written. ``conflicts`` lists the items that differ from ones the user already has; the caller
-decides for each (replace, keep both, skip) and ``apply_pack`` writes, never overwriting an
-item it was not told to.
+written. It inflates each file as a stream and stops at ``MAX_MEMBER_BYTES`` per file and
+``MAX_PACK_BYTES`` in all, counting what actually comes out, never the sizes the zip declares.
+``conflicts`` lists the items that differ from ones the user already has; the caller decides for
+each (replace, keep both, skip) and ``apply_pack`` writes, never overwriting an item it was not
+told to. It writes every file into a staging folder in the data folder first and moves them into
+place only when all are written, so a full disk or any other write error changes nothing.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import tomllib
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,12 +37,15 @@ from analysis.scenarios import (
     scenario_from_dict,
     scenario_to_toml,
 )
+from audio import oserrors
 
 SUFFIX = ".vmcpack"
 FORMAT = "voicemail-coach-pack"
 VERSION = 1
 MAX_MEMBERS = 500
 MAX_MEMBER_BYTES = 1_000_000
+MAX_PACK_BYTES = 8_000_000  # everything inflated from one pack
+CHUNK_BYTES = 64 * 1024
 
 
 class PackError(Exception):
@@ -54,6 +64,7 @@ class PackContents:
     name: str
     profiles: tuple[PackProfile, ...]
     scenarios: tuple[Scenario, ...]
+    source: str = ""  # the pack's file name, for messages
 
 
 @dataclass(frozen=True)
@@ -136,11 +147,12 @@ def read_pack(path: str | Path) -> PackContents:
         raise PackError(f"{where}: no such file") from None
     except (zipfile.BadZipFile, OSError) as exc:
         raise PackError(f"{where}: not a coaching pack (not a readable zip: {exc})") from None
+    inflated = _Inflated(where)
     with zf:
-        manifest = _manifest(zf, where)
+        manifest = _manifest(zf, where, inflated)
         profiles = []
         for member in manifest["profiles"]:
-            text = _member(zf, where, member)
+            text = inflated.member(zf, member)
             source = f"{where}: {member}"
             try:
                 data = tomllib.loads(text)
@@ -154,7 +166,7 @@ def read_pack(path: str | Path) -> PackContents:
         for member in manifest["scenarios"]:
             source = f"{where}: {member}"
             try:
-                card = scenario_from_dict(tomllib.loads(_member(zf, where, member)), source)
+                card = scenario_from_dict(tomllib.loads(inflated.member(zf, member)), source)
             except tomllib.TOMLDecodeError as exc:
                 raise PackError(f"{source}: not valid TOML ({exc})") from None
             except ScenarioError as exc:
@@ -162,14 +174,14 @@ def read_pack(path: str | Path) -> PackContents:
             if any(c.id == card.id for c in cards):
                 raise PackError(f"{source}: id: '{card.id}' is used by two cards in the pack")
             cards.append(card)
-    return PackContents(str(manifest["name"]), tuple(profiles), tuple(cards))
+    return PackContents(str(manifest["name"]), tuple(profiles), tuple(cards), where)
 
 
-def _manifest(zf: zipfile.ZipFile, where: str) -> dict[str, Any]:
+def _manifest(zf: zipfile.ZipFile, where: str, inflated: _Inflated) -> dict[str, Any]:
     if len(zf.infolist()) > MAX_MEMBERS:
         raise PackError(f"{where}: holds more than {MAX_MEMBERS} files")
     try:
-        raw = json.loads(_member(zf, where, "manifest.json"))
+        raw = json.loads(inflated.member(zf, "manifest.json"))
     except json.JSONDecodeError as exc:
         raise PackError(f"{where}: manifest.json: not valid JSON ({exc})") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
@@ -194,17 +206,49 @@ def _manifest(zf: zipfile.ZipFile, where: str) -> dict[str, Any]:
     return raw
 
 
-def _member(zf: zipfile.ZipFile, where: str, member: str) -> str:
-    try:
-        info = zf.getinfo(member)
-    except KeyError:
-        raise PackError(f"{where}: {member}: missing from the pack") from None
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise PackError(f"{where}: {member}: too large ({info.file_size} bytes)")
-    try:
-        return zf.read(member).decode("utf-8")
-    except (zipfile.BadZipFile, OSError, UnicodeDecodeError) as exc:
-        raise PackError(f"{where}: {member}: cannot be read ({exc})") from None
+class _Inflated:
+    """Reads members of one pack as streams, counting the bytes that really come out."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.total = 0
+
+    def member(self, zf: zipfile.ZipFile, member: str) -> str:
+        where = self.where
+        try:
+            info = zf.getinfo(member)
+        except KeyError:
+            raise PackError(f"{where}: {member}: missing from the pack") from None
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise PackError(f"{where}: {member}: too large ({info.file_size} bytes)")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with zf.open(info) as stream:
+                while chunk := stream.read(CHUNK_BYTES):
+                    size += len(chunk)
+                    self.total += len(chunk)
+                    if size > MAX_MEMBER_BYTES:
+                        raise PackError(
+                            f"{where}: {member}: too large (over {MAX_MEMBER_BYTES} bytes unpacked)"
+                        )
+                    if self.total > MAX_PACK_BYTES:
+                        raise PackError(
+                            f"{where}: too large (over {MAX_PACK_BYTES} bytes unpacked in all)"
+                        )
+                    chunks.append(chunk)
+            return b"".join(chunks).decode("utf-8")
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            UnicodeDecodeError,
+        ) as exc:
+            raise PackError(f"{where}: {member}: cannot be read ({exc})") from None
+        except OSError as exc:
+            raise PackError(f"{where}: {member}: cannot be read ({oserrors.cause(exc)})") from None
 
 
 def conflicts(
@@ -244,28 +288,93 @@ def apply_pack(
         if choice == "replace" and conflict.builtin:
             raise PackError(f"{conflict.label} is built in and cannot be replaced")
     summary = ImportSummary()
+    writes: list[tuple[Path, str]] = []
     for pp in contents.profiles:
         choice = decisions.get(f"profile:{pp.filename}")
         state = profiles.state(pp.filename, pp.text)
-        profiles.add_text(pp.filename, pp.text, pp.filename, choice)
+        planned = profiles.plan_text(
+            pp.filename, pp.text, pp.filename, choice, taken={t for t, _ in writes}
+        )
+        if planned is not None and planned[1] is not None:
+            writes.append((planned[0], planned[1]))
         _count(summary, pp.name, state != "new", state == "same", choice)
+    cards: list[tuple[Scenario, Path]] = []
+    ids = {card.id for card in contents.scenarios}
     for card in contents.scenarios:
         choice = decisions.get(f"scenario:{card.id}")
         mine = scenarios.find(card.id)
-        if mine is None:
-            scenarios.save(card)
-        elif mine != card and choice == "replace":
-            scenarios.save(card, replace=True)
+        new: Scenario | None = None
+        if mine is None or (mine != card and choice == "replace"):
+            new = card
         elif mine != card and choice == "keep_both":
-            scenarios.save(_renamed(card, scenarios))
+            new = replace(card, id=scenarios.free_id(card.id, taken=ids))
+            ids.add(new.id)
+        if new is not None:
+            checked, path, text = scenarios.prepare(new, replace=mine is not None and new is card)
+            writes.append((path, text))
+            cards.append((checked, path))
         _count(summary, card.label, mine is not None, mine == card, choice)
+    _write_all(writes, Path(os.path.commonpath([profiles.folder, scenarios.user_folder])), contents)
+    for checked, path in cards:
+        scenarios.remember(checked, path)
     return summary
 
 
-def _renamed(card: Scenario, store: ScenarioStore) -> Scenario:
-    from dataclasses import replace
+def _write_all(
+    writes: Sequence[tuple[Path, str]], data_folder: Path, contents: PackContents
+) -> None:
+    """Write every file or none: all into a staging folder beside the user's files (one
+    file system, so moving needs no space), then moved into place; a file being replaced is
+    moved aside first and put back if a later move fails."""
+    if not writes:
+        return
+    where = contents.source or contents.name
+    moved: list[tuple[Path, Path | None]] = []
+    staging: Path | None = None
+    try:
+        data_folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".pack-import-", dir=data_folder))
+        staged = []
+        for i, (target, text) in enumerate(writes):
+            _stage(staging / f"{i}.new", text.encode("utf-8"))
+            staged.append((staging / f"{i}.new", staging / f"{i}.old", target))
+        for new, old, target in staged:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            kept = None
+            if target.exists():
+                _move(target, old)
+                kept = old
+            moved.append((target, kept))
+            _move(new, target)
+    except OSError as exc:
+        message = f"{where}: cannot write the imported files: {oserrors.cause(exc)}"
+        try:
+            for target, kept in reversed(moved):
+                target.unlink(missing_ok=True)
+                if kept is not None:
+                    _move(kept, target)
+        except OSError as again:
+            # Keep the staging folder: it holds the files that could not be put back.
+            message += (
+                f"; putting your files back failed too ({oserrors.cause(again)}): "
+                f"the originals are in {staging}"
+            )
+            staging = None
+        raise PackError(message) from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
 
-    return replace(card, id=store.free_id(card.id))
+
+def _stage(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _move(source: Path, target: Path) -> None:
+    os.replace(source, target)
 
 
 def _count(

@@ -7,6 +7,7 @@ as ``ProfileError`` naming the file and the dotted key, e.g. ``pace.warn_over_wp
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import itertools
 import re
 import tomllib
@@ -16,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
+from analysis import regex_guard
 from analysis.scenarios import TRIGGER_KINDS
 from analysis.tomlfile import read_toml
 
@@ -53,6 +55,33 @@ STRUCTURE_CATEGORIES = (
     "personalization",
 )
 CTA_KINDS = ("email", "follow_up", "callback", "other")
+# Every table a profile may hold (vocab, principles and rubric hold names of the coach's own).
+TABLES = (
+    "profile",
+    "principles",
+    "length_presets",
+    "timing",
+    "pace",
+    "fillers",
+    "pauses",
+    "pitch",
+    "loudness",
+    "phone",
+    "structure",
+    "checks",
+    "hesitations",
+    "intonation",
+    "rushing",
+    "quality",
+    "sentences",
+    "rubric",
+    "scenario",
+    "live",
+    "content",
+    "no_message",
+    "vocab",
+)
+META_KEYS = ("schema_version", "name", "description", "default_length_preset", "extends")
 # Checks made only when a take is analyzed against a scenario card (analysis.personalization).
 SCENARIO_CHECK_IDS = (
     "scenario_name",
@@ -525,6 +554,12 @@ class _Parser:
     def fail(self, key: str, problem: str) -> ProfileError:
         return ProfileError(f"{self.path}: {key}: {problem}")
 
+    def known(self, data: Mapping[str, Any], names: Any, prefix: str, what: str = "key") -> None:
+        """Refuse the first name in ``data`` not among ``names``, suggesting the closest."""
+        unknown = sorted(set(data) - set(names))
+        if unknown:
+            raise self.fail(f"{prefix}{unknown[0]}", unknown_problem(unknown[0], names, what))
+
     def table(self, data: Mapping[str, Any], key: str, prefix: str = "") -> Mapping[str, Any]:
         full = f"{prefix}{key}"
         if key not in data:
@@ -559,9 +594,7 @@ class _Parser:
     def record(self, cls: type[T], data: Mapping[str, Any], prefix: str) -> T:
         hints = get_type_hints(cls)
         names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-        unknown = sorted(set(data) - set(names))
-        if unknown:
-            raise self.fail(f"{prefix}{unknown[0]}", "unknown key")
+        self.known(data, names, prefix)
         kinds = {name: (tuple if "tuple" in str(hints[name]) else hints[name]) for name in names}
         return cls(**{n: self.value(data, n, kinds[n], f"{prefix}{n}") for n in names})
 
@@ -576,16 +609,20 @@ class _Parser:
 
         source = re.sub(r"\{([a-z_]+)\}", expand, pattern)
         try:
-            return re.compile(source, re.IGNORECASE)
+            compiled = re.compile(source, re.IGNORECASE)
         except re.error as exc:
             raise self.fail(key, f"bad regular expression {pattern!r} ({exc})") from None
+        slow = regex_guard.problem(source)
+        if slow:
+            raise self.fail(
+                key, f"pattern {pattern!r} could take minutes on a long sentence: {slow}"
+            )
+        return compiled
 
     def matcher(
         self, data: Mapping[str, Any], vocab: Mapping[str, tuple[str, ...]], key: str
     ) -> Matcher:
-        unknown = sorted(set(data) - {"phrases", "patterns"})
-        if unknown:
-            raise self.fail(f"{key}.{unknown[0]}", "unknown key")
+        self.known(data, ("phrases", "patterns"), f"{key}.")
         phrases = self.value(data, "phrases", tuple, f"{key}.phrases") if "phrases" in data else ()
         patterns = (
             self.value(data, "patterns", tuple, f"{key}.patterns") if "patterns" in data else ()
@@ -597,7 +634,9 @@ class _Parser:
         return Matcher(tuple(regexes))
 
     def profile(self, data: Mapping[str, Any]) -> Profile:
+        self.known(data, TABLES, "", "table")
         meta = self.table(data, "profile")
+        self.known(meta, META_KEYS, "profile.")
         version = self.value(meta, "schema_version", int, "profile.schema_version")
         if version != SCHEMA_VERSION:
             raise self.fail(
@@ -627,13 +666,17 @@ class _Parser:
         vocab_raw = data.get("vocab", {})
         vocab = {k: self.value(vocab_raw, k, tuple, f"vocab.{k}") for k in vocab_raw}
         structure_raw = self.table(data, "structure")
+        self.known(structure_raw, (*STRUCTURE_CATEGORIES, "call_to_action"), "structure.", "table")
         structure = {
             c: self.matcher(self.table(structure_raw, c, "structure."), vocab, f"structure.{c}")
             for c in STRUCTURE_CATEGORIES
         }
         cta_raw = self.table(structure_raw, "call_to_action", "structure.")
+        self.known(cta_raw, ("kinds", *CTA_KINDS), "structure.call_to_action.", "table")
+        kinds_raw = self.table(cta_raw, "kinds", "structure.call_to_action.")
+        self.known(kinds_raw, ("order",), "structure.call_to_action.kinds.")
         order = self.value(
-            self.table(cta_raw, "kinds", "structure.call_to_action."),
+            kinds_raw,
             "order",
             tuple,
             "structure.call_to_action.kinds.order",
@@ -711,9 +754,7 @@ class _Parser:
             "lacks",
             "examples",
         }
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise self.fail(f"content.{unknown[0]}", "unknown key")
+        self.known(raw, known, "content.")
         use_model = raw.get("use_model", True)
         if not isinstance(use_model, bool):
             raise self.fail("content.use_model", f"must be true or false, got {use_model!r}")
@@ -743,9 +784,7 @@ class _Parser:
                 raise self.fail(key, f"unknown category (use {', '.join(CONTENT_CATEGORIES)})")
             if not isinstance(table, dict):
                 raise self.fail(key, "must be a table with counts = [...] and not = [...]")
-            extra = sorted(set(table) - {"counts", "not"})
-            if extra:
-                raise self.fail(f"{key}.{extra[0]}", "unknown key (use counts and not)")
+            self.known(table, ("counts", "not"), f"{key}.")
             counts[c] = (
                 self.value(table, "counts", tuple, f"{key}.counts") if "counts" in table else ()
             )
@@ -796,9 +835,9 @@ class _Parser:
     def no_message(self, raw: Mapping[str, Any], vocab: Mapping[str, tuple[str, ...]]) -> NoMessage:
         """The ``[no_message]`` table: thresholds, greeting patterns, one reason per kind."""
         reasons_raw = self.table(raw, "reasons", "no_message.")
-        for key in sorted(set(reasons_raw) ^ set(NO_MESSAGE_REASONS)):
-            problem = "unknown key" if key in reasons_raw else "missing"
-            raise self.fail(f"no_message.reasons.{key}", problem)
+        self.known(reasons_raw, NO_MESSAGE_REASONS, "no_message.reasons.")
+        for key in sorted(set(NO_MESSAGE_REASONS) - set(reasons_raw)):
+            raise self.fail(f"no_message.reasons.{key}", "missing")
         reasons = {
             k: self.value(reasons_raw, k, str, f"no_message.reasons.{k}")
             for k in NO_MESSAGE_REASONS
@@ -807,9 +846,7 @@ class _Parser:
         compiled = tuple(self.regex(p, vocab, "no_message.greeting_patterns") for p in patterns)
         hints = get_type_hints(NoMessage)
         names = [f.name for f in dataclasses.fields(NoMessage)]
-        unknown = sorted(set(raw) - set(names))
-        if unknown:
-            raise self.fail(f"no_message.{unknown[0]}", "unknown key")
+        self.known(raw, names, "no_message.")
         numbers = {
             n: self.value(raw, n, hints[n], f"no_message.{n}")
             for n in names
@@ -843,16 +880,13 @@ class _Parser:
         if not isinstance(raw, dict):
             raise self.fail("scenario", "must be a table")
         triggers_raw = self.table(raw, "triggers", "scenario.")
-        unknown = sorted(set(raw) - {f.name for f in dataclasses.fields(ScenarioGuidance)})
-        unknown += sorted(f"triggers.{k}" for k in set(triggers_raw) - set(TRIGGER_KINDS))
-        if unknown:
-            raise self.fail(f"scenario.{unknown[0]}", "unknown key")
+        self.known(raw, [f.name for f in dataclasses.fields(ScenarioGuidance)], "scenario.")
+        self.known(triggers_raw, TRIGGER_KINDS, "scenario.triggers.")
         triggers = {}
         for kind in TRIGGER_KINDS:
             table = self.table(triggers_raw, kind, "scenario.triggers.")
             key = f"scenario.triggers.{kind}.phrases"
-            if set(table) - {"phrases"}:
-                raise self.fail(f"scenario.triggers.{kind}.{sorted(table)[0]}", "unknown key")
+            self.known(table, ("phrases",), f"scenario.triggers.{kind}.")
             phrases = self.value(table, "phrases", tuple, key)
             triggers[kind] = tuple(phrase_regex(p) for p in phrases)
         similarity = self.value(raw, "name_similarity", float, "scenario.name_similarity")
@@ -877,6 +911,7 @@ class _Parser:
         principles: Mapping[str, Principle],
         optional_ids: tuple[str, ...] = (),
     ) -> dict[str, CheckSpec]:
+        self.known(data, (*CHECK_IDS, *optional_ids), "checks.", "check")
         specs = {}
         for cid in (*CHECK_IDS, *optional_ids):
             raw = self.table(data, cid, "checks.")
@@ -884,9 +919,7 @@ class _Parser:
             principle = self.value(raw, "principle", str, f"checks.{cid}.principle")
             if principle not in principles:
                 raise self.fail(f"checks.{cid}.principle", f"no principle named '{principle}'")
-            unknown = sorted(set(raw) - {"weight", "principle", *CHECK_MESSAGES[cid]})
-            if unknown:
-                raise self.fail(f"checks.{cid}.{unknown[0]}", "unknown key")
+            self.known(raw, ("weight", "principle", *CHECK_MESSAGES[cid]), f"checks.{cid}.")
             messages = {}
             for variant in CHECK_MESSAGES[cid]:
                 key = f"checks.{cid}.{variant}"
@@ -899,10 +932,27 @@ class _Parser:
                     raise self.fail(key, f"bad placeholder ({exc})") from None
                 messages[variant] = text
             specs[cid] = CheckSpec(weight, principle, messages)
-        extra = sorted(set(data) - set(CHECK_IDS) - set(optional_ids))
-        if extra:
-            raise self.fail(f"checks.{extra[0]}", "unknown check")
         return specs
+
+
+def unknown_problem(name: str, names: Any, what: str = "key") -> str:
+    """ "unknown key" with the closest known name, if one is close: a typo says what was meant.
+    Of difflib's close matches the fewest edits away wins (``pase``: ``pace``, not ``pauses``)."""
+    close = difflib.get_close_matches(name, sorted(names), n=3)
+    if not close:
+        return f"unknown {what}"
+    best = min(close, key=lambda known: _edits(name, known))
+    return f"unknown {what} (did you mean {best!r}?)"
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance: insertions, deletions and substitutions to turn ``a`` into ``b``."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 def _word_alt(word: str) -> str:

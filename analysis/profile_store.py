@@ -170,12 +170,31 @@ class ProfileStore:
         self, filename: str, text: str, source: str, on_conflict: str | None = None
     ) -> Path | None:
         """Add a profile given as TOML text under ``filename`` (import and packs)."""
+        planned = self.plan_text(filename, text, source, on_conflict)
+        if planned is None:
+            return None
+        target, out = planned
+        if out is not None:
+            write_atomically(target, out)
+        return target
+
+    def plan_text(
+        self,
+        filename: str,
+        text: str,
+        source: str,
+        on_conflict: str | None = None,
+        taken: set[Path] | None = None,
+    ) -> tuple[Path, str | None] | None:
+        """Where a profile given as TOML text would go and what to write there (None when that
+        exact profile is already there), without writing; None when skipped. ``taken``: files
+        other items of the same import will write."""
         data = tomllib.loads(text)
         validate_data(data, source)
         target = self.target_for(filename)
         state = self.state(filename, text)
         if state == "same":
-            return target if target.exists() else self.builtin / Path(filename).name
+            return (target if target.exists() else self.builtin / Path(filename).name), None
         if state == "differs":
             if on_conflict is None:
                 raise ProfileConflict(target, filename)
@@ -185,12 +204,11 @@ class ProfileStore:
                 meta = data.get("profile", {})
                 name = self._free_name(str(meta.get("name", target.stem)))
                 data["profile"] = {**meta, "name": name}
-                target = self._free_path(target.stem)
+                target = self._free_path(target.stem, taken or set())
                 text = profile_to_toml(data)
             elif on_conflict != "replace":
                 raise ValueError(f"on_conflict must be one of {CONFLICT_CHOICES}")
-        write_atomically(target, text)
-        return target
+        return target, text
 
     def export(self, path: str | Path, destination: str | Path) -> Path:
         """Copy a profile to ``destination`` (built-in or the user's, as it is on disk)."""
@@ -200,9 +218,13 @@ class ProfileStore:
         shutil.copyfile(src, dest)
         return dest
 
-    def _free_path(self, stem: str) -> Path:
+    def _free_path(self, stem: str, taken: set[Path] | None = None) -> Path:
         candidate, n = self.folder / f"{stem}.toml", 1
-        while candidate.exists() or (self.builtin / candidate.name).exists():
+        while (
+            candidate.exists()
+            or (self.builtin / candidate.name).exists()
+            or candidate in (taken or set())
+        ):
             n += 1
             candidate = self.folder / f"{stem}-{n}.toml"
         return candidate

@@ -215,11 +215,12 @@ class ScenarioStore:
     def user_path(self, scenario_id: str) -> Path:
         return self._paths.get(scenario_id) or self.user_folder / f"{scenario_id}.toml"
 
-    def free_id(self, base: str) -> str:
-        """``base`` itself when unused, else ``base-2``, ``base-3``..."""
+    def free_id(self, base: str, taken: set[str] | None = None) -> str:
+        """``base`` itself when unused, else ``base-2``, ``base-3``... (``taken``: ids other
+        cards of the same import will use)."""
         stem = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-")[:50] or "scenario"
         candidate, n = stem, 1
-        while candidate in self._builtin or candidate in self._user:
+        while candidate in self._builtin or candidate in self._user or candidate in (taken or ()):
             n += 1
             candidate = f"{stem}-{n}"
         return candidate
@@ -229,16 +230,24 @@ class ScenarioStore:
 
         The card is validated again from its TOML, so what is written always loads.
         """
+        card, path, text = self.prepare(scenario, replace)
+        write_atomically(path, text)
+        self.remember(card, path)
+        return card
+
+    def prepare(self, scenario: Scenario, replace: bool = False) -> tuple[Scenario, Path, str]:
+        """The checked card, its file and its text, as ``save`` would write them."""
         card = scenario_from_dict(tomllib.loads(scenario_to_toml(scenario)), scenario.id)
         if card.id in self._builtin:
             raise ScenarioError(f"{card.id}: id: a built-in card has this id; choose another")
         if card.id in self._user and not replace:
             raise ScenarioError(f"{card.id}: id: you already have a card with this id")
-        path = self.user_path(card.id)
-        write_atomically(path, scenario_to_toml(card))
+        return card, self.user_path(card.id), scenario_to_toml(card)
+
+    def remember(self, card: Scenario, path: Path) -> None:
+        """Take note of a card written to ``path`` (by ``save`` or a pack's import)."""
         self._user[card.id] = card
         self._paths[card.id] = path
-        return card
 
     def duplicate(self, scenario_id: str) -> Scenario:
         original = self.get(scenario_id)

@@ -152,6 +152,19 @@ def start_gui() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed reader shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader stopped reading (`voicemail-coach history | head -1`): end quietly, as
+        # other command-line tools do. stdout points at /dev/null so Python's own flush at
+        # exit cannot fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -70,6 +70,7 @@ def run_coaching_command(args: argparse.Namespace) -> int | None:
     from analysis.packs import PackError
     from analysis.profile import ProfileError
     from analysis.scenarios import ScenarioError
+    from audio import oserrors
 
     try:
         if command == "scenarios":
@@ -79,8 +80,10 @@ def run_coaching_command(args: argparse.Namespace) -> int | None:
         return _pack_export(args) if args.pack_action == "export" else _pack_import(args)
     except (PackError, ProfileError, ScenarioError) as exc:
         return _fail(str(exc))
+    except BrokenPipeError:
+        raise  # the reader went away: main ends quietly
     except OSError as exc:
-        return _fail(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}")
+        return _fail(f"{getattr(exc, 'filename', '') or ''}: {oserrors.cause(exc)}")
 
 
 def _scenarios(args: argparse.Namespace) -> int:

@@ -201,6 +201,7 @@ def _export(library: Library, args: argparse.Namespace) -> int:
 
     from analysis.coaching import Coaching, rubric_of
     from app.export import export_report
+    from audio import oserrors
 
     coaching = Coaching(library).record(args.id, rubric_of(stored.profile_path))
     try:
@@ -216,7 +217,7 @@ def _export(library: Library, args: argparse.Namespace) -> int:
             coaching=coaching,
         )
     except OSError as exc:
-        return _fail(f"{target}: cannot write the report ({exc.strerror or exc})")
+        return _fail(f"{target}: cannot write the report ({oserrors.cause(exc)})")
     print(f"Wrote {target}")
     return EXIT_OK
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 from analysis.packs import (
     SUFFIX,
     Conflict,
+    PackContents,
     PackError,
     apply_pack,
     conflicts,
@@ -23,9 +24,11 @@ from analysis.profile_store import ProfileEntry, ProfileStore
 from analysis.scenarios import Scenario, ScenarioError
 from app.controller import Controller
 from app.profile_editor import ProfileEditor
+from app.tasks import Task, register_user_errors
 from app.widgets.banner import Banner
 
 PACK_FILTER = f"Coaching packs (*{SUFFIX})"
+register_user_errors(PackError)
 
 
 class CoachingMenu:
@@ -34,6 +37,7 @@ class CoachingMenu:
         self.controller = controller
         self.banner = banner
         self.profiles = ProfileStore()
+        self.pack_task: Task | None = None  # the pack being read, if any
         # Dialogs are attributes so tests can answer them.
         self.ask_pack_path: Callable[[bool], str | None] = self._ask_pack_path
         self.ask_conflict: Callable[[Conflict], str | None] = self._ask_conflict
@@ -142,14 +146,31 @@ class CoachingMenu:
         )
 
     def import_pack(self) -> None:
+        """Read the pack off the GUI thread (a big or slow file never freezes the window), then
+        ask about conflicts and write it."""
         if not self._idle():
+            return
+        if self.pack_task is not None and self.pack_task.running:
+            self.banner.show_message("warning", "A coaching pack is being read already.")
             return
         source = self.ask_pack_path(False)
         if not source:
             return
+        self.banner.show_message("info", f"Reading {Path(source).name}\u2026")
+        task = self.controller.runner.submit(
+            "reading the coaching pack", lambda ctx: read_pack(source)
+        )
+        task.succeeded.connect(self._apply_pack)
+        task.failed.connect(
+            lambda message: self.banner.show_message(
+                "error", f"Not imported, nothing was changed: {message}"
+            )
+        )
+        self.pack_task = task
+
+    def _apply_pack(self, contents: PackContents) -> None:
         store = self.controller.scenarios
         try:
-            contents = read_pack(source)
             decisions = {}
             for conflict in conflicts(contents, self.profiles, store):
                 choice = self.ask_conflict(conflict)

@@ -30,6 +30,7 @@ from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber, resolve_
 from app.live_session import LiveSession
 from app.settings import Settings, save_settings
 from app.tasks import Task, TaskContext, TaskRunner, register_user_errors
+from audio import oserrors
 from audio.capture import Recorder, RecordingError
 from audio.devices import AudioUnavailable
 from audio.io import Audio, AudioLoadError, load_audio, save_flac
@@ -243,6 +244,13 @@ class Controller(QObject):
                 save_settings(self.settings, self.settings_file)
         self.scenario_changed.emit(self.scenario)
 
+    def remember_export_folder(self, folder: Path) -> None:
+        """The folder the next save dialog opens in."""
+        if str(folder) != self.settings.export_folder:
+            self.settings = replace(self.settings, export_folder=str(folder))
+            if self.settings_file is not None:
+                save_settings(self.settings, self.settings_file)
+
     def reload_scenarios(self) -> None:
         """Read the user's cards again (after the scenarios dialog); keeps the choice if it
         still exists."""
@@ -366,8 +374,9 @@ class Controller(QObject):
         target = Path(path)
         try:
             save_flac(target, samples)
-        except (OSError, RuntimeError) as exc:
-            self.message.emit("error", f"Could not save the take to {target}: {exc}")
+        except (OSError, RuntimeError) as exc:  # soundfile's errors are RuntimeErrors
+            why = oserrors.cause(exc) if isinstance(exc, OSError) else str(exc)
+            self.message.emit("error", f"Could not save the take to {target}: {why}")
             return False
         self.unsaved = None
         self.unsaved_changed.emit(False)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMessageBox, QStackedWidget, QWidget
 
 from analysis.library import Library, LibraryError
 from analysis.profile import ProfileError
@@ -189,6 +189,7 @@ class LibraryPages(QObject):
         coaching: object = None,
     ) -> None:
         from app.export import export_report
+        from audio import oserrors
 
         pdf = target.suffix.lower() not in (".html", ".htm")
         try:
@@ -198,7 +199,7 @@ class LibraryPages(QObject):
                 coaching=coaching,
             )  # fmt: skip
         except OSError as exc:
-            self.banner.show_message("error", f"Could not write {target}: {exc.strerror or exc}")
+            self.banner.show_message("error", f"Could not write {target}: {oserrors.cause(exc)}")
             return
         self.banner.show_message("info", f"Report saved to {target}")
 
@@ -240,10 +241,11 @@ class LibraryPages(QObject):
         return (*dialog.choice(), dialog.transcribe_again()) if dialog.exec() else None
 
     def _ask_save_path(self, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self._parent(), "Export report", suggested, EXPORT_FILTER
+        from app.save_dialog import ask_export_path
+
+        return ask_export_path(
+            self._parent(), self.controller, "Export report", suggested, EXPORT_FILTER
         )
-        return path or None
 
 
 def _session_view(controller: Controller) -> SessionView | None:

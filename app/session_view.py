@@ -12,7 +12,6 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -404,5 +403,8 @@ class SessionView(QWidget):
         self.message.emit("info", f"Session summary saved to {path}")
 
     def _ask_save_path(self, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the summary", suggested, SUMMARY_FILTER)
-        return path or None
+        from app.save_dialog import ask_export_path
+
+        return ask_export_path(
+            self, self.controller, "Export the summary", suggested, SUMMARY_FILTER
+        )

@@ -30,6 +30,7 @@ class Settings:
     greeting: bool = True
     keep_fillers: bool = True
     scenario_id: str | None = None  # the scenario card chosen for practice
+    export_folder: str | None = None  # where the last report or summary was exported
 
 
 def config_dir() -> Path:

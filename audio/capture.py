@@ -9,7 +9,6 @@ the figures.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import queue
 import threading
@@ -23,7 +22,13 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
-from audio.devices import AudioUnavailable, load_sounddevice, open_started
+from audio.devices import (
+    AudioUnavailable,
+    device_errors,
+    load_sounddevice,
+    open_started,
+    stop_and_close,
+)
 from audio.levels import CLIP_LEVEL, FLOOR_DB, to_dbfs
 
 FloatArray = npt.NDArray[np.float32]
@@ -215,12 +220,14 @@ class Recorder:
             raise self._fail_to_start(f"Cannot write the recording to {self.path}: {exc}") from exc
         try:
             self._stream = self._open_stream(factory)
-        except Exception as exc:
-            # PortAudioError, or ValueError for a device name that matches nothing; an
-            # injected factory may raise anything, and every case means "no microphone".
+        except BaseException as exc:
             self._file.close()
             self.path.unlink(missing_ok=True)
-            raise self._fail_to_start(self._no_microphone_message()) from exc
+            # PortAudioError, or ValueError for a device name that matches nothing: "no
+            # microphone". Anything else is a bug and goes on as itself.
+            if isinstance(exc, device_errors()):
+                raise self._fail_to_start(self._no_microphone_message()) from exc
+            raise
         self._writer = threading.Thread(
             target=self._write_loop, name="recorder-writer", daemon=True
         )
@@ -288,11 +295,7 @@ class Recorder:
             return RecordingResult(self.path, 0.0, self._error, 0)
         self._queue.put(_Signal.STOP)
         self._tail_recorded.wait(self._tail_s + TAIL_GRACE_S)
-        closer = threading.Thread(
-            target=_stop_and_close, args=(self._stream,), name="recorder-stream-stop", daemon=True
-        )
-        closer.start()
-        closer.join(STREAM_STOP_TIMEOUT_S)
+        stop_and_close(self._stream, "recorder-stream-stop", STREAM_STOP_TIMEOUT_S)
         self._queue.put(_Signal.CLOSE)
         self._writer.join()
         return RecordingResult(
@@ -392,13 +395,3 @@ class Recorder:
             clipping=bool(np.max(np.abs(self._recent)) >= CLIP_LEVEL),
             overflows=self._live.overflows + int(overflow),
         )
-
-
-def _stop_and_close(stream: Any) -> None:
-    # The take's last frame is in already: abort (no waiting for the host to drain buffers we
-    # would drop anyway; about 0.1 s on PulseAudio). A stream whose device vanished may refuse
-    # to stop; the audio is safe on disk already.
-    with contextlib.suppress(Exception):
-        stream.abort()
-    with contextlib.suppress(Exception):
-        stream.close()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -145,3 +147,35 @@ def open_started(factory: Callable[..., Any], **options: Any) -> Any:
         stream.close()
         raise
     return stream
+
+
+def device_errors() -> tuple[type[Exception], ...]:
+    """What opening or starting a stream raises when the device cannot be used: PortAudio's
+    error, and ValueError for a device name or setting that matches nothing. Anything else
+    is a bug and is left to surface as one."""
+    try:
+        return (load_sounddevice().PortAudioError, ValueError)
+    except AudioUnavailable:
+        return (ValueError,)
+
+
+def stop_and_close(stream: Any, thread_name: str, timeout_s: float) -> bool:
+    """Abort and close ``stream`` on a helper thread, waiting at most ``timeout_s``: PortAudio
+    can hang for good stopping a stream whose device went away, and the caller (often the GUI
+    thread) must not hang with it. True when the stream was closed in time."""
+    closer = threading.Thread(
+        target=_abort_and_close, args=(stream,), name=thread_name, daemon=True
+    )
+    closer.start()
+    closer.join(timeout_s)
+    return not closer.is_alive()
+
+
+def _abort_and_close(stream: Any) -> None:
+    # Abort: no waiting for the host to drain buffers that would be dropped anyway (about 0.1 s
+    # on PulseAudio). A stream whose device vanished may refuse to stop; it is closed all the
+    # same, and its errors are no news: the device is already known to be gone.
+    with contextlib.suppress(Exception):
+        stream.abort()
+    with contextlib.suppress(Exception):
+        stream.close()

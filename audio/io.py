@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import gc
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,11 +12,15 @@ import av
 import numpy as np
 import numpy.typing as npt
 
+from audio import oserrors
+
 SAMPLE_RATE = 16_000
 SUPPORTED_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".mp4")
 DEFAULT_MAX_DURATION_S = 15 * 60.0
 # Peak below this (about -66 dBFS) means nothing was recorded at all.
 SILENCE_PEAK = 5e-4
+# Errors reading the disk, told apart from a file that is no audio.
+_CANNOT_READ = {errno.EACCES, errno.EPERM, errno.EIO}
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -46,17 +52,18 @@ def load_audio(path: str | Path, max_duration_s: float = DEFAULT_MAX_DURATION_S)
         AudioLoadError: the file is missing, empty, not audio, too long, or silent.
     """
     p = Path(path)
-    if not p.exists():
-        raise AudioLoadError(f"{p}: no such file")
-    if p.is_dir():
-        raise AudioLoadError(f"{p}: is a folder, not an audio file")
-    if p.stat().st_size == 0:
-        raise AudioLoadError(f"{p}: the file is empty (0 bytes)")
+    _check_readable(p)
     try:
         audio = _decode(p, max_duration_s)
     except AudioLoadError:
         raise
-    except (av.error.FFmpegError, ValueError, IndexError, OSError) as exc:
+    except OSError as exc:
+        if exc.errno in _CANNOT_READ:
+            raise AudioLoadError(f"{p}: cannot be read ({oserrors.cause(exc)})") from exc
+        raise AudioLoadError(
+            f"{p}: not a readable audio file (supported: wav, flac, ogg, mp3, m4a)"
+        ) from exc
+    except (av.error.FFmpegError, ValueError, IndexError) as exc:
         raise AudioLoadError(
             f"{p}: not a readable audio file (supported: wav, flac, ogg, mp3, m4a)"
         ) from exc
@@ -65,6 +72,30 @@ def load_audio(path: str | Path, max_duration_s: float = DEFAULT_MAX_DURATION_S)
     if float(np.max(np.abs(audio.samples))) < SILENCE_PEAK:
         raise AudioLoadError(f"{p}: the recording is silent (no sound above -66 dBFS)")
     return audio
+
+
+def _check_readable(p: Path) -> None:
+    """Refuse what is no saved file, naming the real cause. A pipe or a device is refused
+    before it is opened: opening a pipe waits for a writer, and /dev/zero never ends."""
+    try:
+        info = p.stat()
+    except FileNotFoundError:
+        raise AudioLoadError(f"{p}: no such file") from None
+    except OSError as exc:
+        raise AudioLoadError(f"{p}: cannot be read ({oserrors.cause(exc)})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise AudioLoadError(f"{p}: is a folder, not an audio file")
+    if not stat.S_ISREG(info.st_mode):
+        raise AudioLoadError(
+            f"{p}: not a regular file (a device, pipe or socket); choose a saved recording"
+        )
+    try:
+        with open(p, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise AudioLoadError(f"{p}: cannot be read ({oserrors.cause(exc)})") from None
+    if info.st_size == 0:
+        raise AudioLoadError(f"{p}: the file is empty (0 bytes)")
 
 
 def _decode(p: Path, max_duration_s: float) -> Audio:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -10,11 +9,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from audio.devices import AudioUnavailable, load_sounddevice, open_started
+from audio.devices import (
+    AudioUnavailable,
+    device_errors,
+    load_sounddevice,
+    open_started,
+    stop_and_close,
+)
 
 FloatArray = npt.NDArray[np.float32]
 
 NO_SPEAKER = "No speaker or headphones found. Plug some in or choose another output in Settings."
+# PortAudio can hang for good stopping a stream whose device went away; pause() (called on the
+# GUI thread) leaves such a stream to its helper thread after this long.
+STREAM_STOP_TIMEOUT_S = 0.5
 
 
 class PlaybackError(Exception):
@@ -104,10 +112,13 @@ class Player:
         self._playing = True
         try:
             self._stream = self._open_stream(factory)
-        except Exception as exc:
-            # PortAudioError, or ValueError for a device name that matches nothing.
+        except BaseException as exc:
             self._playing = False
-            raise PlaybackError(self._no_speaker_message()) from exc
+            # PortAudioError, or ValueError for a device name that matches nothing: no
+            # speaker. Anything else is a bug and goes on as itself.
+            if isinstance(exc, device_errors()):
+                raise PlaybackError(self._no_speaker_message()) from exc
+            raise
 
     def pause(self) -> None:
         """Stop playing and keep the position."""
@@ -152,13 +163,8 @@ class Player:
     def _close_stream(self) -> None:
         stream, self._stream = self._stream, None
         self._playing = False
-        if stream is None:
-            return
-        # A stream whose device vanished may refuse to stop; it is closed all the same.
-        with contextlib.suppress(Exception):
-            stream.stop()
-        with contextlib.suppress(Exception):
-            stream.close()
+        if stream is not None:
+            stop_and_close(stream, "player-stream-stop", STREAM_STOP_TIMEOUT_S)
 
     def _callback(self, outdata: FloatArray, frames: int, time: Any, status: Any) -> None:
         with self._lock:

@@ -25,8 +25,9 @@ try:
     CallbackStop: type[Exception] = sounddevice.CallbackStop
 except OSError:  # no PortAudio: the audio code then ends streams with its own exception
 
-    class PortAudioError(Exception):  # type: ignore[no-redef]
-        """Stands for sounddevice.PortAudioError."""
+    class PortAudioError(ValueError):  # type: ignore[no-redef]
+        """Stands for sounddevice.PortAudioError. Without PortAudio the audio code counts only
+        ValueError as a device error (audio.devices.device_errors)."""
 
     CallbackStop = Exception
 
@@ -164,16 +165,25 @@ class FakeOutputStream:
 
     Args:
         blocksize: Frames per callback when the caller does not choose.
+        stall: Streams hang in ``stop()``, ``abort()`` and ``close()`` until :meth:`release`,
+            as PortAudio can when the device went away.
     """
 
-    def __init__(self, blocksize: int = 512) -> None:
+    def __init__(self, blocksize: int = 512, stall: bool = False) -> None:
         self.blocksize = blocksize
         self.streams: list[FakeOutput] = []
+        self.stalled = threading.Event()
+        if not stall:
+            self.stalled.set()
 
     def __call__(self, **kwargs: Any) -> FakeOutput:
-        stream = FakeOutput(kwargs, int(kwargs.get("blocksize") or self.blocksize))
+        stream = FakeOutput(kwargs, int(kwargs.get("blocksize") or self.blocksize), self.stalled)
         self.streams.append(stream)
         return stream
+
+    def release(self) -> None:
+        """Let stalled streams stop."""
+        self.stalled.set()
 
     @property
     def played(self) -> FloatArray:
@@ -185,7 +195,12 @@ class FakeOutputStream:
 class FakeOutput:
     """One output stream made by :class:`FakeOutputStream`."""
 
-    def __init__(self, kwargs: dict[str, Any], blocksize: int) -> None:
+    def __init__(
+        self, kwargs: dict[str, Any], blocksize: int, unstalled: threading.Event | None = None
+    ) -> None:
+        self.unstalled = unstalled or threading.Event()
+        if unstalled is None:
+            self.unstalled.set()
         self.kwargs = kwargs
         self.blocksize = blocksize
         self.blocks: list[FloatArray] = []
@@ -202,11 +217,16 @@ class FakeOutput:
         self._thread.start()
 
     def stop(self) -> None:
+        self.unstalled.wait()
         self._halt.set()
         if self._thread is not None:
             self._thread.join()
         self.active = False
         self._finish()
+
+    def abort(self) -> None:
+        """Like PortAudio's: stop without playing out what is buffered (nothing is, here)."""
+        self.stop()
 
     def close(self) -> None:
         if self.active:

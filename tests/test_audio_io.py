@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import av
@@ -276,3 +278,59 @@ def test_stereo_downmix_averages_channels_without_fake_clipping(tmp_path: Path) 
     audio = load_audio(path)
     assert float(np.max(np.abs(audio.samples))) == pytest.approx(0.9, abs=0.02)
     assert clipped_fraction(audio.samples) == 0.0
+
+
+def test_a_pipe_is_not_a_regular_file_and_is_never_opened(tmp_path: Path) -> None:
+    """Opening a FIFO would wait for a writer for ever; it is refused from its type."""
+    fifo = tmp_path / "take.wav"
+    os.mkfifo(fifo)
+    with pytest.raises(AudioLoadError) as err:
+        load_audio(fifo)
+    assert str(err.value) == (
+        f"{fifo}: not a regular file (a device, pipe or socket); choose a saved recording"
+    )
+
+
+def test_a_device_is_not_a_regular_file() -> None:
+    with pytest.raises(AudioLoadError) as err:
+        load_audio("/dev/zero")
+    assert str(err.value) == (
+        "/dev/zero: not a regular file (a device, pipe or socket); choose a saved recording"
+    )
+
+
+def test_a_file_without_read_permission_says_permission_denied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "locked.wav"
+    _write_soundfile(path, _stereo_tone())
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # root reads anything: refuse the open as the OS would
+        import audio.io
+
+        def denied(*args: object, **kwargs: object) -> None:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+        monkeypatch.setattr(audio.io, "open", denied, raising=False)
+    with pytest.raises(AudioLoadError) as err:
+        load_audio(path)
+    assert str(err.value) == f"{path}: cannot be read (permission denied)"
+
+
+def test_a_disk_error_while_decoding_is_not_called_a_bad_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import audio.io
+
+    path = tmp_path / "take.wav"
+    _write_soundfile(path, _stereo_tone())
+
+    def failing_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(audio.io.av, "open", failing_disk)
+    with pytest.raises(AudioLoadError) as err:
+        load_audio(path)
+    assert str(err.value) == (
+        f"{path}: cannot be read (input/output error: the disk may be failing)"
+    )

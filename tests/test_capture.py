@@ -241,6 +241,19 @@ def test_no_device_gives_a_clear_message_and_leaves_nothing(tmp_path: Path) -> N
     assert recorder.stop() == first
 
 
+def test_a_bug_opening_the_stream_is_a_bug_not_no_microphone(tmp_path: Path) -> None:
+    """Only PortAudio's error (or a device name matching nothing) means "no microphone"; a
+    mistake in the code surfaces as itself, and still leaves no file behind."""
+
+    def buggy_factory(**kwargs: Any) -> Any:
+        raise TypeError("InputStream() got an unexpected keyword argument 'finished'")
+
+    recorder = Recorder(tmp_path / "take.wav", buggy_factory)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        recorder.start()
+    assert not (tmp_path / "take.wav").exists()
+
+
 def test_a_missing_chosen_microphone_is_named(tmp_path: Path) -> None:
     recorder = Recorder(tmp_path / "take.wav", NoDeviceStream(), device="USB Headset")
     with pytest.raises(RecordingError, match="'USB Headset' is not available"):

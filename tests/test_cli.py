@@ -216,3 +216,32 @@ def test_no_subcommand_without_a_display_explains_instead_of_crashing(
     monkeypatch.setattr(sys, "platform", "linux")
     assert main([]) == 2
     assert "no display to open the window on" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [("history",), ("profiles",)])
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """`voicemail-coach history | head -1`: the reader goes away; no BrokenPipeError traceback,
+    no "Broken pipe" message, exit 0."""
+    import os
+
+    from analysis.library import Library
+
+    with Library(tmp_path / "library") as library:
+        for _ in range(3):
+            library.add_file(AUDIO / "good.flac")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has already gone
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "app", *command],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "VOICEMAIL_COACH_DATA_DIR": str(tmp_path)},
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import base64
 import csv
+import errno
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -393,3 +395,33 @@ def test_cli_errors_exit_2_with_one_line(
     assert len(lines) == 1, err
     assert lines[0].startswith("voicemail-coach: ") and reason in lines[0]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "cause"),
+    [
+        (errno.ENOSPC, "no space left on device"),
+        (errno.EROFS, "the folder is on a read-only disk"),
+        (errno.EIO, "input/output error: the disk may be failing"),
+    ],
+)
+def test_export_says_whether_the_disk_is_full_read_only_or_failing(
+    library: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    number: int,
+    cause: str,
+) -> None:
+    import app.export
+
+    def failing_write(path: Path, data: bytes) -> Path:
+        raise OSError(number, os.strerror(number), str(path))
+
+    monkeypatch.setattr(app.export, "_write", failing_write)
+    target = tmp_path / "r.html"
+    assert run(["export", str(library), "--html", str(target)]) == 2
+    assert (
+        capsys.readouterr().err == f"voicemail-coach: {target}: cannot write the report ({cause})\n"
+    )
+    assert not target.exists()

@@ -243,6 +243,14 @@ def test_scenario_cards_add_duplicate_delete_with_field_messages(qtbot, data_dir
     assert dialog.changed
 
 
+def import_pack_and_wait(qtbot, coaching) -> None:  # type: ignore[no-untyped-def]
+    """Start an import from the menu and wait for the pack to be read off the GUI thread."""
+    coaching.import_pack()
+    assert coaching.pack_task is not None and coaching.pack_task.running
+    with qtbot.waitSignal(coaching.pack_task.done, timeout=10_000):
+        pass
+
+
 def test_pack_import_from_the_menu_asks_before_replacing(qtbot, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
     pack = export_pack(tmp_path / "team", [], [DANA], name="Team")
     mine = dataclasses.replace(DANA, difficulty="hard")
@@ -255,12 +263,12 @@ def test_pack_import_from_the_menu_asks_before_replacing(qtbot, data_dir, tmp_pa
     asked: list[str] = []
     coaching.ask_pack_path = lambda saving: str(pack)
     coaching.ask_conflict = lambda c: asked.append(c.label) or None
-    coaching.import_pack()
+    import_pack_and_wait(qtbot, coaching)
     assert asked == ["scenario \u201cDana Whitfield, Lakeshore Foods\u201d"]
     assert "nothing was changed" in window.banner.text
     assert ScenarioStore().get(DANA.id).difficulty == "hard"
     coaching.ask_conflict = lambda c: "replace"
-    coaching.import_pack()
+    import_pack_and_wait(qtbot, coaching)
     assert "1 replaced" in window.banner.text
     assert ScenarioStore().get(DANA.id).difficulty == "easy"
     assert window.practice.scenario.combo.findData(DANA.id) > 0
@@ -282,8 +290,36 @@ def test_pack_import_from_the_menu_asks_before_replacing(qtbot, data_dir, tmp_pa
     bad = tmp_path / "bad.vmcpack"
     bad.write_text("not a zip", encoding="utf-8")
     coaching.ask_pack_path = lambda saving: str(bad)
-    coaching.import_pack()
+    import_pack_and_wait(qtbot, coaching)
     assert "bad.vmcpack: not a coaching pack" in window.banner.text
+    window.close()
+
+
+def test_a_pack_is_read_off_the_gui_thread(qtbot, data_dir, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    import app.coaching_menu as coaching_menu
+
+    pack = export_pack(tmp_path / "team", [], [DANA], name="Team")
+    threads: list[threading.Thread] = []
+
+    def read_pack_noting_the_thread(path):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return read_pack(path)
+
+    monkeypatch.setattr(coaching_menu, "read_pack", read_pack_noting_the_thread)
+    window = window_for(qtbot)
+    window.coaching.ask_pack_path = lambda saving: str(pack)
+    window.coaching.import_pack()
+    assert threads == []  # nothing read before the GUI thread returned to its event loop
+    assert window.banner.text == "Reading team.vmcpack\u2026"
+    window.coaching.import_pack()  # a second import while the first is read is refused
+    assert window.banner.text == "A coaching pack is being read already."
+    with qtbot.waitSignal(window.coaching.pack_task.done, timeout=10_000):
+        pass
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert window.banner.text == "Imported \u201cTeam\u201d: 1 added."
+    assert ScenarioStore().get(DANA.id) == DANA
     window.close()
 
 

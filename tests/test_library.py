@@ -780,3 +780,38 @@ def test_export_csv_quotes_formula_like_text(library: Library, tmp_path: Path) -
     assert row["tags"] == "'-2+3, @me"
     assert row["scenario"] == "'+1 call"
     assert row["id"] == str(take.id) and row["duration_s"] != ""
+
+
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        (errno.EROFS, "cannot be written: it is on a read-only disk. Nothing already saved"),
+        (errno.EACCES, "cannot be written: permission denied. Nothing already saved"),
+        (
+            errno.EIO,
+            "cannot be written: the disk reported an input/output error (it may be failing",
+        ),
+    ],
+)
+def test_a_read_only_disk_a_missing_permission_and_a_failing_disk_are_told_apart(
+    library: Library, monkeypatch: pytest.MonkeyPatch, number: int, why: str
+) -> None:
+    monkeypatch.setattr(soundfile, "write", _fail_with(number))
+    with pytest.raises(LibraryError) as err:
+        library.add_file(AUDIO / "fillers.flac")
+    assert str(err.value).startswith(
+        f"Could not add fillers.flac to the library: the library folder {library.folder} "
+    )
+    assert why in str(err.value)
+    assert audio_files(library) == []
+
+
+def test_a_bug_while_saving_audio_is_a_bug_not_a_library_error(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def buggy(*args: Any, **kwargs: Any) -> None:
+        raise TypeError("write() got an unexpected keyword argument 'subtype'")
+
+    monkeypatch.setattr(soundfile, "write", buggy)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        library.add_file(AUDIO / "fillers.flac")

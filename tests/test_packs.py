@@ -220,3 +220,156 @@ def test_extends_names_a_builtin_and_reports_otherwise(tmp_path: Path) -> None:
     loaded = load_profile(child)
     assert (loaded.name, loaded.default_length_preset) == ("C", "short")
     assert loaded.timing.value_proposition_within_s == 7.0  # from short, over the default
+
+
+# --------------------------------------------------------------------------------------------
+# Limits on what a pack may inflate, and an import that is all or nothing
+
+CHILD = '[profile]\nschema_version = 1\nextends = "short"\nname = "{name}"\n'
+
+
+def test_a_pack_inflating_past_the_overall_cap_is_refused(tmp_path: Path) -> None:
+    """Each file is under the per-file cap; together they pass the cap on the whole pack."""
+    filler = "# " + "x" * 900_000 + "\n"
+    members = {f"profiles/p{i}.toml": CHILD.format(name=f"P{i}") + filler for i in range(10)}
+    manifest = {**MANIFEST, "profiles": sorted(members), "scenarios": []}
+    pack = _pack_with(tmp_path, {"manifest.json": json.dumps(manifest), **members})
+    with pytest.raises(PackError) as err:
+        read_pack(pack)
+    assert str(err.value) == "bad.vmcpack: too large (over 8000000 bytes unpacked in all)"
+
+
+def test_a_forged_size_in_the_zip_header_does_not_get_past(tmp_path: Path) -> None:
+    """The header says 100 bytes; the data inflates to 3 MB. What is read is counted, and the
+    file is refused without inflating it all."""
+    pack = tmp_path / "bad.vmcpack"
+    body = CHILD.format(name="P") + "# " + "x" * 3_000_000 + "\n"
+    manifest = {**MANIFEST, "scenarios": []}
+    with zipfile.ZipFile(pack, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("profiles/p.toml", body)
+    raw = bytearray(pack.read_bytes())
+    real = len(body).to_bytes(4, "little")
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = raw.index(signature)
+        while raw[at + offset : at + offset + 4] != real:
+            at = raw.index(signature, at + 4)
+        raw[at + offset : at + offset + 4] = (100).to_bytes(4, "little")
+    pack.write_bytes(bytes(raw))
+    assert zipfile.ZipFile(pack).getinfo("profiles/p.toml").file_size == 100
+    with pytest.raises(PackError) as err:
+        read_pack(pack)
+    assert str(err.value).startswith("bad.vmcpack: profiles/p.toml: ")
+    assert "cannot be read" in str(err.value) or "too large" in str(err.value)
+
+
+def _rep_with_a_profile_to_replace(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A pack with a new card and a profile that replaces one of the rep's, plus the decisions."""
+    coach_profile = tmp_path / "coach" / "team.toml"
+    coach_profile.parent.mkdir()
+    coach_profile.write_text(CHILD.format(name="Team") + "[pace]\nwarn_over_wpm = 180.0\n", "utf-8")
+    card = dataclasses.replace(
+        ScenarioStore(tmp_path / "x").get("retail-missed-call"), id="new-card"
+    )
+    pack = export_pack(tmp_path / "team.vmcpack", [coach_profile], [card])
+    rep = tmp_path / "rep"
+    (rep / "profiles").mkdir(parents=True)
+    (rep / "profiles" / "team.toml").write_text(CHILD.format(name="Team"), "utf-8")
+    return pack, rep, {"profile:team.toml": "replace"}
+
+
+def test_a_full_disk_during_import_changes_nothing_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from analysis import packs
+
+    pack, rep, decisions = _rep_with_a_profile_to_replace(tmp_path)
+    before = snapshot(rep)
+    real_stage = packs._stage
+    calls: list[Path] = []
+
+    def stage_then_fill_the_disk(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_stage(path, data)
+
+    monkeypatch.setattr(packs, "_stage", stage_then_fill_the_disk)
+    with pytest.raises(PackError) as err:
+        apply_pack(read_pack(pack), *stores(rep), decisions)
+    assert (
+        str(err.value) == "team.vmcpack: cannot write the imported files: no space left on device"
+    )
+    assert len(calls) == 2 and calls[0].parent.parent == rep  # staged inside the data folder
+    assert snapshot(rep) == before
+    assert not list(rep.glob(".pack-import-*"))
+    assert ScenarioStore(rep / "scenarios").find("new-card") is None
+
+
+def test_a_move_failing_half_way_puts_back_what_was_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from analysis import packs
+
+    pack, rep, decisions = _rep_with_a_profile_to_replace(tmp_path)
+    before = snapshot(rep)
+    real_move = packs._move
+    moves: list[Path] = []
+
+    def move_until_the_disk_fails(source: Path, target: Path) -> None:
+        moves.append(target)
+        if len(moves) == 3:  # the old profile set aside and the new one in place: the card fails
+            raise OSError(errno.EIO, "Input/output error")
+        real_move(source, target)
+
+    monkeypatch.setattr(packs, "_move", move_until_the_disk_fails)
+    with pytest.raises(PackError, match="input/output error"):
+        apply_pack(read_pack(pack), *stores(rep), decisions)
+    assert moves[1] == rep / "profiles" / "team.toml"
+    assert snapshot(rep) == before
+    assert not list(rep.glob(".pack-import-*"))
+
+
+def test_an_import_that_succeeds_leaves_no_staging_folder(tmp_path: Path) -> None:
+    pack, rep, decisions = _rep_with_a_profile_to_replace(tmp_path)
+    profiles, cards = stores(rep)
+    summary = apply_pack(read_pack(pack), profiles, cards, decisions)
+    assert (summary.replaced, summary.added) == (["Team"], ["Tom Becker, Fairway Outdoor Supply"])
+    assert load_profile(rep / "profiles" / "team.toml").pace.warn_over_wpm == 180.0
+    assert cards.find("new-card") is not None
+    assert ScenarioStore(rep / "scenarios").find("new-card") == cards.find("new-card")
+    assert not list(rep.glob(".pack-import-*"))
+
+
+def test_when_putting_back_fails_too_the_message_says_where_the_originals_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from analysis import packs
+
+    pack, rep, decisions = _rep_with_a_profile_to_replace(tmp_path)
+    original = (rep / "profiles" / "team.toml").read_text("utf-8")
+    real_move = packs._move
+    moves: list[Path] = []
+
+    def move_on_a_dying_disk(source: Path, target: Path) -> None:
+        moves.append(target)
+        if len(moves) >= 3:  # the card's move fails, and so does putting the profile back
+            raise OSError(errno.EIO, "Input/output error")
+        real_move(source, target)
+
+    monkeypatch.setattr(packs, "_move", move_on_a_dying_disk)
+    with pytest.raises(PackError) as err:
+        apply_pack(read_pack(pack), *stores(rep), decisions)
+    [staging] = rep.glob(".pack-import-*")
+    assert str(err.value) == (
+        "team.vmcpack: cannot write the imported files: input/output error: the disk may be "
+        "failing; putting your files back failed too (input/output error: the disk may be "
+        f"failing): the originals are in {staging}"
+    )
+    assert (staging / "0.old").read_text("utf-8") == original

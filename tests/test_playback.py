@@ -207,3 +207,43 @@ def test_greeting_is_resampled_to_the_output_rate() -> None:
     assert len(audio_48k) == pytest.approx(3 * len(audio_16k), abs=3)
     level = float(np.sqrt(np.mean(np.square(audio_16k))))
     assert float(np.sqrt(np.mean(np.square(audio_48k)))) == pytest.approx(level, rel=0.05)
+
+
+def test_pause_never_hangs_on_a_stream_that_will_not_stop(
+    clip: npt.NDArray[np.float32],
+) -> None:
+    """A device that went away can hang PortAudio's stop for good; pause (on the GUI thread)
+    returns after the timeout and the helper thread ends once the stream lets go."""
+    from audio import playback
+
+    output = FakeOutputStream(stall=True)
+    player = Player(output)
+    player.load(clip, RATE)
+    player.play()
+    wait_for(lambda: len(output.streams[0].blocks) > 2)
+    pauser = threading.Thread(target=player.pause, name="test-pause")
+    started = time.monotonic()
+    pauser.start()
+    pauser.join(playback.STREAM_STOP_TIMEOUT_S + 2.0)
+    took = time.monotonic() - started
+    hung = pauser.is_alive()
+    output.release()
+    pauser.join()
+    assert not hung, "pause() waited for a stream that would not stop"
+    assert took < playback.STREAM_STOP_TIMEOUT_S + 1.0
+    assert not player.playing
+    wait_for(lambda: "player-stream-stop" not in [t.name for t in threading.enumerate()])
+    wait_for(lambda: output.streams[0].closed)
+
+
+def test_a_bug_opening_the_stream_is_not_called_a_missing_speaker(
+    clip: npt.NDArray[np.float32],
+) -> None:
+    def buggy_factory(**kwargs: Any) -> Any:
+        raise TypeError("OutputStream() got an unexpected keyword argument 'finished'")
+
+    player = Player(buggy_factory)
+    player.load(clip, RATE)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        player.play()
+    assert not player.playing

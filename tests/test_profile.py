@@ -353,3 +353,57 @@ def test_a_profile_from_before_the_fine_advice_borrows_the_defaults_words(tmp_pa
         loaded.checks["pace"].messages["pass_steady"]
         == default.checks["pace"].messages["pass_steady"]
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Unknown tables and keys: a typo is named, with the name that was meant
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("\n[pace]\n", "\n[pase]\n", "pase: unknown table (did you mean 'pace'?)"),
+        ("[structure.intro]", "[structure.intra]",
+         "structure.intra: unknown table (did you mean 'intro'?)"),
+        ("[structure.call_to_action.email]", "[structure.call_to_action.emial]",
+         "structure.call_to_action.emial: unknown table (did you mean 'email'?)"),
+        ("[checks.length]", "[checks.lenght]", "checks.lenght: unknown check (did you mean 'length'?)"),
+        ("warn_over_wpm = 175.0", "warn_over_wmp = 175.0",
+         "pace.warn_over_wmp: unknown key (did you mean 'warn_over_wpm'?)"),
+        ('default_length_preset = "standard"', 'default_preset = "standard"',
+         "profile.default_preset: unknown key (did you mean 'default_length_preset'?)"),
+    ],
+)  # fmt: skip
+def test_a_misspelt_table_or_key_is_refused_with_the_name_meant(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = _variant(tmp_path, old, new)
+    assert _load_error(path) == f"{path}: {message}"
+
+
+def test_extend_for_extends_names_the_key_not_a_missing_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "team.toml"
+    path.write_text('[profile]\nextend = "short"\nname = "Team"\n', encoding="utf-8")
+    assert _load_error(path) == f"{path}: profile.extend: unknown key (did you mean 'extends'?)"
+
+
+def test_an_unknown_key_far_from_any_name_gets_no_guess(tmp_path: Path) -> None:
+    path = tmp_path / "team.toml"
+    path.write_text(
+        '[profile]\nschema_version = 1\nextends = "short"\nname = "T"\n[zzz_notes]\nx = 1\n',
+        encoding="utf-8",
+    )
+    assert _load_error(path) == f"{path}: zzz_notes: unknown table"
+
+
+def test_an_extends_profile_from_before_the_added_tables_still_loads(tmp_path: Path) -> None:
+    """The checks for unknown names run after the migrations: tables added later are filled in
+    from the default, and an ``extends`` profile holding only its changes loads."""
+    path = tmp_path / "team.toml"
+    path.write_text(
+        '[profile]\nschema_version = 1\nextends = "short"\nname = "T"\n[pace]\nwarn_over_wpm = 180.0\n',
+        encoding="utf-8",
+    )
+    loaded = load_profile(path)
+    assert (loaded.name, loaded.pace.warn_over_wpm) == ("T", 180.0)
+    assert loaded.quality == load_profile().quality
