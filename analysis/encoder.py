@@ -39,12 +39,15 @@ OFFICIAL_SHA256 = {
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
 # Changes whenever the encoder's arithmetic does (embeddings cached elsewhere are keyed by it).
-ARITHMETIC = "fp32-tanh-gelu-1"
+ARITHMETIC = "fp32-tanh-gelu-8blocks-1"
 MAX_TOKENS = 128
 LAYERS = 6
 HEADS = 12
 DIM = 384
 LN_EPS = 1e-12
+# What ``read`` gives per text: the embedding, the last layer's maximum, the means of layers 1-5
+# and of the word vectors (8 blocks of DIM).
+FEATURES = 8 * DIM
 
 Matrix = npt.NDArray[np.float32]
 
@@ -229,15 +232,24 @@ class SentenceEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str], batch: int = 32) -> Matrix:
-        """One row per text. The dense layers run on the texts' tokens packed end to end (no
-        padding: they are most of the work); only attention lays them out per text, in batches
-        of similar length."""
+        """The sentence embedding: one row per text, mean-pooled over the last layer and
+        L2-normalised (as sentence-transformers gives)."""
+        return self.read(texts, batch)[:, :DIM]
+
+    def read(self, texts: list[str], batch: int = 32) -> Matrix:
+        """One row of :data:`FEATURES` per text: the embedding (first :data:`DIM` columns), then
+        the last layer's largest values and the mean of each earlier layer and of the word
+        vectors, each L2-normalised. The earlier layers keep more of which words were said; the
+        content heads read all of it.
+
+        The dense layers run on the texts' tokens packed end to end (no padding: they are most of
+        the work); only attention lays them out per text, in batches of similar length."""
         if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
+            return np.zeros((0, FEATURES), dtype=np.float32)
         with self._lock:
             encodings = self.tokenizer.encode_batch(texts)
         ids = [np.asarray(e.ids, dtype=np.int64) for e in encodings]
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        out = np.zeros((len(texts), FEATURES), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for k in range(0, len(order), batch):
             chunk = order[k : k + batch]
@@ -263,8 +275,9 @@ class SentenceEncoder:
         gather = np.where(valid, starts[:, None] + np.arange(width)[None, :], 0)
         flat_valid = valid.reshape(-1)
         positions = np.concatenate([np.arange(m) for m in lengths])
-        x = self.word[np.concatenate(ids)] + self.position[positions] + self.token_type
-        x = _layer_norm(x.astype(np.float32), self.ln_w, self.ln_b)
+        words = np.asarray(self.word[np.concatenate(ids)], dtype=np.float32)
+        means = [np.add.reduceat(words, starts, axis=0)]
+        x = _layer_norm(words + self.position[positions] + self.token_type, self.ln_w, self.ln_b)
         head = DIM // HEADS
         bias = np.where(valid, np.float32(0.0), np.float32(-1e4))[:, None, None, :]
         scale = np.float32(1.0 / np.sqrt(head))
@@ -287,6 +300,9 @@ class SentenceEncoder:
             x = _layer_norm(_mul(context, layer.out_w, layer.out_b) + x, layer.ln1_w, layer.ln1_b)
             h = _gelu(_mul(x, layer.up_w, layer.up_b))
             x = _layer_norm(_mul(h, layer.down_w, layer.down_b) + x, layer.ln2_w, layer.ln2_b)
-        pooled = np.add.reduceat(x, starts, axis=0) / lengths[:, None].astype(np.float32)
-        norm = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return np.asarray(pooled / np.maximum(norm, 1e-12), dtype=np.float32)
+            means.append(np.add.reduceat(x, starts, axis=0))
+        # Sums rather than means: each block is normalised, so dividing by length changes nothing.
+        blocks = [means[-1], np.maximum.reduceat(x, starts, axis=0), *means[1:-1], means[0]]
+        out = np.concatenate(blocks, axis=1).reshape(n, len(blocks), DIM)
+        out /= np.maximum(np.linalg.norm(out, axis=2, keepdims=True), 1e-12)
+        return np.asarray(out.reshape(n, FEATURES), dtype=np.float32)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from analysis.encoder import DIM, EncoderError, SentenceEncoder
+from analysis.encoder import DIM, FEATURES, EncoderError, SentenceEncoder
 from analysis.profile import CONTENT_CATEGORIES
 
 CATEGORIES = CONTENT_CATEGORIES
@@ -78,20 +78,22 @@ class Head:
 
     def __init__(self, arrays: dict[str, Any], meta: dict[str, Any]) -> None:
         self.meta = meta
-        self.w = np.asarray(arrays["w"], dtype=np.float32)  # (C, 384 + V + C)
+        self.w = np.asarray(arrays["w"], dtype=np.float32)  # (C, FEATURES + V + C)
         self.idf = np.asarray(arrays["idf"], dtype=np.float32)
         self.vocab = {g: i for i, g in enumerate(meta["vocab"])}
         self.b = np.asarray(arrays["b"], dtype=np.float32)
         self.threshold = np.asarray(arrays["threshold"], dtype=np.float32)
-        self.kind_w = np.asarray(arrays["kind_w"], dtype=np.float32)  # (K, 384 + K)
+        self.kind_w = np.asarray(arrays["kind_w"], dtype=np.float32)  # (K, FEATURES + K)
         self.kind_b = np.asarray(arrays["kind_b"], dtype=np.float32)
-        self.grade_w = np.asarray(arrays["grade_w"], dtype=np.float32)  # (G, 384 + 1)
+        self.grade_w = np.asarray(arrays["grade_w"], dtype=np.float32)  # (G, FEATURES + 1)
         self.grade_b = np.asarray(arrays["grade_b"], dtype=np.float32)
         self.ex_emb = np.asarray(arrays["ex_emb"], dtype=np.float32)
         self.ex_cat = np.asarray(arrays["ex_cat"], dtype=np.int64)
         self.ex_text: list[str] = list(meta["examples"])
         if list(meta["categories"]) != list(CATEGORIES):
             raise MeaningError("the trained head was made for other categories; retrain it")
+        if self.w.shape[1] != FEATURES + len(self.vocab) + len(CATEGORIES):
+            raise MeaningError("the trained head was made for another encoder reading; retrain it")
 
     @classmethod
     def load(cls) -> Head:
@@ -140,7 +142,7 @@ def tfidf(texts: Sequence[str], vocab: dict[str, int], idf: npt.NDArray[np.float
     return x
 
 
-CACHE_SIZE = 4000  # sentences' embeddings remembered (1.5 kB each)
+CACHE_SIZE = 1000  # sentences' readings remembered (12 kB each)
 
 
 class MeaningModel:
@@ -153,14 +155,19 @@ class MeaningModel:
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> Matrix:
-        """Embeddings, remembered per text (live analysis sees the same sentences again)."""
+        """The sentence embeddings (for likeness to examples)."""
+        return self.read_features(texts)[:, :DIM]
+
+    def read_features(self, texts: Sequence[str]) -> Matrix:
+        """What the encoder reads of each text (analysis.encoder.SentenceEncoder.read),
+        remembered per text (live analysis sees the same sentences again)."""
         if not texts:
-            return np.zeros((0, DIM), np.float32)
+            return np.zeros((0, FEATURES), np.float32)
         with self._lock:
             known = {t: self._cache[t] for t in texts if t in self._cache}
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
-            fresh = self.encoder.encode(missing)
+            fresh = self.encoder.read(missing)
             known.update(zip(missing, fresh, strict=True))
             with self._lock:
                 if len(self._cache) + len(missing) > CACHE_SIZE:
@@ -174,10 +181,10 @@ class MeaningModel:
             self._cache.clear()
 
     def probabilities(
-        self, texts: Sequence[str], emb: Matrix, rule_hits: npt.NDArray[np.float32]
+        self, texts: Sequence[str], feats: Matrix, rule_hits: npt.NDArray[np.float32]
     ) -> Matrix:
         h = self.head
-        x = np.concatenate([emb, tfidf(texts, h.vocab, h.idf), rule_hits], axis=1)
+        x = np.concatenate([feats, tfidf(texts, h.vocab, h.idf), rule_hits], axis=1)
         return _sigmoid(x @ h.w.T + h.b)
 
     def read(
@@ -189,10 +196,11 @@ class MeaningModel:
     ) -> list[Reading]:
         """One Reading per text. ``rule_hits`` is (n, categories) 0/1, ``rule_kinds`` (n, kinds)."""
         h = self.head
-        emb = self.embed(texts)
-        probs = self.probabilities(texts, emb, rule_hits)
-        kinds = _softmax(features(emb, rule_kinds) @ h.kind_w.T + h.kind_b)
-        grade_in = np.concatenate([emb, _specific_cue(texts)], axis=1)
+        feats = self.read_features(texts)
+        emb = feats[:, :DIM]
+        probs = self.probabilities(texts, feats, rule_hits)
+        kinds = _softmax(features(feats, rule_kinds) @ h.kind_w.T + h.kind_b)
+        grade_in = np.concatenate([feats, _specific_cue(texts)], axis=1)
         grades = _softmax(grade_in @ h.grade_w.T + h.grade_b)
         sims = emb @ h.ex_emb.T if len(h.ex_emb) else np.zeros((len(texts), 0), np.float32)
         steer = self._steer(emb, coach) if coach is not None and not coach.empty() else None

@@ -339,6 +339,8 @@ class Content:
     min_clause_words: int = 3
     run_on_words: int = 0
     min_part_words: int = 5
+    pair_categories: tuple[str, ...] = ()
+    pair_floor: float = 0.2
     rules_decide: tuple[str, ...] = ()
     lacks: Mapping[str, str] = field(default_factory=dict)
     counts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -750,6 +752,8 @@ class _Parser:
             "min_clause_words",
             "run_on_words",
             "min_part_words",
+            "pair_categories",
+            "pair_floor",
             "rules_decide",
             "lacks",
             "examples",
@@ -804,6 +808,10 @@ class _Parser:
             min_part_words=self.value(raw, "min_part_words", int, "content.min_part_words")
             if "min_part_words" in raw
             else Content.min_part_words,
+            pair_categories=self.categories(raw, "pair_categories"),
+            pair_floor=self.value(raw, "pair_floor", float, "content.pair_floor")
+            if "pair_floor" in raw
+            else Content.pair_floor,
             rules_decide=self.categories(raw, "rules_decide"),
             lacks=lacks,
             counts=counts,

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from analysis.profile import Profile
 
 if TYPE_CHECKING:
-    from analysis.meaning import MeaningModel, Reading
+    from analysis.meaning import CoachExamples, MeaningModel, Reading
 from analysis.transcript import Sentence, TimedText, Word, match_text, words_from_text
 
 LIST_CATEGORIES = ("premature_ask", "self_praise", "pressure", "personalization")
@@ -242,6 +242,8 @@ def _with_meaning(
     p_hits, p_kinds = rule_vectors(part_texts, profile) if part_texts else (hits[:0], kinds[:0])
     part_readings = model.read(part_texts, p_hits, p_kinds, coach) if part_texts else []
 
+    paired = _read_pairs(model, texts, readings, profile, coach)
+
     out: list[SentenceLabels] = []
     grades: list[str | None] = []
     for i, (s, sl, reading) in enumerate(zip(sentences, labelled, readings, strict=True)):
@@ -262,6 +264,21 @@ def _with_meaning(
                     if i in run_on
                     else None
                 )
+                if part is None and c in paired.get(i, {}):
+                    from_parts[c] = paired[i][c]
+                    kept += _part_findings(
+                        c,
+                        i,
+                        s,
+                        s.first,
+                        s.last,
+                        paired[i][c],
+                        rule_found,
+                        words,
+                        profile,
+                        "read together with the next sentence",
+                    )
+                    continue
                 if part is None:
                     continue
                 k, a, b = part
@@ -346,13 +363,15 @@ def _part_findings(
     rule_found: Sequence[Finding],
     words: Sequence[Word],
     profile: Profile,
+    where: str | None = None,
 ) -> list[Finding]:
     """What one part of a run-on sentence reads as, when the whole sentence did not: timed from
     the part (past its joining words)."""
     start = _past_lead_words(first, last, words, profile)
     clause_word = start if start != sentence.first else None
     text = " ".join(w.text.strip() for w in words[start : last + 1])
-    why = f'{_why(category, reading, bool(rule_found))}, in the part "{text}"'
+    where = where or f'in the part "{text}"'
+    why = f"{_why(category, reading, bool(rule_found))}, {where}"
     if rule_found:
         return [dataclasses.replace(f, why=why, clause_word=clause_word) for f in rule_found]
     return [
@@ -367,6 +386,40 @@ def _part_findings(
             clause_word,
         )
     ]
+
+
+def _read_pairs(
+    model: MeaningModel,
+    texts: Sequence[str],
+    readings: Sequence[Reading],
+    profile: Profile,
+    coach: CoachExamples,
+) -> dict[int, dict[str, Reading]]:
+    """Some parts of a message take two sentences ("I work with contractors who miss calls.
+    That's lost customers."): a sentence the model read as close to one of the profile's
+    ``pair_categories`` (at least ``pair_floor``) is read again with the sentence after it."""
+    content = profile.content
+    jobs: list[int] = []
+    for i in range(len(texts) - 1):
+        near = [
+            c
+            for c in content.pair_categories
+            if c not in readings[i].positive
+            and c not in readings[i + 1].positive
+            and readings[i].probs[c] >= content.pair_floor
+        ]
+        if near:
+            jobs.append(i)
+    if not jobs:
+        return {}
+    pair_texts = [f"{texts[i]} {texts[i + 1]}" for i in jobs]
+    hits, kinds = rule_vectors(pair_texts, profile)
+    out: dict[int, dict[str, Reading]] = {}
+    for i, reading in zip(jobs, model.read(pair_texts, hits, kinds, coach), strict=True):
+        found = {c: reading for c in content.pair_categories if c in reading.positive}
+        if found:
+            out[i] = found
+    return out
 
 
 def _why(category: str, reading: Reading, by_rule: bool) -> str:

@@ -190,10 +190,9 @@ def test_a_run_on_message_is_read_in_parts(profile: Profile) -> None:
     # Speech-to-text can run a whole message together: read whole, the value proposition in its
     # middle is lost; read in parts, it is found and timed from its part.
     text = (
-        "hi mr okafor um its tamsin from harvest line equipment finance i heard from jim at "
-        "valley tractor you're thinking about a new combine um we get small farms into new "
-        "equipment without the usual headache so i'll give you a call back thursday morning to "
-        "talk it through"
+        "hey its dana with ridgeline um i was in your cafe on saturday and saw the line out the "
+        "door um we get the lunch line moving a lot quicker for spots like yours anyway i'll "
+        "try you again tuesday and if it's not a fit just say so"
     )
     whole = dataclasses.replace(
         profile, content=dataclasses.replace(profile.content, run_on_words=0)
@@ -203,14 +202,29 @@ def test_a_run_on_message_is_read_in_parts(profile: Profile) -> None:
     assert len(report.sentences) == 1
     assert not before.value_proposition.found
     vp = report.value_proposition
-    assert vp.found and vp.text.lower().startswith("we get small farms")
-    assert vp.why is not None and 'in the part "we get small farms' in vp.why
+    assert vp.found and vp.text.lower().startswith("we get the lunch line")
+    assert vp.why is not None and 'in the part "we get the lunch line' in vp.why
     words = report.transcript.words
     we = next(w for w in words if w.text.strip().lower() == "we")
     assert vp.start_s is not None and abs(vp.start_s - we.start_s) < 0.05
-    assert report.intro.found and report.call_to_action.found
-    cta = report.call_to_action
-    assert cta.text.lower().startswith("i'll give you a call back")
+    assert report.intro.found and report.call_to_action.found and report.opt_out.found
+
+
+def test_a_value_proposition_over_two_sentences_is_read_as_one(profile: Profile) -> None:
+    # The problem in one sentence, what it costs in the next: read together, a value proposition,
+    # timed from the first.
+    text = (
+        "Hi, this is Sam with Fieldline. I work with shops just like yours who miss calls during "
+        "the day or after hours. That usually means lost customers. Just give me a call back at "
+        "415 555 0199."
+    )
+    single = dataclasses.replace(
+        profile, content=dataclasses.replace(profile.content, pair_categories=())
+    )
+    assert not analyze_script(text, single).value_proposition.found
+    vp = analyze_script(text, profile).value_proposition
+    assert vp.found and vp.text.startswith("I work with shops")
+    assert vp.why is not None and vp.why.endswith("read together with the next sentence")
 
 
 def test_the_embedding_cache_refills_without_losing_a_sentence(
