@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.practice.greeting.setChecked(controller.settings.greeting)
         self.practice.scenario.set_choices(controller.scenarios.all(), controller.scenario)
+        self._show_greeting()
         self.on_state("ready")
         self._show_device()
         if controller.library_problem:
@@ -96,9 +97,15 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(
             "&Open recording\u2026", QKeySequence.StandardKey.Open, self.open_dialog
         )
-        self.record_action = self._action("&Record / Stop", "Space", c.toggle_recording)
-        self.again_action = self._action("Record &again", "Ctrl+R", c.start_take)
-        self.cancel_action = self._action("&Cancel analysis", "Esc", c.cancel_analysis)
+        self.record_action = self._action("&Record / Stop", "Space", self.record_or_stop)
+        # Ctrl+R was "Record again": from the feedback it now leads to the ready screen too, so
+        # no take starts before the rep has seen the card, microphone and greeting.
+        self.again_action = self._action("&New take", "Ctrl+N", self.new_take)
+        self.again_action.setShortcuts([QKeySequence("Ctrl+N"), QKeySequence("Ctrl+R")])
+        self.cancel_action = self._action("&Cancel / back", "Esc", self.escape)
+        self.cancel_action.setToolTip(
+            "Esc: stop the greeting, cancel the analysis, or leave the feedback for a new take"
+        )
         self.play_action = self._action("&Play / Pause", "Ctrl+P", c.toggle_playback)
         self.settings_action = self._action("&Settings\u2026", "Ctrl+,", self.open_settings)
         self.export_action = self._action("&Export report\u2026", "Ctrl+E", self.export_current)
@@ -154,6 +161,25 @@ class MainWindow(QMainWindow):
         self.nav["Practice"].setChecked(True)
         if library is None:
             bar.addWidget(QLabel("  History is off: the library could not be opened."))
+
+    def record_or_stop(self) -> None:
+        """Space: start or stop a take; from the feedback, the ready screen comes first."""
+        if self.controller.state == "feedback":
+            self.new_take()
+        else:
+            self.controller.toggle_recording()
+
+    def new_take(self) -> None:
+        """Leave the feedback for the ready screen, the Record button in focus."""
+        self.review.coach.save_notes()
+        if self.controller.new_take():
+            self.practice.record.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def escape(self) -> None:
+        if self.controller.state == "feedback":
+            self.new_take()
+        else:
+            self.controller.cancel()
 
     def show_practice(self) -> None:
         self.nav["Practice"].setChecked(True)
@@ -218,10 +244,11 @@ class MainWindow(QMainWindow):
         self.practice.device_chosen.connect(self.on_device_chosen)
         self.practice.scenario.chosen.connect(c.set_scenario)
         c.scenario_changed.connect(self.practice.scenario.show_scenario)
+        c.scenario_changed.connect(lambda _card: self._show_greeting())
         self.analysing.cancel_clicked.connect(c.cancel_analysis)
         self.review.seek_requested.connect(c.seek)
         self.review.play_toggled.connect(c.toggle_playback)
-        self.review.record_again.connect(c.start_take)
+        self.review.new_take.connect(self.new_take)
         self.review.coach.set_store(c.coaching, c.profile.rubric)
         self.review.coach.message.connect(self.banner.show_message)
         c.role_play_changed.connect(
@@ -252,15 +279,12 @@ class MainWindow(QMainWindow):
         self.open_action.setEnabled(not busy)
         self.settings_action.setEnabled(not busy)
         self.record_action.setEnabled(self.practice.recording_available and state != "analysing")
-        self.again_action.setEnabled(
-            self.practice.recording_available and state in ("ready", "feedback")
-        )
-        self.cancel_action.setEnabled(state == "analysing")
+        self.again_action.setEnabled(state == "feedback")
+        self.cancel_action.setEnabled(state in ("greeting", "analysing", "feedback"))
         self.play_action.setEnabled(state == "feedback")
         self.export_action.setEnabled(state == "feedback" and self.library_pages is not None)
         for name, action in self.nav.items():
             action.setEnabled(name == "Practice" or not busy)
-        self.review.again.setEnabled(self.practice.recording_available)
         if state in ("recording", "analysing"):
             self.banner.hide()
 
@@ -284,6 +308,19 @@ class MainWindow(QMainWindow):
         if on != self.controller.settings.greeting:
             self.controller.apply_settings(replace(self.controller.settings, greeting=on))
 
+    def _show_greeting(self) -> None:
+        """Say which greeting the next take starts with: the card's, spoken by espeak-ng, or the
+        bundled generic one (and why)."""
+        text, spoken = self.controller.greeting_plan()
+        card = self.controller.scenario
+        if spoken and card is not None:
+            note = f"The greeting names {card.prospect} at {card.company} (spoken by espeak-ng)."
+        elif card is not None:
+            note = "The generic greeting plays: install espeak-ng to hear the card's prospect."
+        else:
+            note = "The generic greeting plays: choose a scenario card to hear its prospect."
+        self.practice.set_greeting(text, note)
+
     def on_device_chosen(self, name: str | None) -> None:
         from dataclasses import replace
 
@@ -302,7 +339,6 @@ class MainWindow(QMainWindow):
             self.practice.set_device_choices([], None)
             self.practice.set_device("No audio system: recording is off", available=False)
             self.record_action.setEnabled(False)
-            self.again_action.setEnabled(False)
             self.banner.show_message("warning", str(exc))
             return
         if device is None and name:

@@ -25,11 +25,8 @@ from app.widgets.level_meter import LevelMeter
 from app.widgets.live_cues import LiveCuesView
 from app.widgets.scenario_card import ScenarioPicker
 from app.widgets.target_bar import TargetBar, zone_of
+from audio.greeting import generic_text
 
-GREETING_TEXT = (
-    "\u201cHi, you've reached Dana Cole at Northwind Logistics. I can't take your call right now, "
-    "so please leave a message after the tone.\u201d"
-)
 COLUMN_WIDTH = 640
 # Zone colours for text: a shade darker than the bar's, to read on light and dark windows alike.
 ZONE_TEXT = {"in the zone": "#2e8b50", "over target": "#c27d12", "far too long": "#d64541"}
@@ -111,6 +108,13 @@ class PracticeView(QWidget):
         self.greeting = QCheckBox("Leave it like a real voicemail (greeting and beep first)")
         self.greeting.setAccessibleName("Play a voicemail greeting and beep before recording")
         self.greeting.toggled.connect(self.greeting_toggled.emit)
+        self.greeting_note = _secondary(QLabel())
+        self.greeting_note.setObjectName("greetingNote")
+        self.greeting_note.setAccessibleName("Greeting")
+        self.greeting_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.greeting_note.setWordWrap(True)
+        self.greeting.toggled.connect(self.greeting_note.setVisible)
+        self._greeting_text = generic_text()
         self.open_button = QPushButton("Open a recording\u2026")
         self.open_button.setObjectName("openButton")
         self.open_button.setAccessibleName("Open a recording")
@@ -147,6 +151,7 @@ class PracticeView(QWidget):
         center.addWidget(self.meter)
         space(center, 26)
         center.addWidget(self.greeting, 0, Qt.AlignmentFlag.AlignHCenter)
+        center.addWidget(self.greeting_note)
         space(center, 4)
         center.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignHCenter)
 
@@ -178,6 +183,11 @@ class PracticeView(QWidget):
         what = f" \u00b7 {html.escape(scenario)}" if scenario else ""
         self.role_play.setText(f"{who} \u2014 {html.escape(session)}{what}")
         self.role_play.show()
+
+    def set_greeting(self, text: str, note: str) -> None:
+        """The words the greeting says (shown while it plays), and which greeting it is."""
+        self._greeting_text = text
+        self.greeting_note.setText(note)
 
     def set_preset(self, preset: LengthPreset, limit_s: float) -> None:
         self.preset = preset
@@ -214,9 +224,12 @@ class PracticeView(QWidget):
         self.hint.style().unpolish(self.hint)
         self.hint.style().polish(self.hint)
         lp = self.preset
+        if state in ("ready", "greeting"):
+            self._reset_counters()
         if state == "greeting":
             self.hint.setText(
-                f"Their phone is ringing\u2026 {GREETING_TEXT} Recording starts at the beep."
+                f"Their phone is ringing\u2026 \u201c{self._greeting_text}\u201d Recording "
+                "starts at the beep."
             )
         elif state == "recording":
             self.hint.setText(
@@ -230,16 +243,20 @@ class PracticeView(QWidget):
                 f"{lp.target_min_s:.0f}-{lp.target_max_s:.0f} s, with your value in the first "
                 "10 s."
             )
-            self.warning.hide()
-            self.elapsed.setText("0:00")
-            self.zone.setText(
-                f"Target {lp.target_min_s:.0f}-{lp.target_max_s:.0f} s \u00b7 {preset_name(lp)}"
-            )
-            self.zone.setStyleSheet("")
-            self._zone = ""
-            self.target.set_elapsed(0.0)
-            self.meter.reset()
-            self.cues.reset()
+
+    def _reset_counters(self) -> None:
+        """Nothing of the last take shows before the next one records."""
+        lp = self.preset
+        self.warning.hide()
+        self.elapsed.setText("0:00")
+        self.zone.setText(
+            f"Target {lp.target_min_s:.0f}-{lp.target_max_s:.0f} s \u00b7 {preset_name(lp)}"
+        )
+        self.zone.setStyleSheet("")
+        self._zone = ""
+        self.target.set_elapsed(0.0)
+        self.meter.reset()
+        self.cues.reset()
 
     def show_live(self, elapsed_s: float, level_db: float, peak_db: float, clipping: bool) -> None:
         lp = self.preset
