@@ -174,6 +174,7 @@ class Controller(QObject):
         self.scenario: Scenario | None = self.scenarios.find(settings.scenario_id)
         self.live_session: LiveSession | None = None
         self.open_library()
+        self.role_play = self._restored_role_play()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._poll)
@@ -240,11 +241,7 @@ class Controller(QObject):
     def set_scenario(self, scenario_id: str | None) -> None:
         """Practise for this card (None: any prospect); the next takes are checked against it."""
         self.scenario = self.scenarios.find(scenario_id)
-        chosen = self.scenario.id if self.scenario else None
-        if chosen != self.settings.scenario_id:
-            self.settings = replace(self.settings, scenario_id=chosen)
-            if self.settings_file is not None:
-                save_settings(self.settings, self.settings_file)
+        self._save(scenario_id=self.scenario.id if self.scenario else None)
         self.scenario_changed.emit(self.scenario)
 
     def reload_scenarios(self) -> None:
@@ -267,9 +264,43 @@ class Controller(QObject):
             self.library_problem = f"{exc} Takes are not being saved to your history."
 
     def set_role_play(self, role_play: RolePlay | None) -> None:
-        """Label the next takes (recorded or opened) with this session and participant."""
+        """Label the next takes (recorded or opened) with this session and participant; kept in
+        the settings, so a restart carries on with them."""
         self.role_play = role_play
+        self._save(
+            role_play_session=role_play.session_id if role_play else None,
+            role_play_participant=role_play.participant if role_play else None,
+        )
         self.role_play_changed.emit(role_play)
+
+    def set_take_turns(self, on: bool) -> None:
+        """Whether the next person in the session is up after each take (remembered)."""
+        self._save(take_turns=on)
+
+    def _save(self, **changes: Any) -> None:
+        changed = replace(self.settings, **changes)
+        if changed != self.settings:
+            self.settings = changed
+            if self.settings_file is not None:
+                save_settings(changed, self.settings_file)
+
+    def _restored_role_play(self) -> RolePlay | None:
+        """The role play of the last run, if its session still runs in this library and the
+        person up next still takes part."""
+        session_id, coaching = self.settings.role_play_session, self.coaching
+        if session_id is None or coaching is None:
+            return None
+        try:
+            session = coaching.session(session_id)
+        except LibraryError:
+            return None
+        if not session.active:
+            return None
+        who = self.settings.role_play_participant
+        if who not in session.participants:
+            who = None
+        card = self.scenario
+        return RolePlay(session.id, session.name, who, card.label if card else None)
 
     def _label(self, attempt: Attempt) -> Attempt:
         """Put the take in the running role-play session, if any; may run on a worker. A label

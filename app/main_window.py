@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysing_view import AnalysingView
-from app.controller import Controller, Feedback
+from app.controller import Controller, Feedback, RolePlay
 from app.library_pages import LibraryPages
 from app.practice_view import PracticeView
 from app.review_view import ReviewView
@@ -251,17 +251,19 @@ class MainWindow(QMainWindow):
         self.review.new_take.connect(self.new_take)
         self.review.coach.set_store(c.coaching, c.profile.rubric)
         self.review.coach.message.connect(self.banner.show_message)
-        c.role_play_changed.connect(
-            lambda r: self.practice.show_role_play(
-                r.participant if r else None,
-                r.session_name if r else None,
-                r.scenario if r else None,
-            )
-        )
+        c.role_play_changed.connect(self._show_role_play)
+        self._show_role_play(c.role_play)  # carried on from the last run
         if self.library_pages is not None and self.library_pages.sessions is not None:
             self.library_pages.sessions.practise_requested.connect(self.practise_now)
 
     # -- reactions ----------------------------------------------------------------------------
+
+    def _show_role_play(self, role: RolePlay | None) -> None:
+        self.practice.show_role_play(
+            role.participant if role else None,
+            role.session_name if role else None,
+            role.scenario if role else None,
+        )
 
     def on_state(self, state: str) -> None:
         self.nav["Practice"].setChecked(True)

@@ -122,6 +122,8 @@ class SessionView(QWidget):
         self.take_turns.setToolTip(
             "After each take, the next person in the list is up (back to the first after the last)"
         )
+        self.take_turns.setChecked(controller.settings.take_turns)
+        self.take_turns.toggled.connect(controller.set_take_turns)
         self.end = QPushButton("End session")
         self.end.clicked.connect(self.toggle_ended)
         self.export = QPushButton("Export summary\u2026")
@@ -184,8 +186,11 @@ class SessionView(QWidget):
     # -- sessions -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the sessions again, keeping the chosen one."""
+        """Read the sessions again, keeping the chosen one (at first, the one labelling takes)."""
+        role = self.controller.role_play
         chosen = self.session.id if self.session is not None else None
+        if chosen is None and role is not None:
+            chosen = role.session_id
         try:
             sessions = self.coaching.sessions()
         except LibraryError as exc:
