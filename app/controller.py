@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -272,6 +273,10 @@ class Controller(QObject):
             role_play_participant=role_play.participant if role_play else None,
         )
         self.role_play_changed.emit(role_play)
+
+    def remember_folder(self, folder: str) -> None:
+        """Where the next file dialog starts."""
+        self._save(last_folder=folder)
 
     def set_take_turns(self, on: bool) -> None:
         """Whether the next person in the session is up after each take (remembered)."""
@@ -668,6 +673,28 @@ class Controller(QObject):
         )
 
     # -- analysis -----------------------------------------------------------------------------
+
+    def known_attempt(self, path: str | Path) -> Attempt | None:
+        """The newest analyzed attempt made from this very file, unless the file has changed
+        since it was added (then it is another recording)."""
+        library = self.library
+        if library is None:
+            return None
+        source = Path(path).absolute()
+        try:
+            changed = datetime.fromtimestamp(source.stat().st_mtime, UTC)
+            for attempt in library.attempts():
+                if attempt.source != "file" or attempt.original_path != str(source):
+                    continue
+                # (created_at is whole seconds: a file written just before it was added is
+                # not taken for a newer one.)
+                if datetime.fromisoformat(attempt.created_at) + timedelta(seconds=1) < changed:
+                    continue
+                if library.latest_report(attempt.id) is not None:
+                    return attempt
+        except (OSError, ValueError, LibraryError):
+            return None
+        return None
 
     def analyze(self, path: str | Path) -> Task | None:
         """Analyze a file; it is added to the library first (a copy as FLAC)."""

@@ -15,7 +15,6 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -25,8 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from analysis.library import Attempt
+from app import file_dialogs
 from app.analysing_view import AnalysingView
 from app.controller import Controller, Feedback, RolePlay
+from app.file_dialogs import open_file, save_file
+from app.history_model import format_date
 from app.library_pages import LibraryPages
 from app.practice_view import PracticeView
 from app.review_view import ReviewView
@@ -40,9 +43,11 @@ class MainWindow(QMainWindow):
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        file_dialogs.use_memory(lambda: controller.settings.last_folder, controller.remember_folder)
         self.setWindowTitle("Voicemail Coach")
         self.setAcceptDrops(True)
         self.ask_unsaved: Callable[[], str] = self._ask_unsaved  # "save" | "discard" | "cancel"
+        self.ask_known: Callable[[Attempt], str] = self._ask_known  # "show" | "add" | "cancel"
         self.resize(1180, 800)
         self.setMinimumSize(760, 560)
 
@@ -63,6 +68,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
+        self.banner.follow(self.pages)
         self.setCentralWidget(central)
         self.model_label = QLabel("Loading the speech model\u2026")
         self.model_label.setAccessibleName("Model status")
@@ -331,12 +337,18 @@ class MainWindow(QMainWindow):
             self._show_device()
 
     def _show_device(self) -> None:
-        from audio.devices import AudioUnavailable, default_input, find_device, input_devices
+        from audio.devices import (
+            AudioUnavailable,
+            default_input,
+            device_choices,
+            find_device,
+            input_devices,
+        )
 
         name = self.controller.settings.input_device
         try:
             device = find_device(name, "input") if name else default_input()
-            self.practice.set_device_choices([d.name for d in input_devices()], name)
+            self.practice.set_device_choices(device_choices(input_devices(), name), name)
         except AudioUnavailable as exc:
             self.practice.set_device_choices([], None)
             self.practice.set_device("No audio system: recording is off", available=False)
@@ -353,13 +365,40 @@ class MainWindow(QMainWindow):
     # -- file opening -------------------------------------------------------------------------
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a recording", "", OPEN_FILTER)
+        path = open_file(self, "Open a recording", OPEN_FILTER)
         if path:
             self.open_path(path)
 
     def open_path(self, path: str) -> None:
-        if self.controller.analyze(path) is None:
+        """Analyze a file; one already in the history is offered instead of a duplicate."""
+        c = self.controller
+        known = c.known_attempt(path) if not c.busy else None
+        if known is not None:
+            answer = self.ask_known(known)
+            if answer == "cancel":
+                return
+            if answer == "show":
+                c.show_attempt(known.id)
+                return
+        if c.analyze(path) is None:
             self.banner.show_message("warning", "Finish the current take first.")
+
+    def _ask_known(self, attempt: Attempt) -> str:
+        box = QMessageBox(self)
+        box.setWindowTitle("Already in your history")
+        box.setIcon(QMessageBox.Icon.Question)
+        when = format_date(attempt.created_at)
+        box.setText(
+            f"This file is already in your history as \u201c{attempt.title}\u201d ({when}). "
+            "Show that attempt, or add the file again as a new attempt?"
+        )
+        show = box.addButton("Show it", QMessageBox.ButtonRole.AcceptRole)
+        add = box.addButton("Add again", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(show)
+        box.exec()
+        clicked = box.clickedButton()
+        return "show" if clicked is show else "add" if clicked is add else "cancel"
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_file(event) is not None:
@@ -401,9 +440,7 @@ class MainWindow(QMainWindow):
         )
 
     def save_unsaved(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the take", str(Path.home() / "voicemail-take.flac"), "FLAC audio (*.flac)"
-        )
+        path = save_file(self, "Save the take", "voicemail-take.flac", "FLAC audio (*.flac)")
         if path:
             self.controller.save_unsaved(path)
 

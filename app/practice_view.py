@@ -199,16 +199,17 @@ class PracticeView(QWidget):
         self.recording_available = available
         self.record.setEnabled(available)
 
-    def set_device_choices(self, names: list[str], chosen: str | None) -> None:
-        """Offer the system default and every input; ``chosen`` None means the default."""
+    def set_device_choices(self, choices: list[tuple[str, str]], chosen: str | None) -> None:
+        """Offer the system default and every input as (label, device name); ``chosen`` None
+        means the default."""
         self.device_picker.clear()
         self.device_picker.addItem("System default microphone", None)
-        for name in names:
-            self.device_picker.addItem(name, name)
+        for label, name in choices:
+            self.device_picker.addItem(label, name)
         self.device_picker.setCurrentIndex(
             max(0, self.device_picker.findData(chosen)) if chosen else 0
         )
-        self.device_picker.setEnabled(bool(names))
+        self.device_picker.setEnabled(bool(choices))
 
     def show_state(self, state: str) -> None:
         recording = state in ("greeting", "recording", "stopping")

@@ -12,7 +12,6 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from analysis.coaching import Coaching, Session
 from analysis.library import LibraryError
 from analysis.profile import RubricCriterion
 from app.controller import Controller, RolePlay
+from app.file_dialogs import save_file
 from app.history_model import format_date
 from app.session_export import SUMMARY_FILTER, export_summary
 from app.session_summary import SessionSummary
@@ -42,6 +42,7 @@ class SessionView(QWidget):
     open_requested = Signal(int)  # attempt id
     practise_requested = Signal()
     message = Signal(str, str)  # level, text
+    saved = Signal(str, str)  # message, path of the file written
 
     def __init__(
         self,
@@ -406,8 +407,7 @@ class SessionView(QWidget):
         except (LibraryError, OSError) as exc:
             self.message.emit("error", f"Could not write {target}: {exc}")
             return
-        self.message.emit("info", f"Session summary saved to {path}")
+        self.saved.emit(f"Session summary saved to {path}", str(path))
 
     def _ask_save_path(self, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the summary", suggested, SUMMARY_FILTER)
-        return path or None
+        return save_file(self, "Export the summary", suggested, SUMMARY_FILTER)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.settings import Settings
 from app.widgets.analysis_fields import AnalysisFields
-from audio.devices import AudioUnavailable, input_devices, output_devices
+from audio.devices import AudioUnavailable, device_choices, input_devices, output_devices
 
 DEFAULT = "System default"
 
@@ -67,8 +67,8 @@ class SettingsDialog(QDialog):
         ):
             combo.addItem(DEFAULT, None)
             try:
-                for device in lister():
-                    combo.addItem(device.name, device.name)
+                for label, name in device_choices(lister(), wanted):
+                    combo.addItem(label, name)
             except AudioUnavailable as exc:
                 combo.setEnabled(False)
                 combo.setToolTip(str(exc))
