@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QLabel,
     QMainWindow,
     QMenu,
@@ -34,6 +37,7 @@ from app.library_pages import LibraryPages
 from app.practice_view import PracticeView
 from app.review_view import ReviewView
 from app.widgets.banner import Banner
+from app.widgets.check_row import CheckRow
 from audio.io import SUPPORTED_SUFFIXES
 
 OPEN_FILTER = "Recordings (*.wav *.flac *.ogg *.oga *.opus *.mp3 *.m4a *.aac *.mp4);;All files (*)"
@@ -168,6 +172,22 @@ class MainWindow(QMainWindow):
         if library is None:
             bar.addWidget(QLabel("  History is off: the library could not be opened."))
 
+    def event(self, event: QEvent) -> bool:
+        # Space is Record / Stop, but a focused button or scorecard row between takes keeps it
+        # (a keyboard user presses what has the focus); during a take Space always stops.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and not self.controller.busy
+            and isinstance(QApplication.focusWidget(), (QAbstractButton, CheckRow))
+            and QApplication.focusWidget() is not self.practice.record
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
     def record_or_stop(self) -> None:
         """Space: start or stop a take; from the feedback, the ready screen comes first."""
         if self.controller.state == "feedback":
@@ -283,6 +303,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.review)
         if state != "analysing":
             self.analysing.stop()
+        self._keep_focus(state)
         busy = state in ("greeting", "recording", "stopping", "analysing")
         self.open_action.setEnabled(not busy)
         self.settings_action.setEnabled(not busy)
@@ -295,6 +316,19 @@ class MainWindow(QMainWindow):
             action.setEnabled(name == "Practice" or not busy)
         if state in ("recording", "analysing"):
             self.banner.hide()
+
+    def _keep_focus(self, state: str) -> None:
+        """A keyboard user never loses the focus when a page is swapped (the focused control
+        went with the page): it goes to the new page's main control."""
+        focus = QApplication.focusWidget()
+        if focus is not None and focus.isVisible() and focus.window() is self:
+            return
+        main = {
+            "analysing": self.analysing.cancel,
+            "feedback": self.review.player.button,
+        }.get(state, self.practice.record)
+        if main.isVisible():
+            main.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def on_feedback(self, feedback: Feedback) -> None:
         self.review.show_feedback(

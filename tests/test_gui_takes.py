@@ -223,3 +223,77 @@ def test_the_synthesized_greeting_is_heard_as_the_cards_words(transcriber) -> No
     heard = transcriber.transcribe(greeting.audio).text.lower().replace(" ", "")
     # ("Nolan" comes out as "outland" on some kernels.)
     assert "jess" in heard and "ironbridgeconstruction" in heard and "dana" not in heard
+
+
+@pytest.mark.model
+def test_record_review_and_export_with_the_keyboard_alone(
+    rig: Rig, qtbot, holder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from app.widgets.check_row import CheckRow
+
+    rig.holder = holder
+    window = rig.window(Settings(greeting=False))
+    controller = window.controller
+    pages = window.library_pages
+    assert pages is not None
+    target = tmp_path / "take.html"
+    pages.ask_save_path = lambda suggested: str(target)  # the system's file dialog
+    window.practice.record.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.practice.record, timeout=5000)
+
+    def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier):  # type: ignore[no-untyped-def]
+        focus = QApplication.focusWidget()
+        assert focus is not None and focus.window() is window
+        qtbot.keyClick(focus, key, modifier)
+
+    # Record: Space starts and stops the take.
+    press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: controller.state == "recording", timeout=10_000)
+    recorder = controller.recorder
+    assert recorder is not None
+    qtbot.waitUntil(lambda: recorder.elapsed_s >= 12.0, timeout=20_000)
+    with qtbot.waitSignal(controller.feedback_ready, timeout=90_000):
+        press(Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is window.review
+
+    # Review: Tab reaches a scorecard row; Space on it plays from its evidence (it does not
+    # start a new take); Ctrl+P pauses.
+    row = None
+    qtbot.wait(50)  # the new rows are shown by the event loop
+    for _ in range(80):
+        press(Qt.Key.Key_Tab)
+        focus = QApplication.focusWidget()
+        if isinstance(focus, CheckRow) and focus.seek_time and focus.seek_time > 1.0:
+            row = focus
+            break
+    assert row is not None, "Tab never reached a scorecard row with evidence"
+    # Tab gets past the transcript at once (not word by word).
+    window.review.transcript.setFocus()
+    press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not window.review.transcript
+    row.setFocus()
+    positions: list[float] = []
+    controller.playback.connect(lambda position, _playing: positions.append(position))
+    press(Qt.Key.Key_Space)
+    assert controller.state == "feedback"
+    assert positions and positions[-1] == pytest.approx(row.seek_time, abs=0.05)
+    press(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert controller.player is not None
+    qtbot.waitUntil(
+        lambda: controller.player is not None and controller.player.playing, timeout=3000
+    )
+    press(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert not controller.player.playing
+
+    # Export: Ctrl+E writes the report; the banner's Open button is reachable.
+    press(Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert target.exists() and "Sam Rivera" in target.read_text(encoding="utf-8")
+    assert window.banner.text == f"Report saved to {target}"
+    assert window.banner.open_button.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+    # And Esc: ready for the next take, Record in focus.
+    press(Qt.Key.Key_Escape)
+    assert controller.state == "ready"
+    assert QApplication.focusWidget() is window.practice.record
