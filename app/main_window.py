@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.coaching = CoachingMenu(self, controller, self.banner)
         self.menuBar().insertMenu(self.help_menu.menuAction(), self.coaching.menu)
         self._connect()
-        self.practice.greeting.setChecked(controller.settings.greeting)
+        self.practice.set_greeting_on(controller.settings.greeting)
         self.practice.scenario.set_choices(controller.scenarios.all(), controller.scenario)
         self._show_greeting()
         self.on_state("ready")
@@ -462,7 +462,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.controller.apply_settings(dialog.result_settings())
             self.practice.set_preset(self.controller.preset, self.controller.auto_stop_s)
-            self.practice.greeting.setChecked(self.controller.settings.greeting)
+            self.practice.set_greeting_on(self.controller.settings.greeting)
             self._show_device()
 
     def about(self) -> None:

@@ -184,6 +184,10 @@ class PracticeView(QWidget):
         self.role_play.setText(f"{who} \u2014 {html.escape(session)}{what}")
         self.role_play.show()
 
+    def set_greeting_on(self, on: bool) -> None:
+        self.greeting.setChecked(on)
+        self.greeting_note.setVisible(on)
+
     def set_greeting(self, text: str, note: str) -> None:
         """The words the greeting says (shown while it plays), and which greeting it is."""
         self._greeting_text = text

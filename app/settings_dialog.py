@@ -25,7 +25,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(660)
         self.settings = settings
         self.input = QComboBox()
         self.input.setAccessibleName("Input device")

@@ -185,6 +185,7 @@ def test_the_greeting_names_the_cards_prospect(rig: Rig, qtbot) -> None:  # type
     window = rig.window(Settings(greeting=True, scenario_id=JESS))
     practice = window.practice
     assert "Jess Nolan at Ironbridge Construction" in practice.greeting_note.text()
+    assert practice.greeting_note.isVisible()
     assert "espeak-ng" in practice.greeting_note.text()
     qtbot.keyClick(window.pages, Qt.Key.Key_Space)
     hint = practice.hint.text()
@@ -208,6 +209,9 @@ def test_without_espeak_ng_the_generic_greeting_plays_and_the_page_says_so(
     window = rig.window(Settings(greeting=True, scenario_id=JESS))
     practice = window.practice
     assert "generic greeting" in practice.greeting_note.text()
+    practice.greeting.setChecked(False)  # no greeting: nothing said about it
+    assert not practice.greeting_note.isVisible()
+    practice.greeting.setChecked(True)
     assert "install espeak-ng" in practice.greeting_note.text()
     qtbot.keyClick(window.pages, Qt.Key.Key_Space)
     assert "Hi, you've reached Dana Cole at Northwind Logistics." in practice.hint.text()
