@@ -107,7 +107,7 @@ class CoachingMenu:
             return
         practice = getattr(self.window, "practice", None)
         if practice is not None:
-            practice.set_preset(c.preset, c.auto_stop_s)
+            practice.set_preset(c.preset, c.auto_stop_s, c.profile.length_presets)
         self.banner.show_message("info", message)
 
     def _scenarios_changed(self) -> None:

@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.practice.set_greeting_on(controller.settings.greeting)
         self.practice.scenario.set_choices(controller.scenarios.all(), controller.scenario)
         self._show_greeting()
+        self._show_preset()
         self.on_state("ready")
         self._show_device()
         if controller.library_problem:
@@ -268,6 +269,7 @@ class MainWindow(QMainWindow):
         self.practice.open_clicked.connect(self.open_dialog)
         self.practice.greeting_toggled.connect(self.on_greeting_toggled)
         self.practice.device_chosen.connect(self.on_device_chosen)
+        self.practice.preset_chosen.connect(self.on_preset_chosen)
         self.practice.scenario.chosen.connect(c.set_scenario)
         c.scenario_changed.connect(self.practice.scenario.show_scenario)
         c.scenario_changed.connect(lambda _card: self._show_greeting())
@@ -362,6 +364,19 @@ class MainWindow(QMainWindow):
         else:
             note = "The generic greeting plays: choose a scenario card to hear its prospect."
         self.practice.set_greeting(text, note)
+
+    def on_preset_chosen(self, preset_id: str) -> None:
+        from dataclasses import replace
+
+        if preset_id != self.controller.preset.id:
+            self.controller.apply_settings(
+                replace(self.controller.settings, length_preset=preset_id)
+            )
+        self._show_preset()
+
+    def _show_preset(self) -> None:
+        c = self.controller
+        self.practice.set_preset(c.preset, c.auto_stop_s, c.profile.length_presets)
 
     def on_device_chosen(self, name: str | None) -> None:
         from dataclasses import replace
@@ -461,7 +476,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.controller.settings, self)
         if dialog.exec():
             self.controller.apply_settings(dialog.result_settings())
-            self.practice.set_preset(self.controller.preset, self.controller.auto_stop_s)
+            self._show_preset()
             self.practice.set_greeting_on(self.controller.settings.greeting)
             self._show_device()
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpacerItem,
     QVBoxLayout,
@@ -52,6 +55,7 @@ class PracticeView(QWidget):
     open_clicked = Signal()
     greeting_toggled = Signal(bool)
     device_chosen = Signal(object)  # device name, or None for the system default
+    preset_chosen = Signal(str)  # length preset id
 
     def __init__(self, preset: LengthPreset, limit_s: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +74,11 @@ class PracticeView(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scenario = ScenarioPicker()
+        self.length = QComboBox()
+        self.length.setAccessibleName("Target length")
+        self.length.setToolTip("How long the take should be (the profile's lengths; remembered)")
+        self.length.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.length.activated.connect(lambda i: self.preset_chosen.emit(self.length.itemData(i)))
 
         self.record = QPushButton("Record")
         self.record.setObjectName("recordButton")
@@ -132,6 +141,14 @@ class PracticeView(QWidget):
         center.addWidget(self.hint)
         space(center, 10)
         center.addWidget(self.scenario)
+        length_row = QHBoxLayout()
+        length_row.addStretch(1)
+        length_label = QLabel("Length")
+        length_label.setBuddy(self.length)
+        length_row.addWidget(length_label)
+        length_row.addWidget(self.length)
+        length_row.addStretch(1)
+        center.addLayout(length_row)
         space(center, 14)
         center.addWidget(self.record, 0, Qt.AlignmentFlag.AlignHCenter)
         space(center, 10)
@@ -155,15 +172,28 @@ class PracticeView(QWidget):
         space(center, 4)
         center.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignHCenter)
 
+        page = QWidget()
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(column, 100)
         row.addStretch(1)
+        inner = QVBoxLayout(page)
+        inner.setContentsMargins(24, 4, 24, 4)
+        inner.addStretch(2)
+        inner.addLayout(row)
+        inner.addStretch(3)
+        # In a window too short for the page (a card and the greeting shown) it scrolls instead
+        # of drawing the Record button over the timer.
+        scroll = QScrollArea()
+        scroll.setWidget(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.viewport().setAutoFillBackground(False)
+        page.setAutoFillBackground(False)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 4, 24, 4)
-        outer.addStretch(2)
-        outer.addLayout(row)
-        outer.addStretch(3)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.show_state("ready")
 
     @staticmethod
@@ -193,9 +223,17 @@ class PracticeView(QWidget):
         self._greeting_text = text
         self.greeting_note.setText(note)
 
-    def set_preset(self, preset: LengthPreset, limit_s: float) -> None:
+    def set_preset(
+        self, preset: LengthPreset, limit_s: float, choices: Sequence[LengthPreset] = ()
+    ) -> None:
+        """The length to aim for; ``choices``: the profile's lengths to pick from."""
         self.preset = preset
         self.target.set_preset(preset, limit_s)
+        if choices:
+            self.length.clear()
+            for lp in choices:
+                self.length.addItem(lp.label, lp.id)
+        self.length.setCurrentIndex(max(0, self.length.findData(preset.id)))
         self.show_state("ready")
 
     def set_device(self, text: str, available: bool = True) -> None:
@@ -223,6 +261,7 @@ class PracticeView(QWidget):
         self.record.style().polish(self.record)
         self.record.setEnabled(state != "stopping" and self.recording_available)
         self.open_button.setEnabled(not recording)
+        self.length.setEnabled(not recording)
         self.greeting.setEnabled(not recording)
         self.scenario.set_recording(recording)
         self.hint.setProperty("recording", state == "recording")

@@ -118,10 +118,23 @@ def test_new_take_from_feedback_shows_the_ready_screen_with_counters_at_zero(
     combo.activated.emit(combo.currentIndex())
     assert controller.scenario is not None and controller.scenario.prospect == "Jess Nolan"
     assert "Jess Nolan" in practice.scenario.card.plain_text()
+    # ... and the length.
+    length = practice.length
+    assert length.isEnabled() and length.currentText() == "Standard (20-30 s)"
+    assert [length.itemText(i) for i in range(length.count())] == [
+        "Standard (20-30 s)",
+        "Short (8-15 s)",
+        "Extended (25-40 s)",
+    ]
+    length.setCurrentIndex(length.findData("short"))
+    length.activated.emit(length.currentIndex())
+    assert controller.preset.id == "short" and controller.settings.length_preset == "short"
+    assert practice.zone.text() == "Target 8-15 s \u00b7 Short"
 
-    # The next take is practised for that card.
+    # The next take is practised for that card, at that length.
     feedback = record_take(qtbot, window, 4.0)
     assert feedback.report.scenario is not None and feedback.report.scenario.id == JESS
+    assert feedback.report.profile.length_preset == "short"
     assert len(rig.streams.opened) == 2
     # The button and Esc lead back too; Esc on the ready screen does nothing more.
     qtbot.mouseClick(window.review.again, Qt.MouseButton.LeftButton)
