@@ -34,6 +34,7 @@ from app.controller import Controller, Feedback, RolePlay
 from app.file_dialogs import open_file, save_file
 from app.history_model import format_date
 from app.library_pages import LibraryPages
+from app.practice_setup import PracticeSetup
 from app.practice_view import PracticeView
 from app.review_view import ReviewView
 from app.widgets.banner import Banner
@@ -83,13 +84,12 @@ class MainWindow(QMainWindow):
 
         self.coaching = CoachingMenu(self, controller, self.banner)
         self.menuBar().insertMenu(self.help_menu.menuAction(), self.coaching.menu)
+        self.setup = PracticeSetup(controller, self.practice)
+        self.setup.audio_unavailable.connect(self._recording_off)
         self._connect()
-        self.practice.set_greeting_on(controller.settings.greeting)
         self.practice.scenario.set_choices(controller.scenarios.all(), controller.scenario)
-        self._show_greeting()
-        self._show_preset()
+        self.setup.show_all()
         self.on_state("ready")
-        self._show_device()
         if controller.library_problem:
             self.banner.show_message("error", controller.library_problem)
 
@@ -267,12 +267,8 @@ class MainWindow(QMainWindow):
         c.unsaved_changed.connect(self.save_take_action.setEnabled)
         self.practice.record_clicked.connect(c.toggle_recording)
         self.practice.open_clicked.connect(self.open_dialog)
-        self.practice.greeting_toggled.connect(self.on_greeting_toggled)
-        self.practice.device_chosen.connect(self.on_device_chosen)
-        self.practice.preset_chosen.connect(self.on_preset_chosen)
         self.practice.scenario.chosen.connect(c.set_scenario)
         c.scenario_changed.connect(self.practice.scenario.show_scenario)
-        c.scenario_changed.connect(lambda _card: self._show_greeting())
         self.analysing.cancel_clicked.connect(c.cancel_analysis)
         self.review.seek_requested.connect(c.seek)
         self.review.play_toggled.connect(c.toggle_playback)
@@ -346,70 +342,9 @@ class MainWindow(QMainWindow):
         self.model_label.setText("No speech model")
         self.banner.show_message("error", f"{text} Choose a model folder in Settings.")
 
-    def on_greeting_toggled(self, on: bool) -> None:
-        from dataclasses import replace
-
-        if on != self.controller.settings.greeting:
-            self.controller.apply_settings(replace(self.controller.settings, greeting=on))
-
-    def _show_greeting(self) -> None:
-        """Say which greeting the next take starts with: the card's, spoken by espeak-ng, or the
-        bundled generic one (and why)."""
-        text, spoken = self.controller.greeting_plan()
-        card = self.controller.scenario
-        if spoken and card is not None:
-            note = f"The greeting names {card.prospect} at {card.company} (spoken by espeak-ng)."
-        elif card is not None:
-            note = "The generic greeting plays: install espeak-ng to hear the card's prospect."
-        else:
-            note = "The generic greeting plays: choose a scenario card to hear its prospect."
-        self.practice.set_greeting(text, note)
-
-    def on_preset_chosen(self, preset_id: str) -> None:
-        from dataclasses import replace
-
-        if preset_id != self.controller.preset.id:
-            self.controller.apply_settings(
-                replace(self.controller.settings, length_preset=preset_id)
-            )
-        self._show_preset()
-
-    def _show_preset(self) -> None:
-        c = self.controller
-        self.practice.set_preset(c.preset, c.auto_stop_s, c.profile.length_presets)
-
-    def on_device_chosen(self, name: str | None) -> None:
-        from dataclasses import replace
-
-        if name != self.controller.settings.input_device:
-            self.controller.apply_settings(replace(self.controller.settings, input_device=name))
-            self._show_device()
-
-    def _show_device(self) -> None:
-        from audio.devices import (
-            AudioUnavailable,
-            default_input,
-            device_choices,
-            find_device,
-            input_devices,
-        )
-
-        name = self.controller.settings.input_device
-        try:
-            device = find_device(name, "input") if name else default_input()
-            self.practice.set_device_choices(device_choices(input_devices(), name), name)
-        except AudioUnavailable as exc:
-            self.practice.set_device_choices([], None)
-            self.practice.set_device("No audio system: recording is off", available=False)
-            self.record_action.setEnabled(False)
-            self.banner.show_message("warning", str(exc))
-            return
-        if device is None and name:
-            self.practice.set_device(f"{name} is not connected: pick another microphone")
-        elif device is None:
-            self.practice.set_device("No microphone found: plug one in")
-        else:
-            self.practice.set_device("")
+    def _recording_off(self, why: str) -> None:
+        self.record_action.setEnabled(False)
+        self.banner.show_message("warning", why)
 
     # -- file opening -------------------------------------------------------------------------
 
@@ -476,9 +411,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.controller.settings, self)
         if dialog.exec():
             self.controller.apply_settings(dialog.result_settings())
-            self._show_preset()
-            self.practice.set_greeting_on(self.controller.settings.greeting)
-            self._show_device()
+            self.setup.show_all()
 
     def about(self) -> None:
         QMessageBox.about(
