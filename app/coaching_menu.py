@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from analysis.packs import (
     SUFFIX,
@@ -23,6 +23,7 @@ from analysis.profile import ProfileError, default_profile_path
 from analysis.profile_store import ProfileEntry, ProfileStore
 from analysis.scenarios import Scenario, ScenarioError
 from app.controller import Controller
+from app.file_dialogs import open_file, save_file
 from app.profile_editor import ProfileEditor
 from app.tasks import Task, register_user_errors
 from app.widgets.banner import Banner
@@ -110,7 +111,7 @@ class CoachingMenu:
             return
         practice = getattr(self.window, "practice", None)
         if practice is not None:
-            practice.set_preset(c.preset, c.auto_stop_s)
+            practice.set_preset(c.preset, c.auto_stop_s, c.profile.length_presets)
         self.banner.show_message("info", message)
 
     def _scenarios_changed(self) -> None:
@@ -195,14 +196,10 @@ class CoachingMenu:
 
     def _ask_pack_path(self, saving: bool) -> str | None:
         if saving:
-            path, _ = QFileDialog.getSaveFileName(
+            return save_file(
                 self.window, "Export a coaching pack", f"coaching{SUFFIX}", PACK_FILTER
             )
-        else:
-            path, _ = QFileDialog.getOpenFileName(
-                self.window, "Import a coaching pack", "", PACK_FILTER
-            )
-        return path or None
+        return open_file(self.window, "Import a coaching pack", PACK_FILTER)
 
     def _ask_conflict(self, conflict: Conflict) -> str | None:
         from app.profile_editor import ask_conflict

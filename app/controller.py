@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from app.tasks import Task, TaskContext, TaskRunner, register_user_errors
 from audio import oserrors
 from audio.capture import Recorder, RecordingError
 from audio.devices import AudioUnavailable
+from audio.greeting import Greeting, planned_text, practice_greeting
 from audio.io import Audio, AudioLoadError, load_audio, save_flac
 from audio.playback import PlaybackError, Player
 
@@ -174,10 +176,14 @@ class Controller(QObject):
         self.scenario: Scenario | None = self.scenarios.find(settings.scenario_id)
         self.live_session: LiveSession | None = None
         self.open_library()
+        self.role_play = self._restored_role_play()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._poll)
         self._greeting_started = 0.0
+        self._greeting_task: Task | None = None
+        # Where a take that does not happen, or an analysis that fails, returns to.
+        self._resting = "ready"
         self._disk_warned = False
         self._beep_end_s = 0.0
 
@@ -237,19 +243,8 @@ class Controller(QObject):
     def set_scenario(self, scenario_id: str | None) -> None:
         """Practise for this card (None: any prospect); the next takes are checked against it."""
         self.scenario = self.scenarios.find(scenario_id)
-        chosen = self.scenario.id if self.scenario else None
-        if chosen != self.settings.scenario_id:
-            self.settings = replace(self.settings, scenario_id=chosen)
-            if self.settings_file is not None:
-                save_settings(self.settings, self.settings_file)
+        self._save(scenario_id=self.scenario.id if self.scenario else None)
         self.scenario_changed.emit(self.scenario)
-
-    def remember_export_folder(self, folder: Path) -> None:
-        """The folder the next save dialog opens in."""
-        if str(folder) != self.settings.export_folder:
-            self.settings = replace(self.settings, export_folder=str(folder))
-            if self.settings_file is not None:
-                save_settings(self.settings, self.settings_file)
 
     def reload_scenarios(self) -> None:
         """Read the user's cards again (after the scenarios dialog); keeps the choice if it
@@ -271,9 +266,47 @@ class Controller(QObject):
             self.library_problem = f"{exc} Takes are not being saved to your history."
 
     def set_role_play(self, role_play: RolePlay | None) -> None:
-        """Label the next takes (recorded or opened) with this session and participant."""
+        """Label the next takes (recorded or opened) with this session and participant; kept in
+        the settings, so a restart carries on with them."""
         self.role_play = role_play
+        self._save(
+            role_play_session=role_play.session_id if role_play else None,
+            role_play_participant=role_play.participant if role_play else None,
+        )
         self.role_play_changed.emit(role_play)
+
+    def remember_folder(self, folder: str) -> None:
+        """Where the next file dialog starts."""
+        self._save(last_folder=folder)
+
+    def set_take_turns(self, on: bool) -> None:
+        """Whether the next person in the session is up after each take (remembered)."""
+        self._save(take_turns=on)
+
+    def _save(self, **changes: Any) -> None:
+        changed = replace(self.settings, **changes)
+        if changed != self.settings:
+            self.settings = changed
+            if self.settings_file is not None:
+                save_settings(changed, self.settings_file)
+
+    def _restored_role_play(self) -> RolePlay | None:
+        """The role play of the last run, if its session still runs in this library and the
+        person up next still takes part."""
+        session_id, coaching = self.settings.role_play_session, self.coaching
+        if session_id is None or coaching is None:
+            return None
+        try:
+            session = coaching.session(session_id)
+        except LibraryError:
+            return None
+        if not session.active:
+            return None
+        who = self.settings.role_play_participant
+        if who not in session.participants:
+            who = None
+        card = self.scenario
+        return RolePlay(session.id, session.name, who, card.label if card else None)
 
     def _label(self, attempt: Attempt) -> Attempt:
         """Put the take in the running role-play session, if any; may run on a worker. A label
@@ -401,8 +434,33 @@ class Controller(QObject):
     # -- recording ----------------------------------------------------------------------------
 
     def _set_state(self, state: str) -> None:
+        if state in ("ready", "feedback"):
+            self._resting = state
         self.state = state
         self.state_changed.emit(state)
+
+    def new_take(self) -> bool:
+        """From the feedback back to the ready state, where the card, microphone, greeting and
+        length can be changed before the next take starts (with Record). The feedback stays in
+        the history. False when there is no feedback to leave."""
+        if self.state != "feedback":
+            return False
+        self.stop_playback()
+        self._set_state("ready")
+        return True
+
+    def cancel(self) -> None:
+        """Esc: stop a greeting (and the take it leads to), or cancel an analysis."""
+        if self.state == "greeting":
+            self.stop_recording()
+        else:
+            self.cancel_analysis()
+
+    def greeting_plan(self) -> tuple[str, bool]:
+        """The words the next greeting says, and whether espeak-ng speaks them for the chosen
+        card (True) or the bundled generic greeting plays (False)."""
+        card = self.scenario
+        return planned_text(card.prospect if card else None, card.company if card else None)
 
     def toggle_recording(self) -> None:
         if self.state in ("greeting", "recording"):
@@ -414,25 +472,49 @@ class Controller(QObject):
         """Start a take: with the practice greeting and beep first when that setting is on."""
         self.stop_playback()
         if self.settings.greeting:
-            try:
-                self._play_greeting()
-                return
-            except (PlaybackError, AudioUnavailable) as exc:
-                self.message.emit("warning", f"{exc} Recording without the greeting.")
+            self._prepare_greeting()
+            return
         self._start_recorder()
 
-    def _play_greeting(self) -> None:
-        from audio.greeting import greeting_and_beep
-
-        audio, beep_end_s = greeting_and_beep(16_000)
-        player = Player(self.output_stream_factory, self.settings.output_device)
-        player.load(audio, 16_000)
-        player.play()
-        self.greeting_player = player
-        self._beep_end_s = beep_end_s
-        self._greeting_started = time.monotonic()
+    def _prepare_greeting(self) -> None:
+        """Make the greeting off the GUI thread (espeak-ng speaks the card's), then play it."""
+        card = self.scenario
+        prospect, company = (card.prospect, card.company) if card else (None, None)
         self._set_state("greeting")
+        task = self.runner.submit(
+            "preparing the greeting", lambda ctx: practice_greeting(16_000, prospect, company)
+        )
+        self._greeting_task = task
+        task.succeeded.connect(lambda greeting: self._play_greeting(task, greeting))
+        task.failed.connect(lambda text: self._greeting_failed(task, text))
+
+    def _play_greeting(self, task: Task, greeting: Greeting) -> None:
+        if task is not self._greeting_task or self.state != "greeting":
+            return  # cancelled while it was being made
+        self._greeting_task = None
+        if not greeting.synthesized and self.greeting_plan()[1]:
+            self.message.emit(
+                "warning", "espeak-ng could not speak the card's greeting: the generic one plays."
+            )
+        try:
+            player = Player(self.output_stream_factory, self.settings.output_device)
+            player.load(greeting.audio, 16_000)
+            player.play()
+        except (PlaybackError, AudioUnavailable) as exc:
+            self.message.emit("warning", f"{exc} Recording without the greeting.")
+            self._start_recorder()
+            return
+        self.greeting_player = player
+        self._beep_end_s = greeting.beep_end_s
+        self._greeting_started = time.monotonic()
         self.timer.start()
+
+    def _greeting_failed(self, task: Task, text: str) -> None:
+        if task is not self._greeting_task or self.state != "greeting":
+            return
+        self._greeting_task = None
+        self.message.emit("warning", f"{text} Recording without the greeting.")
+        self._start_recorder()
 
     def _take_path(self) -> Path:
         """Where the take is captured: into the library, so a crash leaves it recoverable."""
@@ -470,7 +552,7 @@ class Controller(QObject):
         except (RecordingError, AudioUnavailable) as exc:
             self._discard_take()
             self.message.emit("error", str(exc))
-            self._set_state("feedback" if self.feedback else "ready")
+            self._set_state(self._resting)
             return
         self.recorder = recorder
         self.live_session = LiveSession(
@@ -484,6 +566,8 @@ class Controller(QObject):
     def _poll(self) -> None:
         if self.state == "greeting":
             player = self.greeting_player
+            if player is None and self._greeting_task is not None:
+                return  # still being made
             done = player is None or not player.playing
             if done or time.monotonic() - self._greeting_started >= self._beep_end_s:
                 self._close_greeting()
@@ -525,9 +609,13 @@ class Controller(QObject):
 
     def stop_recording(self) -> None:
         if self.state == "greeting":
+            # The take it was leading to is cancelled too: back to the ready state.
+            if self._greeting_task is not None:
+                self._greeting_task.cancel()
+                self._greeting_task = None
             self._close_greeting()
             self.timer.stop()
-            self._set_state("feedback" if self.feedback else "ready")
+            self._set_state("ready")
             return
         recorder = self.recorder
         if self.state != "recording" or recorder is None:
@@ -573,7 +661,7 @@ class Controller(QObject):
         if result.duration_s < 0.5:
             self._discard_take()
             self.message.emit("error", "The take is too short to analyze (under half a second).")
-            self._set_state("feedback" if self.feedback else "ready")
+            self._set_state(self._resting)
             return
         self.state = "ready"  # the take is on disk; saving and analysing it are next
         library, attempt = self.library, self.take_attempt
@@ -587,6 +675,28 @@ class Controller(QObject):
         )
 
     # -- analysis -----------------------------------------------------------------------------
+
+    def known_attempt(self, path: str | Path) -> Attempt | None:
+        """The newest analyzed attempt made from this very file, unless the file has changed
+        since it was added (then it is another recording)."""
+        library = self.library
+        if library is None:
+            return None
+        source = Path(path).absolute()
+        try:
+            changed = datetime.fromtimestamp(source.stat().st_mtime, UTC)
+            for attempt in library.attempts():
+                if attempt.source != "file" or attempt.original_path != str(source):
+                    continue
+                # (created_at is whole seconds: a file written just before it was added is
+                # not taken for a newer one.)
+                if datetime.fromisoformat(attempt.created_at) + timedelta(seconds=1) < changed:
+                    continue
+                if library.latest_report(attempt.id) is not None:
+                    return attempt
+        except (OSError, ValueError, LibraryError):
+            return None
+        return None
 
     def analyze(self, path: str | Path) -> Task | None:
         """Analyze a file; it is added to the library first (a copy as FLAC)."""
@@ -717,14 +827,14 @@ class Controller(QObject):
     def _cancelled(self) -> None:
         self.analysis = None
         self.message.emit("info", "Analysis cancelled.")
-        self._set_state("feedback" if self.feedback else "ready")
+        self._set_state(self._resting)
 
     def _fail(self, text: str) -> None:
         self.analysis = None
         self.recorder = None
         self.live_session = None
         self.message.emit("error", text)
-        self._set_state("feedback" if self.feedback else "ready")
+        self._set_state(self._resting)
 
     # -- playback -----------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from analysis.library import LibraryError
+from app.file_dialogs import save_file
 from app.history_model import (
     DATE,
     ID_ROLE,
@@ -70,6 +70,7 @@ class HistoryView(QWidget):
     compare_requested = Signal(int, int)
     export_requested = Signal(int)
     message = Signal(str, str)  # level ("info", "warning", "error"), text: for the banner
+    saved = Signal(str, str)  # message, path of the file written
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -227,7 +228,7 @@ class HistoryView(QWidget):
         except (LibraryError, OSError) as exc:
             self.message.emit("error", f"Could not save the history: {exc}")
         else:
-            self.message.emit("info", f"History saved to {path}.")
+            self.saved.emit(f"History saved to {path}.", path)
 
     # actions ----------------------------------------------------------------------------------
 
@@ -373,7 +374,6 @@ class HistoryView(QWidget):
         return text if ok else None
 
     def _ask_save_path(self) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(
+        return save_file(
             self, "Export history as CSV", "voicemail-history.csv", "CSV files (*.csv)"
         )
-        return path or None

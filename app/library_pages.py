@@ -17,6 +17,7 @@ from analysis.profile import ProfileError
 from analysis.transcribe import ModelError
 from app.compare_view import CompareView
 from app.controller import Controller
+from app.file_dialogs import save_file
 from app.history_view import HistoryView
 from app.progress_view import ProgressView
 from app.session_view import SessionView
@@ -65,11 +66,13 @@ class LibraryPages(QObject):
         self.history.compare_requested.connect(self.compare_attempts)
         self.history.export_requested.connect(self.export_attempt)
         self.history.message.connect(banner.show_message)
+        self.history.saved.connect(banner.show_saved)
         self.progress.open_requested.connect(self.open_attempt)
         self.compare.open_requested.connect(self.open_attempt)
         if self.sessions is not None:
             self.sessions.open_requested.connect(self.open_attempt)
             self.sessions.message.connect(banner.show_message)
+            self.sessions.saved.connect(banner.show_saved)
         controller.library_changed.connect(self.refresh)
 
     def add_to(self, stack: QStackedWidget) -> None:
@@ -201,7 +204,7 @@ class LibraryPages(QObject):
         except OSError as exc:
             self.banner.show_message("error", f"Could not write {target}: {oserrors.cause(exc)}")
             return
-        self.banner.show_message("info", f"Report saved to {target}")
+        self.banner.show_saved(f"Report saved to {target}", target)
 
     def offer_recovery(self) -> None:
         """A take cut short by a crash or kill is offered back, to be analyzed like any other."""
@@ -241,11 +244,7 @@ class LibraryPages(QObject):
         return (*dialog.choice(), dialog.transcribe_again()) if dialog.exec() else None
 
     def _ask_save_path(self, suggested: str) -> str | None:
-        from app.save_dialog import ask_export_path
-
-        return ask_export_path(
-            self._parent(), self.controller, "Export report", suggested, EXPORT_FILTER
-        )
+        return save_file(self._parent(), "Export report", suggested, EXPORT_FILTER)
 
 
 def _session_view(controller: Controller) -> SessionView | None:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
+    QAbstractButton,
+    QApplication,
     QLabel,
     QMainWindow,
     QMenu,
@@ -25,12 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from analysis.library import Attempt
+from app import file_dialogs
 from app.analysing_view import AnalysingView
-from app.controller import Controller, Feedback
+from app.controller import Controller, Feedback, RolePlay
+from app.file_dialogs import open_file, save_file
+from app.history_model import format_date
 from app.library_pages import LibraryPages
+from app.practice_setup import PracticeSetup
 from app.practice_view import PracticeView
 from app.review_view import ReviewView
 from app.widgets.banner import Banner
+from app.widgets.check_row import CheckRow
 from audio.io import SUPPORTED_SUFFIXES
 
 OPEN_FILTER = "Recordings (*.wav *.flac *.ogg *.oga *.opus *.mp3 *.m4a *.aac *.mp4);;All files (*)"
@@ -40,9 +48,11 @@ class MainWindow(QMainWindow):
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        file_dialogs.use_memory(lambda: controller.settings.last_folder, controller.remember_folder)
         self.setWindowTitle("Voicemail Coach")
         self.setAcceptDrops(True)
         self.ask_unsaved: Callable[[], str] = self._ask_unsaved  # "save" | "discard" | "cancel"
+        self.ask_known: Callable[[Attempt], str] = self._ask_known  # "show" | "add" | "cancel"
         self.resize(1180, 800)
         self.setMinimumSize(760, 560)
 
@@ -63,6 +73,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
+        self.banner.follow(self.pages)
         self.setCentralWidget(central)
         self.model_label = QLabel("Loading the speech model\u2026")
         self.model_label.setAccessibleName("Model status")
@@ -73,11 +84,12 @@ class MainWindow(QMainWindow):
 
         self.coaching = CoachingMenu(self, controller, self.banner)
         self.menuBar().insertMenu(self.help_menu.menuAction(), self.coaching.menu)
+        self.setup = PracticeSetup(controller, self.practice)
+        self.setup.audio_unavailable.connect(self._recording_off)
         self._connect()
-        self.practice.greeting.setChecked(controller.settings.greeting)
         self.practice.scenario.set_choices(controller.scenarios.all(), controller.scenario)
+        self.setup.show_all()
         self.on_state("ready")
-        self._show_device()
         if controller.library_problem:
             self.banner.show_message("error", controller.library_problem)
 
@@ -96,9 +108,15 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(
             "&Open recording\u2026", QKeySequence.StandardKey.Open, self.open_dialog
         )
-        self.record_action = self._action("&Record / Stop", "Space", c.toggle_recording)
-        self.again_action = self._action("Record &again", "Ctrl+R", c.start_take)
-        self.cancel_action = self._action("&Cancel analysis", "Esc", c.cancel_analysis)
+        self.record_action = self._action("&Record / Stop", "Space", self.record_or_stop)
+        # Ctrl+R was "Record again": from the feedback it now leads to the ready screen too, so
+        # no take starts before the rep has seen the card, microphone and greeting.
+        self.again_action = self._action("&New take", "Ctrl+N", self.new_take)
+        self.again_action.setShortcuts([QKeySequence("Ctrl+N"), QKeySequence("Ctrl+R")])
+        self.cancel_action = self._action("&Cancel / back", "Esc", self.escape)
+        self.cancel_action.setToolTip(
+            "Esc: stop the greeting, cancel the analysis, or leave the feedback for a new take"
+        )
         self.play_action = self._action("&Play / Pause", "Ctrl+P", c.toggle_playback)
         self.settings_action = self._action("&Settings\u2026", "Ctrl+,", self.open_settings)
         self.export_action = self._action("&Export report\u2026", "Ctrl+E", self.export_current)
@@ -154,6 +172,41 @@ class MainWindow(QMainWindow):
         self.nav["Practice"].setChecked(True)
         if library is None:
             bar.addWidget(QLabel("  History is off: the library could not be opened."))
+
+    def event(self, event: QEvent) -> bool:
+        # Space is Record / Stop, but a focused button or scorecard row between takes keeps it
+        # (a keyboard user presses what has the focus); during a take Space always stops.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and not self.controller.busy
+            and isinstance(QApplication.focusWidget(), (QAbstractButton, CheckRow))
+            and QApplication.focusWidget() is not self.practice.record
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def record_or_stop(self) -> None:
+        """Space: start or stop a take; from the feedback, the ready screen comes first."""
+        if self.controller.state == "feedback":
+            self.new_take()
+        else:
+            self.controller.toggle_recording()
+
+    def new_take(self) -> None:
+        """Leave the feedback for the ready screen, the Record button in focus."""
+        self.review.coach.save_notes()
+        if self.controller.new_take():
+            self.practice.record.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def escape(self) -> None:
+        if self.controller.state == "feedback":
+            self.new_take()
+        else:
+            self.controller.cancel()
 
     def show_practice(self) -> None:
         self.nav["Practice"].setChecked(True)
@@ -214,27 +267,27 @@ class MainWindow(QMainWindow):
         c.unsaved_changed.connect(self.save_take_action.setEnabled)
         self.practice.record_clicked.connect(c.toggle_recording)
         self.practice.open_clicked.connect(self.open_dialog)
-        self.practice.greeting_toggled.connect(self.on_greeting_toggled)
-        self.practice.device_chosen.connect(self.on_device_chosen)
         self.practice.scenario.chosen.connect(c.set_scenario)
         c.scenario_changed.connect(self.practice.scenario.show_scenario)
         self.analysing.cancel_clicked.connect(c.cancel_analysis)
         self.review.seek_requested.connect(c.seek)
         self.review.play_toggled.connect(c.toggle_playback)
-        self.review.record_again.connect(c.start_take)
+        self.review.new_take.connect(self.new_take)
         self.review.coach.set_store(c.coaching, c.profile.rubric)
         self.review.coach.message.connect(self.banner.show_message)
-        c.role_play_changed.connect(
-            lambda r: self.practice.show_role_play(
-                r.participant if r else None,
-                r.session_name if r else None,
-                r.scenario if r else None,
-            )
-        )
+        c.role_play_changed.connect(self._show_role_play)
+        self._show_role_play(c.role_play)  # carried on from the last run
         if self.library_pages is not None and self.library_pages.sessions is not None:
             self.library_pages.sessions.practise_requested.connect(self.practise_now)
 
     # -- reactions ----------------------------------------------------------------------------
+
+    def _show_role_play(self, role: RolePlay | None) -> None:
+        self.practice.show_role_play(
+            role.participant if role else None,
+            role.session_name if role else None,
+            role.scenario if role else None,
+        )
 
     def on_state(self, state: str) -> None:
         self.nav["Practice"].setChecked(True)
@@ -248,21 +301,32 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.review)
         if state != "analysing":
             self.analysing.stop()
+        self._keep_focus(state)
         busy = state in ("greeting", "recording", "stopping", "analysing")
         self.open_action.setEnabled(not busy)
         self.settings_action.setEnabled(not busy)
         self.record_action.setEnabled(self.practice.recording_available and state != "analysing")
-        self.again_action.setEnabled(
-            self.practice.recording_available and state in ("ready", "feedback")
-        )
-        self.cancel_action.setEnabled(state == "analysing")
+        self.again_action.setEnabled(state == "feedback")
+        self.cancel_action.setEnabled(state in ("greeting", "analysing", "feedback"))
         self.play_action.setEnabled(state == "feedback")
         self.export_action.setEnabled(state == "feedback" and self.library_pages is not None)
         for name, action in self.nav.items():
             action.setEnabled(name == "Practice" or not busy)
-        self.review.again.setEnabled(self.practice.recording_available)
         if state in ("recording", "analysing"):
             self.banner.hide()
+
+    def _keep_focus(self, state: str) -> None:
+        """A keyboard user never loses the focus when a page is swapped (the focused control
+        went with the page): it goes to the new page's main control."""
+        focus = QApplication.focusWidget()
+        if focus is not None and focus.isVisible() and focus.window() is self:
+            return
+        main = {
+            "analysing": self.analysing.cancel,
+            "feedback": self.review.player.button,
+        }.get(state, self.practice.record)
+        if main.isVisible():
+            main.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def on_feedback(self, feedback: Feedback) -> None:
         self.review.show_feedback(
@@ -278,50 +342,47 @@ class MainWindow(QMainWindow):
         self.model_label.setText("No speech model")
         self.banner.show_message("error", f"{text} Choose a model folder in Settings.")
 
-    def on_greeting_toggled(self, on: bool) -> None:
-        from dataclasses import replace
-
-        if on != self.controller.settings.greeting:
-            self.controller.apply_settings(replace(self.controller.settings, greeting=on))
-
-    def on_device_chosen(self, name: str | None) -> None:
-        from dataclasses import replace
-
-        if name != self.controller.settings.input_device:
-            self.controller.apply_settings(replace(self.controller.settings, input_device=name))
-            self._show_device()
-
-    def _show_device(self) -> None:
-        from audio.devices import AudioUnavailable, default_input, find_device, input_devices
-
-        name = self.controller.settings.input_device
-        try:
-            device = find_device(name, "input") if name else default_input()
-            self.practice.set_device_choices([d.name for d in input_devices()], name)
-        except AudioUnavailable as exc:
-            self.practice.set_device_choices([], None)
-            self.practice.set_device("No audio system: recording is off", available=False)
-            self.record_action.setEnabled(False)
-            self.again_action.setEnabled(False)
-            self.banner.show_message("warning", str(exc))
-            return
-        if device is None and name:
-            self.practice.set_device(f"{name} is not connected: pick another microphone")
-        elif device is None:
-            self.practice.set_device("No microphone found: plug one in")
-        else:
-            self.practice.set_device("")
+    def _recording_off(self, why: str) -> None:
+        self.record_action.setEnabled(False)
+        self.banner.show_message("warning", why)
 
     # -- file opening -------------------------------------------------------------------------
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a recording", "", OPEN_FILTER)
+        path = open_file(self, "Open a recording", OPEN_FILTER)
         if path:
             self.open_path(path)
 
     def open_path(self, path: str) -> None:
-        if self.controller.analyze(path) is None:
+        """Analyze a file; one already in the history is offered instead of a duplicate."""
+        c = self.controller
+        known = c.known_attempt(path) if not c.busy else None
+        if known is not None:
+            answer = self.ask_known(known)
+            if answer == "cancel":
+                return
+            if answer == "show":
+                c.show_attempt(known.id)
+                return
+        if c.analyze(path) is None:
             self.banner.show_message("warning", "Finish the current take first.")
+
+    def _ask_known(self, attempt: Attempt) -> str:
+        box = QMessageBox(self)
+        box.setWindowTitle("Already in your history")
+        box.setIcon(QMessageBox.Icon.Question)
+        when = format_date(attempt.created_at)
+        box.setText(
+            f"This file is already in your history as \u201c{attempt.title}\u201d ({when}). "
+            "Show that attempt, or add the file again as a new attempt?"
+        )
+        show = box.addButton("Show it", QMessageBox.ButtonRole.AcceptRole)
+        add = box.addButton("Add again", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(show)
+        box.exec()
+        clicked = box.clickedButton()
+        return "show" if clicked is show else "add" if clicked is add else "cancel"
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_file(event) is not None:
@@ -350,9 +411,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.controller.settings, self)
         if dialog.exec():
             self.controller.apply_settings(dialog.result_settings())
-            self.practice.set_preset(self.controller.preset, self.controller.auto_stop_s)
-            self.practice.greeting.setChecked(self.controller.settings.greeting)
-            self._show_device()
+            self.setup.show_all()
 
     def about(self) -> None:
         QMessageBox.about(
@@ -363,9 +422,7 @@ class MainWindow(QMainWindow):
         )
 
     def save_unsaved(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the take", str(Path.home() / "voicemail-take.flac"), "FLAC audio (*.flac)"
-        )
+        path = save_file(self, "Save the take", "voicemail-take.flac", "FLAC audio (*.flac)")
         if path:
             self.controller.save_unsaved(path)
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpacerItem,
     QVBoxLayout,
@@ -25,11 +28,8 @@ from app.widgets.level_meter import LevelMeter
 from app.widgets.live_cues import LiveCuesView
 from app.widgets.scenario_card import ScenarioPicker
 from app.widgets.target_bar import TargetBar, zone_of
+from audio.greeting import generic_text
 
-GREETING_TEXT = (
-    "\u201cHi, you've reached Dana Cole at Northwind Logistics. I can't take your call right now, "
-    "so please leave a message after the tone.\u201d"
-)
 COLUMN_WIDTH = 640
 # Zone colours for text: a shade darker than the bar's, to read on light and dark windows alike.
 ZONE_TEXT = {"in the zone": "#2e8b50", "over target": "#c27d12", "far too long": "#d64541"}
@@ -55,6 +55,7 @@ class PracticeView(QWidget):
     open_clicked = Signal()
     greeting_toggled = Signal(bool)
     device_chosen = Signal(object)  # device name, or None for the system default
+    preset_chosen = Signal(str)  # length preset id
 
     def __init__(self, preset: LengthPreset, limit_s: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +74,11 @@ class PracticeView(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scenario = ScenarioPicker()
+        self.length = QComboBox()
+        self.length.setAccessibleName("Target length")
+        self.length.setToolTip("How long the take should be (the profile's lengths; remembered)")
+        self.length.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.length.activated.connect(lambda i: self.preset_chosen.emit(self.length.itemData(i)))
 
         self.record = QPushButton("Record")
         self.record.setObjectName("recordButton")
@@ -111,6 +117,13 @@ class PracticeView(QWidget):
         self.greeting = QCheckBox("Leave it like a real voicemail (greeting and beep first)")
         self.greeting.setAccessibleName("Play a voicemail greeting and beep before recording")
         self.greeting.toggled.connect(self.greeting_toggled.emit)
+        self.greeting_note = _secondary(QLabel())
+        self.greeting_note.setObjectName("greetingNote")
+        self.greeting_note.setAccessibleName("Greeting")
+        self.greeting_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.greeting_note.setWordWrap(True)
+        self.greeting.toggled.connect(self.greeting_note.setVisible)
+        self._greeting_text = generic_text()
         self.open_button = QPushButton("Open a recording\u2026")
         self.open_button.setObjectName("openButton")
         self.open_button.setAccessibleName("Open a recording")
@@ -128,6 +141,14 @@ class PracticeView(QWidget):
         center.addWidget(self.hint)
         space(center, 10)
         center.addWidget(self.scenario)
+        length_row = QHBoxLayout()
+        length_row.addStretch(1)
+        length_label = QLabel("Length")
+        length_label.setBuddy(self.length)
+        length_row.addWidget(length_label)
+        length_row.addWidget(self.length)
+        length_row.addStretch(1)
+        center.addLayout(length_row)
         space(center, 14)
         center.addWidget(self.record, 0, Qt.AlignmentFlag.AlignHCenter)
         space(center, 10)
@@ -147,18 +168,32 @@ class PracticeView(QWidget):
         center.addWidget(self.meter)
         space(center, 26)
         center.addWidget(self.greeting, 0, Qt.AlignmentFlag.AlignHCenter)
+        center.addWidget(self.greeting_note)
         space(center, 4)
         center.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignHCenter)
 
+        page = QWidget()
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(column, 100)
         row.addStretch(1)
+        inner = QVBoxLayout(page)
+        inner.setContentsMargins(24, 4, 24, 4)
+        inner.addStretch(2)
+        inner.addLayout(row)
+        inner.addStretch(3)
+        # In a window too short for the page (a card and the greeting shown) it scrolls instead
+        # of drawing the Record button over the timer.
+        scroll = QScrollArea()
+        scroll.setWidget(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.viewport().setAutoFillBackground(False)
+        page.setAutoFillBackground(False)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 4, 24, 4)
-        outer.addStretch(2)
-        outer.addLayout(row)
-        outer.addStretch(3)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.show_state("ready")
 
     @staticmethod
@@ -179,9 +214,26 @@ class PracticeView(QWidget):
         self.role_play.setText(f"{who} \u2014 {html.escape(session)}{what}")
         self.role_play.show()
 
-    def set_preset(self, preset: LengthPreset, limit_s: float) -> None:
+    def set_greeting_on(self, on: bool) -> None:
+        self.greeting.setChecked(on)
+        self.greeting_note.setVisible(on)
+
+    def set_greeting(self, text: str, note: str) -> None:
+        """The words the greeting says (shown while it plays), and which greeting it is."""
+        self._greeting_text = text
+        self.greeting_note.setText(note)
+
+    def set_preset(
+        self, preset: LengthPreset, limit_s: float, choices: Sequence[LengthPreset] = ()
+    ) -> None:
+        """The length to aim for; ``choices``: the profile's lengths to pick from."""
         self.preset = preset
         self.target.set_preset(preset, limit_s)
+        if choices:
+            self.length.clear()
+            for lp in choices:
+                self.length.addItem(lp.label, lp.id)
+        self.length.setCurrentIndex(max(0, self.length.findData(preset.id)))
         self.show_state("ready")
 
     def set_device(self, text: str, available: bool = True) -> None:
@@ -189,16 +241,17 @@ class PracticeView(QWidget):
         self.recording_available = available
         self.record.setEnabled(available)
 
-    def set_device_choices(self, names: list[str], chosen: str | None) -> None:
-        """Offer the system default and every input; ``chosen`` None means the default."""
+    def set_device_choices(self, choices: list[tuple[str, str]], chosen: str | None) -> None:
+        """Offer the system default and every input as (label, device name); ``chosen`` None
+        means the default."""
         self.device_picker.clear()
         self.device_picker.addItem("System default microphone", None)
-        for name in names:
-            self.device_picker.addItem(name, name)
+        for label, name in choices:
+            self.device_picker.addItem(label, name)
         self.device_picker.setCurrentIndex(
             max(0, self.device_picker.findData(chosen)) if chosen else 0
         )
-        self.device_picker.setEnabled(bool(names))
+        self.device_picker.setEnabled(bool(choices))
 
     def show_state(self, state: str) -> None:
         recording = state in ("greeting", "recording", "stopping")
@@ -208,15 +261,19 @@ class PracticeView(QWidget):
         self.record.style().polish(self.record)
         self.record.setEnabled(state != "stopping" and self.recording_available)
         self.open_button.setEnabled(not recording)
+        self.length.setEnabled(not recording)
         self.greeting.setEnabled(not recording)
         self.scenario.set_recording(recording)
         self.hint.setProperty("recording", state == "recording")
         self.hint.style().unpolish(self.hint)
         self.hint.style().polish(self.hint)
         lp = self.preset
+        if state in ("ready", "greeting"):
+            self._reset_counters()
         if state == "greeting":
             self.hint.setText(
-                f"Their phone is ringing\u2026 {GREETING_TEXT} Recording starts at the beep."
+                f"Their phone is ringing\u2026 \u201c{self._greeting_text}\u201d Recording "
+                "starts at the beep."
             )
         elif state == "recording":
             self.hint.setText(
@@ -230,16 +287,20 @@ class PracticeView(QWidget):
                 f"{lp.target_min_s:.0f}-{lp.target_max_s:.0f} s, with your value in the first "
                 "10 s."
             )
-            self.warning.hide()
-            self.elapsed.setText("0:00")
-            self.zone.setText(
-                f"Target {lp.target_min_s:.0f}-{lp.target_max_s:.0f} s \u00b7 {preset_name(lp)}"
-            )
-            self.zone.setStyleSheet("")
-            self._zone = ""
-            self.target.set_elapsed(0.0)
-            self.meter.reset()
-            self.cues.reset()
+
+    def _reset_counters(self) -> None:
+        """Nothing of the last take shows before the next one records."""
+        lp = self.preset
+        self.warning.hide()
+        self.elapsed.setText("0:00")
+        self.zone.setText(
+            f"Target {lp.target_min_s:.0f}-{lp.target_max_s:.0f} s \u00b7 {preset_name(lp)}"
+        )
+        self.zone.setStyleSheet("")
+        self._zone = ""
+        self.target.set_elapsed(0.0)
+        self.meter.reset()
+        self.cues.reset()
 
     def show_live(self, elapsed_s: float, level_db: float, peak_db: float, clipping: bool) -> None:
         lp = self.preset

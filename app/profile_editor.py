@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -30,6 +29,7 @@ from analysis.profile_store import (
     read_profile_data,
     validate_data,
 )
+from app.file_dialogs import open_file, save_file
 from app.widgets.profile_fields import INVALID, ProfileFields
 
 # "<file>: <dotted.key>: problem" -> the key
@@ -259,14 +259,10 @@ class ProfileEditor(QDialog):
         return name if ok else None
 
     def _ask_open_path(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a profile", "", "Profiles (*.toml)")
-        return path or None
+        return open_file(self, "Import a profile", "Profiles (*.toml)")
 
     def _ask_save_path(self, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the profile", suggested, "Profiles (*.toml)"
-        )
-        return path or None
+        return save_file(self, "Export the profile", suggested, "Profiles (*.toml)")
 
     def _ask_delete(self, name: str) -> bool:
         answer = QMessageBox.question(

@@ -131,7 +131,7 @@ def _length_zones(length: Check) -> str:
 class ReviewView(QWidget):
     seek_requested = Signal(float)
     play_toggled = Signal()
-    record_again = Signal()
+    new_take = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,11 +139,14 @@ class ReviewView(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.again = QPushButton("Record again")
+        self.again = QPushButton("New take")
         self.again.setObjectName("againButton")
-        self.again.setAccessibleName("Record again with the same settings")
-        self.again.setToolTip("Record another take with the same settings (Ctrl+R)")
-        self.again.clicked.connect(self.record_again.emit)
+        self.again.setAccessibleName("New take")
+        self.again.setToolTip(
+            "Back to the ready screen for the next take: change the scenario card, microphone "
+            "or greeting there, then press Record (Ctrl+N or Esc)"
+        )
+        self.again.clicked.connect(self.new_take.emit)
         self.coach = CoachPanel()
         self.coach_toggle = QPushButton("Coach")
         self.coach_toggle.setObjectName("coachToggle")

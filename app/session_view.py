@@ -29,6 +29,7 @@ from analysis.coaching import Coaching, Session
 from analysis.library import LibraryError
 from analysis.profile import RubricCriterion
 from app.controller import Controller, RolePlay
+from app.file_dialogs import save_file
 from app.history_model import format_date
 from app.session_export import SUMMARY_FILTER, export_summary
 from app.session_summary import SessionSummary
@@ -41,6 +42,7 @@ class SessionView(QWidget):
     open_requested = Signal(int)  # attempt id
     practise_requested = Signal()
     message = Signal(str, str)  # level, text
+    saved = Signal(str, str)  # message, path of the file written
 
     def __init__(
         self,
@@ -121,6 +123,8 @@ class SessionView(QWidget):
         self.take_turns.setToolTip(
             "After each take, the next person in the list is up (back to the first after the last)"
         )
+        self.take_turns.setChecked(controller.settings.take_turns)
+        self.take_turns.toggled.connect(controller.set_take_turns)
         self.end = QPushButton("End session")
         self.end.clicked.connect(self.toggle_ended)
         self.export = QPushButton("Export summary\u2026")
@@ -183,8 +187,11 @@ class SessionView(QWidget):
     # -- sessions -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the sessions again, keeping the chosen one."""
+        """Read the sessions again, keeping the chosen one (at first, the one labelling takes)."""
+        role = self.controller.role_play
         chosen = self.session.id if self.session is not None else None
+        if chosen is None and role is not None:
+            chosen = role.session_id
         try:
             sessions = self.coaching.sessions()
         except LibraryError as exc:
@@ -400,11 +407,7 @@ class SessionView(QWidget):
         except (LibraryError, OSError) as exc:
             self.message.emit("error", f"Could not write {target}: {exc}")
             return
-        self.message.emit("info", f"Session summary saved to {path}")
+        self.saved.emit(f"Session summary saved to {path}", str(path))
 
     def _ask_save_path(self, suggested: str) -> str | None:
-        from app.save_dialog import ask_export_path
-
-        return ask_export_path(
-            self, self.controller, "Export the summary", suggested, SUMMARY_FILTER
-        )
+        return save_file(self, "Export the summary", suggested, SUMMARY_FILTER)

@@ -17,6 +17,7 @@ import platformdirs
 
 SETTINGS_VERSION = 1
 CONFIG_ENV = "VOICEMAIL_COACH_CONFIG_DIR"
+INT_FIELDS = frozenset({"role_play_session"})
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,13 @@ class Settings:
     greeting: bool = True
     keep_fillers: bool = True
     scenario_id: str | None = None  # the scenario card chosen for practice
-    export_folder: str | None = None  # where the last report or summary was exported
+    # The role-play session labelling the takes, who is up next and whether people take turns,
+    # so a restart carries on where the coach was (checked against the library on start).
+    role_play_session: int | None = None
+    role_play_participant: str | None = None
+    take_turns: bool = False
+    # The folder the last file dialog was in (open, export, save).
+    last_folder: str | None = None
 
 
 def config_dir() -> Path:
@@ -84,6 +91,9 @@ def _from_dict(raw: dict[str, object]) -> Settings:
         elif isinstance(getattr(defaults, f.name), bool):
             if not isinstance(value, bool):
                 raise ValueError(f"{f.name} must be true or false")
+        elif f.name in INT_FIELDS:
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValueError(f"{f.name} must be a whole number")
         elif value is not None and not isinstance(value, str):
             raise ValueError(f"{f.name} must be text")
         values[f.name] = value

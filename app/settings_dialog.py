@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.settings import Settings
 from app.widgets.analysis_fields import AnalysisFields
-from audio.devices import AudioUnavailable, input_devices, output_devices
+from audio.devices import AudioUnavailable, device_choices, input_devices, output_devices
 
 DEFAULT = "System default"
 
@@ -25,7 +25,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(660)
         self.settings = settings
         self.input = QComboBox()
         self.input.setAccessibleName("Input device")
@@ -67,8 +67,8 @@ class SettingsDialog(QDialog):
         ):
             combo.addItem(DEFAULT, None)
             try:
-                for device in lister():
-                    combo.addItem(device.name, device.name)
+                for label, name in device_choices(lister(), wanted):
+                    combo.addItem(label, name)
             except AudioUnavailable as exc:
                 combo.setEnabled(False)
                 combo.setToolTip(str(exc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -135,6 +136,30 @@ def _device(index: int, info: Mapping[str, Any], hostapis: list[str]) -> Device:
         max_output_channels=int(info["max_output_channels"]),
         default_samplerate=float(info["default_samplerate"]),
     )
+
+
+# ALSA names PortAudio lists beside the real devices. These route to whatever the system picks,
+# which the lists already offer as "System default": shown only when chosen before.
+DEFAULT_ALIASES = frozenset({"default", "sysdefault", "dsnoop", "dmix", "spdif"})
+# These are sound servers: every microphone of the system, through its own settings.
+SOUND_SERVERS = {
+    "pulse": "PulseAudio (the system's sound settings)",
+    "pipewire": "PipeWire (the system's sound settings)",
+    "jack": "JACK sound server",
+}
+_ALSA_ADDRESS = re.compile(r"\s*\((?:hw|plughw):\d+(?:,\d+)?\)\s*$")
+
+
+def device_choices(devices: list[Device], chosen: str | None = None) -> list[tuple[str, str]]:
+    """(label, name) for each device worth listing: sound servers and cards named in words
+    ("HDA Intel PCH: ALC3246 Analog" without "(hw:0,0)"), aliases of the default left out
+    unless ``chosen``. Two devices that would read alike keep their full names."""
+    shown = [d for d in devices if d.name not in DEFAULT_ALIASES or d.name == chosen]
+    labels = [SOUND_SERVERS.get(d.name, _ALSA_ADDRESS.sub("", d.name) or d.name) for d in shown]
+    return [
+        (label if labels.count(label) == 1 else d.name, d.name)
+        for label, d in zip(labels, shown, strict=True)
+    ]
 
 
 def open_started(factory: Callable[..., Any], **options: Any) -> Any:

@@ -225,3 +225,94 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     next(a for a in menu.actions() if a.text() == "Take out of this session").trigger()
     assert page.summary.table.rowCount() == 0
     assert library.attempt(attempt.id).session_id is None  # still in the history
+
+
+def test_role_play_carries_on_after_a_restart(
+    qtbot, holder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Close the app mid-session and start it again on the same data folder and settings: the
+    session still labels the takes, with the same order and the same person up next."""
+    from app.settings import load_settings
+
+    monkeypatch.setenv("VOICEMAIL_COACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(fakes, "FAST_PACE_S", 0.01)
+    settings_file = tmp_path / "settings.json"
+
+    def streams(**kwargs: object) -> fakes.FakeInputStream:
+        return fakes.FakeInputStream(np.concatenate([GOOD, np.zeros(8000, np.float32)]))(**kwargs)
+
+    def start() -> MainWindow:
+        settings, problem = load_settings(settings_file)
+        assert problem is None
+        controller = Controller(settings, streams, fakes.FakeOutputStream(), settings_file)
+        controller.models = holder
+        win = MainWindow(controller)
+        qtbot.addWidget(win)
+        win.show()
+        return win
+
+    first = start()
+    page = first.library_pages.sessions  # type: ignore[union-attr]
+    assert page is not None
+    first.nav["Role play"].trigger()
+    qtbot.keyClicks(page.name, "Friday drill")
+    qtbot.mouseClick(page.start, Qt.MouseButton.LeftButton)
+    for name in ("Ann Lee", "Ben Ode", "Cy Park"):
+        qtbot.keyClicks(page.participants.new, name)
+        qtbot.keyClick(page.participants.new, Qt.Key.Key_Return)
+    page.up_next.setCurrentIndex(page.up_next.findData("Ben Ode"))
+    page.up_next.activated.emit(page.up_next.currentIndex())
+    page.take_turns.setChecked(True)
+    assert page.session is not None
+    session_id = page.session.id
+    first.close()
+
+    again = start()
+    try:
+        role = again.controller.role_play
+        assert role is not None
+        assert (role.session_id, role.session_name, role.participant) == (
+            session_id,
+            "Friday drill",
+            "Ben Ode",
+        )
+        assert again.practice.role_play.text() == "Recording as <b>Ben Ode</b> \u2014 Friday drill"
+        page = again.library_pages.sessions  # type: ignore[union-attr]
+        assert page is not None and page.session is not None and page.session.id == session_id
+        assert page.status.text().endswith("running")
+        assert page.up_next.currentText() == "Ben Ode"
+        assert page.participants.list.item(1).text() == "Ben Ode"
+        assert [page.up_next.itemText(i) for i in range(1, page.up_next.count())] == [
+            "Ann Lee",
+            "Ben Ode",
+            "Cy Park",
+        ]
+        assert page.take_turns.isChecked()
+
+        # The next take is Ben's, and then it is Cy's turn.
+        feedback = record_take(qtbot, again, 4.0)
+        assert feedback.attempt is not None
+        assert (feedback.attempt.participant, feedback.attempt.session_id) == (
+            "Ben Ode",
+            session_id,
+        )
+        assert again.controller.role_play is not None
+        assert again.controller.role_play.participant == "Cy Park"
+    finally:
+        again.close()
+
+    # An ended session is not carried on.
+    third = start()
+    try:
+        sessions = third.library_pages.sessions  # type: ignore[union-attr]
+        assert sessions is not None
+        third.nav["Role play"].trigger()
+        qtbot.mouseClick(sessions.end, Qt.MouseButton.LeftButton)
+    finally:
+        third.close()
+    fourth = start()
+    try:
+        assert fourth.controller.role_play is None
+        assert not fourth.practice.role_play.isVisibleTo(fourth)
+    finally:
+        fourth.close()

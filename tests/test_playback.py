@@ -13,8 +13,9 @@ import numpy.typing as npt
 import pytest
 import soundfile
 
+import audio.greeting
 from audio.devices import NO_PORTAUDIO, AudioUnavailable, output_devices
-from audio.greeting import greeting_and_beep, make_beep
+from audio.greeting import greeting_and_beep, make_beep, practice_greeting
 from audio.playback import NO_SPEAKER, PlaybackError, Player
 from tests.fakes import FakeOutputStream, NoDeviceStream
 
@@ -247,3 +248,27 @@ def test_a_bug_opening_the_stream_is_not_called_a_missing_speaker(
     with pytest.raises(TypeError, match="unexpected keyword"):
         player.play()
     assert not player.playing
+
+
+def test_a_cards_greeting_is_spoken_and_a_failing_synthesizer_falls_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spoken = practice_greeting(RATE, "Ola Berg", "Fjord Freight")
+    assert spoken.synthesized
+    assert spoken.text.startswith("Hi, you've reached Ola Berg at Fjord Freight.")
+    assert spoken.beep_end_s == len(spoken.audio) / RATE
+    np.testing.assert_array_equal(spoken.audio[-len(make_beep()) :], make_beep())
+    voiced = spoken.audio[: -len(make_beep()) - round(0.3 * RATE)]
+    assert float(np.sqrt(np.mean(voiced**2))) > 0.05, "speech, not silence"
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise audio.greeting.subprocess.CalledProcessError(1, "espeak-ng")
+
+    monkeypatch.setattr(audio.greeting.subprocess, "run", broken)
+    fallback = practice_greeting(RATE, "Ola Berg", "Fjord Haulage")
+    generic, end_s = greeting_and_beep(RATE)
+    assert not fallback.synthesized and "Dana Cole at Northwind Logistics" in fallback.text
+    np.testing.assert_array_equal(fallback.audio, generic)
+    assert fallback.beep_end_s == end_s
+    # No card: the bundled greeting, without asking the synthesizer.
+    assert not practice_greeting(RATE).synthesized

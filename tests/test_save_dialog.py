@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QStandardPaths
 
-import app.save_dialog as save_dialog
+import app.file_dialogs as file_dialogs
 from analysis.library import Library
 from app.controller import Controller
+from app.file_dialogs import plain_file_name, save_file
 from app.library_pages import LibraryPages
-from app.save_dialog import ask_export_path, plain_file_name
 from app.settings import Settings
 from app.widgets.banner import Banner
 from tests import fakes
@@ -45,7 +45,9 @@ def controller(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
     made = Controller(
         Settings(greeting=False), None, fakes.FakeOutputStream(), tmp_path / "settings.json"
     )
+    file_dialogs.use_memory(lambda: made.settings.last_folder, made.remember_folder)
     yield made
+    file_dialogs.use_memory(lambda: None, lambda folder: None)
     made.runner.shutdown()
 
 
@@ -60,20 +62,18 @@ def test_the_dialog_suggests_a_plain_name_and_remembers_the_folder(
         asked.append(start)
         return str(reports / "chosen.pdf"), filters
 
-    monkeypatch.setattr(save_dialog.QFileDialog, "getSaveFileName", dialog)
+    monkeypatch.setattr(file_dialogs.QFileDialog, "getSaveFileName", dialog)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     first = Path(documents) if Path(documents).is_dir() else Path.home()
-    assert ask_export_path(None, controller, "Export", "/etc/cron.d/evil.pdf", "*") == str(
-        reports / "chosen.pdf"
-    )
+    assert save_file(None, "Export", "/etc/cron.d/evil.pdf", "*") == str(reports / "chosen.pdf")
     assert asked == [str(first / "etc-cron.d-evil.pdf")]
-    assert controller.settings.export_folder == str(reports)
+    assert controller.settings.last_folder == str(reports)
     saved = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
-    assert saved["export_folder"] == str(reports)
-    ask_export_path(None, controller, "Export", "../x.pdf", "*")
+    assert saved["last_folder"] == str(reports)
+    save_file(None, "Export", "../x.pdf", "*")
     assert asked[1] == str(reports / "x.pdf")
     reports.rmdir()  # a folder that is gone is not offered again
-    ask_export_path(None, controller, "Export", "take.pdf", "*")
+    save_file(None, "Export", "take.pdf", "*")
     assert asked[2] == str(first / "take.pdf")
 
 
@@ -82,11 +82,11 @@ def test_the_history_export_asks_through_the_plain_name(
 ) -> None:  # type: ignore[no-untyped-def]
     asked: list[str] = []
     monkeypatch.setattr(
-        save_dialog.QFileDialog,
+        file_dialogs.QFileDialog,
         "getSaveFileName",
         lambda parent, caption, start, filters: (asked.append(start), ("", ""))[1],
     )
-    controller.settings = Settings(greeting=False, export_folder=str(tmp_path))
+    controller.settings = Settings(greeting=False, last_folder=str(tmp_path))
     with Library(tmp_path / "library") as library:
         pages = LibraryPages(controller, library, Banner())
         assert pages.ask_save_path("../../etc/passwd.pdf") is None

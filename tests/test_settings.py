@@ -13,7 +13,15 @@ from tests import fakes
 
 def test_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    wanted = Settings(input_device="USB Headset", length_preset="short", greeting=False)
+    wanted = Settings(
+        input_device="USB Headset",
+        length_preset="short",
+        greeting=False,
+        role_play_session=3,
+        role_play_participant="Ann Lee",
+        take_turns=True,
+        last_folder="/home/ann/Documents",
+    )
     save_settings(wanted, path)
     loaded, problem = load_settings(path)
     assert problem is None and loaded == wanted
@@ -26,7 +34,15 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["{not json", "[1, 2]", '{"greeting": "yes"}', '{"version": 99}', '{"input_device": 5}'],
+    [
+        "{not json",
+        "[1, 2]",
+        '{"greeting": "yes"}',
+        '{"version": 99}',
+        '{"input_device": 5}',
+        '{"role_play_session": "3"}',
+        '{"role_play_session": true}',
+    ],
 )
 def test_unreadable_file_is_set_aside_not_overwritten(tmp_path: Path, content: str) -> None:
     path = tmp_path / "settings.json"

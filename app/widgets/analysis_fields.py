@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from analysis.profile import ProfileError, load_profile
 from analysis.profile_store import ProfileStore
 from analysis.transcribe import ModelError, resolve_model
+from app.file_dialogs import choose_folder, open_file
 
 
 class AnalysisFields:
@@ -39,7 +39,11 @@ class AnalysisFields:
         self.profile.editingFinished.connect(self.fill_presets)
         # The built-in schools and the user's own profiles, one click away.
         self.known = QComboBox()
-        self.known.setAccessibleName("Guidance profiles")
+        self.known.setAccessibleName("Guidance profile")
+        self.known.setToolTip(
+            "The school of thought your takes are checked against: its checks, phrases, weights "
+            "and the lengths it offers"
+        )
         for entry in ProfileStore().entries():
             if entry.problem is None:
                 default = entry.builtin and entry.path.stem == "default"
@@ -47,7 +51,8 @@ class AnalysisFields:
         self.known.addItem("Another profile file\u2026", None)
         self.known.activated.connect(self._pick_known)
         self.preset = QComboBox()
-        self.preset.setAccessibleName("Length preset")
+        self.preset.setAccessibleName("Target length")
+        self.preset.setToolTip("How long a take should be, among the lengths the profile offers")
         self.model = QLineEdit(model_dir or "")
         self.model.setPlaceholderText("Bundled tiny.en model")
         self.model.setAccessibleName("Model folder")
@@ -57,9 +62,11 @@ class AnalysisFields:
         self.error.hide()
 
     def add_rows(self, form: QFormLayout) -> None:
-        form.addRow("Guidance profile", self.known)
+        # The built-in profiles are named after their length ("Standard (20-30 s)"), like the
+        # presets: the labels say which drop-down is the school and which the take's length.
+        form.addRow("Guidance profile (what is checked)", self.known)
         form.addRow("Profile file", with_browse(self.profile, self._browse_profile))
-        form.addRow("Length", self.preset)
+        form.addRow("Target length (in that profile)", self.preset)
         form.addRow("Model folder", with_browse(self.model, self._browse_model))
         self.fill_presets()
 
@@ -115,15 +122,13 @@ class AnalysisFields:
         self.error.show()
 
     def _browse_profile(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.parent, "Guidance profile", "", "Profiles (*.toml)"
-        )
+        path = open_file(self.parent, "Guidance profile", "Profiles (*.toml)")
         if path:
             self.profile.setText(path)
             self.fill_presets()
 
     def _browse_model(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.parent, "Whisper model folder (CTranslate2)")
+        path = choose_folder(self.parent, "Whisper model folder (CTranslate2)")
         if path:
             self.model.setText(path)
 

@@ -34,7 +34,7 @@ class NoMessagePanel(QFrame):
             plain.setTextFormat(Qt.TextFormat.PlainText)
         self.kept = QLabel(KEPT)
         self.kept.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.hint = QLabel("Press <b>Record again</b> (Ctrl+R) when you are ready.")
+        self.hint = QLabel("Press <b>New take</b> (Ctrl+N) when you are ready.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 14)
         layout.setSpacing(8)

@@ -132,6 +132,7 @@ class ProfileFields(QTabWidget):
         self._shown_examples: str | None = None
         self.rubric = QTableWidget(0, len(RUBRIC_COLUMNS))
         self.rubric.setHorizontalHeaderLabels(["Id", "Name", "Description", "Min", "Max"])
+        self.rubric.setAccessibleName("Rubric criteria")
         self.rubric.horizontalHeader().setStretchLastSection(False)
         self.rubric.setColumnWidth(2, 360)
 
@@ -149,6 +150,8 @@ class ProfileFields(QTabWidget):
         self.addTab(self._form(weights), "Check weights")
         self._set_examples(data.get("content", {}).get("examples", {}))
         self._set_rubric(data.get("rubric", []))
+        for index in range(self.count()):  # a screen reader names each page by its tab
+            self.widget(index).setAccessibleName(self.tabText(index))
 
     def _form(self, rows: list[tuple[str, float | int]]) -> QScrollArea:
         page = QWidget()

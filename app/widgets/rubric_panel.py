@@ -106,6 +106,7 @@ class RubricPanel(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Rubric scores")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.grid_host)

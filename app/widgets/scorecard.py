@@ -138,6 +138,12 @@ class Scorecard(QWidget):
             row.activated.connect(self.seek_requested)
             self._rows_layout.insertWidget(self._rows_layout.count() - 1, row)
             self.rows.append(row)
+        # Rows made now would come last in the window's Tab order: put them after the list.
+        previous: QWidget = self.scroll_area
+        for row in self.rows:
+            if row.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                QWidget.setTabOrder(previous, row)
+                previous = row
 
     def _issues_html(self, report: Report) -> str:
         """The checks to fix and to improve, by name, each a link to its row."""

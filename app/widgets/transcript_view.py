@@ -44,6 +44,11 @@ class TranscriptView(QTextBrowser):
 
     # public API -------------------------------------------------------------------------------
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # QTextBrowser would step Tab through every word (each is a link): a keyboard user
+        # would press Tab a hundred times to get past the transcript.
+        return QWidget.focusNextPrevChild(self, next)
+
     def report(self) -> Report | None:
         return self._report
 
