@@ -281,13 +281,20 @@ class LiveTranscript:
     keeps flowing, and the one for the tail all of them.
     """
 
-    def __init__(self, sample_rate: int = SAMPLE_RATE, overlap_s: float = OVERLAP_S) -> None:
+    def __init__(
+        self,
+        sample_rate: int = SAMPLE_RATE,
+        overlap_s: float = OVERLAP_S,
+        read_first_again: bool = True,
+    ) -> None:
         self.sample_rate = sample_rate
         self.overlap_s = overlap_s
+        self.read_first_again = read_first_again
         self._lock = threading.Lock()
         self._pieces: list[Piece] = []
         self._held_s: float | None = None
         self._held: Piece | None = None  # the piece not kept at the held cut
+        self._first_read_again = False
 
     @property
     def done_s(self) -> float:
@@ -314,7 +321,19 @@ class LiveTranscript:
             if cut is None or not self._speech_since_held(samples, cut):
                 return False
             t0 = time.monotonic()
-            piece = self._transcribe_after(transcriber, samples, start, cut, cancel, MAX_JOB_S)
+            # The first piece is read once more, with the second, in one job: the first seconds
+            # (a name, a company) come out as a whole-file pass reads them only with what
+            # follows ("Hi there" for "Hi Dana", "APEC Slager" for "Apex Ledger").
+            again = (
+                self.read_first_again
+                and len(self._pieces) == 1
+                and not self._first_read_again
+                and cut <= MAX_JOB_S
+            )
+            if again:
+                piece = self._transcribe(transcriber, samples, 0.0, cut, cancel)
+            else:
+                piece = self._transcribe_after(transcriber, samples, start, cut, cancel, MAX_JOB_S)
             log.debug("live piece %.1f-%.1f s took %.2f s", start, cut, time.monotonic() - t0)
             held: Piece | None = None
             if _unsure(piece.words[-EDGE_WORDS:]):
@@ -327,6 +346,9 @@ class LiveTranscript:
                     self._held_s, self._held = cut, piece
                     return False
                 piece, held = split
+            if again:
+                self._pieces.pop()
+                self._first_read_again = True
             piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
             _append(self._pieces, piece)
             self._held_s, self._held = (cut, held) if held is not None else (None, None)
