@@ -23,6 +23,7 @@ from analysis.report import (
     PauseSpan,
     SentenceDelivery,
 )
+from analysis.structure import find_phone_numbers
 from analysis.transcript import WORD_CHARS, Sentence, Span, TimedText, Word, match_text
 
 
@@ -104,16 +105,32 @@ def filler_bursts(fillers: Sequence[FillerWord], count: int, window_s: float) ->
     return bursts
 
 
-def pace(words: Sequence[Word], silences_s: float) -> tuple[float, float, float]:
+def pace(
+    words: Sequence[Word], silences_s: float, min_digits: int = 7
+) -> tuple[float, float, float]:
     """Speaking time (first word to last), words per minute, and articulation rate."""
     if not words:
         return 0.0, 0.0, 0.0
     speaking = max(0.0, words[-1].end_s - words[0].start_s)
     if speaking <= 0:
         return 0.0, 0.0, 0.0
-    wpm = len(words) / speaking * 60.0
+    said = words_said(words, min_digits)
+    wpm = said / speaking * 60.0
     talking = max(speaking - silences_s, speaking * 0.3)
-    return round(speaking, 2), round(wpm, 1), round(len(words) / talking * 60.0, 1)
+    return round(speaking, 2), round(wpm, 1), round(said / talking * 60.0, 1)
+
+
+def words_said(words: Sequence[Word], min_digits: int) -> int:
+    """How many words were said: a phone number (a run of at least ``min_digits`` digits)
+    counts one per digit, as it is read out, whether Whisper wrote it in words ("eight, five,
+    nine, ...": one word each) or in figures ("859 -4734272": two). Two decodes of the same
+    audio write it either way (a take's last piece and a whole-file pass of the bench voicemail
+    did), and the pace must not move with the writing."""
+    count = len(words)
+    for number in find_phone_numbers(words, min_digits):
+        tokens = [w for w in words if number.start_s <= w.start_s and w.end_s <= number.end_s]
+        count += number.digits - len(tokens)
+    return count
 
 
 def word_gap_pauses(words: Sequence[Word], min_s: float) -> list[tuple[float, float]]:
@@ -238,7 +255,9 @@ def analyze_delivery(
         and s > words[0].start_s
         and e < words[-1].end_s
     ]
-    speaking_s, wpm, articulation = pace(words, sum(e - s for s, e in inner))
+    speaking_s, wpm, articulation = pace(
+        words, sum(e - s for s, e in inner), profile.phone.min_digits
+    )
     pitch = measure_pitch(acoustics.pitch, duration_s, profile.pitch) if acoustics else None
     minutes = speaking_s / 60.0
     noise = quality.pause_noise_dbfs(acoustics, profile.quality) if acoustics else None

@@ -97,11 +97,18 @@ def reanalyze_audio(
     are not stored; they are measured again from ``audio``, which is deterministic. The stored
     words were already moved out of silences and joined where Whisper split a phrase; both
     steps leave such words as they are, so the same profile gives the same report again.
+    The decoder's segment figures stored with the transcript screen it for a message as the
+    first analysis did (a report saved before they were kept has none: see
+    ``app.controller.retranscription_reason``).
     Raises ValueError for a report of a written script (it has no model and no audio)."""
     if stored.model is None:
         raise ValueError("a written script's report has no recording to analyze again")
     preset = profile.length_preset(length_preset)
     words = tuple(Word(w.text, w.start_s, w.end_s, w.probability) for w in stored.transcript.words)
+    segments = tuple(
+        SegmentStats(s.start_s, s.end_s, s.no_speech_prob, s.avg_logprob, s.compression_ratio)
+        for s in stored.transcript.segments
+    )
     return build_report(
         words,
         profile,
@@ -112,6 +119,7 @@ def reanalyze_audio(
         audio.sample_rate,
         _warnings(stored.source.truncated, words),
         scenario,
+        segments,
     )
 
 
@@ -201,6 +209,12 @@ def build_report(
         transcript=r.Transcript(
             text=" ".join(w.text for w in words),
             words=tuple(r.ReportWord(w.text, w.start_s, w.end_s, w.probability) for w in words),
+            segments=tuple(
+                r.ReportSegment(
+                    s.start_s, s.end_s, s.no_speech_prob, s.avg_logprob, s.compression_ratio
+                )
+                for s in segments
+            ),
         ),
         sentences=_sentences(sentences, structure),
         intro=_moment("intro", structure.first("intro"), structure, sentences, words, profile),

@@ -850,6 +850,9 @@ class _Parser:
             k: self.value(reasons_raw, k, str, f"no_message.reasons.{k}")
             for k in NO_MESSAGE_REASONS
         }
+        for k, text in reasons.items():
+            if not text.strip():  # the feedback says this instead of a score
+                raise self.fail(f"no_message.reasons.{k}", "must not be empty")
         patterns = self.value(raw, "greeting_patterns", tuple, "no_message.greeting_patterns")
         compiled = tuple(self.regex(p, vocab, "no_message.greeting_patterns") for p in patterns)
         hints = get_type_hints(NoMessage)

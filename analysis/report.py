@@ -63,9 +63,22 @@ class ReportWord:
 
 
 @dataclass(frozen=True)
+class ReportSegment:
+    """What the decoder said of one stretch it transcribed (analysis.transcribe.SegmentStats),
+    kept so that analysing the take again screens it for a message the same way."""
+
+    start_s: float
+    end_s: float
+    no_speech_prob: float
+    avg_logprob: float
+    compression_ratio: float
+
+
+@dataclass(frozen=True)
 class Transcript:
     text: str
     words: tuple[ReportWord, ...]
+    segments: tuple[ReportSegment, ...] = ()  # empty for scripts and reports saved before them
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,11 +39,23 @@ PIECE_TOKENS_PER_S = 8.0
 PIECE_TOKEN_MARGIN = 20
 # Whisper's limit (448) minus the longest prompt it keeps (223).
 MAX_PIECE_TOKENS = 224
-# Beam width: 5 for a whole file; pieces of a take (the last of which is on the user's wait
-# after Stop) use 2, which took 0.50 s instead of 0.81 s for the last 6.4 s of the bench
-# voicemail with the same words (bench/bench_live.py measures word error against a whole pass).
+# Beam width: 5 for a whole file and for the pieces of a take transcribed while recording (with
+# 2 they read a filler, a number or a word edge otherwise than the whole-file pass, and the
+# verdicts followed: fillers.flac 85 live against 84, too_long.flac 77 against 78); the piece
+# left after Stop, on the user's wait, uses 2, which took 0.50 s instead of 0.81 s for the last
+# 6.4 s of the bench voicemail with the same words.
 BEAM_SIZE = 5
 PIECE_BEAM_SIZE = 2
+# After the last words of a file, Whisper's decoder seeks on and often writes one more word in a
+# final sliver of a segment ("... two. Okay.", "Thanks. Thanks.", "follow up. All"): a word it
+# gives almost no probability (0.001-0.018 on every test recording and the bench voicemail),
+# in a segment it suspects holds no speech (no-speech 0.44-0.78). Such an ending is dropped;
+# a piece of a take, decoded with a limit on its length, seldom writes one, so the merged
+# pieces and a whole-file pass differed there (the bench voicemail's invented "Okay." read as an
+# opt-out: 88 from the file, 86 live).
+INVENTED_MAX_PROBABILITY = 0.05
+INVENTED_MIN_NO_SPEECH = 0.3
+INVENTED_MAX_WORDS = 2
 
 
 class ModelError(Exception):
@@ -163,19 +175,21 @@ class Transcriber:
         cancel: threading.Event | None = None,
         piece: bool = False,
         context: str | None = None,
+        beam_size: int = PIECE_BEAM_SIZE,
     ) -> TranscriptionResult:
         """Transcribe; if the filler prompt derails the decoder (speech left uncovered), redo without it.
 
         ``piece`` marks a piece of a longer take (see ``analysis.incremental``): ``context``
         (the words said just before it) then follows the prompt, and the decoder neither carries
         text over into the silence after the speech nor writes more than the audio can hold;
-        both made it invent closings ("We'll see you later.") after short pieces.
+        both made it invent closings ("We'll see you later.") after short pieces. A piece is
+        decoded with ``beam_size`` (a whole file with BEAM_SIZE).
         """
         extra: dict[str, Any] = {"context": context}
         if piece:
             extra["options"] = {
                 "condition_on_previous_text": False,
-                "beam_size": PIECE_BEAM_SIZE,
+                "beam_size": beam_size,
                 "max_new_tokens": min(
                     MAX_PIECE_TOKENS,
                     PIECE_TOKEN_MARGIN + int(PIECE_TOKENS_PER_S * len(samples) / 16_000),
@@ -209,10 +223,12 @@ class Transcriber:
                 **settings,
             )
             words: list[Word] = []
+            firsts: list[int] = []  # where each segment's words begin
             stats: list[SegmentStats] = []
             for seg in segments:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
+                firsts.append(len(words))
                 stats.append(
                     SegmentStats(
                         round(float(seg.start), 2),
@@ -237,8 +253,30 @@ class Transcriber:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         kept, coverage = _keep_voiced(drop_squeezed_runs(words), samples)
+        if stats:
+            ended = drop_invented_ending(kept, words[firsts[-1] :], stats[-1])
+            if len(ended) < len(kept):
+                kept, coverage = _keep_voiced(ended, samples)
         text = " ".join(w.text for w in kept)
         return TranscriptionResult(tuple(kept), text, prompt, coverage, tuple(stats))
+
+
+def drop_invented_ending(
+    words: Sequence[Word], last: Sequence[Word], segment: SegmentStats
+) -> list[Word]:
+    """``words`` (kept after the other filters) without a word or two at their end that Whisper
+    wrote on after the message (see INVENTED_MAX_PROBABILITY). ``last``: the words of the
+    decoder's last segment, ``segment``; words of an earlier segment must come before them."""
+    ending = 0
+    while ending < len(words) and any(words[-1 - ending] is w for w in last):
+        ending += 1
+    invented = (
+        0 < ending <= INVENTED_MAX_WORDS
+        and ending < len(words)
+        and all(w.probability < INVENTED_MAX_PROBABILITY for w in words[-ending:])
+        and segment.no_speech_prob >= INVENTED_MIN_NO_SPEECH
+    )
+    return list(words[:-ending]) if invented else list(words)
 
 
 def _keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[list[Word], float]:

@@ -84,6 +84,10 @@ def retranscription_reason(stored: Report | None, models: ModelHolder, asked: bo
         return "as asked"
     if stored is None or stored.model is None:
         return "no stored transcript"
+    if not stored.is_message and not stored.transcript.segments:
+        # Saved before the decoder's segment figures were kept: without them words in a
+        # stretch the decoder called silent would count as heard, and the verdict could move.
+        return "stored without the decoder's figures that decide whether it is a message"
     spec = resolve_model(models.model_dir)
     before = stored.model
     same_path = Path(before.path) == spec.path

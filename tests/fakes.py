@@ -323,7 +323,7 @@ class SlowTranscriber:
         self.calls = 0
 
     def transcribe(  # type: ignore[no-untyped-def]
-        self, samples, progress=None, cancel=None, piece=False, context=None
+        self, samples, progress=None, cancel=None, piece=False, context=None, beam_size=2
     ):
         from analysis.transcribe import Cancelled, TranscriptionResult
         from analysis.transcript import Word

@@ -437,3 +437,52 @@ def test_example_sentences_added_in_the_editor_change_the_verdict(qtbot, data_di
     editor.fields.set_examples("call_to_action", [], [])
     assert editor.save()
     assert not analyze_script(script, load_profile(path)).call_to_action.found
+
+
+def test_no_message_limits_are_edited_in_a_coachs_words_and_decide_on_reanalysis(
+    qtbot, data_dir
+) -> None:  # type: ignore[no-untyped-def]
+    from analysis import report as r
+    from analysis.pipeline import build_report, reanalyze_audio
+    from analysis.transcript import Word
+    from audio.io import Audio
+    from tests.test_no_message import speechlike
+
+    samples = speechlike(4.0).astype(np.float32)
+    said = "We help finance teams close their books faster.".split()
+    words = [Word(t, 0.5 + 0.3 * i, 0.75 + 0.3 * i, 0.9) for i, t in enumerate(said)]
+    model = r.ModelInfo("tiny.en", "int8", "/model", None)
+    source = r.Source(duration_s=4.0, path="take.flac")
+    stored = build_report(words, load_profile(), "standard", source, model, samples, 16_000, ())
+    assert stored.is_message and stored.score is not None  # 8 heard words
+    audio = Audio(samples, 16_000, "take.flac", 16_000, 1)
+
+    editor = ProfileEditor(ProfileStore(), None)
+    qtbot.addWidget(editor)
+    tabs = [editor.fields.tabText(i) for i in range(editor.fields.count())]
+    assert tabs[:2] == ["Thresholds", "No message"]
+    box = editor.fields.numbers["no_message.min_words"]
+    form = box.parentWidget().layout()
+    assert form.labelForField(box).text() == "Words needed for a message"
+    assert box.value() == 5 and box.suffix() == " words"
+    reason = editor.fields.texts["no_message.reasons.few_words"]
+    assert reason.text() == load_profile().no_message.reasons["few_words"]
+    box.setValue(10)
+    reason.setText("Say a whole message: ten words at least.")
+    editor.ask_name = lambda suggested: "Ten words"
+    path = editor.save_as_new()
+    assert path is not None
+    strict = load_profile(path)
+    assert strict.no_message.min_words == 10
+    again = reanalyze_audio(r.Report.from_json(stored.to_json()), audio, strict)
+    assert (again.no_message_kind, again.score) == ("few_words", None)
+    assert again.no_message_reason == "Say a whole message: ten words at least."
+    # Back to five words: a message again, scored.
+    editor.fields.numbers["no_message.min_words"].setValue(5)
+    assert editor.save()
+    assert reanalyze_audio(stored, audio, load_profile(path)).score == stored.score
+    # An empty reason is refused at its field: the page would have nothing to say.
+    editor.fields.texts["no_message.reasons.few_words"].setText("  ")
+    assert not editor.save()
+    assert "no_message.reasons.few_words: must not be empty" in editor.error.text()
+    assert editor.fields.tabText(editor.fields.currentIndex()) == "No message"

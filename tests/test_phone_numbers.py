@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.structure import find_phone_numbers
-from analysis.transcript import words_from_text
+from analysis.transcript import Word, words_from_text
 
 
 def numbers(text: str) -> list[tuple[str, int]]:
@@ -35,3 +35,19 @@ def test_a_number_cut_by_a_full_stop_is_one_number() -> None:
 )
 def test_what_is_not_the_rest_of_a_number(text: str, expected: list[int]) -> None:
     assert [d for _, d in numbers(text)] == expected
+
+
+def test_pace_counts_a_phone_number_as_its_digits_however_it_is_written() -> None:
+    """Two decodes of the same audio wrote the bench voicemail's number in words and in figures
+    (a take's last piece and a whole-file pass): the pace must not move with the writing."""
+    from analysis.delivery import pace
+
+    def timed(tokens: list[str]) -> list[Word]:
+        step = 6.0 / len(tokens)  # the same 6 s of speech, however many tokens
+        return [Word(t, round(i * step, 2), round((i + 1) * step, 2)) for i, t in enumerate(tokens)]
+
+    spoken = "Call me at eight, five, nine, four, seven, three, four, two, seven, two.".split()
+    figures = "Call me at 859 -4734272.".split()
+    assert pace(timed(spoken), 0.0) == pace(timed(figures), 0.0) == (6.0, 130.0, 130.0)
+    # A number too short to be a phone number is one word, as said ("thirty minutes").
+    assert pace(timed("Give me 30 minutes.".split()), 0.0)[1] == 40.0

@@ -6,13 +6,15 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 from analysis.pipeline import analyze_audio, analyze_script, reanalyze_audio
-from analysis.profile import Profile
-from analysis.report import Report
-from analysis.transcribe import FILLER_PROMPT, TranscriptionResult, resolve_model
-from analysis.transcript import words_from_text
+from analysis.profile import Profile, load_profile
+from analysis.report import Report, ReportSegment
+from analysis.transcribe import FILLER_PROMPT, SegmentStats, TranscriptionResult, resolve_model
+from analysis.transcript import Word, words_from_text
 from app.controller import Controller, ModelHolder, retranscription_reason
 from app.main_window import MainWindow
 from app.settings import Settings
@@ -219,3 +221,72 @@ def test_a_real_transcript_analyzed_again_with_its_profile_is_the_same_report(
     changed = [c.id for c, d in zip(first.checks, short.checks, strict=True) if c != d]
     assert changed == ["length"]
     assert short.delivery == first.delivery
+
+
+class SilentSegmentTranscriber(FakeTranscriber):
+    """Six sure words in a stretch the decoder called silent (Whisper's no-speech rule): the
+    screen hears none of them, so the take is no message. Without the segment's figures the
+    same words would be heard, and the take scored."""
+
+    WORDS = tuple(
+        Word(t, round(0.5 + 0.3 * i, 2), round(0.75 + 0.3 * i, 2), 0.9)
+        for i, t in enumerate("Thank you so much for watching.".split())
+    )
+    SEGMENT = SegmentStats(0.0, 4.0, no_speech_prob=0.8, avg_logprob=-0.9, compression_ratio=0.5)
+
+    def transcribe(self, samples, progress=None, cancel=None, **_kw) -> TranscriptionResult:  # type: ignore[no-untyped-def]
+        self.calls += 1
+        text = " ".join(w.text for w in self.WORDS)
+        return TranscriptionResult(self.WORDS, text, FILLER_PROMPT, 1.0, (self.SEGMENT,))
+
+
+def test_a_stored_non_message_stays_one_when_analyzed_again_with_another_profile(
+    qtbot, data_dir, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from analysis.profile_store import ProfileStore
+    from tests.test_no_message import speechlike
+
+    take = tmp_path / "voice.flac"
+    sf.write(take, speechlike(4.0).astype(np.float32), 16_000)
+    fake = SilentSegmentTranscriber()
+    controller = Controller(Settings(greeting=False), None, fakes.FakeOutputStream())
+    controller.models = FakeHolder(fake)
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(controller.feedback_ready, timeout=30_000) as opened:
+        window.open_path(str(take))
+    before = opened.args[0].report
+    assert before.no_message_kind == "other_language" and before.score is None
+    assert before.screening is not None and before.screening.heard_words == 0
+    assert before.transcript.segments == (ReportSegment(0.0, 4.0, 0.8, -0.9, 0.5),)
+    attempt_id = opened.args[0].attempt.id
+
+    short = str(ProfileStore().builtin / "short.toml")
+    pages = window.library_pages
+    assert pages is not None
+    pages.ask_reanalysis = lambda title: (short, "short", None)
+    with qtbot.waitSignal(controller.feedback_ready, timeout=30_000) as again:
+        pages.reanalyze(attempt_id)
+    after = again.args[0].report
+    assert fake.calls == 1 and again.args[0].transcribed_again is None  # the stored words
+    assert after.profile.name != before.profile.name
+    assert (after.no_message_kind, after.no_message_reason, after.score) == (
+        before.no_message_kind,
+        before.no_message_reason,
+        None,
+    )
+    assert after.screening == before.screening
+    assert controller.library.attempt(attempt_id).no_message == before.no_message_reason
+
+    # What re-analysis did before the figures were kept: the same words, all of them heard.
+    stored = controller.library.latest_report(attempt_id).report
+    bare = dataclasses.replace(
+        stored, transcript=dataclasses.replace(stored.transcript, segments=())
+    )
+    audio = load_audio(controller.library.attempt(attempt_id).audio_path)
+    assert reanalyze_audio(bare, audio, load_profile(short), "short").score is not None
+    # So such a report is transcribed again rather than given a score.
+    why = retranscription_reason(bare, FakeHolder(fake), asked=False)
+    assert why == "stored without the decoder's figures that decide whether it is a message"
+    assert retranscription_reason(stored, FakeHolder(fake), asked=False) is None
+    window.close()

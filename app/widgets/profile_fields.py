@@ -1,7 +1,7 @@
 """The editable parts of a guidance profile, as widgets keyed by the profile's dotted keys.
 
-``ProfileFields`` builds tabs (thresholds with units, phrase lists, check weights, example
-sentences per category, the rubric)
+``ProfileFields`` builds tabs (thresholds with units, when a take is no message, phrase lists,
+check weights, example sentences per category, the rubric)
 from a profile's TOML table, writes the edits back into a copy of it, and can point at the
 field a validation message names.
 """
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -30,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.profile import CONTENT_CATEGORIES
+from analysis.profile import CONTENT_CATEGORIES, default_profile_path
+from analysis.profile_store import read_profile_data
 from app.widgets.check_row import TITLES
+from app.widgets.no_message_fields import no_message_page
 
 UNITS = (
     ("_wpm", " wpm"), ("_dbfs", " dBFS"), ("_hz", " Hz"), ("_semitones", " st"),
@@ -114,6 +117,7 @@ class ProfileFields(QTabWidget):
         super().__init__(parent)
         self.data: dict[str, Any] = {}
         self.numbers: dict[str, QAbstractSpinBox] = {}
+        self.texts: dict[str, QLineEdit] = {}  # single lines of text (the no-message reasons)
         self.lists: dict[str, list[str]] = {}
         self.list_keys = QListWidget()
         self.list_keys.setAccessibleName("Phrase lists")
@@ -141,10 +145,19 @@ class ProfileFields(QTabWidget):
         while self.count():
             self.removeTab(0)
         self.numbers = {}
+        self.texts = {}
         thresholds = {k: v for k, v in data.items() if k in THRESHOLD_TABLES}
         number_rows = _walk_numbers(data.get("length_presets", []), "length_presets")
         number_rows += _walk_numbers(thresholds, "")
         self.addTab(self._form(number_rows), "Thresholds")
+        # A profile written before the table borrows the default's: shown (and saved) as its own.
+        table = data.get("no_message")
+        if not isinstance(table, dict):
+            table = read_profile_data(default_profile_path())["no_message"]
+            self.data["no_message"] = copy.deepcopy(table)
+        page, boxes, self.texts = no_message_page(table)
+        self.numbers.update(boxes)
+        self.addTab(page, "No message")
         self._set_lists(data)
         weights = [(f"checks.{c}.weight", v["weight"]) for c, v in data.get("checks", {}).items()]
         self.addTab(self._form(weights), "Check weights")
@@ -282,6 +295,8 @@ class ProfileFields(QTabWidget):
             set_key(data, key, round(value, 6) if isinstance(value, float) else value)
         for key, items in self.lists.items():
             set_key(data, key, items)
+        for key, edit in self.texts.items():
+            set_key(data, key, edit.text().strip())
         rubric = []
         for r in range(self.rubric.rowCount()):
             entry: dict[str, Any] = {}
@@ -320,6 +335,12 @@ class ProfileFields(QTabWidget):
             box.setProperty("invalid", True)
             box.setFocus()
             return True
+        text = self.texts.get(key)
+        if text is not None:
+            self._show_tab_of(text)
+            text.setStyleSheet(INVALID)
+            text.setFocus()
+            return True
         list_key = next((k for k in self.lists if key == k or key.startswith(k)), None)
         if list_key is not None:
             self.setCurrentIndex(self._tab("Phrase lists"))
@@ -340,6 +361,8 @@ class ProfileFields(QTabWidget):
         for box in self.numbers.values():
             box.setStyleSheet("")
             box.setProperty("invalid", False)
+        for text in self.texts.values():
+            text.setStyleSheet("")
         self.list_text.setStyleSheet("")
 
     def _tab(self, title: str) -> int:
