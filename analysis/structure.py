@@ -220,29 +220,44 @@ def _with_meaning(
     coach = CoachExamples(
         dict(content.counts), dict(content.not_counts), content.example_similarity
     )
-    readings = model.read(texts, hits, kinds, coach)
     # Parts of a sentence read on their own: every part of a run-on sentence (what it says in
     # the middle can be lost in one reading of the whole), and the clauses of a sentence holding
     # a timed part the rules did not locate, to find where that part starts (a rule's match
-    # already says where).
+    # already says where). A run-on sentence's parts are read with the sentences, in one pass of
+    # the encoder (small passes cost more per word).
+    long_parts = {
+        i: sentence_parts(words[s.first : s.last + 1], profile)
+        for i, s in enumerate(sentences)
+        if 0 < content.run_on_words <= s.last - s.first + 1
+    }
+    model.read_features(
+        texts
+        + [
+            _words_text(words, sentences[i].first + a, sentences[i].first + b)
+            for i, parts in long_parts.items()
+            if len(parts) > 1
+            for a, b in parts
+        ]
+    )
+    readings = model.read(texts, hits, kinds, coach)
     timed = ("intro", "value_proposition", "call_to_action", "opt_out")
     part_jobs: list[tuple[int, int, int]] = []  # (sentence, first word, last word) absolute
     run_on: set[int] = set()
     for i, s in enumerate(sentences):
         ruled = {f.category for f in labelled[i].findings}
-        long = 0 < content.run_on_words <= s.last - s.first + 1
-        if long or (readings[i].positive & set(timed)) - ruled:
-            sentence_words = words[s.first : s.last + 1]
-            parts = (sentence_parts if long else clauses)(sentence_words, profile)
+        if i in long_parts or (readings[i].positive & set(timed)) - ruled:
+            parts = long_parts.get(i) or clauses(words[s.first : s.last + 1], profile)
             if len(parts) > 1:
                 part_jobs += [(i, s.first + a, s.first + b) for a, b in parts]
-                if long:
+                if i in long_parts:
                     run_on.add(i)
-    part_texts = [" ".join(w.text.strip() for w in words[a : b + 1]) for _, a, b in part_jobs]
+    part_texts = [_words_text(words, a, b) for _, a, b in part_jobs]
+    pairs = _pair_jobs(texts, readings, profile)
+    pair_texts = [f"{texts[i]} {texts[i + 1]}" for i in pairs]
+    model.read_features(part_texts + pair_texts)  # what is not read yet, in one pass
     p_hits, p_kinds = rule_vectors(part_texts, profile) if part_texts else (hits[:0], kinds[:0])
     part_readings = model.read(part_texts, p_hits, p_kinds, coach) if part_texts else []
-
-    paired = _read_pairs(model, texts, readings, profile, coach)
+    paired = _read_pairs(model, pairs, pair_texts, profile, coach)
 
     out: list[SentenceLabels] = []
     grades: list[str | None] = []
@@ -388,35 +403,42 @@ def _part_findings(
     ]
 
 
+def _words_text(words: Sequence[Word], first: int, last: int) -> str:
+    return " ".join(w.text.strip() for w in words[first : last + 1])
+
+
+def _pair_jobs(texts: Sequence[str], readings: Sequence[Reading], profile: Profile) -> list[int]:
+    """Some parts of a message take two sentences ("I work with shops who miss calls after
+    hours. That usually means lost customers."): a sentence the model read as close to one of
+    the profile's ``pair_categories`` (at least ``pair_floor``) is read again with the sentence
+    after it."""
+    content = profile.content
+    return [
+        i
+        for i in range(len(texts) - 1)
+        if any(
+            c not in readings[i].positive
+            and c not in readings[i + 1].positive
+            and readings[i].probs[c] >= content.pair_floor
+            for c in content.pair_categories
+        )
+    ]
+
+
 def _read_pairs(
     model: MeaningModel,
-    texts: Sequence[str],
-    readings: Sequence[Reading],
+    jobs: Sequence[int],
+    pair_texts: Sequence[str],
     profile: Profile,
     coach: CoachExamples,
 ) -> dict[int, dict[str, Reading]]:
-    """Some parts of a message take two sentences ("I work with contractors who miss calls.
-    That's lost customers."): a sentence the model read as close to one of the profile's
-    ``pair_categories`` (at least ``pair_floor``) is read again with the sentence after it."""
-    content = profile.content
-    jobs: list[int] = []
-    for i in range(len(texts) - 1):
-        near = [
-            c
-            for c in content.pair_categories
-            if c not in readings[i].positive
-            and c not in readings[i + 1].positive
-            and readings[i].probs[c] >= content.pair_floor
-        ]
-        if near:
-            jobs.append(i)
+    """Per sentence, the pair categories its reading together with the next one found."""
     if not jobs:
         return {}
-    pair_texts = [f"{texts[i]} {texts[i + 1]}" for i in jobs]
-    hits, kinds = rule_vectors(pair_texts, profile)
+    hits, kinds = rule_vectors(list(pair_texts), profile)
     out: dict[int, dict[str, Reading]] = {}
     for i, reading in zip(jobs, model.read(pair_texts, hits, kinds, coach), strict=True):
-        found = {c: reading for c in content.pair_categories if c in reading.positive}
+        found = {c: reading for c in profile.content.pair_categories if c in reading.positive}
         if found:
             out[i] = found
     return out
