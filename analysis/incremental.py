@@ -27,9 +27,7 @@ from analysis.profile import Profile
 from analysis.report import Report
 from analysis.scenarios import Scenario
 from analysis.transcribe import (
-    BEAM_SIZE,
     MIN_COVERAGE,
-    PIECE_BEAM_SIZE,
     SegmentStats,
     Transcriber,
     TranscriptionResult,
@@ -333,11 +331,9 @@ class LiveTranscript:
                 and cut <= MAX_JOB_S
             )
             if again:
-                piece = self._transcribe(transcriber, samples, 0.0, cut, cancel, BEAM_SIZE)
+                piece = self._transcribe(transcriber, samples, 0.0, cut, cancel)
             else:
-                piece = self._transcribe_after(
-                    transcriber, samples, start, cut, cancel, MAX_JOB_S, BEAM_SIZE
-                )
+                piece = self._transcribe_after(transcriber, samples, start, cut, cancel, MAX_JOB_S)
             log.debug("live piece %.1f-%.1f s took %.2f s", start, cut, time.monotonic() - t0)
             held: Piece | None = None
             if _unsure(piece.words[-EDGE_WORDS:]):
@@ -353,9 +349,7 @@ class LiveTranscript:
             if again:
                 self._pieces.pop()
                 self._first_read_again = True
-            piece = self._join_if_unsure(
-                self._pieces, piece, transcriber, samples, cancel, MAX_JOB_S, BEAM_SIZE
-            )
+            piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
             _append(self._pieces, piece)
             self._held_s, self._held = (cut, held) if held is not None else (None, None)
             return True
@@ -390,8 +384,7 @@ class LiveTranscript:
         transcriber: Transcriber,
         samples: FloatArray,
         cancel: threading.Event | None,
-        budget_s: float,
-        beam_size: int,
+        budget_s: float = MAX_JOB_S,
     ) -> Piece:
         """A piece that starts with an uncertain word is transcribed again together with the
         piece before it (taken off ``pieces``), so no cut lies there; when both fit one job of
@@ -402,9 +395,7 @@ class LiveTranscript:
         log.debug("piece at %.1f s starts unsure: joined with the one before", piece.start_s)
         if piece.end_s - before.start_s <= budget_s:
             pieces.pop()
-            return self._transcribe(
-                transcriber, samples, before.start_s, piece.end_s, cancel, beam_size
-            )
+            return self._transcribe(transcriber, samples, before.start_s, piece.end_s, cancel)
         # Too long for one job: move the cut back to a pause inside the piece before, as early
         # as one job allows, and keep that piece's words up to there.
         cut = pause_after(samples, max(before.start_s, piece.end_s - budget_s), before.end_s)
@@ -412,7 +403,7 @@ class LiveTranscript:
             return piece
         kept = tuple(w for w in before.words if w.end_s <= cut)
         pieces[-1] = replace(before, end_s=cut, words=kept)
-        return self._transcribe(transcriber, samples, cut, piece.end_s, cancel, beam_size)
+        return self._transcribe(transcriber, samples, cut, piece.end_s, cancel)
 
     def _speech_since_held(self, samples: FloatArray, cut: float) -> bool:
         """After a held cut, wait for speech past it: the same pause, grown, is no news."""
@@ -461,18 +452,16 @@ class LiveTranscript:
                     say(f"Transcribing the last {duration - start:.0f} s")
                     advance(0.1)
                     tail = self._transcribe_after(
-                        transcriber, samples, start, duration, cancel, JOIN_AFTER_STOP_S,
-                        PIECE_BEAM_SIZE,
-                    )  # fmt: skip
+                        transcriber, samples, start, duration, cancel, JOIN_AFTER_STOP_S
+                    )
                     tail_s = duration - start
                     log.debug(
                         "tail %.1f-%.1f s took %.2f s", start, duration, time.monotonic() - t0
                     )
                 # The user is waiting now: redo no more than JOIN_AFTER_STOP_S.
                 joined = self._join_if_unsure(
-                    pieces, tail, transcriber, samples, cancel, JOIN_AFTER_STOP_S,
-                    PIECE_BEAM_SIZE,
-                )  # fmt: skip
+                    pieces, tail, transcriber, samples, cancel, JOIN_AFTER_STOP_S
+                )
                 _append(pieces, joined)
             words = [w for p in pieces for w in p.words]
             kept, coverage = keep_voiced(words, samples)
@@ -496,7 +485,6 @@ class LiveTranscript:
         end_s: float,
         cancel: threading.Event | None,
         budget_s: float,
-        beam_size: int,
     ) -> Piece:
         """The piece ``start_s``-``end_s``, decoded from a pause in the piece before (see
         OVERLAP_S) when one job of ``budget_s`` allows: its words from ``start_s`` on, and in
@@ -504,8 +492,8 @@ class LiveTranscript:
         before = self._pieces[-1] if self._pieces and self._pieces[-1].end_s == start_s else None
         from_s = self._overlap_from(samples, before, end_s, budget_s)
         if before is None or from_s is None or not before.words:
-            return self._transcribe(transcriber, samples, start_s, end_s, cancel, beam_size)
-        decoded = self._transcribe(transcriber, samples, from_s, end_s, cancel, beam_size)
+            return self._transcribe(transcriber, samples, start_s, end_s, cancel)
+        decoded = self._transcribe(transcriber, samples, from_s, end_s, cancel)
         # Whisper lets a word's end run on into the pause: a word belongs where its middle is.
         read = [w for w in decoded.words if (w.start_s + w.end_s) / 2 < start_s]
         after = tuple(decoded.words[len(read) :])
@@ -547,7 +535,6 @@ class LiveTranscript:
         start_s: float,
         end_s: float,
         cancel: threading.Event | None,
-        beam_size: int,
     ) -> Piece:
         rate = self.sample_rate
         chunk = samples[round(start_s * rate) : round(end_s * rate)]
@@ -555,9 +542,7 @@ class LiveTranscript:
         if len(before) > CONTEXT_CHARS:  # whole words only
             before = before[-CONTEXT_CHARS:].split(" ", 1)[-1]
         context = before or None
-        result = transcriber.transcribe(
-            chunk, cancel=cancel, piece=True, context=context, beam_size=beam_size
-        )
+        result = transcriber.transcribe(chunk, cancel=cancel, piece=True, context=context)
         words = [
             Word(w.text, round(w.start_s + start_s, 2), round(w.end_s + start_s, 2), w.probability)
             for w in result.words

@@ -39,11 +39,9 @@ PIECE_TOKENS_PER_S = 8.0
 PIECE_TOKEN_MARGIN = 20
 # Whisper's limit (448) minus the longest prompt it keeps (223).
 MAX_PIECE_TOKENS = 224
-# Beam width: 5 for a whole file and for the pieces of a take transcribed while recording (with
-# 2 they read a filler, a number or a word edge otherwise than the whole-file pass, and the
-# verdicts followed: fillers.flac 85 live against 84, too_long.flac 77 against 78); the piece
-# left after Stop, on the user's wait, uses 2, which took 0.50 s instead of 0.81 s for the last
-# 6.4 s of the bench voicemail with the same words.
+# Beam width: 5 for a whole file; pieces of a take (the last of which is on the user's wait
+# after Stop) use 2, which took 0.50 s instead of 0.81 s for the last 6.4 s of the bench
+# voicemail with the same words (bench/bench_live.py measures word error against a whole pass).
 BEAM_SIZE = 5
 PIECE_BEAM_SIZE = 2
 # After the last words of a file, Whisper's decoder seeks on and often writes one more word in a
@@ -175,21 +173,19 @@ class Transcriber:
         cancel: threading.Event | None = None,
         piece: bool = False,
         context: str | None = None,
-        beam_size: int = PIECE_BEAM_SIZE,
     ) -> TranscriptionResult:
         """Transcribe; if the filler prompt derails the decoder (speech left uncovered), redo without it.
 
         ``piece`` marks a piece of a longer take (see ``analysis.incremental``): ``context``
         (the words said just before it) then follows the prompt, and the decoder neither carries
         text over into the silence after the speech nor writes more than the audio can hold;
-        both made it invent closings ("We'll see you later.") after short pieces. A piece is
-        decoded with ``beam_size`` (a whole file with BEAM_SIZE).
+        both made it invent closings ("We'll see you later.") after short pieces.
         """
         extra: dict[str, Any] = {"context": context}
         if piece:
             extra["options"] = {
                 "condition_on_previous_text": False,
-                "beam_size": beam_size,
+                "beam_size": PIECE_BEAM_SIZE,
                 "max_new_tokens": min(
                     MAX_PIECE_TOKENS,
                     PIECE_TOKEN_MARGIN + int(PIECE_TOKENS_PER_S * len(samples) / 16_000),

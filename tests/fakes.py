@@ -323,7 +323,7 @@ class SlowTranscriber:
         self.calls = 0
 
     def transcribe(  # type: ignore[no-untyped-def]
-        self, samples, progress=None, cancel=None, piece=False, context=None, beam_size=2
+        self, samples, progress=None, cancel=None, piece=False, context=None
     ):
         from analysis.transcribe import Cancelled, TranscriptionResult
         from analysis.transcript import Word

@@ -103,9 +103,7 @@ class ScriptedTranscriber:
         self.results = list(results)
         self.calls: list[dict[str, object]] = []
 
-    def transcribe(
-        self, samples, progress=None, cancel=None, piece=False, context=None, beam_size=2
-    ):  # type: ignore[no-untyped-def]
+    def transcribe(self, samples, progress=None, cancel=None, piece=False, context=None):  # type: ignore[no-untyped-def]
         self.calls.append({"seconds": len(samples) / RATE, "piece": piece, "context": context})
         words = tuple(Word(*w) for w in self.results.pop(0))
         return TranscriptionResult(words, " ".join(w.text for w in words), None, 1.0)
@@ -224,9 +222,7 @@ def test_finish_waits_for_a_step_in_progress(short_first: None) -> None:
     started = threading.Event()
 
     class Slow(ScriptedTranscriber):
-        def transcribe(
-            self, samples, progress=None, cancel=None, piece=False, context=None, beam_size=2
-        ):  # type: ignore[no-untyped-def]
+        def transcribe(self, samples, progress=None, cancel=None, piece=False, context=None):  # type: ignore[no-untyped-def]
             started.set()
             release.wait(5)
             return super().transcribe(samples, progress, cancel, piece, context)
@@ -486,13 +482,7 @@ def test_a_word_whisper_writes_on_after_the_message_is_dropped() -> None:
 
 @pytest.mark.model
 @pytest.mark.parametrize(
-    "path",
-    [
-        "real:sales_voicemail_busyline.mp3",
-        "pauses.flac",
-        "good.flac",
-        "premature_ask.flac",
-    ],  # not fillers.flac: its value proposition comes at 10.2-10.3 s, on the 10 s limit
+    "path", ["real:sales_voicemail_busyline.mp3", "pauses.flac", "good.flac", "premature_ask.flac"]
 )
 def test_a_take_gets_the_same_verdicts_live_as_from_its_file(  # type: ignore[no-untyped-def]
     path: str, transcriber, profile, analyzed
