@@ -339,6 +339,7 @@ class Content:
     min_clause_words: int = 3
     run_on_words: int = 0
     min_part_words: int = 5
+    part_categories: tuple[str, ...] = CONTENT_CATEGORIES
     pair_categories: tuple[str, ...] = ()
     pair_floor: float = 0.2
     rules_decide: tuple[str, ...] = ()
@@ -752,6 +753,7 @@ class _Parser:
             "min_clause_words",
             "run_on_words",
             "min_part_words",
+            "part_categories",
             "pair_categories",
             "pair_floor",
             "rules_decide",
@@ -808,6 +810,9 @@ class _Parser:
             min_part_words=self.value(raw, "min_part_words", int, "content.min_part_words")
             if "min_part_words" in raw
             else Content.min_part_words,
+            part_categories=self.categories(raw, "part_categories")
+            if "part_categories" in raw
+            else Content.part_categories,
             pair_categories=self.categories(raw, "pair_categories"),
             pair_floor=self.value(raw, "pair_floor", float, "content.pair_floor")
             if "pair_floor" in raw

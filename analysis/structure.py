@@ -276,7 +276,7 @@ def _with_meaning(
             if c not in reading.positive and not decided:
                 part = (
                     next(((k, a, b) for k, a, b in mine if c in part_readings[k].positive), None)
-                    if i in run_on
+                    if i in run_on and c in content.part_categories
                     else None
                 )
                 if part is None and c in paired.get(i, {}):

@@ -91,6 +91,12 @@ def compare_reports(live: Any, whole: Any) -> dict[str, Any]:
         "cta_delta_s": moment_delta(live.call_to_action, whole.call_to_action),
         "score": live.score,
         "whole_score": whole.score,
+        # The checks whose mark differs: (check, live, whole).
+        "differ": [
+            (a.id, a.status, b.status)
+            for a, b in zip(live.checks, whole.checks, strict=False)
+            if a.id == b.id and a.status != b.status
+        ],
     }
 
 

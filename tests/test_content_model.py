@@ -210,6 +210,21 @@ def test_a_run_on_message_is_read_in_parts(profile: Profile) -> None:
     assert report.intro.found and report.call_to_action.found and report.opt_out.found
 
 
+def test_a_fragment_of_a_run_on_sentence_is_not_called_pressure(profile: Profile) -> None:
+    # The bench voicemail as the live pieces wrote it: read alone, the part "I'm guessing you're
+    # off on the jobsite a little busy," sounded like pressure and cost the take 6 points.
+    report = analyze_script(
+        "Hey, this is Skyler with busy line AI. I was trying to give you a call earlier, but I'm "
+        "guessing you're off on the jobsite a little busy, which is kind of perfect. I work with "
+        "businesses just like yours who missed calls during the day or after hours. They usually "
+        "mean lost customers somewhere. I, I had a question nonetheless to see if I could help "
+        "you guys when you get a second. Just give me a call back at 859-473-4272.",
+        profile,
+    )
+    assert [f.text for f in report.findings if f.category == "pressure"] == []
+    assert report.intro.found and report.call_to_action.found
+
+
 def test_a_value_proposition_over_two_sentences_is_read_as_one(profile: Profile) -> None:
     # The problem in one sentence, what it costs in the next: read together, a value proposition,
     # timed from the first.
