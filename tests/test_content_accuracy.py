@@ -24,7 +24,7 @@ MEASURED = {
         "opt_out": (0.94, 0.89),
         "premature_ask": (0.97, 0.81),
         "self_praise": (1.00, 0.83),
-        "pressure": (0.85, 0.76),
+        "pressure": (0.87, 0.76),
         "personalization": (0.88, 0.81),
         "phone_number": (1.00, 1.00),
     },
@@ -48,7 +48,7 @@ MEASURED_PRESENCE = {
     "opt_out": 0.96,
     "premature_ask": 0.89,
     "self_praise": 0.92,
-    "pressure": 0.92,
+    "pressure": 0.93,
     "personalization": 0.93,
 }
 MEASURED_AUC = 0.985
