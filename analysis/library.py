@@ -8,7 +8,9 @@ marked "recording" and :meth:`Library.recover` turns it into a normal one.
 Audio is removed only by :meth:`Library.delete`, or when it is a copy of audio still kept: the
 WAV once its FLAC reads back with the same samples, or a FLAC left half-written by a failure.
 File names are claimed exclusively, so a file is never overwritten either, not even by a new
-library started after a damaged database was set aside next to the old recordings.
+library started after a damaged database was set aside next to the old recordings. A file in
+``audio/`` that no attempt refers to (a FLAC half-written when the app was killed) is moved to
+``recovered/`` when the library is opened, so it is kept and offered, and frees its name.
 
 One connection serves all threads, one call at a time.
 """
@@ -47,6 +49,8 @@ from audio.io import AudioLoadError, load_audio
 LIBRARY_DIR = "library"
 DB_NAME = "library.db"
 AUDIO_DIR = "audio"
+# Where audio no attempt refers to is moved at open (a file half-written when the app was killed).
+RECOVERED_DIR = "recovered"
 # How long a call waits for another program's lock before saying the library is busy.
 BUSY_TIMEOUT_S = 2.0
 # libsndfile reports a full disk only as "System error"; this little room left means that.
@@ -197,6 +201,8 @@ class Library:
             int(row["id"])
             for row in self._fetch("SELECT id FROM attempts WHERE status = ?", (RECORDING,))
         )
+        self.recovered_dir = self.folder / RECOVERED_DIR
+        self._moved_aside = self._set_aside_unreferenced()
 
     def __enter__(self) -> Library:
         return self
@@ -514,6 +520,78 @@ class Library:
             except OSError as exc:
                 raise self._problem(exc, "repair the interrupted recording") from exc
             return self.finish_recording(attempt_id)
+
+    def unreferenced(self) -> list[Path]:
+        """Audio files no attempt referred to, moved to :attr:`recovered_dir` when the library
+        was opened and worth offering back: not empty, and not a copy of an interrupted take
+        (``N.flac`` beside take N's WAV; :meth:`interrupted` offers that take itself)."""
+        interrupted = {str(i) for i in self._interrupted_ids}
+        return [
+            moved
+            for moved, original in self._moved_aside
+            if original.stem.split("-")[0] not in interrupted and moved.stat().st_size > 0
+        ]
+
+    def _set_aside_unreferenced(self) -> tuple[tuple[Path, Path], ...]:
+        """Move each file of the audio folder that no attempt refers to into ``recovered/``.
+
+        A kill while a FLAC was being written leaves one (its attempt was never committed, or
+        still points at its WAV); left there it would push the next take's file to ``N-1.flac``.
+        It could be someone's only copy of a take, so it is moved, never deleted, and never
+        over another file. The write lock is held, so another program's take being saved (in a
+        transaction) is not mistaken for one. A file that cannot be moved stays where it is, and
+        so does the audio of a database set aside as damaged (files older than the newest
+        ``library.db.corrupt-<time>``): its rows are in that database, not lost.
+
+        Returns:
+            (where each file is now, where it was) for the files moved.
+        """
+        moved: list[tuple[Path, Path]] = []
+        try:
+            with self._lock, self._write("look for unsaved recordings") as conn:
+                known = {str(r[0]) for r in conn.execute("SELECT audio_file FROM attempts")}
+                since = self._last_set_aside()
+                strays = sorted(
+                    p
+                    for p in self.audio_dir.iterdir()
+                    if p.is_file() and p.name not in known and p.stat().st_mtime >= since
+                )
+                for stray in strays:
+                    with contextlib.suppress(OSError):
+                        moved.append((self._move_to_recovered(stray), stray))
+        except (LibraryError, OSError):
+            pass  # opening the library matters more; they are looked for again next time
+        return tuple(moved)
+
+    def _last_set_aside(self) -> float:
+        """When the newest damaged database was set aside (POSIX time, rounded up); 0 if never."""
+        prefix = f"{DB_NAME}.corrupt-"
+        times = [0.0]
+        for backup in self.folder.glob(f"{prefix}*"):
+            stamp = backup.name.removeprefix(prefix)[:16]
+            try:
+                when = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            except ValueError:
+                continue  # a sidecar or a name of the user's: not one of ours
+            times.append(when.timestamp() + 1.0)
+        return max(times)
+
+    def _move_to_recovered(self, path: Path) -> Path:
+        self.recovered_dir.mkdir(exist_ok=True)
+        for n in itertools.count():
+            target = self.recovered_dir / (f"{path.stem}-{n}{path.suffix}" if n else path.name)
+            try:
+                os.link(path, target)  # fails rather than replace a file recovered before
+            except FileExistsError:
+                continue
+            except OSError:  # no hard links here (FAT, some network shares)
+                if target.exists():
+                    continue
+                path.rename(target)
+                return target
+            path.unlink()
+            return target
+        raise AssertionError("itertools.count() ended")
 
     def previous(self, attempt_id: int) -> Attempt | None:
         """The newest ready, scored attempt made before this one; None if there is none."""

@@ -207,13 +207,17 @@ class LibraryPages(QObject):
         self.banner.show_saved(f"Report saved to {target}", target)
 
     def offer_recovery(self) -> None:
-        """A take cut short by a crash or kill is offered back, to be analyzed like any other."""
+        """A take cut short by a crash or kill is offered back, to be analyzed like any other;
+        so is a recording no take refers to (moved to ``recovered/`` when the library opened)."""
         try:
             interrupted = self.library.interrupted()
-        except LibraryError as exc:
+            unreferenced = self.library.unreferenced()
+        except (LibraryError, OSError) as exc:
             self.banner.show_message("error", str(exc))
             return
         if not interrupted:
+            if unreferenced:
+                self._offer_unreferenced(unreferenced)
             return
         take = interrupted[0]
         more = f" ({len(interrupted) - 1} more after it)" if len(interrupted) > 1 else ""
@@ -227,6 +231,20 @@ class LibraryPages(QObject):
             self.banner.show_message(
                 "info", "The interrupted take is kept; you will be asked again."
             )
+        if unreferenced:  # one question at a start; the files stay where the banner says
+            self.banner.show_message("info", _kept_in(unreferenced, self.library.recovered_dir))
+
+    def _offer_unreferenced(self, found: list[Path]) -> None:
+        more = f" ({len(found) - 1} more beside it)" if len(found) > 1 else ""
+        question = (
+            f"A recording no take refers to was found ({found[0].name}, probably left half "
+            f"saved when the app was stopped){more}. It was moved to "
+            f"{self.library.recovered_dir}. Analyze it and add it to the library?"
+        )
+        if self.ask_yes_no(question):
+            self.controller.analyze(found[0])
+        else:
+            self.banner.show_message("info", _kept_in(found, self.library.recovered_dir))
 
     # -- default dialogs ----------------------------------------------------------------------
 
@@ -245,6 +263,14 @@ class LibraryPages(QObject):
 
     def _ask_save_path(self, suggested: str) -> str | None:
         return save_file(self._parent(), "Export report", suggested, EXPORT_FILTER)
+
+
+def _kept_in(found: list[Path], folder: Path) -> str:
+    what = "A recording" if len(found) == 1 else f"{len(found)} recordings"
+    return (
+        f"{what} no take referred to {'is' if len(found) == 1 else 'are'} kept in {folder}; "
+        "open one to analyze it."
+    )
 
 
 def _session_view(controller: Controller) -> SessionView | None:

@@ -118,6 +118,51 @@ def test_an_interrupted_take_is_offered_and_recovered_on_start(qtbot, holder, da
     window.close()
 
 
+def test_a_recording_no_take_refers_to_is_offered_from_recovered_and_analyzed(  # type: ignore[no-untyped-def]
+    qtbot, holder, data_dir
+) -> None:
+    with Library() as library:
+        library.add_file(AUDIO / "pauses.flac")
+    # A take's FLAC whose attempt was never committed (the app killed while saving it).
+    stray = data_dir / "library" / "audio" / "7.flac"
+    stray.write_bytes((AUDIO / "good.flac").read_bytes())
+    window = window_for(qtbot, holder)
+    pages = window.library_pages
+    assert pages is not None
+    recovered = data_dir / "library" / "recovered" / "7.flac"
+    assert recovered.exists() and not stray.exists()
+    asked: list[str] = []
+    pages.ask_yes_no = lambda q: asked.append(q) or True
+    with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as blocker:
+        pages.offer_recovery()
+    assert asked == [
+        "A recording no take refers to was found (7.flac, probably left half saved when the app "
+        f"was stopped). It was moved to {recovered.parent}. Analyze it and add it to the library?"
+    ]
+    feedback = blocker.args[0]
+    assert feedback.attempt.original_path == str(recovered)
+    assert "sam rivera" in feedback.report.transcript.text.lower()
+    assert recovered.exists()  # analyzed from a copy, never removed
+    window.close()
+
+
+def test_a_recording_no_take_refers_to_is_kept_when_declined(qtbot, holder, data_dir) -> None:  # type: ignore[no-untyped-def]
+    (data_dir / "library" / "audio").mkdir(parents=True)
+    (data_dir / "library" / "audio" / "2.flac").write_bytes(b"fLaC\x00\x00\x00\x22")
+    window = window_for(qtbot, holder)
+    pages = window.library_pages
+    assert pages is not None
+    pages.ask_yes_no = lambda q: False
+    pages.offer_recovery()
+    folder = data_dir / "library" / "recovered"
+    assert window.banner.text == (
+        f"A recording no take referred to is kept in {folder}; open one to analyze it."
+    )
+    assert (folder / "2.flac").read_bytes() == b"fLaC\x00\x00\x00\x22"
+    assert window.controller.busy is False
+    window.close()
+
+
 def test_a_corrupted_library_is_set_aside_and_the_app_still_works(qtbot, holder, data_dir) -> None:  # type: ignore[no-untyped-def]
     folder = data_dir / "library"
     folder.mkdir(parents=True)

@@ -15,6 +15,7 @@ import threading
 import time
 import wave
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -815,3 +816,68 @@ def test_a_bug_while_saving_audio_is_a_bug_not_a_library_error(
     monkeypatch.setattr(soundfile, "write", buggy)
     with pytest.raises(TypeError, match="unexpected keyword"):
         library.add_file(AUDIO / "fillers.flac")
+
+
+def test_a_flac_half_written_by_a_kill_is_moved_to_recovered_and_the_next_name_is_free(
+    tmp_path: Path, good: FloatArray
+) -> None:
+    folder = tmp_path / "library"
+    with Library(folder) as lib:
+        kept = lib.add_file(AUDIO / "fillers.flac")
+        take, wav = lib.begin_recording("Killed while saving")
+    soundfile.write(wav, good[: RATE * 3], RATE, subtype="PCM_16")
+    # What a kill in the middle of finish_recording leaves: the first bytes of the take's FLAC,
+    # and another half-written FLAC whose attempt was never committed (add_file killed).
+    real_flac = (AUDIO / "good.flac").read_bytes()
+    (folder / "audio" / f"{take.id}.flac").write_bytes(real_flac[:3000])
+    (folder / "audio" / "9.flac").write_bytes(real_flac[:5000])
+    kept_bytes = Path(kept.audio_path).read_bytes()
+    kept_mtime = Path(kept.audio_path).stat().st_mtime_ns
+
+    with Library(folder) as lib:
+        recovered = folder / "recovered"
+        assert sorted(p.name for p in recovered.iterdir()) == [f"{take.id}.flac", "9.flac"]
+        assert (recovered / f"{take.id}.flac").read_bytes() == real_flac[:3000]
+        assert (recovered / "9.flac").read_bytes() == real_flac[:5000]
+        # The copy of the interrupted take is not offered: the take itself is.
+        assert lib.unreferenced() == [recovered / "9.flac"]
+        assert [a.id for a in lib.interrupted()] == [take.id]
+        saved = lib.recover(take.id)
+        assert Path(saved.audio_path).name == f"{take.id}.flac"
+        assert soundfile.info(saved.audio_path).frames == RATE * 3
+        # A referenced file is never touched.
+        assert Path(kept.audio_path).read_bytes() == kept_bytes
+        assert Path(kept.audio_path).stat().st_mtime_ns == kept_mtime
+        assert sorted(p.name for p in lib.audio_dir.iterdir()) == sorted(
+            [Path(kept.audio_path).name, f"{take.id}.flac"]
+        )
+
+
+def test_a_recovered_file_never_replaces_one_recovered_before(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    (folder / "recovered").mkdir(parents=True)
+    (folder / "recovered" / "4.flac").write_bytes(b"first")
+    (folder / "audio").mkdir()
+    (folder / "audio" / "4.flac").write_bytes(b"second")
+    with Library(folder) as lib:
+        assert lib.unreferenced() == [folder / "recovered" / "4-1.flac"]
+    assert (folder / "recovered" / "4.flac").read_bytes() == b"first"
+    assert (folder / "recovered" / "4-1.flac").read_bytes() == b"second"
+    assert list((folder / "audio").iterdir()) == []
+    # Offered once, at the open that found it.
+    with Library(folder) as lib:
+        assert lib.unreferenced() == []
+
+
+def test_the_audio_of_a_database_set_aside_stays_where_it_is(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    (folder / "audio").mkdir(parents=True)
+    (folder / "library.db.corrupt-20260101T120000Z").write_bytes(b"damaged")
+    old = folder / "audio" / "3.flac"
+    old.write_bytes(b"a take of the damaged library")
+    before = datetime(2026, 1, 1, 11, 0, tzinfo=UTC).timestamp()
+    os.utime(old, (before, before))
+    (folder / "audio" / "5.flac").write_bytes(b"half written since")
+    with Library(folder) as lib:
+        assert lib.unreferenced() == [folder / "recovered" / "5.flac"]
+    assert old.read_bytes() == b"a take of the damaged library"
