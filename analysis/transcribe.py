@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,9 @@ import numpy.typing as npt
 
 from analysis.checksums import verify_files
 from analysis.transcript import Word, append_word
+from analysis.wer import word_error
 from analysis.word_filter import drop_squeezed_runs
+from audio.io import load_audio
 from audio.levels import FRAME_S, analyze_levels
 
 # Nothing below may reach a model hub; set before faster_whisper/huggingface_hub are imported.
@@ -54,6 +57,19 @@ PIECE_BEAM_SIZE = 2
 INVENTED_MAX_PROBABILITY = 0.05
 INVENTED_MIN_NO_SPEECH = 0.3
 INVENTED_MAX_WORDS = 2
+# A custom model first transcribes the opening sentence of the bundled sample (the bundled model
+# is checked by its SHA-256 instead). Bytes flipped in model.bin can load fine and then write
+# gibberish ("sap sap sap ...") slowly; tiny.en itself hears "Hi there" for "Hi Dana" here, so
+# another model may word it differently: up to half the words may differ.
+SAMPLE_RESOURCE = ("resources.samples", "example_voicemail.flac")
+SAMPLE_END_S = 3.55  # the speech ends at 3.3 s and the next sentence starts at 3.76 s
+SAMPLE_WORDS = "Hi Dana, this is Sam Rivera from Northwind Finance."
+SAMPLE_MAX_WORD_ERROR = 0.5
+# The check's decode may write this many tokens (about 15 for the sentence), then it stops.
+SAMPLE_MAX_TOKENS = 40
+# The check took 0.7 s with tiny.en on a busy 2-core machine; Whisper pads every clip to 30 s,
+# so a large model's encoder alone can take several seconds on a slow computer.
+SAMPLE_TIME_LIMIT_S = 60.0
 
 
 class ModelError(Exception):
@@ -161,6 +177,45 @@ class Transcriber:
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"{self.spec.path}: could not load the model ({exc})") from None
         self._lock = threading.Lock()
+        if not self.spec.bundled:
+            self._check_on_sample()
+
+    def _check_on_sample(self) -> None:
+        """Refuse a custom model that cannot transcribe the bundled sample's first sentence,
+        or takes far too long to (a damaged model.bin may load and then write gibberish)."""
+        samples = _sample_opening()
+        started = time.perf_counter()
+        try:
+            segments, _info = self._model.transcribe(
+                samples,
+                language="en",
+                beam_size=1,
+                temperature=0.0,
+                condition_on_previous_text=False,
+                without_timestamps=True,
+                vad_filter=False,
+                max_new_tokens=SAMPLE_MAX_TOKENS,
+            )
+            heard = " ".join(seg.text.strip() for seg in segments).strip()
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(
+                f"{self.spec.path}: the model failed on a test sentence ({exc}); refusing it"
+            ) from None
+        took_s = time.perf_counter() - started
+        if took_s > SAMPLE_TIME_LIMIT_S:
+            raise ModelError(
+                f"{self.spec.path}: the model took {took_s:.0f} s to transcribe a "
+                f"{SAMPLE_END_S:.1f} s test sentence (the limit is {SAMPLE_TIME_LIMIT_S:.0f} s); "
+                "it may be damaged or too large for this computer, so it was not used"
+            )
+        error = word_error(SAMPLE_WORDS, heard)
+        if error > SAMPLE_MAX_WORD_ERROR:
+            shown = heard if len(heard) <= 120 else heard[:117] + "..."
+            raise ModelError(
+                f"{self.spec.path}: the model heard {shown!r} in a test sentence that says "
+                f"{SAMPLE_WORDS!r} (word error rate {error:.0%}); the model files may be "
+                "damaged or not an English Whisper model, so it was not used"
+            )
 
     @property
     def name(self) -> str:
@@ -273,6 +328,16 @@ def drop_invented_ending(
         and segment.no_speech_prob >= INVENTED_MIN_NO_SPEECH
     )
     return list(words[:-ending]) if invented else list(words)
+
+
+def _sample_opening() -> npt.NDArray[np.float32]:
+    """The first sentence of the bundled sample, 16 kHz mono."""
+    from importlib import resources
+
+    package, name = SAMPLE_RESOURCE
+    with resources.as_file(resources.files(package).joinpath(name)) as path:
+        samples = load_audio(path).samples
+    return samples[: int(SAMPLE_END_S * 16_000)]
 
 
 def _keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[list[Word], float]:

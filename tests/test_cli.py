@@ -200,6 +200,74 @@ def test_tampered_bundled_model_is_refused(tmp_path: Path) -> None:
         verify_bundled(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def model_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An intact copy of the bundled model's folder, to be used as a custom model."""
+    import shutil
+
+    from analysis.transcribe import bundled_model_dir
+
+    folder = tmp_path_factory.mktemp("models") / "tiny-copy"
+    shutil.copytree(bundled_model_dir(), folder)
+    return folder
+
+
+@pytest.mark.model
+def test_a_custom_model_with_bytes_flipped_is_refused_naming_what_it_heard(
+    model_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    import numpy as np
+
+    damaged = tmp_path / "damaged-model"
+    shutil.copytree(model_copy, damaged)
+    data = np.fromfile(damaged / "model.bin", dtype=np.uint8)
+    # 20,000 bytes in 4 MB of weights: model.bin still loads, then the model hears gibberish.
+    start = int(len(data) * 0.3)
+    where = np.random.default_rng(0).integers(start, start + 4_000_000, 20_000)
+    data[where] ^= 0xFF
+    data.tofile(damaged / "model.bin")
+
+    code = main(["analyze", str(AUDIO / "good.flac"), "--model", str(damaged)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{damaged}: the model heard '" in err
+    assert (
+        "in a test sentence that says 'Hi Dana, this is Sam Rivera from Northwind Finance.' ("
+        in err
+    )
+    assert "the model files may be damaged or not an English Whisper model" in err
+
+
+@pytest.mark.model
+def test_an_intact_copy_of_the_bundled_model_is_accepted_as_a_custom_model(
+    model_copy: Path,
+) -> None:
+    import time
+
+    from analysis.transcribe import Transcriber
+
+    started = time.perf_counter()
+    transcriber = Transcriber(model_copy)
+    print(f"custom model load with its check: {time.perf_counter() - started:.2f} s")
+    assert (transcriber.name, transcriber.spec.bundled) == ("tiny-copy", False)
+
+
+@pytest.mark.model
+def test_a_custom_model_too_slow_on_the_test_sentence_is_refused(
+    model_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.transcribe
+    from analysis.transcribe import ModelError, Transcriber
+
+    monkeypatch.setattr(analysis.transcribe, "SAMPLE_TIME_LIMIT_S", 0.0)
+    with pytest.raises(ModelError) as refused:
+        Transcriber(model_copy)
+    assert str(refused.value).startswith(f"{model_copy}: the model took ")
+    assert "to transcribe a 3.5 s test sentence (the limit is 0 s)" in str(refused.value)
+
+
 @pytest.mark.model
 def test_sample_subcommand_analyzes_the_bundled_sample() -> None:
     result = run_cli("sample")
