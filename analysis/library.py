@@ -271,16 +271,20 @@ class Library:
                 return attempt
             wav = Path(attempt.audio_path)
             pcm, rate = _read_take(wav)
-            flac = self._store_flac(str(attempt_id), pcm, rate, "save the recording")
+            flac: Path | None = None
             try:
+                # Written under the write lock, so another program opening the library
+                # meanwhile does not take the FLAC for one no attempt refers to.
                 with self._write("save the recording") as conn:
+                    flac = self._store_flac(str(attempt_id), pcm, rate, "save the recording")
                     conn.execute(
                         "UPDATE attempts SET audio_file = ?, status = ?, duration_s = ? "
                         "WHERE id = ?",
                         (flac.name, READY, len(pcm) / rate, attempt_id),
                     )
             except LibraryError:
-                flac.unlink(missing_ok=True)  # a copy: the WAV is kept
+                if flac is not None:
+                    flac.unlink(missing_ok=True)  # a copy: the WAV is kept
                 raise
             self._recording_now.discard(attempt_id)
             with contextlib.suppress(OSError):  # left behind, it is only clutter

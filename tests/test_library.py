@@ -881,3 +881,40 @@ def test_the_audio_of_a_database_set_aside_stays_where_it_is(tmp_path: Path) -> 
     with Library(folder) as lib:
         assert lib.unreferenced() == [folder / "recovered" / "5.flac"]
     assert old.read_bytes() == b"a take of the damaged library"
+
+
+def test_a_take_being_saved_by_another_program_is_not_moved_to_recovered(
+    tmp_path: Path, good: FloatArray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "library"
+    saving = Library(folder)
+    take, wav = saving.begin_recording()
+    soundfile.write(wav, good[: RATE * 2], RATE, subtype="PCM_16")
+    written, go_on = threading.Event(), threading.Event()
+    real_write = soundfile.write
+
+    def write_then_pause(*args: Any, **kwargs: Any) -> None:
+        real_write(*args, **kwargs)
+        written.set()
+        go_on.wait(10)  # the FLAC is on disk, its attempt not yet updated
+
+    monkeypatch.setattr(soundfile, "write", write_then_pause)
+    saver = threading.Thread(target=saving.finish_recording, args=(take.id,))
+    saver.start()
+    assert written.wait(10)
+    opened: list[Library] = []
+    opener = threading.Thread(target=lambda: opened.append(Library(folder)))
+    opener.start()
+    time.sleep(0.5)  # the other program opens the library while the take is being saved
+    go_on.set()
+    saver.join(10)
+    opener.join(30)
+    try:
+        assert opened and opened[0].unreferenced() == []
+        assert not (folder / "recovered").exists()
+        assert Path(saving.attempt(take.id).audio_path) == folder / "audio" / f"{take.id}.flac"
+        assert (folder / "audio" / f"{take.id}.flac").exists()
+    finally:
+        saving.close()
+        for lib in opened:
+            lib.close()
