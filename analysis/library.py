@@ -202,7 +202,7 @@ class Library:
             for row in self._fetch("SELECT id FROM attempts WHERE status = ?", (RECORDING,))
         )
         self.recovered_dir = self.folder / RECOVERED_DIR
-        self._moved_aside = self._set_aside_unreferenced()
+        self._unreferenced = self._set_aside_unreferenced()
 
     def __enter__(self) -> Library:
         return self
@@ -529,14 +529,9 @@ class Library:
         """Audio files no attempt referred to, moved to :attr:`recovered_dir` when the library
         was opened and worth offering back: not empty, and not a copy of an interrupted take
         (``N.flac`` beside take N's WAV; :meth:`interrupted` offers that take itself)."""
-        interrupted = {str(i) for i in self._interrupted_ids}
-        return [
-            moved
-            for moved, original in self._moved_aside
-            if original.stem.split("-")[0] not in interrupted and moved.stat().st_size > 0
-        ]
+        return list(self._unreferenced)
 
-    def _set_aside_unreferenced(self) -> tuple[tuple[Path, Path], ...]:
+    def _set_aside_unreferenced(self) -> tuple[Path, ...]:
         """Move each file of the audio folder that no attempt refers to into ``recovered/``.
 
         A kill while a FLAC was being written leaves one (its attempt was never committed, or
@@ -548,9 +543,10 @@ class Library:
         ``library.db.corrupt-<time>``): its rows are in that database, not lost.
 
         Returns:
-            (where each file is now, where it was) for the files moved.
+            Where the files worth offering back (see :meth:`unreferenced`) are now.
         """
-        moved: list[tuple[Path, Path]] = []
+        interrupted = {str(i) for i in self._interrupted_ids}
+        offered: list[Path] = []
         try:
             with self._lock, self._write("look for unsaved recordings") as conn:
                 known = {str(r[0]) for r in conn.execute("SELECT audio_file FROM attempts")}
@@ -562,10 +558,13 @@ class Library:
                 )
                 for stray in strays:
                     with contextlib.suppress(OSError):
-                        moved.append((self._move_to_recovered(stray), stray))
+                        empty = stray.stat().st_size == 0
+                        moved = self._move_to_recovered(stray)
+                        if not empty and stray.stem.split("-")[0] not in interrupted:
+                            offered.append(moved)
         except (LibraryError, OSError):
             pass  # opening the library matters more; they are looked for again next time
-        return tuple(moved)
+        return tuple(offered)
 
     def _last_set_aside(self) -> float:
         """When the newest damaged database was set aside (POSIX time, rounded up); 0 if never."""

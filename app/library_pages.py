@@ -212,7 +212,7 @@ class LibraryPages(QObject):
         try:
             interrupted = self.library.interrupted()
             unreferenced = self.library.unreferenced()
-        except (LibraryError, OSError) as exc:
+        except LibraryError as exc:
             self.banner.show_message("error", str(exc))
             return
         if not interrupted:

@@ -918,3 +918,15 @@ def test_a_take_being_saved_by_another_program_is_not_moved_to_recovered(
         saving.close()
         for lib in opened:
             lib.close()
+
+
+def test_an_empty_file_no_take_refers_to_is_moved_but_not_offered(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    (folder / "audio").mkdir(parents=True)
+    # What begin_recording leaves when killed between claiming its WAV and saving its attempt.
+    (folder / "audio" / "1.partial.wav").touch()
+    with Library(folder) as lib:
+        assert lib.unreferenced() == []
+        assert [p.name for p in lib.recovered_dir.iterdir()] == ["1.partial.wav"]
+        take, wav = lib.begin_recording()
+        assert wav.name == f"{take.id}.partial.wav"
