@@ -206,7 +206,7 @@ class Transcriber:
             raise ModelError(
                 f"{self.spec.path}: the model took {took_s:.0f} s to transcribe a "
                 f"{SAMPLE_END_S:.1f} s test sentence (the limit is {SAMPLE_TIME_LIMIT_S:.0f} s); "
-                "it may be damaged or too large for this computer, so it was not used"
+                "it may be damaged or too large for this computer, so it was not used."
             )
         error = word_error(SAMPLE_WORDS, heard)
         if error > SAMPLE_MAX_WORD_ERROR:
@@ -214,7 +214,7 @@ class Transcriber:
             raise ModelError(
                 f"{self.spec.path}: the model heard {shown!r} in a test sentence that says "
                 f"{SAMPLE_WORDS!r} (word error rate {error:.0%}); the model files may be "
-                "damaged or not an English Whisper model, so it was not used"
+                "damaged or not an English Whisper model, so it was not used."
             )
 
     @property

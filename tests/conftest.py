@@ -21,6 +21,23 @@ AUDIO = REPO / "tests" / "data" / "audio"
 REAL_AUDIO = REPO.parent / "shared" / "real-audio"
 
 
+def damaged_model_copy(folder: Path) -> Path:
+    """A copy of the bundled model with 20,000 bytes flipped in 4 MB of model.bin's weights: it
+    still loads, then hears gibberish (and, used for a whole file, runs many times slower)."""
+    import shutil
+
+    import numpy as np
+
+    from analysis.transcribe import bundled_model_dir
+
+    shutil.copytree(bundled_model_dir(), folder)
+    data = np.fromfile(folder / "model.bin", dtype=np.uint8)
+    start = int(len(data) * 0.3)
+    data[np.random.default_rng(0).integers(start, start + 4_000_000, 20_000)] ^= 0xFF
+    data.tofile(folder / "model.bin")
+    return folder
+
+
 def real_audio(name: str) -> Path:
     """A real human recording from ``../shared/real-audio`` beside the checkout (never copied
     into the project). Without that folder the test is skipped, saying why; CI checks the

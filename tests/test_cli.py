@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from tests.conftest import AUDIO, REPO
+from tests.conftest import AUDIO, REPO, damaged_model_copy
 
 GOOD_SCRIPT = (
     "Hi Dana, this is Sam Rivera from Northwind Finance. "
@@ -214,21 +214,9 @@ def model_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.model
 def test_a_custom_model_with_bytes_flipped_is_refused_naming_what_it_heard(
-    model_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import shutil
-
-    import numpy as np
-
-    damaged = tmp_path / "damaged-model"
-    shutil.copytree(model_copy, damaged)
-    data = np.fromfile(damaged / "model.bin", dtype=np.uint8)
-    # 20,000 bytes in 4 MB of weights: model.bin still loads, then the model hears gibberish.
-    start = int(len(data) * 0.3)
-    where = np.random.default_rng(0).integers(start, start + 4_000_000, 20_000)
-    data[where] ^= 0xFF
-    data.tofile(damaged / "model.bin")
-
+    damaged = damaged_model_copy(tmp_path / "damaged-model")
     code = main(["analyze", str(AUDIO / "good.flac"), "--model", str(damaged)])
     err = capsys.readouterr().err
     assert code == 2

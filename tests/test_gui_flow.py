@@ -17,7 +17,7 @@ from app.main_window import MainWindow
 from app.settings import Settings
 from audio.io import load_audio
 from tests import fakes
-from tests.conftest import AUDIO
+from tests.conftest import AUDIO, damaged_model_copy
 
 pytestmark = pytest.mark.model
 
@@ -370,3 +370,20 @@ def test_closing_during_transcription_cancels_and_joins(qtbot, warm_holder) -> N
     assert time.monotonic() - started < 10
     assert window.controller.runner.pool.activeThreadCount() == 0
     assert window.controller.feedback is None
+
+
+def test_a_damaged_custom_model_is_refused_with_what_it_heard(
+    qtbot, closing, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    damaged = damaged_model_copy(tmp_path / "damaged-model")
+    controller = Controller(
+        Settings(greeting=False, model_dir=str(damaged)), None, fakes.FakeOutputStream()
+    )
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    closing.append(window)
+    with qtbot.waitSignal(controller.model_failed, timeout=60_000):
+        controller.load_model()
+    assert window.model_label.text() == "No speech model"
+    assert window.banner.text.startswith(f"{damaged}: the model heard '")
+    assert window.banner.text.endswith("so it was not used. Choose a model folder in Settings.")
