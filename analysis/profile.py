@@ -489,6 +489,17 @@ ADDED_MESSAGES = {
     "hesitations": ("pass_few",),
     "uptalk": ("pass_few",),
 }
+# Keys added to a table after the table itself: a profile written before them borrows the
+# default's values.
+ADDED_KEYS = {
+    "content": (
+        "run_on_words",
+        "min_part_words",
+        "part_categories",
+        "pair_categories",
+        "pair_floor",
+    ),
+}
 
 
 def _fill_added(data: dict[str, Any]) -> dict[str, Any]:
@@ -501,12 +512,20 @@ def _fill_added(data: dict[str, Any]) -> dict[str, Any]:
         for v in variants
         if isinstance(checks, dict) and isinstance(checks.get(c), dict) and v not in checks[c]
     ]
-    if not missing and not missing_checks and not missing_messages:
+    missing_keys = [
+        (t, k)
+        for t, keys in ADDED_KEYS.items()
+        for k in keys
+        if isinstance(data.get(t), dict) and k not in data[t]
+    ]
+    if not missing and not missing_checks and not missing_messages and not missing_keys:
         return data
     default = tomllib.loads(default_profile_path().read_text(encoding="utf-8"))
     out = dict(data)
     for table in missing:
         out[table] = default[table]
+    for t, k in missing_keys:
+        out[t] = {**out[t], k: default[t][k]}
     if isinstance(checks, dict):
         filled = {**checks, **{c: default["checks"][c] for c in missing_checks}}
         for c, v in missing_messages:
@@ -803,20 +822,11 @@ class _Parser:
                 raw, "clause_lead_words", tuple, "content.clause_lead_words"
             ),
             min_clause_words=self.value(raw, "min_clause_words", int, "content.min_clause_words"),
-            # Added after [content] itself: a profile saved without them reads the defaults.
-            run_on_words=self.value(raw, "run_on_words", int, "content.run_on_words")
-            if "run_on_words" in raw
-            else Content.run_on_words,
-            min_part_words=self.value(raw, "min_part_words", int, "content.min_part_words")
-            if "min_part_words" in raw
-            else Content.min_part_words,
-            part_categories=self.categories(raw, "part_categories")
-            if "part_categories" in raw
-            else Content.part_categories,
+            run_on_words=self.value(raw, "run_on_words", int, "content.run_on_words"),
+            min_part_words=self.value(raw, "min_part_words", int, "content.min_part_words"),
+            part_categories=self.categories(raw, "part_categories"),
             pair_categories=self.categories(raw, "pair_categories"),
-            pair_floor=self.value(raw, "pair_floor", float, "content.pair_floor")
-            if "pair_floor" in raw
-            else Content.pair_floor,
+            pair_floor=self.value(raw, "pair_floor", float, "content.pair_floor"),
             rules_decide=self.categories(raw, "rules_decide"),
             lacks=lacks,
             counts=counts,

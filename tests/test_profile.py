@@ -355,6 +355,28 @@ def test_a_profile_from_before_the_fine_advice_borrows_the_defaults_words(tmp_pa
     )
 
 
+
+def test_a_content_table_from_before_the_run_on_keys_borrows_the_defaults(
+    tmp_path: Path,
+) -> None:
+    # A [content] table saved before run-on parts and pairs existed reads them as the default
+    # profile sets them (the measured behaviour), not switched off.
+    text = _default_text()
+    for key in ("run_on_words", "min_part_words", "pair_categories", "pair_floor"):
+        text, n = re.subn(rf"^{key} = .*\n", "", text, flags=re.M)
+        assert n == 1, key
+    text, n = re.subn(r"^part_categories = \[\n(?:.*\n)*?\]\n", "", text, flags=re.M)
+    assert n == 1
+    path = tmp_path / "old.toml"
+    path.write_text(text, encoding="utf-8")
+    old, default = load_profile(path).content, load_profile().content
+    assert old.run_on_words == default.run_on_words == 20
+    assert old.min_part_words == default.min_part_words
+    assert old.part_categories == default.part_categories
+    assert "pressure" not in old.part_categories
+    assert old.pair_categories == default.pair_categories == ("value_proposition",)
+    assert old.pair_floor == default.pair_floor
+
 # --------------------------------------------------------------------------------------------
 # Unknown tables and keys: a typo is named, with the name that was meant
 
