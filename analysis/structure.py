@@ -242,15 +242,12 @@ def _with_meaning(
     readings = model.read(texts, hits, kinds, coach)
     timed = ("intro", "value_proposition", "call_to_action", "opt_out")
     part_jobs: list[tuple[int, int, int]] = []  # (sentence, first word, last word) absolute
-    run_on: set[int] = set()
     for i, s in enumerate(sentences):
         ruled = {f.category for f in labelled[i].findings}
         if i in long_parts or (readings[i].positive & set(timed)) - ruled:
             parts = long_parts.get(i) or clauses(words[s.first : s.last + 1], profile)
             if len(parts) > 1:
                 part_jobs += [(i, s.first + a, s.first + b) for a, b in parts]
-                if i in long_parts:
-                    run_on.add(i)
     part_texts = [_words_text(words, a, b) for _, a, b in part_jobs]
     pairs = _pair_jobs(texts, readings, profile)
     pair_texts = [f"{texts[i]} {texts[i + 1]}" for i in pairs]
@@ -274,31 +271,28 @@ def _with_meaning(
             # coach's example says otherwise); elsewhere the model weighs the rule's verdict.
             decided = bool(rule_found) and c in content.rules_decide and c not in reading.steered
             if c not in reading.positive and not decided:
-                part = (
-                    next(((k, a, b) for k, a, b in mine if c in part_readings[k].positive), None)
-                    if i in run_on and c in content.part_categories
-                    else None
+                # A part of a run-on sentence, or the sentence read with the next, may say it.
+                elsewhere: tuple[Reading, int, int, str | None] | None = next(
+                    (
+                        (part_readings[k], a, b, None)
+                        for k, a, b in mine
+                        if i in long_parts
+                        and c in content.part_categories
+                        and c in part_readings[k].positive
+                    ),
+                    None,
                 )
-                if part is None and c in paired.get(i, {}):
-                    from_parts[c] = paired[i][c]
-                    kept += _part_findings(
-                        c,
-                        i,
-                        s,
+                if elsewhere is None and c in paired.get(i, {}):
+                    elsewhere = (
+                        paired[i][c],
                         s.first,
                         s.last,
-                        paired[i][c],
-                        rule_found,
-                        words,
-                        profile,
                         "read together with the next sentence",
                     )
-                    continue
-                if part is None:
-                    continue
-                k, a, b = part
-                from_parts[c] = part_readings[k]
-                kept += _part_findings(c, i, s, a, b, part_readings[k], rule_found, words, profile)
+                if elsewhere is not None:
+                    other, a, b, where = elsewhere
+                    from_parts[c] = other
+                    kept += _part_findings(c, i, s, a, b, other, rule_found, words, profile, where)
                 continue
             why = _why(c, reading, bool(rule_found))
             start_word = _clause_start(
@@ -315,7 +309,7 @@ def _with_meaning(
             kept.append(
                 Finding(
                     c,
-                    " ".join(w.text.strip() for w in words[first : s.last + 1]),
+                    _words_text(words, first, s.last),
                     words[first].start_s,
                     words[s.last].end_s,
                     i,
@@ -384,7 +378,7 @@ def _part_findings(
     the part (past its joining words)."""
     start = _past_lead_words(first, last, words, profile)
     clause_word = start if start != sentence.first else None
-    text = " ".join(w.text.strip() for w in words[start : last + 1])
+    text = _words_text(words, start, last)
     where = where or f'in the part "{text}"'
     why = f"{_why(category, reading, bool(rule_found))}, {where}"
     if rule_found:
