@@ -355,7 +355,6 @@ def test_a_profile_from_before_the_fine_advice_borrows_the_defaults_words(tmp_pa
     )
 
 
-
 def test_a_content_table_from_before_the_run_on_keys_borrows_the_defaults(
     tmp_path: Path,
 ) -> None:
@@ -376,6 +375,7 @@ def test_a_content_table_from_before_the_run_on_keys_borrows_the_defaults(
     assert "pressure" not in old.part_categories
     assert old.pair_categories == default.pair_categories == ("value_proposition",)
     assert old.pair_floor == default.pair_floor
+
 
 # --------------------------------------------------------------------------------------------
 # Unknown tables and keys: a typo is named, with the name that was meant
