@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from analysis.pitch import PitchTrack, track_pitch
-from analysis.profile import Profile
-from analysis.transcript import Word
-from audio.levels import FRAME_S, LevelAnalysis, analyze_levels, clipped_fraction
+from voicemail_coach.analysis.pitch import PitchTrack, track_pitch
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.transcript import Word
+from voicemail_coach.audio.levels import FRAME_S, LevelAnalysis, analyze_levels, clipped_fraction
 
 # Placing words Whisper gave (almost) no duration: the gaps that separate bursts of speech, how
 # far from Whisper's time to look, and how long the burst may be.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from analysis.profile import LengthPreset, Profile
-from analysis.report import (
+from voicemail_coach.analysis.profile import LengthPreset, Profile
+from voicemail_coach.analysis.report import (
     ZONE_ORDER,
     ZONE_STATUS,
     Band,

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from analysis.paths import cache_dir
+from voicemail_coach.analysis.paths import cache_dir
 
 
 def verify_files(

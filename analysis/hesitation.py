@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from analysis.acoustics import Acoustics
-from analysis.pace import syllables
-from analysis.pitch import FRAME_STEP_S
-from analysis.profile import Hesitations
-from analysis.report import FillerWord, Hesitation
-from analysis.transcript import Word
+from voicemail_coach.analysis.acoustics import Acoustics
+from voicemail_coach.analysis.pace import syllables
+from voicemail_coach.analysis.pitch import FRAME_STEP_S
+from voicemail_coach.analysis.profile import Hesitations
+from voicemail_coach.analysis.report import FillerWord, Hesitation
+from voicemail_coach.analysis.transcript import Word
 
 # Sound this close to a word's edge belongs to the word (Whisper's edges are a little tight).
 GAP_MARGIN_S = 0.06

@@ -22,20 +22,20 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from analysis.pipeline import analyze_audio
-from analysis.profile import Profile
-from analysis.report import Report
-from analysis.scenarios import Scenario
-from analysis.transcribe import (
+from voicemail_coach.analysis.pipeline import analyze_audio
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.analysis.scenarios import Scenario
+from voicemail_coach.analysis.transcribe import (
     MIN_COVERAGE,
     SegmentStats,
     Transcriber,
     TranscriptionResult,
     keep_voiced,
 )
-from analysis.transcript import SENTENCE_END, Word
-from audio.io import Audio
-from audio.levels import FRAME_S, analyze_levels
+from voicemail_coach.analysis.transcript import SENTENCE_END, Word
+from voicemail_coach.audio.io import Audio
+from voicemail_coach.audio.levels import FRAME_S, analyze_levels
 
 log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float32]

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from analysis.pitch import FRAME_STEP_S, PitchTrack
-from analysis.profile import Intonation
-from analysis.transcript import Sentence, Word
+from voicemail_coach.analysis.pitch import FRAME_STEP_S, PitchTrack
+from voicemail_coach.analysis.profile import Intonation
+from voicemail_coach.analysis.transcript import Sentence, Word
 
 # Whisper's word ends drift by a few tenths, so a sentence's spoken end is found from the energy:
 # the first silence after its last word starts, looked for up to END_SEARCH_S past the word's end.

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.delivery import find_fillers
-from analysis.profile import LengthPreset, Profile
-from analysis.structure import analyze_structure
-from analysis.transcript import Word, split_sentences
-from analysis.word_filter import join_split_phrases
+from voicemail_coach.analysis.delivery import find_fillers
+from voicemail_coach.analysis.profile import LengthPreset, Profile
+from voicemail_coach.analysis.structure import analyze_structure
+from voicemail_coach.analysis.transcript import Word, split_sentences
+from voicemail_coach.analysis.word_filter import join_split_phrases
 
 # Fewer words or seconds than this in the pace window give no pace figure (it would jump about).
 MIN_PACE_WORDS = 5

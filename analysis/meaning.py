@@ -1,7 +1,7 @@
 """What a sentence means: a trained head over sentence embeddings, beside the profile's rules.
 
 For each content category the head gives a probability from the sentence's embedding
-(analysis.encoder) and from whether the profile's phrase rules matched it, so the rules a coach
+(voicemail_coach.analysis.encoder) and from whether the profile's phrase rules matched it, so the rules a coach
 edits still count and a rule the data shows to be unreliable is weighed down. A second head names
 a call to action's kind, a third grades a value proposition (specific outcome, vague benefit, or
 a feature description). The heads are a small artifact of our own (resources/content/head.npz),
@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from analysis.encoder import DIM, FEATURES, EncoderError, SentenceEncoder
-from analysis.profile import CONTENT_CATEGORIES
+from voicemail_coach.analysis.encoder import DIM, FEATURES, EncoderError, SentenceEncoder
+from voicemail_coach.analysis.profile import CONTENT_CATEGORIES
 
 CATEGORIES = CONTENT_CATEGORIES
 KINDS = ("callback", "follow_up", "email", "other")
@@ -97,7 +97,7 @@ class Head:
 
     @classmethod
     def load(cls) -> Head:
-        folder = resources.files("resources") / "content"
+        folder = resources.files("voicemail_coach.resources.content")
         meta = json.loads((folder / "head.json").read_text(encoding="utf-8"))
         raw = (folder / "head.npz").read_bytes()
         if hashlib.sha256(raw).hexdigest() != meta["sha256"]:
@@ -159,7 +159,7 @@ class MeaningModel:
         return self.read_features(texts)[:, :DIM]
 
     def read_features(self, texts: Sequence[str]) -> Matrix:
-        """What the encoder reads of each text (analysis.encoder.SentenceEncoder.read),
+        """What the encoder reads of each text (voicemail_coach.analysis.encoder.SentenceEncoder.read),
         remembered per text (live analysis sees the same sentences again)."""
         if not texts:
             return np.zeros((0, FEATURES), np.float32)

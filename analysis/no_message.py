@@ -34,12 +34,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.acoustics import Acoustics
-from analysis.profile import NO_MESSAGE_REASONS, NoMessage, Profile
-from analysis.report import Screening
-from analysis.transcribe import SegmentStats
-from analysis.transcript import SENTENCE_END, Word, is_word
-from audio.levels import FRAME_S
+from voicemail_coach.analysis.acoustics import Acoustics
+from voicemail_coach.analysis.profile import NO_MESSAGE_REASONS, NoMessage, Profile
+from voicemail_coach.analysis.report import Screening
+from voicemail_coach.analysis.transcribe import SegmentStats
+from voicemail_coach.analysis.transcript import SENTENCE_END, Word, is_word
+from voicemail_coach.audio.levels import FRAME_S
 
 REASONS = NO_MESSAGE_REASONS
 

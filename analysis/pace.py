@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from analysis.profile import Rushing
-from analysis.transcript import Word
-from audio.levels import FRAME_S, LevelAnalysis
+from voicemail_coach.analysis.profile import Rushing
+from voicemail_coach.analysis.transcript import Word
+from voicemail_coach.audio.levels import FRAME_S, LevelAnalysis
 
 VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 DIGIT_SYLLABLES = {"7": 2, "0": 2}  # "seven", "zero"; the other digits are one syllable

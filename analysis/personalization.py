@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from analysis.check_builder import CheckBuilder
-from analysis.profile import Profile, ScenarioGuidance, load_profile, phrase_regex
-from analysis.report import Check, Evidence, Report, ReportWord
-from analysis.scenarios import Scenario
-from analysis.transcript import TimedText, Word, match_text
+from voicemail_coach.analysis.check_builder import CheckBuilder
+from voicemail_coach.analysis.profile import Profile, ScenarioGuidance, load_profile, phrase_regex
+from voicemail_coach.analysis.report import Check, Evidence, Report, ReportWord
+from voicemail_coach.analysis.scenarios import Scenario
+from voicemail_coach.analysis.transcript import TimedText, Word, match_text
 
 MIN_NAME_LETTERS = 3
 # Stems sharing at least this many leading letters match ("reconcile" / "reconciliation").

@@ -10,20 +10,25 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from analysis import report as r
-from analysis.acoustics import measure_acoustics, snap_to_speech
-from analysis.checks import run_checks, score
-from analysis.delivery import analyze_delivery, content_start
-from analysis.no_message import screen
-from analysis.personalization import scenario_checks
-from analysis.profile import Profile
-from analysis.scenarios import Scenario
-from analysis.structure import Finding as StructFinding
-from analysis.structure import Structure, analyze_structure
-from analysis.transcribe import ProgressFn, SegmentStats, Transcriber, TranscriptionResult
-from analysis.transcript import Sentence, Word, split_sentences, words_from_text
-from analysis.word_filter import join_split_phrases
-from audio.io import Audio, load_audio
+from voicemail_coach.analysis import report as r
+from voicemail_coach.analysis.acoustics import measure_acoustics, snap_to_speech
+from voicemail_coach.analysis.checks import run_checks, score
+from voicemail_coach.analysis.delivery import analyze_delivery, content_start
+from voicemail_coach.analysis.no_message import screen
+from voicemail_coach.analysis.personalization import scenario_checks
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.scenarios import Scenario
+from voicemail_coach.analysis.structure import Finding as StructFinding
+from voicemail_coach.analysis.structure import Structure, analyze_structure
+from voicemail_coach.analysis.transcribe import (
+    ProgressFn,
+    SegmentStats,
+    Transcriber,
+    TranscriptionResult,
+)
+from voicemail_coach.analysis.transcript import Sentence, Word, split_sentences, words_from_text
+from voicemail_coach.analysis.word_filter import join_split_phrases
+from voicemail_coach.audio.io import Audio, load_audio
 
 MAX_SCRIPT_CHARS = 20_000
 LOW_CONFIDENCE = 0.5
@@ -99,7 +104,7 @@ def reanalyze_audio(
     steps leave such words as they are, so the same profile gives the same report again.
     The decoder's segment figures stored with the transcript screen it for a message as the
     first analysis did (a report saved before they were kept has none: see
-    ``app.controller.retranscription_reason``).
+    ``voicemail_coach.app.controller.retranscription_reason``).
     Raises ValueError for a report of a written script (it has no model and no audio)."""
     if stored.model is None:
         raise ValueError("a written script's report has no recording to analyze again")
@@ -181,7 +186,7 @@ def build_report(
     sentences = split_sentences(words)
     structure = analyze_structure(words, sentences, profile)
     if profile.content.use_model and sentences and not structure.model_used:
-        from analysis.meaning import load_error
+        from voicemail_coach.analysis.meaning import load_error
 
         warnings = (
             *warnings,

@@ -8,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 import parselmouth
 
-from analysis.profile import Pitch
-from analysis.report import PitchWindow
+from voicemail_coach.analysis.profile import Pitch
+from voicemail_coach.analysis.report import PitchWindow
 
 FRAME_STEP_S = 0.01
 

@@ -17,9 +17,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
-from analysis import regex_guard
-from analysis.scenarios import TRIGGER_KINDS
-from analysis.tomlfile import read_toml
+from voicemail_coach.analysis import regex_guard
+from voicemail_coach.analysis.scenarios import TRIGGER_KINDS
+from voicemail_coach.analysis.tomlfile import read_toml
 
 SCHEMA_VERSION = 1
 CHECK_IDS = (
@@ -82,7 +82,7 @@ TABLES = (
     "vocab",
 )
 META_KEYS = ("schema_version", "name", "description", "default_length_preset", "extends")
-# Checks made only when a take is analyzed against a scenario card (analysis.personalization).
+# Checks made only when a take is analyzed against a scenario card (voicemail_coach.analysis.personalization).
 SCENARIO_CHECK_IDS = (
     "scenario_name",
     "scenario_company_or_industry",
@@ -266,7 +266,7 @@ class Quality:
 
 @dataclass(frozen=True)
 class NoMessage:
-    """When a take is no voicemail message at all (see ``analysis.no_message``)."""
+    """When a take is no voicemail message at all (see ``voicemail_coach.analysis.no_message``)."""
 
     min_words: int
     min_word_probability: float
@@ -305,7 +305,7 @@ class Phone:
 
 @dataclass(frozen=True)
 class Sentences:
-    """Where a transcript's sentences end (see ``analysis.word_filter.join_split_phrases``)."""
+    """Where a transcript's sentences end (see ``voicemail_coach.analysis.word_filter.join_split_phrases``)."""
 
     join_gap_s: float
     joins_next: tuple[str, ...]
@@ -325,7 +325,7 @@ CONTENT_CATEGORIES = (
 
 @dataclass(frozen=True)
 class Content:
-    """How sentences are read for meaning (see ``analysis.meaning``) beside the phrase rules.
+    """How sentences are read for meaning (see ``voicemail_coach.analysis.meaning``) beside the phrase rules.
 
     ``counts`` / ``not_counts`` hold a coach's example sentences per category: a sentence at
     least ``example_similarity`` alike to one of them is decided by the closest example.
@@ -350,7 +350,7 @@ class Content:
 
 @dataclass(frozen=True)
 class Live:
-    """Cues shown while recording (see ``analysis.live_cues``)."""
+    """Cues shown while recording (see ``voicemail_coach.analysis.live_cues``)."""
 
     pace_window_s: float = 10.0
     nudge_before_s: float = 5.0
@@ -453,7 +453,7 @@ class Profile:
 
 
 def default_profile_path() -> Path:
-    return Path(str(resources.files("resources.profiles").joinpath("default.toml")))
+    return Path(str(resources.files("voicemail_coach.resources.profiles").joinpath("default.toml")))
 
 
 def load_profile(path: str | Path | None = None) -> Profile:
@@ -541,7 +541,7 @@ def resolve_extends(data: dict[str, Any], source: str, depth: int = 0) -> dict[s
     base_name = meta.get("extends") if isinstance(meta, dict) else None
     if base_name is None:
         return data
-    builtin = Path(str(resources.files("resources.profiles")))
+    builtin = Path(str(resources.files("voicemail_coach.resources.profiles")))
     names = sorted(f.stem for f in builtin.glob("*.toml"))
     if not isinstance(base_name, str) or base_name not in names:
         raise ProfileError(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.acoustics import Acoustics
-from analysis.profile import Quality
-from audio.levels import FLOOR_DB, FRAME_S
+from voicemail_coach.analysis.acoustics import Acoustics
+from voicemail_coach.analysis.profile import Quality
+from voicemail_coach.audio.levels import FLOOR_DB, FRAME_S
 
 FFT_SIZE = 512
 MAX_SPECTRUM_FRAMES = 300

@@ -40,7 +40,7 @@ class ProfileInfo:
 
 @dataclass(frozen=True)
 class ScenarioInfo:
-    """The scenario card a take was analyzed against (see analysis.scenarios)."""
+    """The scenario card a take was analyzed against (see voicemail_coach.analysis.scenarios)."""
 
     id: str
     prospect: str
@@ -64,7 +64,7 @@ class ReportWord:
 
 @dataclass(frozen=True)
 class ReportSegment:
-    """What the decoder said of one stretch it transcribed (analysis.transcribe.SegmentStats),
+    """What the decoder said of one stretch it transcribed (voicemail_coach.analysis.transcribe.SegmentStats),
     kept so that analysing the take again screens it for a message the same way."""
 
     start_s: float
@@ -335,7 +335,7 @@ class Check:
 
 @dataclass(frozen=True)
 class Screening:
-    """The figures that decided whether the take is a voicemail message (analysis.no_message):
+    """The figures that decided whether the take is a voicemail message (voicemail_coach.analysis.no_message):
     words that are not fillers, words heard (not fillers, not unsure, not in a segment the decoder called silent), the median
     word probability, seconds of sound above silence, the share of it with a pitch, greeting
     phrases found and the share of heard words in their sentences."""

@@ -20,8 +20,8 @@ from typing import Any
 
 import tomli_w
 
-from analysis.paths import data_dir
-from analysis.tomlfile import read_toml
+from voicemail_coach.analysis.paths import data_dir
+from voicemail_coach.analysis.tomlfile import read_toml
 
 SCHEMA_VERSION = 1
 # What prompted the call. The profile holds the words that refer to each kind.
@@ -142,7 +142,7 @@ def scenario_to_toml(scenario: Scenario) -> str:
 
 
 def builtin_dir() -> Path:
-    return Path(str(resources.files("resources.scenarios")))
+    return Path(str(resources.files("voicemail_coach.resources.scenarios")))
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -11,11 +11,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from analysis.profile import Profile
+from voicemail_coach.analysis.profile import Profile
 
 if TYPE_CHECKING:
-    from analysis.meaning import CoachExamples, MeaningModel, Reading
-from analysis.transcript import Sentence, TimedText, Word, match_text, words_from_text
+    from voicemail_coach.analysis.meaning import CoachExamples, MeaningModel, Reading
+from voicemail_coach.analysis.transcript import (
+    Sentence,
+    TimedText,
+    Word,
+    match_text,
+    words_from_text,
+)
 
 LIST_CATEGORIES = ("premature_ask", "self_praise", "pressure", "personalization")
 
@@ -133,14 +139,14 @@ def analyze_structure(
     words: Sequence[Word], sentences: Sequence[Sentence], profile: Profile
 ) -> Structure:
     """Each sentence read by the profile's phrase rules and, when it is available, by the
-    meaning model (analysis.meaning), which weighs the rules' verdict with what it has learnt."""
+    meaning model (voicemail_coach.analysis.meaning), which weighs the rules' verdict with what it has learnt."""
     labelled = [
         classify_sentence(s.text, profile, words[s.first : s.last + 1], i, s.first)
         for i, s in enumerate(sentences)
     ]
     model = None
     if profile.content.use_model and sentences:
-        from analysis.meaning import get_model
+        from voicemail_coach.analysis.meaning import get_model
 
         model = get_model()
     near: dict[str, NearMiss] = {}
@@ -212,7 +218,7 @@ def _with_meaning(
     labelled: list[SentenceLabels],
     profile: Profile,
 ) -> tuple[list[SentenceLabels], dict[str, NearMiss], tuple[str | None, ...]]:
-    from analysis.meaning import CATEGORIES, KINDS, CoachExamples
+    from voicemail_coach.analysis.meaning import CATEGORIES, KINDS, CoachExamples
 
     texts = [s.text for s in sentences]
     hits, kinds = _vectors(labelled)
@@ -490,7 +496,7 @@ def _past_lead_words(first: int, last: int, words: Sequence[Word], profile: Prof
 def _vectors(
     labelled: Sequence[SentenceLabels],
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    from analysis.meaning import CATEGORIES, KINDS
+    from voicemail_coach.analysis.meaning import CATEGORIES, KINDS
 
     hits = np.zeros((len(labelled), len(CATEGORIES)), dtype=np.float32)
     kinds = np.zeros((len(labelled), len(KINDS)), dtype=np.float32)

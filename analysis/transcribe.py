@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from analysis.checksums import verify_files
-from analysis.transcript import Word, append_word
-from analysis.wer import word_error
-from analysis.word_filter import drop_squeezed_runs
-from audio.io import load_audio
-from audio.levels import FRAME_S, analyze_levels
+from voicemail_coach.analysis.checksums import verify_files
+from voicemail_coach.analysis.transcript import Word, append_word
+from voicemail_coach.analysis.wer import word_error
+from voicemail_coach.analysis.word_filter import drop_squeezed_runs
+from voicemail_coach.audio.io import load_audio
+from voicemail_coach.audio.levels import FRAME_S, analyze_levels
 
 # Nothing below may reach a model hub; set before faster_whisper/huggingface_hub are imported.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -61,7 +61,7 @@ INVENTED_MAX_WORDS = 2
 # is checked by its SHA-256 instead). Bytes flipped in model.bin can load fine and then write
 # gibberish ("sap sap sap ...") slowly; tiny.en itself hears "Hi there" for "Hi Dana" here, so
 # another model may word it differently: up to half the words may differ.
-SAMPLE_RESOURCE = ("resources.samples", "example_voicemail.flac")
+SAMPLE_RESOURCE = ("voicemail_coach.resources.samples", "example_voicemail.flac")
 SAMPLE_END_S = 3.55  # the speech ends at 3.3 s and the next sentence starts at 3.76 s
 SAMPLE_WORDS = "Hi Dana, this is Sam Rivera from Northwind Finance."
 SAMPLE_MAX_WORD_ERROR = 0.5
@@ -107,7 +107,7 @@ def resolve_model(path: str | Path | None = None) -> ModelSpec:
 
 
 def verify_bundled(folder: Path) -> None:
-    """Check the bundled files' SHA-256 once; the result is remembered (analysis.checksums)."""
+    """Check the bundled files' SHA-256 once; the result is remembered (voicemail_coach.analysis.checksums)."""
     verify_files(
         folder,
         BUNDLED_SHA256,
@@ -231,7 +231,7 @@ class Transcriber:
     ) -> TranscriptionResult:
         """Transcribe; if the filler prompt derails the decoder (speech left uncovered), redo without it.
 
-        ``piece`` marks a piece of a longer take (see ``analysis.incremental``): ``context``
+        ``piece`` marks a piece of a longer take (see ``voicemail_coach.analysis.incremental``): ``context``
         (the words said just before it) then follows the prompt, and the decoder neither carries
         text over into the silence after the speech nor writes more than the audio can hold;
         both made it invent closings ("We'll see you later.") after short pieces.

@@ -11,8 +11,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
-from analysis.profile import Sentences
-from analysis.transcript import SENTENCE_END, Word
+from voicemail_coach.analysis.profile import Sentences
+from voicemail_coach.analysis.transcript import SENTENCE_END, Word
 
 SQUEEZED_S = 0.03  # a word shorter than this has no sound of its own
 MIN_RUN = 3  # this many squeezed words in a row are invented

@@ -1,5 +1,5 @@
 import sys
 
-from app.cli import main
+from voicemail_coach.app.cli.main import main
 
 sys.exit(main())

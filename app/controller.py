@@ -19,24 +19,34 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from analysis.coaching import Coaching
-from analysis.incremental import Finished, LiveTranscript, analyze_take, transcribe_whole
-from analysis.library import Attempt, Library, LibraryError
-from analysis.paths import data_dir
-from analysis.pipeline import analyze_audio, reanalyze_audio
-from analysis.profile import LengthPreset, Profile, ProfileError, load_profile
-from analysis.report import Report
-from analysis.scenarios import Scenario, ScenarioError, ScenarioStore
-from analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber, resolve_model
-from app.live_session import LiveSession
-from app.settings import Settings, save_settings
-from app.tasks import Task, TaskContext, TaskRunner, register_user_errors
-from audio import oserrors
-from audio.capture import Recorder, RecordingError
-from audio.devices import AudioUnavailable
-from audio.greeting import Greeting, planned_text, practice_greeting
-from audio.io import Audio, AudioLoadError, load_audio, save_flac
-from audio.playback import PlaybackError, Player
+from voicemail_coach.analysis.incremental import (
+    Finished,
+    LiveTranscript,
+    analyze_take,
+    transcribe_whole,
+)
+from voicemail_coach.analysis.paths import data_dir
+from voicemail_coach.analysis.pipeline import analyze_audio, reanalyze_audio
+from voicemail_coach.analysis.profile import LengthPreset, Profile, ProfileError, load_profile
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.analysis.scenarios import Scenario, ScenarioError, ScenarioStore
+from voicemail_coach.analysis.transcribe import (
+    FILLER_PROMPT,
+    ModelError,
+    Transcriber,
+    resolve_model,
+)
+from voicemail_coach.app.live_session import LiveSession
+from voicemail_coach.app.settings import Settings, save_settings
+from voicemail_coach.app.tasks import Task, TaskContext, TaskRunner, register_user_errors
+from voicemail_coach.audio import oserrors
+from voicemail_coach.audio.capture import Recorder, RecordingError
+from voicemail_coach.audio.devices import AudioUnavailable
+from voicemail_coach.audio.greeting import Greeting, planned_text, practice_greeting
+from voicemail_coach.audio.io import Audio, AudioLoadError, load_audio, save_flac
+from voicemail_coach.audio.playback import PlaybackError, Player
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.library import Attempt, Library, LibraryError
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +157,7 @@ class Controller(QObject):
     scenario_changed = Signal(object)  # Scenario or None
     role_play_changed = Signal(object)  # RolePlay | None
     take_labelled = Signal(int)  # attempt id: a new take was put in the role-play session
-    live_cues = Signal(object)  # analysis.live_cues.LiveCues, while recording
+    live_cues = Signal(object)  # voicemail_coach.analysis.live_cues.LiveCues, while recording
 
     def __init__(
         self,
@@ -232,7 +242,7 @@ class Controller(QObject):
             transcriber.transcribe(np.zeros(8000, dtype=np.float32))
             # The meaning model (sentence encoder + trained head) is loaded here too, off the GUI
             # thread; without it the wording is checked by the profile's rules alone.
-            from analysis.meaning import get_model
+            from voicemail_coach.analysis.meaning import get_model
 
             meaning = get_model()
             if meaning is not None:

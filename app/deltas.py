@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from analysis.report import Report
+from voicemail_coach.analysis.report import Report
 
 if TYPE_CHECKING:
-    from analysis.library import Attempt
+    from voicemail_coach.storage.library import Attempt
 
 MINUS = "\u2212"
 # Only for a report that records no zones at all (the Standard preset's and default pace).

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from app.controller import Controller
+    from voicemail_coach.app.controller import Controller
 
 STYLE = """
 QLabel#pageTitle { font-size: 20pt; font-weight: 600; }
@@ -98,9 +98,9 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from app.controller import Controller
-    from app.main_window import MainWindow
-    from app.settings import load_settings, settings_path
+    from voicemail_coach.app.controller import Controller
+    from voicemail_coach.app.main_window import MainWindow
+    from voicemail_coach.app.settings import load_settings, settings_path
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
@@ -108,8 +108,8 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Voicemail Coach")
     apply_style(app)
-    from analysis.paths import data_dir
-    from app.single_instance import AlreadyRunning, claim
+    from voicemail_coach.analysis.paths import data_dir
+    from voicemail_coach.app.single_instance import AlreadyRunning, claim
 
     try:
         lock = claim(data_dir())  # held until this function returns, when the app quits

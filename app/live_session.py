@@ -16,12 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from analysis.incremental import LiveTranscript, ends_in_pause
-from analysis.live_cues import WordCues, cues_at, word_cues
-from analysis.profile import LengthPreset, Profile
-from analysis.transcribe import Cancelled
-from app.tasks import Task, TaskContext, TaskRunner
-from audio.capture import Recorder
+from voicemail_coach.analysis.incremental import LiveTranscript, ends_in_pause
+from voicemail_coach.analysis.live_cues import WordCues, cues_at, word_cues
+from voicemail_coach.analysis.profile import LengthPreset, Profile
+from voicemail_coach.analysis.transcribe import Cancelled
+from voicemail_coach.app.tasks import Task, TaskContext, TaskRunner
+from voicemail_coach.audio.capture import Recorder
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ CHECK_S = 0.1
 
 
 class LiveSession(QObject):
-    cues = Signal(object)  # analysis.live_cues.LiveCues
+    cues = Signal(object)  # voicemail_coach.analysis.live_cues.LiveCues
 
     def __init__(
         self,

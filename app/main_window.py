@@ -27,19 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.library import Attempt
-from app import file_dialogs
-from app.analysing_view import AnalysingView
-from app.controller import Controller, Feedback, RolePlay
-from app.file_dialogs import open_file, save_file
-from app.history_model import format_date
-from app.library_pages import LibraryPages
-from app.practice_setup import PracticeSetup
-from app.practice_view import PracticeView
-from app.review_view import ReviewView
-from app.widgets.banner import Banner
-from app.widgets.check_row import CheckRow
-from audio.io import SUPPORTED_SUFFIXES
+from voicemail_coach.app.controller import Controller, Feedback, RolePlay
+from voicemail_coach.app.dialogs import file_dialogs
+from voicemail_coach.app.dialogs.file_dialogs import open_file, save_file
+from voicemail_coach.app.pages.analysing_view import AnalysingView
+from voicemail_coach.app.pages.history_model import format_date
+from voicemail_coach.app.pages.library_pages import LibraryPages
+from voicemail_coach.app.pages.practice_setup import PracticeSetup
+from voicemail_coach.app.pages.practice_view import PracticeView
+from voicemail_coach.app.pages.review_view import ReviewView
+from voicemail_coach.app.widgets.banner import Banner
+from voicemail_coach.app.widgets.check_row import CheckRow
+from voicemail_coach.audio.io import SUPPORTED_SUFFIXES
+from voicemail_coach.storage.library import Attempt
 
 OPEN_FILTER = "Recordings (*.wav *.flac *.ogg *.oga *.opus *.mp3 *.m4a *.aac *.mp4);;All files (*)"
 
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.model_label)
         self._actions()
         self._navigation()
-        from app.coaching_menu import CoachingMenu
+        from voicemail_coach.app.dialogs.coaching_menu import CoachingMenu
 
         self.coaching = CoachingMenu(self, controller, self.banner)
         self.menuBar().insertMenu(self.help_menu.menuAction(), self.coaching.menu)
@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
     # -- dialogs and shutdown -----------------------------------------------------------------
 
     def open_settings(self) -> None:
-        from app.settings_dialog import SettingsDialog
+        from voicemail_coach.app.dialogs.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.controller.settings, self)
         if dialog.exec():

@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from analysis.transcribe import Cancelled
+from voicemail_coach.analysis.transcribe import Cancelled
 
 log = logging.getLogger(__name__)
 

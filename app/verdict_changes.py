@@ -6,8 +6,8 @@ Pure Python, so the library pages, exports and tests can all use it.
 
 from __future__ import annotations
 
-from analysis.report import Report
-from app.deltas import signed
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.deltas import signed
 
 
 def verdict_changes(before: Report, after: Report) -> list[str]:

@@ -22,14 +22,14 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
-from audio.devices import (
+from voicemail_coach.audio.devices import (
     AudioUnavailable,
     device_errors,
     load_sounddevice,
     open_started,
     stop_and_close,
 )
-from audio.levels import CLIP_LEVEL, FLOOR_DB, to_dbfs
+from voicemail_coach.audio.levels import CLIP_LEVEL, FLOOR_DB, to_dbfs
 
 FloatArray = npt.NDArray[np.float32]
 

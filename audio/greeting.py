@@ -77,7 +77,7 @@ class Greeting:
 
 
 def _resource_text(name: str) -> str:
-    resource = importlib.resources.files("resources.greeting").joinpath(name)
+    resource = importlib.resources.files("voicemail_coach.resources.greeting").joinpath(name)
     return " ".join(resource.read_text(encoding="utf-8").split())
 
 
@@ -178,7 +178,9 @@ def greeting_and_beep(samplerate: int = 16000) -> tuple[FloatArray, float]:
     Returns:
         The mono audio and the time in seconds at which the beep ends (recording starts).
     """
-    resource = importlib.resources.files("resources.greeting").joinpath("greeting.flac")
+    resource = importlib.resources.files("voicemail_coach.resources.greeting").joinpath(
+        "greeting.flac"
+    )
     with resource.open("rb") as fh:
         data, source_rate = soundfile.read(fh, dtype="float32", always_2d=True)
     voice = _resample(data.mean(axis=1), int(source_rate), samplerate)

@@ -12,7 +12,7 @@ import av
 import numpy as np
 import numpy.typing as npt
 
-from audio import oserrors
+from voicemail_coach.audio import oserrors
 
 SAMPLE_RATE = 16_000
 SUPPORTED_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".mp4")

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from audio.devices import (
+from voicemail_coach.audio.devices import (
     AudioUnavailable,
     device_errors,
     load_sounddevice,

@@ -5,7 +5,7 @@ Usage (from the repo root)::
     PYTHONPATH=. .venv/bin/python bench/bench.py [--input FILE] [--runs N] [--compare-prompt]
 
 Per run: a fresh ``Transcriber`` is built (model load), the file is decoded, and
-``analysis.pipeline.analyze_audio`` is called with the transcriber's ``transcribe`` and the
+``voicemail_coach.analysis.pipeline.analyze_audio`` is called with the transcriber's ``transcribe`` and the
 pipeline's ``build_report`` wrapped by timers, so the arguments are exactly the ones the app
 uses. "rest" is the whole ``analyze_audio`` time minus the transcription measured in the same
 run (it includes ``build_report``, which is also shown on its own).
@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from analysis import pipeline
-from analysis.meaning import get_model, load_error
-from analysis.meaning import reset as reset_meaning
-from analysis.profile import Profile, load_profile
-from analysis.transcribe import Transcriber, TranscriptionResult
-from audio.io import Audio, load_audio
+from voicemail_coach.analysis import pipeline
+from voicemail_coach.analysis.meaning import get_model, load_error
+from voicemail_coach.analysis.meaning import reset as reset_meaning
+from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.transcribe import Transcriber, TranscriptionResult
+from voicemail_coach.audio.io import Audio, load_audio
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REAL_INPUT = REPO_ROOT.parent / "shared" / "real-audio" / "sales_voicemail_busyline.mp3"
@@ -43,7 +43,7 @@ FALLBACK_INPUT = REPO_ROOT / "resources" / "samples" / "example_voicemail.flac"
 
 TARGET_REST_RATIO = 0.05  # rest of the analysis <= 5% of the transcription time
 # All acoustic delivery analysis (frame levels, pitch track, hesitations, intonation, pace,
-# noise and phone band: analysis.delivery.analyze_delivery) <= 10% of the transcription time.
+# noise and phone band: voicemail_coach.analysis.delivery.analyze_delivery) <= 10% of the transcription time.
 TARGET_ACOUSTIC_RATIO = 0.10
 ACOUSTIC_STEPS = ("measure_acoustics", "analyze_delivery")
 # The content reading (phrase rules + meaning model); the model's sentence cache is emptied

@@ -83,7 +83,7 @@ def moment_delta(a: Any, b: Any) -> float | None:
 
 
 def compare_reports(live: Any, whole: Any) -> dict[str, Any]:
-    from analysis.wer import word_error
+    from voicemail_coach.analysis.wer import word_error
 
     return {
         "wer": round(word_error(whole.transcript.text, live.transcript.text), 3),
@@ -101,8 +101,8 @@ def compare_reports(live: Any, whole: Any) -> dict[str, Any]:
 
 
 def report_for(words: Sequence[Any], samples: Any, profile: Any) -> Any:
-    from analysis import report as r
-    from analysis.pipeline import build_report
+    from voicemail_coach.analysis import report as r
+    from voicemail_coach.analysis.pipeline import build_report
 
     source = r.Source(duration_s=round(len(samples) / 16_000, 2))
     preset = profile.length_preset().id
@@ -112,7 +112,7 @@ def report_for(words: Sequence[Any], samples: Any, profile: Any) -> Any:
 def simulate_live(samples: Any, transcriber: Any, slowdown: float = 0.0) -> Any:
     """A LiveTranscript fed as the app feeds it: a look every STEP_S of audio, and after a job
     that transcribed, the next look ``slowdown`` times the job's duration later."""
-    from analysis.incremental import LiveTranscript
+    from voicemail_coach.analysis.incremental import LiveTranscript
 
     live = LiveTranscript()
     at_s = STEP_S
@@ -124,10 +124,10 @@ def simulate_live(samples: Any, transcriber: Any, slowdown: float = 0.0) -> Any:
 
 
 def compare_files(paths: Sequence[Path], slowdown: float = 0.0) -> int:
-    from analysis.incremental import cut_in_moment
-    from analysis.profile import load_profile
-    from analysis.transcribe import FILLER_PROMPT, Transcriber
-    from audio.io import AudioLoadError, load_audio
+    from voicemail_coach.analysis.incremental import cut_in_moment
+    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.transcribe import FILLER_PROMPT, Transcriber
+    from voicemail_coach.audio.io import AudioLoadError, load_audio
 
     profile = load_profile()
     whole_tr = Transcriber()
@@ -190,12 +190,12 @@ def child_take(speech: Path) -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from analysis.pipeline import analyze_audio
-    from analysis.profile import load_profile
-    from app.controller import Controller
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from audio.io import Audio
+    from voicemail_coach.analysis.pipeline import analyze_audio
+    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.app.controller import Controller
+    from voicemail_coach.app.main_window import MainWindow
+    from voicemail_coach.app.settings import Settings
+    from voicemail_coach.audio.io import Audio
 
     qt_app = QApplication([])
     controller = Controller(Settings(greeting=False, input_device="pulse"))
@@ -286,7 +286,7 @@ def _debug_events() -> list[tuple[float, str]]:
         def emit(self, record: logging.LogRecord) -> None:
             events.append((time.monotonic(), record.getMessage()))
 
-    for name in ("analysis.incremental", "app.controller"):
+    for name in ("voicemail_coach.analysis.incremental", "voicemail_coach.app.controller"):
         logger = logging.getLogger(name)
         logger.setLevel(logging.DEBUG)
         logger.addHandler(Collect())
@@ -354,7 +354,7 @@ def as_wav(path: Path, folder: Path) -> Path:
     """paplay reads what libsndfile reads: give it a 16 kHz WAV of any input."""
     import soundfile
 
-    from audio.io import load_audio
+    from voicemail_coach.audio.io import load_audio
 
     out = folder / "speech.wav"
     soundfile.write(str(out), load_audio(path).samples, 16_000, subtype="PCM_16")
@@ -418,8 +418,8 @@ def warm_check(speech: Path, runs: int = 3) -> tuple[float, float]:
     first take, and the median of the ones after it. Same process, same model."""
     import numpy as np
 
-    from analysis.transcribe import Transcriber
-    from audio.io import load_audio
+    from voicemail_coach.analysis.transcribe import Transcriber
+    from voicemail_coach.audio.io import load_audio
 
     samples = load_audio(speech).samples
     transcriber = Transcriber()

@@ -12,13 +12,13 @@ import time
 
 import numpy as np
 
-from analysis.encoder import SentenceEncoder
-from analysis.meaning import CATEGORIES, tfidf
-from analysis.profile import load_profile
-from analysis.structure import rule_vectors
 from eval.content_data import cases
 from eval.learn import best_threshold, fit_logistic
 from scripts.train_content import ITERS, PRECISION_FIRST, embed_cached, prf, targets, tfidf_fit
+from voicemail_coach.analysis.encoder import SentenceEncoder
+from voicemail_coach.analysis.meaning import CATEGORIES, tfidf
+from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.structure import rule_vectors
 
 L2 = 1e-5
 

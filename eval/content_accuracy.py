@@ -17,13 +17,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from analysis.meaning import get_model, load_error
-from analysis.pipeline import analyze_script
-from analysis.profile import CONTENT_CATEGORIES, Profile, load_profile
-from analysis.report import Report
-from analysis.structure import analyze_structure
-from analysis.transcript import Sentence, words_from_text
 from eval.content_data import CATEGORIES, Case, Message, cases, messages
+from voicemail_coach.analysis.meaning import get_model, load_error
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import CONTENT_CATEGORIES, Profile, load_profile
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.analysis.structure import analyze_structure
+from voicemail_coach.analysis.transcript import Sentence, words_from_text
 
 BLIND = ("blind", "old_blind")
 MESSAGE_CATEGORIES = CONTENT_CATEGORIES

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.profile import CONTENT_CATEGORIES
+from voicemail_coach.analysis.profile import CONTENT_CATEGORIES
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 CONTENT = DATA / "content"

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.profile import Profile
-from analysis.report import Report
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.report import Report
 
 TIME_TOL_S = 0.3  # a detection counts if it lies within this of the labelled stretch
 MIN_EVAL_PAUSE_S = 0.5  # shorter silences are part of normal phrasing, not labelled

@@ -31,7 +31,7 @@ import soundfile as sf
 from eval import make_set
 
 if TYPE_CHECKING:
-    from analysis.report import Screening
+    from voicemail_coach.analysis.report import Screening
 
 HERE = Path(__file__).resolve().parent
 OUT = make_set.OUT / "nonmessages"
@@ -234,7 +234,7 @@ def make(out: Path = OUT) -> list[Path]:
 
 
 def cases(out: Path, real: Path | None) -> list[tuple[Path, str]]:
-    """(file, expected): ``"message"`` or a reason from ``analysis.no_message.REASONS``."""
+    """(file, expected): ``"message"`` or a reason from ``voicemail_coach.analysis.no_message.REASONS``."""
     found = [(out / f"{stem}.flac", reason) for stem, (reason, _m) in KINDS.items()]
     found += [
         (p, PROJECT_LABELS.get(p.name, "message")) for p in sorted(PROJECT_AUDIO.glob("*.flac"))
@@ -288,10 +288,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(found: Sequence[tuple[Path, str]], quiet: bool = False) -> list[Row]:
-    from analysis.pipeline import analyze_file
-    from analysis.profile import load_profile
-    from analysis.transcribe import Transcriber
-    from audio.io import AudioLoadError
+    from voicemail_coach.analysis.pipeline import analyze_file
+    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.transcribe import Transcriber
+    from voicemail_coach.audio.io import AudioLoadError
 
     profile = load_profile()
     transcriber = Transcriber()
@@ -428,7 +428,7 @@ at least {steady} of its 10 ms steps is tones or music.
 def document(rows: Sequence[Row], other: tuple[str, dict[str, Any]] | None) -> str:
     from datetime import date
 
-    from analysis.profile import load_profile
+    from voicemail_coach.analysis.profile import load_profile
 
     cfg = load_profile().no_message
     extra = ""

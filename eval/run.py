@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.pipeline import analyze_audio
-from analysis.profile import Profile, load_profile
-from analysis.report import Report
-from analysis.transcribe import Transcriber
-from audio.io import load_audio
 from eval import make_set
 from eval.metrics import TIME_TOL_S, Score, Scorer, align, match_events, normalise, parts, span
+from voicemail_coach.analysis.pipeline import analyze_audio
+from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.analysis.transcribe import Transcriber
+from voicemail_coach.audio.io import load_audio
 
 
 def target_rows(scores: dict[str, Score]) -> list[tuple[str, ...]]:

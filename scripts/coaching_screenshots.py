@@ -30,17 +30,17 @@ sys.path.insert(0, str(REPO))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-import audio.devices  # noqa: E402
-from analysis.profile_store import ProfileStore  # noqa: E402
-from analysis.scenarios import ScenarioStore  # noqa: E402
-from app.controller import Controller  # noqa: E402
-from app.gui import apply_style  # noqa: E402
-from app.main_window import MainWindow  # noqa: E402
-from app.profile_editor import ProfileEditor  # noqa: E402
-from app.scenario_dialog import ScenarioDialog  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from audio.io import load_audio  # noqa: E402
+import voicemail_coach.audio.devices  # noqa: E402
 from tests import fakes  # noqa: E402
+from voicemail_coach.analysis.scenarios import ScenarioStore  # noqa: E402
+from voicemail_coach.app.controller import Controller  # noqa: E402
+from voicemail_coach.app.dialogs.profile_editor import ProfileEditor  # noqa: E402
+from voicemail_coach.app.dialogs.scenario_dialog import ScenarioDialog  # noqa: E402
+from voicemail_coach.app.gui import apply_style  # noqa: E402
+from voicemail_coach.app.main_window import MainWindow  # noqa: E402
+from voicemail_coach.app.settings import Settings  # noqa: E402
+from voicemail_coach.audio.io import load_audio  # noqa: E402
+from voicemail_coach.storage.profile_store import ProfileStore  # noqa: E402
 
 
 def save(widget: QWidget, name: str) -> bool:
@@ -59,7 +59,7 @@ def main() -> int:
     app.setStyle("Fusion")
     apply_style(app)
     fake_sd = fakes.fake_sounddevice_module([{"name": "USB Headset Microphone"}], [])
-    audio.devices.load_sounddevice = lambda: fake_sd  # type: ignore[assignment]
+    voicemail_coach.audio.devices.load_sounddevice = lambda: fake_sd  # type: ignore[assignment]
     good = load_audio(REPO / "tests" / "data" / "audio" / "good.flac").samples
 
     def microphone(**kwargs: object) -> fakes.FakeInputStream:

@@ -49,13 +49,13 @@ from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QCursor, QGuiApplication, QImage, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-import audio.devices  # noqa: E402
-from app.controller import Controller  # noqa: E402
-from app.gui import apply_style  # noqa: E402
-from app.main_window import MainWindow  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from audio.io import load_audio  # noqa: E402
+import voicemail_coach.audio.devices  # noqa: E402
 from tests import fakes  # noqa: E402
+from voicemail_coach.app.controller import Controller  # noqa: E402
+from voicemail_coach.app.gui import apply_style  # noqa: E402
+from voicemail_coach.app.main_window import MainWindow  # noqa: E402
+from voicemail_coach.app.settings import Settings  # noqa: E402
+from voicemail_coach.audio.io import load_audio  # noqa: E402
 
 
 class Microphone:
@@ -168,8 +168,8 @@ def show_page(window: MainWindow, name: str) -> None:
 def role_play(window: MainWindow) -> list[bool]:
     """A coach's session: two participants' takes, comments and rubric scores on one of them;
     the feedback page with the coach panel open, then the Role play page with its summary."""
-    from analysis.coaching import Coaching
-    from app.controller import RolePlay
+    from voicemail_coach.app.controller import RolePlay
+    from voicemail_coach.storage.coaching import Coaching
 
     controller = window.controller
     coaching = controller.coaching
@@ -228,7 +228,7 @@ def main() -> int:
     apply_style(app)
     # A fixed microphone on the device line, whatever this machine has (or lacks).
     fake_sd = fakes.fake_sounddevice_module([{"name": MICROPHONE}], [{"name": "Speakers"}])
-    audio.devices.load_sounddevice = lambda: fake_sd  # type: ignore[assignment]
+    voicemail_coach.audio.devices.load_sounddevice = lambda: fake_sd  # type: ignore[assignment]
 
     good = load_audio(AUDIO / "good.flac").samples
     controller = Controller(

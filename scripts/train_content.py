@@ -19,12 +19,20 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.encoder import ARITHMETIC, DIM, OFFICIAL_SHA256, SentenceEncoder
-from analysis.meaning import CATEGORIES, GRADES, KINDS, _specific_cue, features, grams, tfidf
-from analysis.profile import load_profile
-from analysis.structure import rule_vectors
 from eval.content_data import Case, cases, corpus_digest
 from eval.learn import best_threshold, fit_logistic, fit_logistic_many, fit_softmax
+from voicemail_coach.analysis.encoder import ARITHMETIC, DIM, OFFICIAL_SHA256, SentenceEncoder
+from voicemail_coach.analysis.meaning import (
+    CATEGORIES,
+    GRADES,
+    KINDS,
+    _specific_cue,
+    features,
+    grams,
+    tfidf,
+)
+from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.structure import rule_vectors
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "content"
 # Less regularisation did better on dev (value proposition 0.91/0.79 -> 0.93/0.87 P/R from

@@ -28,7 +28,7 @@ def damaged_model_copy(folder: Path) -> Path:
 
     import numpy as np
 
-    from analysis.transcribe import bundled_model_dir
+    from voicemail_coach.analysis.transcribe import bundled_model_dir
 
     shutil.copytree(bundled_model_dir(), folder)
     data = np.fromfile(folder / "model.bin", dtype=np.uint8)
@@ -61,14 +61,14 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(scope="session")
 def profile():  # type: ignore[no-untyped-def]
-    from analysis.profile import load_profile
+    from voicemail_coach.analysis.profile import load_profile
 
     return load_profile()
 
 
 @pytest.fixture(scope="session")
 def transcriber() -> Iterator[object]:
-    from analysis.transcribe import Transcriber
+    from voicemail_coach.analysis.transcribe import Transcriber
 
     yield Transcriber()
 
@@ -76,7 +76,7 @@ def transcriber() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def holder():  # type: ignore[no-untyped-def]
     """The app's model holder with the bundled model loaded, shared by the GUI tests."""
-    from app.controller import ModelHolder
+    from voicemail_coach.app.controller import ModelHolder
 
     h = ModelHolder(None, keep_fillers=True)
     h.get()
@@ -86,7 +86,7 @@ def holder():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def analyzed(transcriber, profile):  # type: ignore[no-untyped-def]
     """Reports for the committed test recordings, computed once per session."""
-    from analysis.pipeline import analyze_file
+    from voicemail_coach.analysis.pipeline import analyze_file
 
     cache: dict[str, object] = {}
 

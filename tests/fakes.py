@@ -27,7 +27,7 @@ except OSError:  # no PortAudio: the audio code then ends streams with its own e
 
     class PortAudioError(ValueError):  # type: ignore[no-redef]
         """Stands for sounddevice.PortAudioError. Without PortAudio the audio code counts only
-        ValueError as a device error (audio.devices.device_errors)."""
+        ValueError as a device error (voicemail_coach.audio.devices.device_errors)."""
 
     CallbackStop = Exception
 
@@ -299,7 +299,7 @@ def fake_sounddevice_module(
 
 
 class SlowTranscriber:
-    """Stands in for analysis.transcribe.Transcriber on a busy machine: each transcription
+    """Stands in for voicemail_coach.analysis.transcribe.Transcriber on a busy machine: each transcription
     reports progress in ``steps`` steps ``step_s`` apart, after ``stall_s`` with no news at all,
     then returns ``words`` (text, start, end), cut to the audio it was given."""
 
@@ -313,7 +313,7 @@ class SlowTranscriber:
         step_s: float = 0.2,
         stall_s: float = 0.0,
     ) -> None:
-        from analysis.transcribe import ModelSpec
+        from voicemail_coach.analysis.transcribe import ModelSpec
 
         self.words = list(words)
         self.steps = steps
@@ -325,8 +325,8 @@ class SlowTranscriber:
     def transcribe(  # type: ignore[no-untyped-def]
         self, samples, progress=None, cancel=None, piece=False, context=None
     ):
-        from analysis.transcribe import Cancelled, TranscriptionResult
-        from analysis.transcript import Word
+        from voicemail_coach.analysis.transcribe import Cancelled, TranscriptionResult
+        from voicemail_coach.analysis.transcript import Word
 
         self.calls += 1
         time.sleep(self.stall_s)
@@ -342,7 +342,7 @@ class SlowTranscriber:
 
 
 class FixedModels:
-    """Stands in for app.controller.ModelHolder: always this transcriber, already loaded."""
+    """Stands in for voicemail_coach.app.controller.ModelHolder: always this transcriber, already loaded."""
 
     def __init__(self, transcriber: Any) -> None:
         self.transcriber = transcriber

@@ -6,7 +6,7 @@ chooses where it goes.
 
     python tests/library_take.py SPEECH_FILE [--timeout 60]
 
-Plays the file in real time through a fake microphone into ``audio.capture.Recorder``, writing
+Plays the file in real time through a fake microphone into ``voicemail_coach.audio.capture.Recorder``, writing
 to the WAV that ``Library.begin_recording`` chose. Prints ``ATTEMPT <id> <wav path>``, then
 ``RECORDING`` once the first audio is in the file, then ``ELAPSED <seconds>`` every 0.2 s with
 the recorder's elapsed time (audio received, trimmed start included; it is on disk before it
@@ -38,9 +38,9 @@ def main() -> None:
 
     import soundfile
 
-    from analysis.library import Library
-    from audio.capture import Recorder
     from tests.fakes import FakeInputStream
+    from voicemail_coach.audio.capture import Recorder
+    from voicemail_coach.storage.library import Library
 
     samples, _ = soundfile.read(str(args.speech), dtype="float32")
     library = Library()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app import analysing_view
-from app.controller import Controller
-from app.main_window import MainWindow
-from app.settings import Settings
 from tests import fakes
 from tests.conftest import AUDIO
+from voicemail_coach.app.controller import Controller
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.pages import analysing_view
+from voicemail_coach.app.settings import Settings
 
 WORDS = [
     ("Hi", 0.5, 0.8), ("Dana,", 0.8, 1.3), ("this", 1.5, 1.7), ("is", 1.7, 1.8),
@@ -77,9 +77,9 @@ def test_a_slow_transcription_says_how_far_it_got_and_that_the_computer_is_busy(
 def test_the_live_tail_says_it_is_finishing_the_last_phrase(qtbot) -> None:  # type: ignore[no-untyped-def]
     import threading
 
-    from analysis.incremental import LiveTranscript, analyze_take
-    from analysis.profile import load_profile
-    from audio.io import Audio
+    from voicemail_coach.analysis.incremental import LiveTranscript, analyze_take
+    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.audio.io import Audio
 
     rate = 16_000
     rng = np.random.default_rng(3)

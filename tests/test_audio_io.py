@@ -1,4 +1,4 @@
-"""Audio loading (audio.io) and signal levels (audio.levels) on synthetic files."""
+"""Audio loading (voicemail_coach.audio.io) and signal levels (voicemail_coach.audio.levels) on synthetic files."""
 
 from __future__ import annotations
 
@@ -12,8 +12,14 @@ import numpy.typing as npt
 import pytest
 import soundfile
 
-from audio.io import SAMPLE_RATE, AudioLoadError, load_audio, save_flac
-from audio.levels import CLIP_LEVEL, analyze_levels, clipped_fraction, frame_dbfs, to_dbfs
+from voicemail_coach.audio.io import SAMPLE_RATE, AudioLoadError, load_audio, save_flac
+from voicemail_coach.audio.levels import (
+    CLIP_LEVEL,
+    analyze_levels,
+    clipped_fraction,
+    frame_dbfs,
+    to_dbfs,
+)
 
 SOURCE_RATE = 44_100
 TONE_HZ = 440.0
@@ -206,7 +212,7 @@ def test_save_flac_round_trip(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# audio.levels
+# voicemail_coach.audio.levels
 
 
 def test_to_dbfs_of_full_scale_sine_is_minus_3() -> None:
@@ -306,12 +312,12 @@ def test_a_file_without_read_permission_says_permission_denied(
     _write_soundfile(path, _stereo_tone())
     path.chmod(0)
     if os.access(path, os.R_OK):  # root reads anything: refuse the open as the OS would
-        import audio.io
+        import voicemail_coach.audio.io
 
         def denied(*args: object, **kwargs: object) -> None:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-        monkeypatch.setattr(audio.io, "open", denied, raising=False)
+        monkeypatch.setattr(voicemail_coach.audio.io, "open", denied, raising=False)
     with pytest.raises(AudioLoadError) as err:
         load_audio(path)
     assert str(err.value) == f"{path}: cannot be read (permission denied)"
@@ -320,7 +326,7 @@ def test_a_file_without_read_permission_says_permission_denied(
 def test_a_disk_error_while_decoding_is_not_called_a_bad_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import audio.io
+    import voicemail_coach.audio.io
 
     path = tmp_path / "take.wav"
     _write_soundfile(path, _stereo_tone())
@@ -328,7 +334,7 @@ def test_a_disk_error_while_decoding_is_not_called_a_bad_file(
     def failing_disk(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(audio.io.av, "open", failing_disk)
+    monkeypatch.setattr(voicemail_coach.audio.io.av, "open", failing_disk)
     with pytest.raises(AudioLoadError) as err:
         load_audio(path)
     assert str(err.value) == (

@@ -1,4 +1,4 @@
-"""Recording (audio.capture) through fake input streams, and device listing (audio.devices)."""
+"""Recording (voicemail_coach.audio.capture) through fake input streams, and device listing (voicemail_coach.audio.devices)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,14 @@ import numpy.typing as npt
 import pytest
 import soundfile
 
-from audio.capture import DEVICE_LOST, NO_MICROPHONE, Recorder, RecordingError
-from audio.devices import (
+from tests.fakes import (
+    FAKE_INPUT_THREAD,
+    FakeInputStream,
+    NoDeviceStream,
+    fake_sounddevice_module,
+)
+from voicemail_coach.audio.capture import DEVICE_LOST, NO_MICROPHONE, Recorder, RecordingError
+from voicemail_coach.audio.devices import (
     NO_PORTAUDIO,
     AudioUnavailable,
     Device,
@@ -27,13 +33,7 @@ from audio.devices import (
     load_sounddevice,
     output_devices,
 )
-from audio.levels import frame_dbfs, to_dbfs
-from tests.fakes import (
-    FAKE_INPUT_THREAD,
-    FakeInputStream,
-    NoDeviceStream,
-    fake_sounddevice_module,
-)
+from voicemail_coach.audio.levels import frame_dbfs, to_dbfs
 
 AUDIO = Path(__file__).resolve().parent / "data" / "audio"
 RATE = 16_000
@@ -67,7 +67,7 @@ def wait_for(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
 
 
 def span_dbfs(samples: npt.NDArray[np.float32]) -> float:
-    """RMS level of a span from audio.levels' 20 ms frame levels, energy-averaged."""
+    """RMS level of a span from voicemail_coach.audio.levels' 20 ms frame levels, energy-averaged."""
     db = frame_dbfs(samples, RATE)
     return to_dbfs(float(np.sqrt(np.mean(10 ** (db / 10)))))
 
@@ -183,7 +183,11 @@ def test_callback_only_queues_and_the_writer_does_the_io(
 
     assert fake.callback_threads == {FAKE_INPUT_THREAD}
     assert io_threads == {"recorder-writer"}
-    assert {module for module, _ in python_calls} <= {"audio.capture", "queue", "threading"}
+    assert {module for module, _ in python_calls} <= {
+        "voicemail_coach.audio.capture",
+        "queue",
+        "threading",
+    }
     assert c_calls <= {"ndarray.copy", "setprofile"} | _LOCKING
 
 
@@ -205,8 +209,8 @@ def test_device_lost_keeps_what_was_recorded(
     failure: Literal["finished", "inactive", "stall"],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("audio.capture.STALL_S", 0.3)
-    monkeypatch.setattr("audio.capture.STREAM_STOP_TIMEOUT_S", 0.2)
+    monkeypatch.setattr("voicemail_coach.audio.capture.STALL_S", 0.3)
+    monkeypatch.setattr("voicemail_coach.audio.capture.STREAM_STOP_TIMEOUT_S", 0.2)
     fake = FakeInputStream(good, fail_after_s=5.0, failure=failure)
     recorder = Recorder(tmp_path / "take.wav", fake)
     recorder.start()
@@ -266,7 +270,7 @@ def test_no_audio_system_is_reported_as_a_recording_error(
     def missing() -> Any:
         raise AudioUnavailable(NO_PORTAUDIO)
 
-    monkeypatch.setattr("audio.capture.load_sounddevice", missing)
+    monkeypatch.setattr("voicemail_coach.audio.capture.load_sounddevice", missing)
     with pytest.raises(RecordingError) as caught:
         Recorder(tmp_path / "take.wav").start()
     assert str(caught.value) == NO_PORTAUDIO

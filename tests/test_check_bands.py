@@ -1,6 +1,6 @@
 """Every band of every measured check: which mark, which words, which zones shown.
 
-One rule decides a measured check's mark (analysis.report.Band): ideal and fine zones pass,
+One rule decides a measured check's mark (voicemail_coach.analysis.report.Band): ideal and fine zones pass,
 the warn zone warns, outside it fails, and a check's mark is the worst of its bands. These tests
 hold each check to it at the edges of each band, and a property test holds every check to it
 over generated reports, with an oracle written here from the profile's numbers, not the code's.
@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.acoustics import measure_acoustics
-from analysis.checks import run_checks
-from analysis.delivery import classify_pauses, place_fillers
-from analysis.pipeline import analyze_script
-from analysis.profile import Profile, load_profile
-from analysis.report import (
+from voicemail_coach.analysis.acoustics import measure_acoustics
+from voicemail_coach.analysis.checks import run_checks
+from voicemail_coach.analysis.delivery import classify_pauses, place_fillers
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.report import (
     Band,
     Check,
     DeliveryReport,
@@ -37,7 +37,7 @@ from analysis.report import (
     SentenceDelivery,
     Source,
 )
-from analysis.transcript import Word
+from voicemail_coach.analysis.transcript import Word
 
 SCRIPT = (
     "Hi Dana, this is Sam Lee from Ledgerly. We help finance teams like yours close the books "

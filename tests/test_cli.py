@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from tests.conftest import AUDIO, REPO, damaged_model_copy
+from voicemail_coach.app.cli.main import main
 
 GOOD_SCRIPT = (
     "Hi Dana, this is Sam Rivera from Northwind Finance. "
@@ -151,7 +151,7 @@ def test_empty_scripts_are_refused(
 def test_bad_profile_is_refused_with_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from analysis.profile import default_profile_path
+    from voicemail_coach.analysis.profile import default_profile_path
 
     bad = tmp_path / "team.toml"
     bad.write_text(
@@ -192,7 +192,7 @@ def test_bad_model_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_tampered_bundled_model_is_refused(tmp_path: Path) -> None:
-    from analysis.transcribe import BUNDLED_SHA256, ModelError, verify_bundled
+    from voicemail_coach.analysis.transcribe import BUNDLED_SHA256, ModelError, verify_bundled
 
     for name in BUNDLED_SHA256:
         (tmp_path / name).write_text("not the real file")
@@ -205,7 +205,7 @@ def model_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An intact copy of the bundled model's folder, to be used as a custom model."""
     import shutil
 
-    from analysis.transcribe import bundled_model_dir
+    from voicemail_coach.analysis.transcribe import bundled_model_dir
 
     folder = tmp_path_factory.mktemp("models") / "tiny-copy"
     shutil.copytree(bundled_model_dir(), folder)
@@ -234,7 +234,7 @@ def test_an_intact_copy_of_the_bundled_model_is_accepted_as_a_custom_model(
 ) -> None:
     import time
 
-    from analysis.transcribe import Transcriber
+    from voicemail_coach.analysis.transcribe import Transcriber
 
     started = time.perf_counter()
     transcriber = Transcriber(model_copy)
@@ -246,10 +246,10 @@ def test_an_intact_copy_of_the_bundled_model_is_accepted_as_a_custom_model(
 def test_a_custom_model_too_slow_on_the_test_sentence_is_refused(
     model_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import analysis.transcribe
-    from analysis.transcribe import ModelError, Transcriber
+    import voicemail_coach.analysis.transcribe
+    from voicemail_coach.analysis.transcribe import ModelError, Transcriber
 
-    monkeypatch.setattr(analysis.transcribe, "SAMPLE_TIME_LIMIT_S", 0.0)
+    monkeypatch.setattr(voicemail_coach.analysis.transcribe, "SAMPLE_TIME_LIMIT_S", 0.0)
     with pytest.raises(ModelError) as refused:
         Transcriber(model_copy)
     assert str(refused.value).startswith(f"{model_copy}: the model took ")
@@ -280,7 +280,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, command: tuple[str, ...]) ->
     no "Broken pipe" message, exit 0."""
     import os
 
-    from analysis.library import Library
+    from voicemail_coach.storage.library import Library
 
     with Library(tmp_path / "library") as library:
         for _ in range(3):

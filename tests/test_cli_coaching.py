@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from voicemail_coach.app.cli.main import main
 
 SCRIPT = (
     "Hi Tom, this is Sam from Shiftwise. Sorry we didn't connect for our call on Thursday. "

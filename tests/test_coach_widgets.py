@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from analysis.coaching import Coaching
-from analysis.library import Library
-from analysis.pipeline import analyze_script
-from analysis.profile import RubricCriterion, load_profile
-from app.widgets.comments_panel import CommentsPanel
-from app.widgets.participants import ParticipantsEditor
-from app.widgets.rubric_panel import RubricPanel
-from app.widgets.timeline import Timeline
 from tests.conftest import AUDIO
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import RubricCriterion, load_profile
+from voicemail_coach.app.widgets.comments_panel import CommentsPanel
+from voicemail_coach.app.widgets.participants import ParticipantsEditor
+from voicemail_coach.app.widgets.rubric_panel import RubricPanel
+from voicemail_coach.app.widgets.timeline import Timeline
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.library import Library
 
 PROFILE = load_profile()
 

@@ -1,4 +1,4 @@
-"""Role play in the library (analysis.coaching): migration 3, sessions, comments, rubric scores."""
+"""Role play in the library (voicemail_coach.storage.coaching): migration 3, sessions, comments, rubric scores."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.coaching import Coaching, rubric_columns, rubric_total
-from analysis.library import Library, LibraryError
-from analysis.migrations import LATEST_VERSION, migrate, schema_version
-from analysis.pipeline import analyze_script
-from analysis.profile import RubricCriterion, load_profile
 from tests.conftest import AUDIO
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import RubricCriterion, load_profile
+from voicemail_coach.storage.coaching import Coaching, rubric_columns, rubric_total
+from voicemail_coach.storage.library import Library, LibraryError
+from voicemail_coach.storage.migrations import LATEST_VERSION, migrate, schema_version
 
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY_V2 = REPO / "tests" / "data" / "library_v2.sql"

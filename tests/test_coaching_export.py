@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from analysis.coaching import Coaching
-from analysis.library import LIBRARY_DIR, Library
-from analysis.paths import data_dir
-from analysis.profile import load_profile
-from analysis.report import Report
-from app.cli_library import add_library_commands, run_library_command
-from app.export import export_report, report_html
-from audio.io import load_audio
 from tests.conftest import AUDIO
 from tests.test_export import pdf_text
+from voicemail_coach.analysis.paths import data_dir
+from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.cli.library import add_library_commands, run_library_command
+from voicemail_coach.app.export.report import export_report, report_html
+from voicemail_coach.audio.io import load_audio
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.library import LIBRARY_DIR, Library
 
 pytestmark = pytest.mark.model
 
@@ -144,7 +144,7 @@ def test_history_and_sessions_commands(
 def test_session_summary_exports_as_pdf_and_html(
     library: tuple[int, int], report: Report, tmp_path: Path
 ) -> None:
-    from app.session_export import export_summary
+    from voicemail_coach.app.export.session import export_summary
 
     session_id, _ = library
     with Library() as lib:

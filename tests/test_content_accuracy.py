@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.meaning import get_model, load_error
-from analysis.profile import load_profile
 from eval.content_accuracy import auc, score_messages, score_sentences
 from eval.content_data import cases, messages
+from voicemail_coach.analysis.meaning import get_model, load_error
+from voicemail_coach.analysis.profile import load_profile
 
 MARGIN = 0.05
 # Measured figures, (precision, recall), rules + meaning model.

@@ -14,17 +14,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from analysis.acoustics import Acoustics, measure_acoustics
-from analysis.hesitation import find_hesitations
-from analysis.intonation import end_rise, is_question
-from analysis.pace import message_end_ratio, sentence_pace, syllables
-from analysis.pitch import measure_pitch
-from analysis.profile import Profile
-from analysis.quality import is_telephone_band, pause_noise_dbfs, snr_db
-from analysis.report import FillerWord
-from analysis.transcript import Word
-from audio.io import load_audio
 from eval import make_set
+from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics
+from voicemail_coach.analysis.hesitation import find_hesitations
+from voicemail_coach.analysis.intonation import end_rise, is_question
+from voicemail_coach.analysis.pace import message_end_ratio, sentence_pace, syllables
+from voicemail_coach.analysis.pitch import measure_pitch
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.quality import is_telephone_band, pause_noise_dbfs, snr_db
+from voicemail_coach.analysis.report import FillerWord
+from voicemail_coach.analysis.transcript import Word
+from voicemail_coach.audio.io import load_audio
 
 TRUTH = """
 [[case]]
@@ -266,8 +266,8 @@ def test_frame_levels_are_computed_once_and_shared(cases: dict[str, Case]) -> No
     ],
 )
 def test_fillers_in_context(text: str, fillers: list[str], profile: Profile) -> None:
-    from analysis.delivery import find_fillers
-    from analysis.transcript import split_sentences
+    from voicemail_coach.analysis.delivery import find_fillers
+    from voicemail_coach.analysis.transcript import split_sentences
 
     words = [Word(t, i * 0.3, i * 0.3 + 0.25) for i, t in enumerate(text.split())]
     found = find_fillers(words, split_sentences(words), profile)
@@ -275,7 +275,7 @@ def test_fillers_in_context(text: str, fillers: list[str], profile: Profile) -> 
 
 
 def test_words_squeezed_into_no_time_are_dropped_but_a_lone_short_filler_stays() -> None:
-    from analysis.word_filter import drop_squeezed_runs
+    from voicemail_coach.analysis.word_filter import drop_squeezed_runs
 
     real = [Word("on", 15.2, 15.58), Word("Wednesday.", 15.58, 16.0)]
     um = [Word("Bye.", 16.2, 16.5), Word("um", 16.6, 16.6)]
@@ -285,7 +285,7 @@ def test_words_squeezed_into_no_time_are_dropped_but_a_lone_short_filler_stays()
 
 def test_a_bad_value_in_a_new_delivery_table_is_refused_by_name(tmp_path: Path) -> None:
     """(A profile WITHOUT the tables borrows the default's: see tests/test_profile.py.)"""
-    from analysis.profile import ProfileError, default_profile_path, load_profile
+    from voicemail_coach.analysis.profile import ProfileError, default_profile_path, load_profile
 
     text = default_profile_path().read_text()
     path = tmp_path / "old.toml"
@@ -300,8 +300,8 @@ def test_a_bad_value_in_a_new_delivery_table_is_refused_by_name(tmp_path: Path) 
 def test_the_report_carries_the_new_figures_and_round_trips_through_json(
     cases: dict[str, Case], profile: Profile
 ) -> None:
-    from analysis import report as r
-    from analysis.pipeline import build_report
+    from voicemail_coach.analysis import report as r
+    from voicemail_coach.analysis.pipeline import build_report
 
     truth, ac = cases["held"]
     report = build_report(

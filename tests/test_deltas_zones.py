@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from analysis.library import Attempt
-from analysis.pipeline import analyze_script
-from analysis.profile import Profile
-from analysis.report import Report
-from app.deltas import deltas, ideal_zone, report_zones
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.deltas import deltas, ideal_zone, report_zones
+from voicemail_coach.storage.library import Attempt
 
 SCRIPT = (
     "Hi Dana, this is Sam Lee from Ledgerly. We help finance teams like yours close the books "
@@ -39,7 +39,7 @@ def test_a_short_preset_take_is_judged_by_the_short_zone(profile: Profile) -> No
 
 
 def test_the_pace_zone_comes_from_the_takes_profile(tmp_path, profile: Profile) -> None:  # type: ignore[no-untyped-def]
-    from analysis.profile import load_profile
+    from voicemail_coach.analysis.profile import load_profile
 
     path = tmp_path / "measured.toml"
     path.write_text(

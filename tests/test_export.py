@@ -16,20 +16,20 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report import Report
-from app.cli_library import add_library_commands, run_library_command
-from app.export import (
+from tests.conftest import AUDIO
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.cli.library import add_library_commands, run_library_command
+from voicemail_coach.app.export.report import (
     export_report,
     first_split,
     paged_document,
     report_html,
     timeline_png,
 )
-from app.export_html import highlight_color
-from app.widgets.check_row import check_title
-from app.widgets.colors import CATEGORY_COLORS
-from audio.io import Audio, load_audio
-from tests.conftest import AUDIO
+from voicemail_coach.app.export.report_html import highlight_color
+from voicemail_coach.app.widgets.check_row import check_title
+from voicemail_coach.app.widgets.colors import CATEGORY_COLORS
+from voicemail_coach.audio.io import Audio, load_audio
 
 pytestmark = pytest.mark.model
 
@@ -258,7 +258,7 @@ def test_pdf_keeps_each_check_on_one_page(page: str) -> None:
 
 
 def test_pdf_of_a_script_report(tmp_path: Path, profile) -> None:  # type: ignore[no-untyped-def]
-    from analysis.pipeline import analyze_script
+    from voicemail_coach.analysis.pipeline import analyze_script
 
     script = analyze_script(
         "Hi Dana, this is Sam from Northwind. We help teams like yours close the books faster. "
@@ -284,8 +284,8 @@ def run(argv: list[str]) -> int | None:
 @pytest.fixture()
 def library(report: Report) -> Iterator[int]:
     """A library in the sandboxed data folder with one analyzed attempt; yields its id."""
-    from analysis.library import LIBRARY_DIR, Library
-    from analysis.paths import data_dir
+    from voicemail_coach.analysis.paths import data_dir
+    from voicemail_coach.storage.library import LIBRARY_DIR, Library
 
     folder = data_dir() / LIBRARY_DIR
     shutil.rmtree(folder, ignore_errors=True)
@@ -302,8 +302,8 @@ def test_other_commands_are_not_ours() -> None:
 
 
 def test_history_without_a_library_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    from analysis.library import LIBRARY_DIR
-    from analysis.paths import data_dir
+    from voicemail_coach.analysis.paths import data_dir
+    from voicemail_coach.storage.library import LIBRARY_DIR
 
     shutil.rmtree(data_dir() / LIBRARY_DIR, ignore_errors=True)
     assert run(["history"]) == 2
@@ -362,7 +362,7 @@ def test_export_pdf_and_html(
 
 
 def test_export_without_audio_still_works(library: int, tmp_path: Path) -> None:
-    from analysis.library import Library
+    from voicemail_coach.storage.library import Library
 
     with Library() as lib:
         Path(lib.attempt(library).audio_path).unlink()
@@ -413,12 +413,12 @@ def test_export_says_whether_the_disk_is_full_read_only_or_failing(
     number: int,
     cause: str,
 ) -> None:
-    import app.export
+    import voicemail_coach.app.export.report
 
     def failing_write(path: Path, data: bytes) -> Path:
         raise OSError(number, os.strerror(number), str(path))
 
-    monkeypatch.setattr(app.export, "_write", failing_write)
+    monkeypatch.setattr(voicemail_coach.app.export.report, "_write", failing_write)
     target = tmp_path / "r.html"
     assert run(["export", str(library), "--html", str(target)]) == 2
     assert (

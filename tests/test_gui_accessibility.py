@@ -25,20 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.coaching import Coaching
-from analysis.pipeline import analyze_script
-from analysis.profile import load_profile
-from analysis.profile_store import ProfileStore
-from app.controller import Controller
-from app.main_window import MainWindow
-from app.pack_dialog import PackDialog
-from app.profile_editor import ProfileEditor
-from app.reanalyze_dialog import ReanalyzeDialog
-from app.scenario_dialog import ScenarioDialog
-from app.settings import Settings
-from app.settings_dialog import SettingsDialog
 from tests import fakes
 from tests.conftest import AUDIO
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.app.controller import Controller
+from voicemail_coach.app.dialogs.pack_dialog import PackDialog
+from voicemail_coach.app.dialogs.profile_editor import ProfileEditor
+from voicemail_coach.app.dialogs.reanalyze_dialog import ReanalyzeDialog
+from voicemail_coach.app.dialogs.scenario_dialog import ScenarioDialog
+from voicemail_coach.app.dialogs.settings_dialog import SettingsDialog
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.profile_store import ProfileStore
 
 SCRIPT = (
     "Hi Dana, this is Sam Rivera from Northwind Finance. We help companies like yours cut the "

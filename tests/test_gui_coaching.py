@@ -11,18 +11,18 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from analysis.packs import export_pack, read_pack
-from analysis.profile import load_profile
-from analysis.profile_store import ProfileStore
-from analysis.scenarios import Scenario, ScenarioStore
-from app.controller import Controller
-from app.main_window import MainWindow
-from app.profile_editor import ProfileEditor, key_in
-from app.scenario_dialog import ScenarioDialog
-from app.settings import Settings
-from audio.io import load_audio
 from tests import fakes
 from tests.conftest import AUDIO
+from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.scenarios import Scenario, ScenarioStore
+from voicemail_coach.app.controller import Controller
+from voicemail_coach.app.dialogs.profile_editor import ProfileEditor, key_in
+from voicemail_coach.app.dialogs.scenario_dialog import ScenarioDialog
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.audio.io import load_audio
+from voicemail_coach.storage.packs import export_pack, read_pack
+from voicemail_coach.storage.profile_store import ProfileStore
 
 # good.flac says "Hi Dana ... keep a closer eye on their cash flow ... I sent you an email".
 DANA = Scenario(
@@ -298,7 +298,7 @@ def test_pack_import_from_the_menu_asks_before_replacing(qtbot, data_dir, tmp_pa
 def test_a_pack_is_read_off_the_gui_thread(qtbot, data_dir, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import threading
 
-    import app.coaching_menu as coaching_menu
+    import voicemail_coach.app.dialogs.coaching_menu as coaching_menu
 
     pack = export_pack(tmp_path / "team", [], [DANA], name="Team")
     threads: list[threading.Thread] = []
@@ -324,7 +324,7 @@ def test_a_pack_is_read_off_the_gui_thread(qtbot, data_dir, tmp_path, monkeypatc
 
 
 def test_analyze_again_offers_the_length_schools_and_your_profiles(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
-    from app.reanalyze_dialog import ReanalyzeDialog
+    from voicemail_coach.app.dialogs.reanalyze_dialog import ReanalyzeDialog
 
     mine = ProfileStore().save_new(
         {"profile": {"schema_version": 1, "extends": "extended", "name": "Team long"}}, "Team long"
@@ -345,7 +345,7 @@ def test_analyze_again_offers_the_length_schools_and_your_profiles(qtbot, data_d
 
 
 def test_the_chosen_card_is_remembered(qtbot, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from app.settings import load_settings
+    from voicemail_coach.app.settings import load_settings
 
     settings_file = tmp_path / "settings.json"
     controller = Controller(Settings(greeting=False), None, fakes.FakeOutputStream(), settings_file)
@@ -366,8 +366,8 @@ def test_the_chosen_card_is_remembered(qtbot, data_dir, tmp_path) -> None:  # ty
 
 
 def test_pack_dialog_exports_only_what_is_ticked(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from analysis.profile_store import ProfileEntry
-    from app.pack_dialog import PackDialog
+    from voicemail_coach.app.dialogs.pack_dialog import PackDialog
+    from voicemail_coach.storage.profile_store import ProfileEntry
 
     entry = ProfileEntry(tmp_path / "team.toml", "Team", builtin=False)
     dialog = PackDialog([entry], [DANA])
@@ -414,7 +414,7 @@ def test_use_a_profile_for_practice_from_the_editor(qtbot, data_dir) -> None:  #
 
 
 def test_example_sentences_added_in_the_editor_change_the_verdict(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
-    from analysis.pipeline import analyze_script
+    from voicemail_coach.analysis.pipeline import analyze_script
 
     script = "Hi, this is Ana from Brightline. Leave a note on the Bluebird huddle board."
     assert not analyze_script(script, load_profile()).call_to_action.found
@@ -442,11 +442,11 @@ def test_example_sentences_added_in_the_editor_change_the_verdict(qtbot, data_di
 def test_no_message_limits_are_edited_in_a_coachs_words_and_decide_on_reanalysis(
     qtbot, data_dir
 ) -> None:  # type: ignore[no-untyped-def]
-    from analysis import report as r
-    from analysis.pipeline import build_report, reanalyze_audio
-    from analysis.transcript import Word
-    from audio.io import Audio
     from tests.test_no_message import speechlike
+    from voicemail_coach.analysis import report as r
+    from voicemail_coach.analysis.pipeline import build_report, reanalyze_audio
+    from voicemail_coach.analysis.transcript import Word
+    from voicemail_coach.audio.io import Audio
 
     samples = speechlike(4.0).astype(np.float32)
     said = "We help finance teams close their books faster.".split()

@@ -11,13 +11,13 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from analysis.profile import CHECK_IDS
-from app.controller import Controller, Feedback
-from app.main_window import MainWindow
-from app.settings import Settings
-from audio.io import load_audio
 from tests import fakes
 from tests.conftest import AUDIO, damaged_model_copy
+from voicemail_coach.analysis.profile import CHECK_IDS
+from voicemail_coach.app.controller import Controller, Feedback
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.audio.io import load_audio
 
 pytestmark = pytest.mark.model
 
@@ -46,7 +46,7 @@ def paced(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def warm_holder():  # type: ignore[no-untyped-def]
-    from app.controller import ModelHolder
+    from voicemail_coach.app.controller import ModelHolder
 
     holder = ModelHolder(None, keep_fillers=True)
     holder.get()
@@ -116,7 +116,7 @@ def test_record_stop_shows_timed_value_and_call_to_action(
 def test_greeting_plays_then_recording_starts_at_the_beep(
     qtbot, warm_holder, paced, closing, no_dangling_threads
 ) -> None:  # type: ignore[no-untyped-def]
-    from audio.greeting import greeting_and_beep
+    from voicemail_coach.audio.greeting import greeting_and_beep
 
     outputs = fakes.FakeOutputStream()
     streams = Streams(GOOD)
@@ -250,7 +250,7 @@ def test_no_microphone_message_and_opening_files_still_works(qtbot, warm_holder,
 def test_no_portaudio_disables_recording_with_a_clear_message(
     qtbot, warm_holder, closing, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import audio.devices as devices
+    import voicemail_coach.audio.devices as devices
 
     def missing() -> object:
         raise devices.AudioUnavailable(
@@ -284,7 +284,7 @@ def test_device_failing_mid_recording_keeps_the_audio_and_analyzes_it(
 
 
 def test_settings_are_remembered(qtbot, warm_holder, closing, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from app.settings import load_settings
+    from voicemail_coach.app.settings import load_settings
 
     path = tmp_path / "settings.json"
     controller = Controller(
@@ -306,8 +306,8 @@ def test_settings_are_remembered(qtbot, warm_holder, closing, tmp_path: Path) ->
 def test_microphone_picker_lists_inputs_and_remembers_the_choice(
     qtbot, warm_holder, closing, monkeypatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    import audio.devices as devices
-    from app.settings import load_settings
+    import voicemail_coach.audio.devices as devices
+    from voicemail_coach.app.settings import load_settings
 
     fake_sd = fakes.fake_sounddevice_module(
         [{"name": "Laptop Mic"}, {"name": "USB Headset"}], [{"name": "Speakers"}]
@@ -348,7 +348,7 @@ def test_closing_during_a_take_saves_it_and_stops_every_worker(
     assert window.controller.recorder is None
     assert window.controller.runner.pool.activeThreadCount() == 0
     assert not streams.opened[0].active
-    from analysis.library import Library
+    from voicemail_coach.storage.library import Library
 
     with Library() as library:  # the app closed its own; reopen as the next start would
         kept = library.attempts()[0]

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import soundfile
 
-from analysis.library import Library
-from app.controller import Controller
-from app.main_window import MainWindow
-from app.settings import Settings
-from audio.io import load_audio
 from tests import fakes
 from tests.conftest import AUDIO
+from voicemail_coach.app.controller import Controller
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.audio.io import load_audio
+from voicemail_coach.storage.library import Library
 
 pytestmark = pytest.mark.model
 

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from analysis.library import Library
-from app.controller import Controller, Feedback
-from app.deltas import deltas
-from app.history_model import NO_MESSAGE, SCORE, HistoryModel
-from app.main_window import MainWindow
-from app.progress_view import ProgressView
-from app.settings import Settings
 from tests import fakes
 from tests.conftest import AUDIO
+from voicemail_coach.app.controller import Controller, Feedback
+from voicemail_coach.app.deltas import deltas
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.pages.history_model import NO_MESSAGE, SCORE, HistoryModel
+from voicemail_coach.app.pages.progress_view import ProgressView
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.storage.library import Library
 
 pytestmark = pytest.mark.model
 

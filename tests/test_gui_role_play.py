@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from analysis.coaching import Coaching
-from app.controller import Controller, Feedback
-from app.main_window import MainWindow
-from app.settings import Settings
-from audio.io import load_audio
 from tests import fakes
 from tests.conftest import AUDIO
+from voicemail_coach.app.controller import Controller, Feedback
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.audio.io import load_audio
+from voicemail_coach.storage.coaching import Coaching
 
 pytestmark = pytest.mark.model
 
@@ -169,7 +169,7 @@ def test_a_coach_runs_a_session_comments_scores_and_exports(
     page.select(page.session.id)
 
     # The history shows who recorded each take, and finds takes by that name.
-    from app.history_model import PARTICIPANT
+    from voicemail_coach.app.pages.history_model import PARTICIPANT
 
     window.nav["History"].trigger()
     history = pages.history
@@ -232,7 +232,7 @@ def test_role_play_carries_on_after_a_restart(
 ) -> None:  # type: ignore[no-untyped-def]
     """Close the app mid-session and start it again on the same data folder and settings: the
     session still labels the takes, with the same order and the same person up next."""
-    from app.settings import load_settings
+    from voicemail_coach.app.settings import load_settings
 
     monkeypatch.setenv("VOICEMAIL_COACH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(fakes, "FAST_PACE_S", 0.01)

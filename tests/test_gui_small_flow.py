@@ -14,17 +14,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QFormLayout, QLabel
 
-import audio.devices as devices
-from analysis.pipeline import analyze_script
-from analysis.profile import load_profile
-from app import file_dialogs
-from app.controller import Controller
-from app.main_window import MainWindow
-from app.settings import Settings, load_settings
-from app.settings_dialog import SettingsDialog
-from audio.devices import Device, device_choices
+import voicemail_coach.audio.devices as devices
 from tests import fakes
 from tests.conftest import AUDIO
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.app.controller import Controller
+from voicemail_coach.app.dialogs import file_dialogs
+from voicemail_coach.app.dialogs.settings_dialog import SettingsDialog
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.settings import Settings, load_settings
+from voicemail_coach.audio.devices import Device, device_choices
 
 SCRIPT = (
     "Hi Dana, this is Sam Rivera from Northwind Finance. We help companies like yours cut the "

@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-import audio.greeting
-from app.controller import Controller, Feedback
-from app.main_window import MainWindow
-from app.settings import Settings
-from audio.greeting import greeting_and_beep, practice_greeting
-from audio.io import load_audio
+import voicemail_coach.audio.greeting
 from tests import fakes
 from tests.conftest import AUDIO
+from voicemail_coach.app.controller import Controller, Feedback
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.audio.greeting import greeting_and_beep, practice_greeting
+from voicemail_coach.audio.io import load_audio
 
 GOOD = load_audio(AUDIO / "good.flac").samples
 JESS = "construction-checklist-download"  # Jess Nolan, Ironbridge Construction
@@ -218,7 +218,7 @@ def test_the_greeting_names_the_cards_prospect(rig: Rig, qtbot) -> None:  # type
 def test_without_espeak_ng_the_generic_greeting_plays_and_the_page_says_so(
     rig: Rig, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(audio.greeting.shutil, "which", lambda name: None)
+    monkeypatch.setattr(voicemail_coach.audio.greeting.shutil, "which", lambda name: None)
     window = rig.window(Settings(greeting=True, scenario_id=JESS))
     practice = window.practice
     assert "generic greeting" in practice.greeting_note.text()
@@ -248,7 +248,7 @@ def test_record_review_and_export_with_the_keyboard_alone(
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    from app.widgets.check_row import CheckRow
+    from voicemail_coach.app.widgets.check_row import CheckRow
 
     rig.holder = holder
     window = rig.window(Settings(greeting=False))

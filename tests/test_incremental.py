@@ -10,8 +10,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from analysis import incremental
-from analysis.incremental import (
+from voicemail_coach.analysis import incremental
+from voicemail_coach.analysis.incremental import (
     LiveTranscript,
     Piece,
     cut_in_moment,
@@ -19,9 +19,13 @@ from analysis.incremental import (
     fallback_reason,
     find_cut,
 )
-from analysis.transcribe import SegmentStats, TranscriptionResult, drop_invented_ending
-from analysis.transcript import Word, split_sentences
-from analysis.wer import word_error
+from voicemail_coach.analysis.transcribe import (
+    SegmentStats,
+    TranscriptionResult,
+    drop_invented_ending,
+)
+from voicemail_coach.analysis.transcript import Word, split_sentences
+from voicemail_coach.analysis.wer import word_error
 
 RATE = 16_000
 FloatArray = npt.NDArray[np.float32]
@@ -190,9 +194,9 @@ def test_word_error() -> None:
 def test_live_pieces_match_a_whole_file_pass(  # type: ignore[no-untyped-def]
     name: str, value: str, cta: str, transcriber, profile, analyzed
 ) -> None:
-    from analysis.pipeline import analyze_audio
-    from audio.io import load_audio
     from tests.conftest import AUDIO
+    from voicemail_coach.analysis.pipeline import analyze_audio
+    from voicemail_coach.audio.io import load_audio
 
     audio = load_audio(AUDIO / name)
     live = LiveTranscript()
@@ -487,14 +491,14 @@ def test_a_word_whisper_writes_on_after_the_message_is_dropped() -> None:
 def test_a_take_gets_the_same_verdicts_live_as_from_its_file(  # type: ignore[no-untyped-def]
     path: str, transcriber, profile, analyzed
 ) -> None:
-    """The app's report after Stop (pieces transcribed as they came, analysis.incremental's
+    """The app's report after Stop (pieces transcribed as they came, voicemail_coach.analysis.incremental's
     analyze_take) against the whole-file analysis of the same audio: the same score, every
     check's mark, the same parts found, and the value proposition and call to action within
     0.3 s. The bench voicemail scored 86 live and 88 from its file: the whole-file pass had
     invented an "Okay." after the last word, read as an opt-out."""
-    from analysis.incremental import analyze_take
-    from audio.io import load_audio
     from tests.conftest import AUDIO, real_audio
+    from voicemail_coach.analysis.incremental import analyze_take
+    from voicemail_coach.audio.io import load_audio
 
     file = real_audio(path.removeprefix("real:")) if path.startswith("real:") else AUDIO / path
     audio = load_audio(file)
@@ -523,9 +527,9 @@ def test_a_real_sentence_cut_mid_way_reads_as_one_sentence_again(transcriber) ->
     """The real voicemail cut in the 0.6 s breath of "... when you | get a second": read across
     the cut, "you" gets no full stop, so no sentence starts at "get", as in one pass over the
     file (without it the pieces read "when you. Get a second.")."""
-    from analysis.transcript import split_sentences
-    from audio.io import load_audio
     from tests.conftest import REAL_AUDIO
+    from voicemail_coach.analysis.transcript import split_sentences
+    from voicemail_coach.audio.io import load_audio
 
     samples = load_audio(REAL_AUDIO / "sales_voicemail_busyline.mp3").samples
     live = LiveTranscript(read_first_again=False)

@@ -14,10 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from analysis.profile import CHECK_IDS, SCENARIO_CHECK_IDS
+from voicemail_coach.analysis.profile import CHECK_IDS, SCENARIO_CHECK_IDS
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("app", "audio", "analysis", "resources")
+PACKAGES = ("app", "audio", "analysis", "storage", "resources")
 
 SCRIPT = (
     "Hi Dana, this is Sam from Acme. "
@@ -32,27 +32,33 @@ from pathlib import Path
 
 site = Path(sys.argv[1]).resolve()
 
-import analysis.profile
-import app.cli
-import audio.io
+import voicemail_coach.analysis.profile
+import voicemail_coach.app.cli.main
+import voicemail_coach.audio.io
+import voicemail_coach.storage.library
 
-for module in (analysis.profile, app.cli, audio.io):
+for module in (
+    voicemail_coach.analysis.profile,
+    voicemail_coach.app.cli.main,
+    voicemail_coach.audio.io,
+    voicemail_coach.storage.library,
+):
     where = Path(module.__file__).resolve()
     assert where.is_relative_to(site), f"{module.__name__} imported from {where}"
 print("IMPORTED-FROM-SITE")
 
-profile = analysis.profile.load_profile()
+profile = voicemail_coach.analysis.profile.load_profile()
 assert Path(profile.path).resolve().is_relative_to(site), profile.path
 print("PROFILE", profile.name, "|", len(profile.checks), "checks")
-from analysis.scenarios import ScenarioStore
+from voicemail_coach.analysis.scenarios import ScenarioStore
 print("SCENARIOS", len(ScenarioStore().all()))
 
-sample = app.cli.sample_path()
+sample = voicemail_coach.app.cli.main.sample_path()
 assert Path(sample).resolve().is_relative_to(site), sample
 print("SAMPLE", sample.name, sample.is_file(), sample.stat().st_size > 10_000)
 
 sys.stdout.flush()
-rc = app.cli.main(["check-script", "-"])
+rc = voicemail_coach.app.cli.main.main(["check-script", "-"])
 sys.stdout.flush()
 print("EXIT", rc)
 """
@@ -117,15 +123,19 @@ def test_non_editable_install_runs_check_script(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stdout + build.stderr
 
     # Package data made it into the install; tests and dev tools did not.
-    assert (site / "resources" / "profiles" / "default.toml").is_file()
-    assert (site / "resources" / "samples" / "example_voicemail.flac").is_file()
-    assert (site / "analysis" / "pipeline.py").is_file()
-    assert not (site / "tests").exists()
-    assert not (site / "bench").exists()
+    # Everything lives under one namespace: nothing else at the top of site-packages.
+    package = site / "voicemail_coach"
+    assert (package / "resources" / "profiles" / "default.toml").is_file()
+    assert (package / "resources" / "samples" / "example_voicemail.flac").is_file()
+    assert (package / "analysis" / "pipeline.py").is_file()
+    assert (package / "storage" / "library.py").is_file()
+    assert (package / "app" / "cli" / "main.py").is_file()
+    top = sorted(p.name for p in site.iterdir() if not p.name.endswith(".dist-info"))
+    assert top in (["voicemail_coach"], ["bin", "voicemail_coach"]), top
     dist_info = sorted(p.name for p in site.glob("voicemail_coach-*.dist-info"))
     assert dist_info == ["voicemail_coach-0.1.0.dist-info"]
     entry_points = (site / dist_info[0] / "entry_points.txt").read_text(encoding="utf-8")
-    assert "voicemail-coach = app.cli:main" in entry_points
+    assert "voicemail-coach = voicemail_coach.app.cli.main:main" in entry_points
 
     run_dir = tmp_path / "elsewhere"
     run_dir.mkdir()

@@ -1,4 +1,4 @@
-"""The attempt library (analysis.library): storage, migrations, bad states and crash recovery."""
+"""The attempt library (voicemail_coach.storage.library): storage, migrations, bad states and crash recovery."""
 
 from __future__ import annotations
 
@@ -24,15 +24,15 @@ import numpy.typing as npt
 import pytest
 import soundfile
 
-import analysis.library
-from analysis.library import CSV_COLUMNS, Attempt, Library, LibraryError
-from analysis.migrations import LATEST_VERSION, migrate, schema_version
-from analysis.paths import data_dir
-from analysis.pipeline import analyze_script
-from analysis.profile import load_profile
-from analysis.report import ModelInfo, Report
-from audio.capture import Recorder
+import voicemail_coach.storage.library
 from tests.fakes import FakeInputStream
+from voicemail_coach.analysis.paths import data_dir
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.report import ModelInfo, Report
+from voicemail_coach.audio.capture import Recorder
+from voicemail_coach.storage.library import CSV_COLUMNS, Attempt, Library, LibraryError
+from voicemail_coach.storage.migrations import LATEST_VERSION, migrate, schema_version
 
 REPO = Path(__file__).resolve().parent.parent
 AUDIO = REPO / "tests" / "data" / "audio"
@@ -512,7 +512,7 @@ def test_a_second_corruption_never_overwrites_the_first_backup(tmp_path: Path) -
 def test_a_database_locked_by_another_program(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(analysis.library, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(voicemail_coach.storage.library, "BUSY_TIMEOUT_S", 0.2)
     folder = tmp_path / "library"
     with Library(folder) as lib:
         lib.add_file(AUDIO / "good.flac")
@@ -540,7 +540,7 @@ def test_a_database_locked_by_another_program(
 def test_a_write_while_another_program_writes_reports_busy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(analysis.library, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(voicemail_coach.storage.library, "BUSY_TIMEOUT_S", 0.2)
     with Library(tmp_path / "library") as lib:
         attempt = lib.add_file(AUDIO / "good.flac")
         holder = sqlite3.connect(lib.db_path, isolation_level=None)
@@ -691,7 +691,7 @@ def test_recover_rebuilds_the_header_a_killed_writer_leaves(
     copy.write_bytes(killed)
     with pytest.raises(wave.Error):
         wave.open(str(copy)).close()
-    analysis.library._repair_wav(copy)
+    voicemail_coach.storage.library._repair_wav(copy)
     with wave.open(str(copy)) as repaired:
         assert repaired.getnframes() == 2 * RATE
     assert copy.stat().st_size == len(killed) - 1

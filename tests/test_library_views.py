@@ -15,14 +15,14 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLineEdit
 
-from analysis.library import Attempt, Library
-from analysis.report import Report
-from app.compare_view import CompareView
-from app.deltas import MINUS, deltas
-from app.history_model import SCORE, TITLE, HistoryFilter, HistoryModel
-from app.history_view import HistoryView
-from app.progress_view import ProgressView
 from tests.conftest import AUDIO
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.deltas import MINUS, deltas
+from voicemail_coach.app.pages.compare_view import CompareView
+from voicemail_coach.app.pages.history_model import SCORE, TITLE, HistoryFilter, HistoryModel
+from voicemail_coach.app.pages.history_view import HistoryView
+from voicemail_coach.app.pages.progress_view import ProgressView
+from voicemail_coach.storage.library import Attempt, Library
 
 pytestmark = pytest.mark.model
 NAMES = ("good", "bad", "fillers")

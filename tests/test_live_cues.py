@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.live_cues import LiveCues, WordCues, cues_at, word_cues
-from analysis.transcript import words_from_text
+from voicemail_coach.analysis.live_cues import LiveCues, WordCues, cues_at, word_cues
+from voicemail_coach.analysis.transcript import words_from_text
 
 SCRIPT = (
     "Hi Dana, this is Sam from Northwind. Um, we work with companies in your industry to help "
@@ -43,7 +43,7 @@ def test_the_nudge_comes_near_the_end_of_the_target_until_a_call_to_action(profi
 
 
 def test_live_settings_come_from_the_profile(tmp_path, profile) -> None:  # type: ignore[no-untyped-def]
-    from analysis.profile import ProfileError, default_profile_path, load_profile
+    from voicemail_coach.analysis.profile import ProfileError, default_profile_path, load_profile
 
     text = default_profile_path().read_text(encoding="utf-8")
     custom = tmp_path / "custom.toml"
@@ -62,7 +62,7 @@ def test_live_settings_come_from_the_profile(tmp_path, profile) -> None:  # type
 
 
 def test_the_widget_shows_the_cues(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from app.widgets.live_cues import LiveCuesView
+    from voicemail_coach.app.widgets.live_cues import LiveCuesView
 
     view = LiveCuesView()
     qtbot.addWidget(view)
@@ -87,7 +87,7 @@ def test_the_widget_shows_the_cues(qtbot) -> None:  # type: ignore[no-untyped-de
 def test_the_live_value_cue_reads_sentences_as_the_report_does(profile) -> None:  # type: ignore[no-untyped-def]
     """Whisper's "We help. Payroll teams ..." (a full stop with no pause behind it) is one
     sentence in the report; the live tick must see the same value proposition."""
-    from analysis.transcript import Word
+    from voicemail_coach.analysis.transcript import Word
 
     words = [
         Word("We", 3.86, 3.92), Word("help.", 3.92, 4.30), Word("Payroll", 4.40, 4.72),

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from app.controller import Controller
-from app.main_window import MainWindow
-from app.settings import Settings
-from audio.io import load_audio
 from tests import fakes
 from tests.conftest import AUDIO
+from voicemail_coach.app.controller import Controller
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.audio.io import load_audio
 
 pytestmark = pytest.mark.model
 
@@ -80,7 +80,7 @@ def test_no_tail_is_recorded_when_stop_says_the_take_ended_in_a_pause(tmp_path) 
 
     import numpy as np
 
-    from audio.capture import Recorder
+    from voicemail_coach.audio.capture import Recorder
 
     rate = 16_000
     speech = np.concatenate([np.full(rate, 0.1, np.float32), np.zeros(rate, np.float32)])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.report import Report
 from tests.conftest import AUDIO, real_audio
+from voicemail_coach.analysis.report import Report
 
 pytestmark = pytest.mark.model
 
@@ -98,7 +98,7 @@ def test_pauses_and_dead_air_come_from_the_audio(analyzed) -> None:  # type: ign
 
 
 def test_real_voicemail_busyline(transcriber, profile) -> None:  # type: ignore[no-untyped-def]
-    from analysis.pipeline import analyze_file
+    from voicemail_coach.analysis.pipeline import analyze_file
 
     path = real_audio("sales_voicemail_busyline.mp3")
     report = analyze_file(path, transcriber, profile)
@@ -140,8 +140,8 @@ def test_json_report_has_the_documented_shape(analyzed) -> None:  # type: ignore
 def test_transcription_reports_progress_and_can_be_cancelled(transcriber) -> None:  # type: ignore[no-untyped-def]
     import threading
 
-    from analysis.transcribe import Cancelled
-    from audio.io import load_audio
+    from voicemail_coach.analysis.transcribe import Cancelled
+    from voicemail_coach.audio.io import load_audio
 
     samples = load_audio(AUDIO / "too_long.flac").samples
     seen: list[float] = []

@@ -13,16 +13,16 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from analysis import report as r
-from analysis.acoustics import Acoustics, measure_acoustics
-from analysis.no_message import screen
-from analysis.pipeline import build_report
-from analysis.profile import Profile, ProfileError, load_profile, parse_profile
-from analysis.transcribe import SegmentStats
-from analysis.transcript import Word, append_word, is_word, words_from_text
-from app.cli import main
 from eval import nonmessages as nm
 from tests.conftest import AUDIO, REAL_AUDIO
+from voicemail_coach.analysis import report as r
+from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics
+from voicemail_coach.analysis.no_message import screen
+from voicemail_coach.analysis.pipeline import build_report
+from voicemail_coach.analysis.profile import Profile, ProfileError, load_profile, parse_profile
+from voicemail_coach.analysis.transcribe import SegmentStats
+from voicemail_coach.analysis.transcript import Word, append_word, is_word, words_from_text
+from voicemail_coach.app.cli.main import main
 
 RATE = 16_000
 
@@ -161,7 +161,7 @@ def test_a_report_without_a_message_has_no_checks_and_no_score(profile: Profile)
 
 
 def test_a_written_script_is_never_screened(profile: Profile) -> None:
-    from analysis.pipeline import analyze_script
+    from voicemail_coach.analysis.pipeline import analyze_script
 
     report = analyze_script("Call me.", profile)
     assert report.is_message and report.score is not None
@@ -170,7 +170,7 @@ def test_a_written_script_is_never_screened(profile: Profile) -> None:
 def test_profile_names_a_missing_or_unknown_reason() -> None:
     import tomllib
 
-    from analysis.profile import default_profile_path
+    from voicemail_coach.analysis.profile import default_profile_path
 
     data = tomllib.loads(default_profile_path().read_text(encoding="utf-8"))
     del data["no_message"]["reasons"]["noise"]
@@ -185,7 +185,7 @@ def test_profile_names_a_missing_or_unknown_reason() -> None:
 def test_an_older_profile_without_the_table_borrows_the_default() -> None:
     import tomllib
 
-    from analysis.profile import default_profile_path
+    from voicemail_coach.analysis.profile import default_profile_path
 
     data = tomllib.loads(default_profile_path().read_text(encoding="utf-8"))
     del data["no_message"]
@@ -296,8 +296,8 @@ def test_a_real_phone_systems_prompt_is_refused(analyzed) -> None:  # type: igno
 def test_library_keeps_a_non_message_without_figures_and_skips_it_as_baseline(
     tmp_path: Path, profile: Profile
 ) -> None:
-    from analysis.library import Library
-    from analysis.pipeline import analyze_script
+    from voicemail_coach.analysis.pipeline import analyze_script
+    from voicemail_coach.storage.library import Library
 
     scored = analyze_script(MESSAGE, profile)
     quiet = np.random.default_rng(3).normal(0, 10 ** (-65 / 20), 3 * RATE).astype(np.float32)
@@ -322,7 +322,7 @@ def test_library_keeps_a_non_message_without_figures_and_skips_it_as_baseline(
 
 
 def test_an_exported_report_says_there_is_no_message(profile: Profile) -> None:
-    from app.export_html import build_report_html
+    from voicemail_coach.app.export.report_html import build_report_html
 
     quiet = np.random.default_rng(4).normal(0, 10 ** (-65 / 20), 3 * RATE).astype(np.float32)
     model = r.ModelInfo("tiny.en", "int8", "/model", None)
@@ -339,7 +339,7 @@ def test_a_phone_systems_prompt_then_a_message_is_scored(
     transcriber,
     profile: Profile,  # type: ignore[no-untyped-def]
 ) -> None:
-    from analysis.pipeline import analyze_file
+    from voicemail_coach.analysis.pipeline import analyze_file
 
     prompt = nm.greeting(nm.GREETINGS[0], "en-us", tmp_path)
     message, rate = sf.read(AUDIO / "good.flac", dtype="float64")

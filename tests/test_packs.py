@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.packs import PackError, apply_pack, conflicts, export_pack, read_pack
-from analysis.pipeline import analyze_script
-from analysis.profile import ProfileError, load_profile
-from analysis.profile_store import ProfileConflict, ProfileStore, read_profile_data
-from analysis.scenarios import ScenarioStore, scenario_to_toml
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import ProfileError, load_profile
+from voicemail_coach.analysis.scenarios import ScenarioStore, scenario_to_toml
+from voicemail_coach.storage.packs import PackError, apply_pack, conflicts, export_pack, read_pack
+from voicemail_coach.storage.profile_store import ProfileConflict, ProfileStore, read_profile_data
 
 SCRIPT = (
     "Hi Dana, this is Sam from Routewise. We help fleets cut empty miles and fuel costs. "
@@ -283,7 +283,7 @@ def test_a_full_disk_during_import_changes_nothing_and_says_so(
 ) -> None:
     import errno
 
-    from analysis import packs
+    from voicemail_coach.storage import packs
 
     pack, rep, decisions = _rep_with_a_profile_to_replace(tmp_path)
     before = snapshot(rep)
@@ -313,7 +313,7 @@ def test_a_move_failing_half_way_puts_back_what_was_replaced(
 ) -> None:
     import errno
 
-    from analysis import packs
+    from voicemail_coach.storage import packs
 
     pack, rep, decisions = _rep_with_a_profile_to_replace(tmp_path)
     before = snapshot(rep)
@@ -350,7 +350,7 @@ def test_when_putting_back_fails_too_the_message_says_where_the_originals_are(
 ) -> None:
     import errno
 
-    from analysis import packs
+    from voicemail_coach.storage import packs
 
     pack, rep, decisions = _rep_with_a_profile_to_replace(tmp_path)
     original = (rep / "profiles" / "team.toml").read_text("utf-8")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import regex_guard
-from analysis.packs import PackError, read_pack
-from analysis.profile import ProfileError, default_profile_path, load_profile
+from voicemail_coach.analysis import regex_guard
+from voicemail_coach.analysis.profile import ProfileError, default_profile_path, load_profile
+from voicemail_coach.storage.packs import PackError, read_pack
 
 CHILD = '[profile]\nschema_version = 1\nextends = "short"\nname = "Team"\n'
 

@@ -9,11 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.personalization import find_name, similar, stem
-from analysis.pipeline import ScriptError, analyze_script
-from analysis.profile import Profile, ProfileError, default_profile_path, load_profile
-from analysis.report import Report, ReportWord
-from analysis.scenarios import Scenario, ScenarioStore
+from voicemail_coach.analysis.personalization import find_name, similar, stem
+from voicemail_coach.analysis.pipeline import ScriptError, analyze_script
+from voicemail_coach.analysis.profile import (
+    Profile,
+    ProfileError,
+    default_profile_path,
+    load_profile,
+)
+from voicemail_coach.analysis.report import Report, ReportWord
+from voicemail_coach.analysis.scenarios import Scenario, ScenarioStore
 
 GOOD = (
     "Hi Dana, this is Sam Reyes from Routewise. I saw you downloaded our guide to cutting "
@@ -78,7 +83,7 @@ def test_without_a_scenario_the_report_and_score_are_unchanged(
     again = Report.from_json(with_card.to_json())
     assert again == with_card
     assert "Scenario: Dana Cole, Northwind Logistics (logistics)" in __import__(
-        "analysis.report", fromlist=["render_text"]
+        "voicemail_coach.analysis.report", fromlist=["render_text"]
     ).render_text(with_card)
 
 
@@ -164,8 +169,8 @@ def test_a_card_keyword_of_two_words_matches_them_written_as_one(
 
 @pytest.mark.model
 def test_a_real_sales_voicemail_against_a_card(transcriber, profile: Profile) -> None:  # type: ignore[no-untyped-def]
-    from analysis.pipeline import analyze_file
     from tests.conftest import real_audio
+    from voicemail_coach.analysis.pipeline import analyze_file
 
     # The rep calls a busy owner back ("trying to give you a call earlier... off on the job
     # site") and offers to catch missed calls, but never says the prospect's name or business.

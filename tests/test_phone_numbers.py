@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.structure import find_phone_numbers
-from analysis.transcript import Word, words_from_text
+from voicemail_coach.analysis.structure import find_phone_numbers
+from voicemail_coach.analysis.transcript import Word, words_from_text
 
 
 def numbers(text: str) -> list[tuple[str, int]]:
@@ -40,7 +40,7 @@ def test_what_is_not_the_rest_of_a_number(text: str, expected: list[int]) -> Non
 def test_pace_counts_a_phone_number_as_its_digits_however_it_is_written() -> None:
     """Two decodes of the same audio wrote the bench voicemail's number in words and in figures
     (a take's last piece and a whole-file pass): the pace must not move with the writing."""
-    from analysis.delivery import pace
+    from voicemail_coach.analysis.delivery import pace
 
     def timed(tokens: list[str]) -> list[Word]:
         step = 6.0 / len(tokens)  # the same 6 s of speech, however many tokens

@@ -1,4 +1,4 @@
-"""Playback (audio.playback) through fake output streams, and the practice greeting."""
+"""Playback (voicemail_coach.audio.playback) through fake output streams, and the practice greeting."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import numpy.typing as npt
 import pytest
 import soundfile
 
-import audio.greeting
-from audio.devices import NO_PORTAUDIO, AudioUnavailable, output_devices
-from audio.greeting import greeting_and_beep, make_beep, practice_greeting
-from audio.playback import NO_SPEAKER, PlaybackError, Player
+import voicemail_coach.audio.greeting
 from tests.fakes import FakeOutputStream, NoDeviceStream
+from voicemail_coach.audio.devices import NO_PORTAUDIO, AudioUnavailable, output_devices
+from voicemail_coach.audio.greeting import greeting_and_beep, make_beep, practice_greeting
+from voicemail_coach.audio.playback import NO_SPEAKER, PlaybackError, Player
 
 AUDIO = Path(__file__).resolve().parent / "data" / "audio"
 GREETING = Path(__file__).resolve().parent.parent / "resources" / "greeting"
@@ -152,7 +152,7 @@ def test_no_audio_system_is_a_playback_error(
     def missing() -> Any:
         raise AudioUnavailable(NO_PORTAUDIO)
 
-    monkeypatch.setattr("audio.playback.load_sounddevice", missing)
+    monkeypatch.setattr("voicemail_coach.audio.playback.load_sounddevice", missing)
     player = Player()
     player.load(clip, RATE)
     with pytest.raises(PlaybackError) as caught:
@@ -215,7 +215,7 @@ def test_pause_never_hangs_on_a_stream_that_will_not_stop(
 ) -> None:
     """A device that went away can hang PortAudio's stop for good; pause (on the GUI thread)
     returns after the timeout and the helper thread ends once the stream lets go."""
-    from audio import playback
+    from voicemail_coach.audio import playback
 
     output = FakeOutputStream(stall=True)
     player = Player(output)
@@ -262,9 +262,9 @@ def test_a_cards_greeting_is_spoken_and_a_failing_synthesizer_falls_back(
     assert float(np.sqrt(np.mean(voiced**2))) > 0.05, "speech, not silence"
 
     def broken(*args: object, **kwargs: object) -> object:
-        raise audio.greeting.subprocess.CalledProcessError(1, "espeak-ng")
+        raise voicemail_coach.audio.greeting.subprocess.CalledProcessError(1, "espeak-ng")
 
-    monkeypatch.setattr(audio.greeting.subprocess, "run", broken)
+    monkeypatch.setattr(voicemail_coach.audio.greeting.subprocess, "run", broken)
     fallback = practice_greeting(RATE, "Ola Berg", "Fjord Haulage")
     generic, end_s = greeting_and_beep(RATE)
     assert not fallback.synthesized and "Dana Cole at Northwind Logistics" in fallback.text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.profile import (
+from voicemail_coach.analysis.profile import (
     CHECK_IDS,
     STRUCTURE_CATEGORIES,
     Profile,
@@ -111,7 +111,7 @@ def test_edited_threshold_is_applied(tmp_path: Path) -> None:
 
 
 def test_edited_threshold_changes_a_script_verdict(tmp_path: Path) -> None:
-    from analysis.pipeline import analyze_script
+    from voicemail_coach.analysis.pipeline import analyze_script
 
     script = (
         "Hi Dana, this is Sam from Acme. "

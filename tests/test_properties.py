@@ -11,10 +11,10 @@ import soundfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.pipeline import ScriptError, analyze_audio, analyze_script
-from analysis.profile import CHECK_IDS, NO_MESSAGE_REASONS
-from analysis.report import STATUSES, Report
-from audio.io import AudioLoadError, load_audio
+from voicemail_coach.analysis.pipeline import ScriptError, analyze_audio, analyze_script
+from voicemail_coach.analysis.profile import CHECK_IDS, NO_MESSAGE_REASONS
+from voicemail_coach.analysis.report import STATUSES, Report
+from voicemail_coach.audio.io import AudioLoadError, load_audio
 
 WORDS = st.sampled_from(
     "hi this is sam from acme we help clinics cut no-shows um uh like so you know call me at "

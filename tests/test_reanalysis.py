@@ -10,18 +10,23 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from analysis.pipeline import analyze_audio, analyze_script, reanalyze_audio
-from analysis.profile import Profile, load_profile
-from analysis.report import Report, ReportSegment
-from analysis.transcribe import FILLER_PROMPT, SegmentStats, TranscriptionResult, resolve_model
-from analysis.transcript import Word, words_from_text
-from app.controller import Controller, ModelHolder, retranscription_reason
-from app.main_window import MainWindow
-from app.settings import Settings
-from app.verdict_changes import summary, verdict_changes
-from audio.io import load_audio
 from tests import fakes
 from tests.conftest import AUDIO, real_audio
+from voicemail_coach.analysis.pipeline import analyze_audio, analyze_script, reanalyze_audio
+from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.report import Report, ReportSegment
+from voicemail_coach.analysis.transcribe import (
+    FILLER_PROMPT,
+    SegmentStats,
+    TranscriptionResult,
+    resolve_model,
+)
+from voicemail_coach.analysis.transcript import Word, words_from_text
+from voicemail_coach.app.controller import Controller, ModelHolder, retranscription_reason
+from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.app.verdict_changes import summary, verdict_changes
+from voicemail_coach.audio.io import load_audio
 
 GOOD_TEXT = (
     "Hi Dana, this is Sam Rivera from Northwind Finance. We work with companies in your industry "
@@ -98,7 +103,7 @@ def test_the_same_profile_on_the_stored_transcript_gives_the_same_report(
 def test_what_needs_a_new_transcription(tmp_path: Path) -> None:
     fake = FakeTranscriber()
     audio = load_audio(AUDIO / "good.flac")
-    from analysis.profile import load_profile
+    from voicemail_coach.analysis.profile import load_profile
 
     stored = analyze_audio(audio, fake, load_profile())  # type: ignore[arg-type]
     bundled = ModelHolder(None, keep_fillers=True)
@@ -183,7 +188,7 @@ def test_analyze_again_with_a_new_length_keeps_the_transcript_and_blames_only_th
 
 
 def test_the_dialog_asks_whether_to_transcribe_again(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from app.reanalyze_dialog import ReanalyzeDialog
+    from voicemail_coach.app.dialogs.reanalyze_dialog import ReanalyzeDialog
 
     dialog = ReanalyzeDialog(Settings(), "Take 1")
     qtbot.addWidget(dialog)
@@ -243,8 +248,8 @@ class SilentSegmentTranscriber(FakeTranscriber):
 def test_a_stored_non_message_stays_one_when_analyzed_again_with_another_profile(
     qtbot, data_dir, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from analysis.profile_store import ProfileStore
     from tests.test_no_message import speechlike
+    from voicemail_coach.storage.profile_store import ProfileStore
 
     take = tmp_path / "voice.flac"
     sf.write(take, speechlike(4.0).astype(np.float32), 16_000)

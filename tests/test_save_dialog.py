@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QStandardPaths
 
-import app.file_dialogs as file_dialogs
-from analysis.library import Library
-from app.controller import Controller
-from app.file_dialogs import plain_file_name, save_file
-from app.library_pages import LibraryPages
-from app.settings import Settings
-from app.widgets.banner import Banner
+import voicemail_coach.app.dialogs.file_dialogs as file_dialogs
 from tests import fakes
+from voicemail_coach.app.controller import Controller
+from voicemail_coach.app.dialogs.file_dialogs import plain_file_name, save_file
+from voicemail_coach.app.pages.library_pages import LibraryPages
+from voicemail_coach.app.settings import Settings
+from voicemail_coach.app.widgets.banner import Banner
+from voicemail_coach.storage.library import Library
 
 
 @pytest.mark.parametrize(
@@ -109,12 +109,12 @@ def test_saving_a_take_kept_in_memory_says_why_it_failed(
     number: int,
     cause: str,
 ) -> None:
-    import app.controller
+    import voicemail_coach.app.controller
 
     def failing_save(path: Path, samples: object) -> None:
         raise OSError(number, os.strerror(number), str(path))
 
-    monkeypatch.setattr(app.controller, "save_flac", failing_save)
+    monkeypatch.setattr(voicemail_coach.app.controller, "save_flac", failing_save)
     controller.unsaved = np.zeros(16_000, dtype=np.float32)
     messages: list[tuple[str, str]] = []
     controller.message.connect(lambda kind, text: messages.append((kind, text)))

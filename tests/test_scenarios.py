@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.scenarios import (
+from voicemail_coach.analysis.scenarios import (
     TRIGGER_KINDS,
     ScenarioError,
     ScenarioStore,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.pipeline import analyze_script
-from analysis.profile import Profile, load_profile
-from analysis.structure import classify_sentence
-from analysis.transcript import Word, split_sentences
-from analysis.word_filter import join_split_phrases
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.structure import classify_sentence
+from voicemail_coach.analysis.transcript import Word, split_sentences
+from voicemail_coach.analysis.word_filter import join_split_phrases
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +96,8 @@ def test_a_word_whisper_starts_late_after_a_break_starts_with_its_sound() -> Non
     its sound began; the energy moves it back (at most LATE_START_S, never over another word)."""
     import numpy as np
 
-    from analysis.acoustics import LATE_START_S, snap_to_speech
-    from audio.levels import analyze_levels
+    from voicemail_coach.analysis.acoustics import LATE_START_S, snap_to_speech
+    from voicemail_coach.audio.levels import analyze_levels
 
     rate = 16_000
     rng = np.random.default_rng(1)

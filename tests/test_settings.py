@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import SETTINGS_VERSION, Settings, load_settings, save_settings
 from tests import fakes
+from voicemail_coach.app.settings import SETTINGS_VERSION, Settings, load_settings, save_settings
 
 
 def test_round_trip(tmp_path: Path) -> None:
@@ -62,8 +62,8 @@ def test_unknown_keys_from_a_newer_minor_change_are_ignored(tmp_path: Path) -> N
 
 
 def test_dialog_shows_devices_and_presets_and_returns_the_choice(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import audio.devices as devices
-    from app.settings_dialog import SettingsDialog
+    import voicemail_coach.audio.devices as devices
+    from voicemail_coach.app.dialogs.settings_dialog import SettingsDialog
 
     fake_sd = fakes.fake_sounddevice_module([{"name": "Laptop Mic"}], [{"name": "Speakers"}])
     monkeypatch.setattr(devices, "load_sounddevice", lambda: fake_sd)
@@ -85,7 +85,7 @@ def test_dialog_shows_devices_and_presets_and_returns_the_choice(qtbot, monkeypa
 
 
 def test_dialog_refuses_a_bad_profile_with_the_reason(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from app.settings_dialog import SettingsDialog
+    from voicemail_coach.app.dialogs.settings_dialog import SettingsDialog
 
     bad = tmp_path / "team.toml"
     bad.write_text("[profile]\nschema_version = 1\n")
@@ -101,7 +101,7 @@ def test_dialog_refuses_a_bad_profile_with_the_reason(qtbot, tmp_path: Path) -> 
 def test_reanalyze_dialog_offers_presets_and_refuses_a_bad_model_folder(
     qtbot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.reanalyze_dialog import ReanalyzeDialog
+    from voicemail_coach.app.dialogs.reanalyze_dialog import ReanalyzeDialog
 
     dialog = ReanalyzeDialog(Settings(length_preset="extended"), "bad")
     qtbot.addWidget(dialog)

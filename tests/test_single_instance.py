@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.single_instance import LOCK_NAME, AlreadyRunning, claim
+from voicemail_coach.app.single_instance import LOCK_NAME, AlreadyRunning, claim
 
 
 def test_a_second_claim_is_refused_until_the_first_is_released(tmp_path: Path) -> None:
@@ -27,7 +27,7 @@ def test_a_second_claim_is_refused_until_the_first_is_released(tmp_path: Path) -
 def test_the_lock_of_a_killed_app_is_stale(tmp_path: Path) -> None:
     """An app that died without unlocking (kill -9, power loss) does not block the next start."""
     code = (
-        "import os, sys; from pathlib import Path; from app.single_instance import claim; "
+        "import os, sys; from pathlib import Path; from voicemail_coach.app.single_instance import claim; "
         "lock = claim(Path(sys.argv[1])); print('held', flush=True); os._exit(0)"
     )
     child = subprocess.run(

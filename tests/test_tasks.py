@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from app.tasks import TaskRunner
+from voicemail_coach.app.tasks import TaskRunner
 
 
 def test_an_instant_job_reports_to_signals_connected_after_submit(qtbot) -> None:  # type: ignore[no-untyped-def]

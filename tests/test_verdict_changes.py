@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from analysis.pipeline import analyze_script
-from analysis.profile import Profile
-from app.verdict_changes import summary, verdict_changes
+from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.app.verdict_changes import summary, verdict_changes
 
 SCRIPT = (
     "Hi Dana, this is Sam from Routewise. We help fleets like yours cut empty miles and fuel "

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 import soundfile
 
-from analysis.wer import word_error
 from bench import vmic
 from tests.conftest import AUDIO, REPO
+from voicemail_coach.analysis.wer import word_error
 
 pytestmark = pytest.mark.model
 

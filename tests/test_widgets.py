@@ -14,13 +14,13 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QLabel, QToolTip
 
-from analysis.profile import CHECK_IDS
-from analysis.report import Report
-from app.widgets import PlayerBar, Scorecard, Timeline, TranscriptView
-from app.widgets.colors import category_color, text_highlight
-from app.widgets.player_bar import format_clock
-from audio.io import load_audio
 from tests.conftest import AUDIO
+from voicemail_coach.analysis.profile import CHECK_IDS
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.widgets import PlayerBar, Scorecard, Timeline, TranscriptView
+from voicemail_coach.app.widgets.colors import category_color, text_highlight
+from voicemail_coach.app.widgets.player_bar import format_clock
+from voicemail_coach.audio.io import load_audio
 
 pytestmark = pytest.mark.model
 
@@ -320,9 +320,9 @@ def test_a_pass_outside_the_ideal_zone_reads_fine_with_both_zones_shown(
     zone that let it pass, and the exported report and the terminal say the same."""
     import dataclasses
 
-    from analysis.checks import run_checks
-    from analysis.report import render_text
-    from app.export_html import _check_table
+    from voicemail_coach.analysis.checks import run_checks
+    from voicemail_coach.analysis.report import render_text
+    from voicemail_coach.app.export.report_html import _check_table
 
     good = reports["good"]
     short = dataclasses.replace(good, source=dataclasses.replace(good.source, duration_s=10.4))
@@ -338,7 +338,7 @@ def test_a_pass_outside_the_ideal_zone_reads_fine_with_both_zones_shown(
     assert "Fine" in page and "ideal 20-30 s, fine 8-30 s" in page
     text = render_text(dataclasses.replace(short, checks=checks))
     assert "Zones (fine, not ideal): ideal 20-30 s, fine 8-30 s, over 45 s fails" in text
-    from app.review_view import MomentsStrip
+    from voicemail_coach.app.pages.review_view import MomentsStrip
 
     strip = MomentsStrip()
     qtbot.addWidget(strip)

@@ -6,7 +6,7 @@ it initialises and the test process may have loaded it already. The environment 
 
     python tests/vmic_take.py SPEECH_FILE [--device pulse] [--timeout 120]
 
-Drives ``app.controller.Controller`` with no stream factories (so ``sounddevice.InputStream``):
+Drives ``voicemail_coach.app.controller.Controller`` with no stream factories (so ``sounddevice.InputStream``):
 start the take, wait for the first audio, ``paplay`` the file into ``vsink``, stop, wait for the
 feedback. On success prints one line ``VMIC_RESULT <json>`` to stdout and exits 0; on an error
 message from the app, or anything timing out, prints why to stderr and exits 1.
@@ -51,9 +51,9 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.controller import Controller
-    from app.settings import Settings
-    from audio.capture import Recorder
+    from voicemail_coach.app.controller import Controller
+    from voicemail_coach.app.settings import Settings
+    from voicemail_coach.audio.capture import Recorder
 
     qt_app = QApplication([])
     controller = Controller(Settings(greeting=False, input_device=args.device))

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.profile import ProfileError, load_profile
-from analysis.profile_store import ProfileStore
-from analysis.transcribe import ModelError, resolve_model
-from app.file_dialogs import choose_folder, open_file
+from voicemail_coach.analysis.profile import ProfileError, load_profile
+from voicemail_coach.analysis.transcribe import ModelError, resolve_model
+from voicemail_coach.app.dialogs.file_dialogs import choose_folder, open_file
+from voicemail_coach.storage.profile_store import ProfileStore
 
 
 class AnalysisFields:

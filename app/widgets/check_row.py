@@ -9,8 +9,8 @@ from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
-from analysis.report import Check
-from app.widgets.colors import (
+from voicemail_coach.analysis.report import Check
+from voicemail_coach.app.widgets.colors import (
     FINE_WORD,
     STATUS_COLORS,
     STATUS_SYMBOLS,

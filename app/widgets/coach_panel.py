@@ -6,12 +6,12 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QPalette
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
 
-from analysis.coaching import Coaching, rubric_of
-from analysis.library import Attempt, Library, LibraryError
-from analysis.profile import RubricCriterion
-from analysis.report import Report
-from app.widgets.comments_panel import CommentsPanel
-from app.widgets.rubric_panel import RubricPanel
+from voicemail_coach.analysis.profile import RubricCriterion
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.widgets.comments_panel import CommentsPanel
+from voicemail_coach.app.widgets.rubric_panel import RubricPanel
+from voicemail_coach.storage.coaching import Coaching, rubric_of
+from voicemail_coach.storage.library import Attempt, Library, LibraryError
 
 NOTES_SAVE_MS = 800  # notes are saved this long after the last key, and when the box loses focus
 

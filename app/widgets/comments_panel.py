@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.coaching import Coaching, Comment, format_clock
-from analysis.library import LibraryError
+from voicemail_coach.storage.coaching import Coaching, Comment, format_clock
+from voicemail_coach.storage.library import LibraryError
 
 COMMENT_ROLE = Qt.ItemDataRole.UserRole
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.widgets.colors import blend, muted_text
+from voicemail_coach.app.widgets.colors import blend, muted_text
 
 FLOOR_DB = -60.0
 GOOD_DB = -30.0  # below this the voice is probably too far from the microphone

@@ -1,13 +1,13 @@
 """Cues while recording: pace lately, fillers so far, value and next step heard, a nudge to
-close, and a warning when audio was dropped. It only renders ``analysis.live_cues.LiveCues``."""
+close, and a warning when audio was dropped. It only renders ``voicemail_coach.analysis.live_cues.LiveCues``."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from analysis.live_cues import LiveCues
-from app.widgets.colors import CATEGORY_COLORS
+from voicemail_coach.analysis.live_cues import LiveCues
+from voicemail_coach.app.widgets.colors import CATEGORY_COLORS
 
 WARNING_COLOR = "#d64541"
 NUDGE_COLOR = CATEGORY_COLORS["call_to_action"].name()

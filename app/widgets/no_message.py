@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from analysis.report import Report
+from voicemail_coach.analysis.report import Report
 
 KEPT = (
     "It is not compared with your other takes or plotted in Progress; it is kept in your "

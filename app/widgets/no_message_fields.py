@@ -1,5 +1,5 @@
 """The profile editor's "No message" tab: when a take is no voicemail message at all (the
-profile's ``[no_message]`` table, see ``analysis.no_message``), in words a coach can follow,
+profile's ``[no_message]`` table, see ``voicemail_coach.analysis.no_message``), in words a coach can follow,
 and what the feedback page then says for each kind of non-message.
 
 The greeting phrases themselves are a phrase list (``no_message.greeting_patterns``) on the

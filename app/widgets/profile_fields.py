@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.profile import CONTENT_CATEGORIES, default_profile_path
-from analysis.profile_store import read_profile_data
-from app.widgets.check_row import TITLES
-from app.widgets.no_message_fields import no_message_page
+from voicemail_coach.analysis.profile import CONTENT_CATEGORIES, default_profile_path
+from voicemail_coach.app.widgets.check_row import TITLES
+from voicemail_coach.app.widgets.no_message_fields import no_message_page
+from voicemail_coach.storage.profile_store import read_profile_data
 
 UNITS = (
     ("_wpm", " wpm"), ("_dbfs", " dBFS"), ("_hz", " Hz"), ("_semitones", " st"),

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.coaching import Coaching, RubricScore, rubric_columns, rubric_total
-from analysis.library import LibraryError
-from analysis.profile import RubricCriterion
+from voicemail_coach.analysis.profile import RubricCriterion
+from voicemail_coach.storage.coaching import Coaching, RubricScore, rubric_columns, rubric_total
+from voicemail_coach.storage.library import LibraryError
 
 NOT_SCORED_TEXT = "\u2013"
 

@@ -9,7 +9,7 @@ import re
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from analysis.scenarios import Scenario
+from voicemail_coach.analysis.scenarios import Scenario
 
 DIFFICULTY_COLORS = {"easy": "#2e8b50", "medium": "#c27d12", "hard": "#d64541"}
 

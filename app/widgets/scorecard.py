@@ -8,8 +8,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from analysis.report import Report
-from app.widgets.check_row import (
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.widgets.check_row import (
     CheckRow,
     check_title,
     format_target,
@@ -17,7 +17,7 @@ from app.widgets.check_row import (
     format_value,
     status_word,
 )
-from app.widgets.colors import STATUS_COLORS, STATUS_SYMBOLS, muted_text
+from voicemail_coach.app.widgets.colors import STATUS_COLORS, STATUS_SYMBOLS, muted_text
 
 __all__ = [
     "CheckRow",

@@ -9,8 +9,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from analysis.report import Moment, Report, ReportWord
-from app.widgets.colors import category_label
+from voicemail_coach.analysis.report import Moment, Report, ReportWord
+from voicemail_coach.app.widgets.colors import category_label
 
 STRUCTURE = ("intro", "value_proposition", "call_to_action", "opt_out")
 FINDINGS = ("premature_ask", "self_praise", "pressure", "personalization")

@@ -6,8 +6,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from analysis.profile import LengthPreset
-from app.widgets.colors import blend, muted_text
+from voicemail_coach.analysis.profile import LengthPreset
+from voicemail_coach.app.widgets.colors import blend, muted_text
 
 UNDER = QColor("#8fa3bf")
 ZONE = QColor("#2e9d57")

@@ -22,9 +22,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
-from analysis.report import Report
-from app.widgets.colors import blend, category_color, muted_text
-from app.widgets.spans import Span, detail_spans, pause_spans, structure_spans
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.widgets.colors import blend, category_color, muted_text
+from voicemail_coach.app.widgets.spans import Span, detail_spans, pause_spans, structure_spans
 
 ENVELOPE_BINS = 8192
 MARGIN_X = 10.0

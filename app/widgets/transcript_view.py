@@ -8,9 +8,14 @@ from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QHelpEvent, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
-from analysis.report import Report
-from app.widgets.colors import category_color, category_label, muted_text, text_highlight
-from app.widgets.spans import (
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.app.widgets.colors import (
+    category_color,
+    category_label,
+    muted_text,
+    text_highlight,
+)
+from voicemail_coach.app.widgets.spans import (
     Span,
     detail_spans,
     highlighted_html,

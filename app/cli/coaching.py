@@ -1,0 +1,165 @@
+"""Command line for a coach's setup: ``scenarios``, ``profiles`` and ``pack export/import``.
+
+``voicemail_coach.app.cli.main`` registers these with :func:`add_coaching_commands` and hands parsed arguments to
+:func:`run_coaching_command`; ``--scenario ID`` on ``analyze`` is resolved by :func:`scenario_for`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from voicemail_coach.analysis.scenarios import Scenario
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+COMMANDS = ("scenarios", "profiles", "pack")
+ON_CONFLICT = {"replace": "replace", "keep-both": "keep_both", "skip": "skip"}
+
+
+def add_coaching_commands(subparsers: Any) -> None:
+    scenarios = subparsers.add_parser("scenarios", help="list scenario cards, or show one")
+    scenarios.add_argument("id", nargs="?", metavar="ID", help="show this card in full")
+    scenarios.add_argument("--json", action="store_true", help="print as JSON")
+
+    subparsers.add_parser("profiles", help="list the guidance profiles (built-in and yours)")
+
+    pack = subparsers.add_parser("pack", help="export or import a coaching pack (.vmcpack)")
+    actions = pack.add_subparsers(dest="pack_action", required=True)
+    export = actions.add_parser("export", help="write your profiles and scenario cards to FILE")
+    export.add_argument("file", metavar="FILE")
+    export.add_argument(
+        "--profile", action="append", default=[], metavar="P",
+        help="a profile file to include (repeatable; default: all of yours)",
+    )  # fmt: skip
+    export.add_argument(
+        "--scenario", action="append", default=[], metavar="ID",
+        help="a scenario card to include (repeatable; default: all of yours)",
+    )  # fmt: skip
+    export.add_argument("--name", default="Coaching pack", help="the pack's name")
+    imp = actions.add_parser("import", help="add a pack's profiles and scenario cards")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument(
+        "--on-conflict", choices=sorted(ON_CONFLICT), metavar="WHAT",
+        help="when an item differs from one you have: replace, keep-both or skip "
+        "(default: change nothing and list the conflicts)",
+    )  # fmt: skip
+
+
+def _fail(message: str) -> int:
+    print(f"voicemail-coach: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def scenario_for(scenario_id: str | None) -> Scenario | None:
+    """The card ``--scenario ID`` names (ScenarioError when there is none)."""
+    if not scenario_id:
+        return None
+    from voicemail_coach.analysis.scenarios import ScenarioStore
+
+    return ScenarioStore().get(scenario_id)
+
+
+def run_coaching_command(args: argparse.Namespace) -> int | None:
+    command = getattr(args, "command", None)
+    if command not in COMMANDS:
+        return None
+    from voicemail_coach.analysis.profile import ProfileError
+    from voicemail_coach.analysis.scenarios import ScenarioError
+    from voicemail_coach.audio import oserrors
+    from voicemail_coach.storage.packs import PackError
+
+    try:
+        if command == "scenarios":
+            return _scenarios(args)
+        if command == "profiles":
+            return _profiles()
+        return _pack_export(args) if args.pack_action == "export" else _pack_import(args)
+    except (PackError, ProfileError, ScenarioError) as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:
+        raise  # the reader went away: main ends quietly
+    except OSError as exc:
+        return _fail(f"{getattr(exc, 'filename', '') or ''}: {oserrors.cause(exc)}")
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from voicemail_coach.analysis.scenarios import ScenarioStore
+
+    store = ScenarioStore()
+    for problem in store.problems:
+        print(f"voicemail-coach: skipped {problem}", file=sys.stderr)
+    if args.id:
+        card = store.get(args.id)
+        if args.json:
+            print(json.dumps(card.to_dict(), indent=2, ensure_ascii=False))
+            return EXIT_OK
+        lines = [
+            f"{card.prospect}, {card.title} at {card.company} ({card.industry})",
+            f"Trigger ({card.trigger_label.lower()}): {card.trigger_detail}",
+            f"Cares about: {'; '.join(card.cares_about)}",
+            f"Value angle: {card.value_angle}",
+            f"Difficulty: {card.difficulty}" + ("" if store.is_builtin(card.id) else " (yours)"),
+        ]
+        print("\n".join(lines))
+        return EXIT_OK
+    cards = store.all()
+    if args.json:
+        print(json.dumps([c.to_dict() for c in cards], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for c in cards:
+        mine = "" if store.is_builtin(c.id) else "  (yours)"
+        print(f"{c.id:34} {c.label:42} {c.trigger:15} {c.difficulty}{mine}")
+    return EXIT_OK
+
+
+def _profiles() -> int:
+    from voicemail_coach.storage.profile_store import ProfileStore
+
+    for e in ProfileStore().entries():
+        where = "built-in" if e.builtin else "yours"
+        print(f"{e.name:28} {where:9} {e.path}" + (f"\n  broken: {e.problem}" if e.problem else ""))
+    return EXIT_OK
+
+
+def _pack_export(args: argparse.Namespace) -> int:
+    from voicemail_coach.analysis.scenarios import ScenarioStore
+    from voicemail_coach.storage.packs import export_pack
+    from voicemail_coach.storage.profile_store import ProfileStore
+
+    store = ScenarioStore()
+    profiles = args.profile or [e.path for e in ProfileStore().entries() if not e.builtin]
+    if args.scenario:
+        cards = [store.get(i) for i in args.scenario]
+    else:
+        cards = [c for c in store.all() if not store.is_builtin(c.id)]
+    path = export_pack(args.file, profiles, cards, args.name)
+    print(f"Wrote {path}: {len(profiles)} profile(s), {len(cards)} scenario card(s).")
+    return EXIT_OK
+
+
+def _pack_import(args: argparse.Namespace) -> int:
+    from voicemail_coach.analysis.scenarios import ScenarioStore
+    from voicemail_coach.storage.packs import apply_pack, conflicts, read_pack
+    from voicemail_coach.storage.profile_store import ProfileStore
+
+    contents = read_pack(args.file)
+    profiles, scenarios = ProfileStore(), ScenarioStore()
+    found = conflicts(contents, profiles, scenarios)
+    choice = ON_CONFLICT.get(args.on_conflict or "")
+    if found and choice is None:
+        listed = "; ".join(c.label for c in found)
+        return _fail(
+            f"{args.file}: {len(found)} item(s) differ from yours ({listed}); nothing was "
+            "imported. Choose --on-conflict replace, keep-both or skip."
+        )
+    decisions = {
+        c.key: ("keep_both" if choice == "replace" and c.builtin else choice or "skip")
+        for c in found
+    }
+    summary = apply_pack(contents, profiles, scenarios, decisions)
+    print(f"Imported \u201c{contents.name}\u201d: {summary.text()}.")
+    return EXIT_OK

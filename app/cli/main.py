@@ -1,0 +1,197 @@
+"""Command line: ``voicemail-coach analyze``, ``check-script``, ``sample``; no sub-command starts the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+
+from voicemail_coach.analysis.profile import Profile, ProfileError, load_profile
+from voicemail_coach.analysis.report import Report, render_text
+from voicemail_coach.analysis.scenarios import ScenarioError
+from voicemail_coach.app.cli.coaching import (
+    add_coaching_commands,
+    run_coaching_command,
+    scenario_for,
+)
+from voicemail_coach.app.cli.library import add_library_commands, run_library_command
+from voicemail_coach.audio.io import AudioLoadError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def sample_path() -> Path:
+    return Path(
+        str(resources.files("voicemail_coach.resources.samples").joinpath("example_voicemail.flac"))
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voicemail-coach",
+        description="Practise sales voicemails: local transcription and timed feedback.",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="print the JSON report")
+        p.add_argument("--profile", metavar="P", help="guidance profile TOML (default: bundled)")
+        p.add_argument(
+            "--length", metavar="PRESET", help="length preset id, e.g. standard, short, extended"
+        )
+        p.add_argument(
+            "--scenario", metavar="ID", help="check against a scenario card (see 'scenarios')"
+        )
+
+    analyze = sub.add_parser("analyze", help="analyze recorded voicemails")
+    analyze.add_argument("files", nargs="+", metavar="FILE", help="wav, flac, ogg, mp3 or m4a")
+    analyze.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper model folder")
+    analyze.add_argument(
+        "--no-filler-prompt",
+        action="store_true",
+        help="transcribe without the prompt that keeps 'um'/'uh'",
+    )
+    common(analyze)
+
+    script = sub.add_parser("check-script", help="check a written script before recording it")
+    script.add_argument("file", metavar="FILE|-", help="a text file, or - for standard input")
+    common(script)
+
+    sample = sub.add_parser("sample", help="analyze the bundled example voicemail")
+    sample.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper model folder")
+    common(sample)
+    add_library_commands(sub)
+    add_coaching_commands(sub)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"voicemail-coach: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _emit(reports: Sequence[Report], as_json: bool) -> None:
+    if as_json:
+        payload = [r.to_dict() for r in reports]
+        print(
+            json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False)
+        )
+    else:
+        print("\n\n".join(render_text(r) for r in reports))
+
+
+def _progress(name: str) -> Callable[[float], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(fraction: float) -> None:
+        print(f"\r{name}: transcribing {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_analyze(args: argparse.Namespace, files: Sequence[str], profile: Profile) -> int:
+    from voicemail_coach.analysis.pipeline import analyze_file
+    from voicemail_coach.analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber
+
+    try:
+        prompt = None if getattr(args, "no_filler_prompt", False) else FILLER_PROMPT
+        transcriber = Transcriber(args.model, initial_prompt=prompt)
+    except ModelError as exc:
+        return _fail(str(exc))
+    reports, failed = [], False
+    for f in files:
+        try:
+            progress = _progress(Path(f).name)
+            reports.append(
+                analyze_file(
+                    f, transcriber, profile, args.length, progress, scenario=args.scenario_card
+                )
+            )
+            if progress:
+                print(file=sys.stderr)
+        except AudioLoadError as exc:
+            failed = True
+            _fail(str(exc))
+    if reports:
+        _emit(reports, args.json)
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def run_check_script(args: argparse.Namespace, profile: Profile) -> int:
+    from voicemail_coach.analysis.pipeline import ScriptError, analyze_script
+
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _fail(f"{args.file}: no such file")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"{args.file}: cannot read it as text ({exc.__class__.__name__})")
+    try:
+        report = analyze_script(text, profile, args.length, args.scenario_card)
+    except ScriptError as exc:
+        return _fail(f"{args.file}: {exc}")
+    _emit([report], args.json)
+    return EXIT_OK
+
+
+def start_gui() -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        return _fail(
+            "no display to open the window on. Run it from a desktop session, or use "
+            "'voicemail-coach analyze FILE' / 'voicemail-coach sample' on the command line."
+        )
+    try:
+        from voicemail_coach.app.gui import run_gui
+    except ImportError as exc:
+        return _fail(f"the desktop app cannot start ({exc}); reinstall with its dependencies")
+    return run_gui()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed reader shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader stopped reading (`voicemail-coach history | head -1`): end quietly, as
+        # other command-line tools do. stdout points at /dev/null so Python's own flush at
+        # exit cannot fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return start_gui()
+    library_exit = run_library_command(args)
+    if library_exit is not None:
+        return library_exit
+    coaching_exit = run_coaching_command(args)
+    if coaching_exit is not None:
+        return coaching_exit
+    try:
+        profile = load_profile(args.profile)
+        profile.length_preset(args.length)
+        args.scenario_card = scenario_for(args.scenario)
+    except (ProfileError, ScenarioError) as exc:
+        return _fail(str(exc))
+    if args.command == "check-script":
+        return run_check_script(args, profile)
+    files = args.files if args.command == "analyze" else [str(sample_path())]
+    return run_analyze(args, files, profile)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""``voicemail-coach sessions``: the role-play sessions, and one session's summary.
+
+Without an id it lists the sessions; with one it prints every take of that session with its
+automatic score beside the coach's rubric scores (``--csv FILE`` writes the same as CSV).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from voicemail_coach.app.cli.text import EXIT_OK, clip, fail, local_date, text_table
+
+if TYPE_CHECKING:
+    from voicemail_coach.analysis.profile import RubricCriterion
+    from voicemail_coach.storage.coaching import Coaching, SummaryRow
+    from voicemail_coach.storage.library import Library
+
+NAME_WIDTH = 28
+
+
+def add_sessions_command(subparsers: Any) -> None:
+    sessions = subparsers.add_parser(
+        "sessions", help="list role-play sessions, or show one session's summary"
+    )
+    sessions.add_argument(
+        "id", type=int, nargs="?", metavar="ID", help="a session's number: print its summary"
+    )
+    sessions.add_argument("--csv", metavar="FILE", help="write the session's summary as CSV")
+
+
+def run_sessions(library: Library, args: argparse.Namespace) -> int:
+    from voicemail_coach.storage.coaching import Coaching
+    from voicemail_coach.storage.library import LibraryError
+
+    coaching = Coaching(library)
+    if args.id is None:
+        if args.csv:
+            return fail("--csv needs a session: voicemail-coach sessions ID --csv FILE")
+        sessions = coaching.sessions()
+        if not sessions:
+            print("No role-play sessions yet.")
+            return EXIT_OK
+        rows = [
+            (
+                str(s.id),
+                local_date(s.created_at),
+                clip(s.name, NAME_WIDTH),
+                clip(s.coach or "--", NAME_WIDTH),
+                clip(", ".join(s.participants) or "--", NAME_WIDTH * 2),
+                str(s.take_count),
+                "running" if s.active else f"ended {local_date(s.ended_at or '')}",
+            )
+            for s in sessions
+        ]
+        header = ("ID", "Started", "Session", "Coach", "Participants", "Takes", "Status")
+        print(text_table(header, rows, {1, 2, 3, 4, 6}))
+        return EXIT_OK
+    try:
+        session = coaching.session(args.id)
+    except LibraryError:
+        return fail(f"no session {args.id} (see 'voicemail-coach sessions')")
+    rubric = _rubric(coaching, args.id)
+    if args.csv:
+        count = coaching.export_summary_csv(args.id, args.csv, rubric)
+        print(f"Wrote {count} take{'s' if count != 1 else ''} of {session.name} to {args.csv}")
+        return EXIT_OK
+    coach = f", coach {session.coach}" if session.coach else ""
+    print(f"{session.name}{coach} · {local_date(session.created_at)}")
+    print(summary_table(coaching.summary(args.id), rubric))
+    return EXIT_OK
+
+
+def _rubric(coaching: Coaching, session_id: int) -> tuple[RubricCriterion, ...]:
+    """The rubric of the profile the session's newest analyzed take was scored with."""
+    from voicemail_coach.storage.coaching import rubric_of
+
+    for attempt in reversed(coaching.takes(session_id)):
+        stored = coaching.library.latest_report(attempt.id)
+        if stored is not None:
+            return rubric_of(stored.profile_path)
+    return rubric_of(None)
+
+
+def summary_table(rows: list[SummaryRow], rubric: tuple[RubricCriterion, ...]) -> str:
+    """The takes with the automatic score and each rubric criterion side by side."""
+    from voicemail_coach.storage.coaching import rubric_columns, rubric_total
+
+    if not rows:
+        return "No takes in this session yet."
+    columns = rubric_columns(rubric, [r.scores for r in rows])
+    header = (
+        "ID",
+        "Time",
+        "Who",
+        "Scenario",
+        "Length",
+        "Auto",
+        *(c.name for c in columns),
+        "Rubric",
+        "Comments",
+    )
+    lines = []
+    for r in rows:
+        a = r.attempt
+        scores = tuple(str(r.scores[c.id].score) if c.id in r.scores else "--" for c in columns)
+        lines.append(
+            (
+                str(a.id),
+                local_date(a.created_at)[11:],
+                clip(a.participant or "--", NAME_WIDTH),
+                clip(a.scenario or "--", NAME_WIDTH),
+                "--" if a.duration_s is None else f"{a.duration_s:.1f} s",
+                "--" if a.score is None else str(a.score),
+                *scores,
+                rubric_total(columns, r.scores).text() or "--",
+                str(r.comment_count),
+            )
+        )
+    return text_table(header, lines, {1, 2, 3, len(header) - 2})

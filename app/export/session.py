@@ -1,0 +1,133 @@
+"""A role-play session's summary as a file: CSV (from ``voicemail_coach.storage.coaching``), HTML or PDF.
+
+The HTML keeps to what Qt's rich text renders (tables, colours), so the PDF is the same page.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from voicemail_coach.analysis.profile import RubricCriterion
+from voicemail_coach.app.dates import to_local
+from voicemail_coach.app.export.report_html import CSS, MUTED, SHADE, format_date
+from voicemail_coach.storage.coaching import (
+    Coaching,
+    Session,
+    SummaryRow,
+    rubric_columns,
+    rubric_total,
+)
+
+SUMMARY_FILTER = "PDF (*.pdf);;Web page (*.html);;Spreadsheet (*.csv)"
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def to_local_day(created_at: str) -> str:
+    """The local calendar day of an ISO time (the text itself if it is not one)."""
+    moment = to_local(created_at)
+    return created_at if moment is None else f"{moment:%Y-%m-%d}"
+
+
+def _by_participant(rows: Sequence[SummaryRow], columns: Sequence[RubricCriterion]) -> str:
+    """One line per participant: takes, average automatic score, average rubric share."""
+    people: dict[str, list[SummaryRow]] = {}
+    for r in rows:
+        people.setdefault(r.attempt.participant or "(nobody)", []).append(r)
+    lines = []
+    for n, (who, takes) in enumerate(people.items()):
+        autos = [t.attempt.score for t in takes if t.attempt.score is not None]
+        totals = [rubric_total(columns, t.scores) for t in takes]
+        shares = [t.points / t.max_points for t in totals if t.max_points]
+        auto = f"{sum(autos) / len(autos):.0f}" if autos else "—"
+        coach = f"{100 * sum(shares) / len(shares):.0f} %" if shares else "—"
+        bg = f" bgcolor='{SHADE}'" if n % 2 else ""
+        lines.append(
+            f"<tr><td{bg}>{_e(who)}</td><td{bg} align='right'>{len(takes)}</td>"
+            f"<td{bg} align='right'>{auto}</td><td{bg} align='right'>{coach}</td></tr>"
+        )
+    return (
+        "<h2>By participant</h2><table cellspacing='0' cellpadding='4'>"
+        "<tr><th align='left'>Participant</th><th align='right'>Takes</th>"
+        "<th align='right'>Average auto score</th><th align='right'>Average rubric</th></tr>"
+        + "".join(lines)
+        + "</table>"
+    )
+
+
+def summary_html(
+    session: Session, rows: Sequence[SummaryRow], rubric: Sequence[RubricCriterion]
+) -> str:
+    """The summary as one self-contained HTML document."""
+    columns = rubric_columns(rubric, [r.scores for r in rows])
+    head = ["Time", "Who", "Scenario", "Length", "Auto", *(c.name for c in columns)]
+    head += ["Rubric", "Comments"]
+    one_day = len({to_local_day(r.attempt.created_at) for r in rows}) <= 1
+    body = []
+    for n, r in enumerate(rows):
+        a = r.attempt
+        bg = f" bgcolor='{SHADE}'" if n % 2 else ""
+        when = format_date(a.created_at)
+        cells = [
+            _e(when.rsplit(", ", 1)[-1] if one_day else when),
+            _e(a.participant or "—"),
+            _e(a.scenario or "—"),
+            "—" if a.duration_s is None else f"{a.duration_s:.1f} s",
+            "—" if a.score is None else f"<b>{a.score}</b>",
+            *(str(r.scores[c.id].score) if c.id in r.scores else "—" for c in columns),
+            _e(rubric_total(columns, r.scores).text().replace(" scored", "") or "—"),
+            str(r.comment_count),
+        ]
+        body.append("<tr>" + "".join(f"<td{bg}>{c}</td>" for c in cells) + "</tr>")
+    coach = f" &nbsp;·&nbsp; coach {_e(session.coach)}" if session.coach else ""
+    status = "running" if session.active else f"ended {_e(format_date(session.ended_at))}"
+    notes = f"<p>{_e(session.notes)}</p>" if session.notes.strip() else ""
+    scale = " &nbsp; ".join(
+        f"<b>{_e(c.name)}</b> {c.scale_min}-{c.scale_max}: {_e(c.description)}" for c in columns
+    )
+    table = (
+        "<h2>Takes</h2><table class='small' width='100%' cellspacing='0' cellpadding='3'><tr>"
+        + "".join(f"<th align='left'>{_e(h)}</th>" for h in head)
+        + "</tr>"
+        + "".join(body)
+        + "</table>"
+        if rows
+        else "<p class='muted'>No takes in this session yet.</p>"
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{_e(session.name)}</title><style>{CSS}</style></head><body>"
+        f"<h1>{_e(session.name)}</h1>"
+        f"<p class='muted'>{_e(format_date(session.created_at))}{coach} &nbsp;·&nbsp; {status}"
+        f" &nbsp;·&nbsp; {len(rows)} take{'s' if len(rows) != 1 else ''}</p>"
+        f"{notes}{table}"
+        + (_by_participant(rows, columns) if rows else "")
+        + (f"<p class='small' style='color:{MUTED}'>{scale}</p>" if columns else "")
+        + "</body></html>\n"
+    )
+
+
+def export_summary(
+    path: str | Path, coaching: Coaching, session_id: int, rubric: Sequence[RubricCriterion]
+) -> Path:
+    """Write the summary as CSV, HTML or PDF, chosen by the file's extension (PDF otherwise).
+
+    Raises:
+        LibraryError: the session is gone, or a CSV cannot be written.
+        OSError: an HTML or PDF file cannot be written.
+    """
+    from voicemail_coach.app.export.report import _write, pdf_bytes
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".csv":
+        coaching.export_summary_csv(session_id, target, rubric)
+        return target
+    page = summary_html(coaching.session(session_id), coaching.summary(session_id), rubric)
+    if suffix in (".html", ".htm"):
+        return _write(target, page.encode("utf-8"))
+    return _write(target, pdf_bytes(page, "Voicemail Coach · role-play session summary"))

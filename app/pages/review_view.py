@@ -1,0 +1,347 @@
+"""The feedback page: key moments at a glance, timeline with playback, scorecard, transcript."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicemail_coach.analysis.report import Check, Report
+from voicemail_coach.app.controller import Feedback
+from voicemail_coach.app.widgets.coach_panel import CoachPanel
+from voicemail_coach.app.widgets.colors import (
+    STATUS_COLORS,
+    STATUS_SYMBOLS,
+    category_color,
+    category_label,
+    muted_text,
+)
+from voicemail_coach.app.widgets.no_message import NoMessagePanel
+from voicemail_coach.app.widgets.player_bar import PlayerBar
+from voicemail_coach.app.widgets.scorecard import Scorecard
+from voicemail_coach.app.widgets.timeline import Timeline
+from voicemail_coach.app.widgets.transcript_view import TranscriptView
+
+CTA_KINDS = {"follow_up": "follow-up", "callback": "callback", "email": "email"}
+SEP = "&nbsp;&nbsp;&nbsp; "  # the plain space is where a narrow window may wrap
+
+
+def _secondary(label: QLabel) -> QLabel:
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+class MomentsStrip(QLabel):
+    """One line that answers "did the key parts land, and when?": the value proposition, the
+    call to action and the opt-out with their times (click one to play from it), and the length."""
+
+    seek_requested = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._report: Report | None = None
+        self.setObjectName("momentsStrip")
+        self.setAccessibleName("Key moments")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.setToolTip("Click a time to play from it")
+        self.linkActivated.connect(self._link)
+
+    def set_report(self, report: Report | None) -> None:
+        self._report = report
+        self._render()
+
+    def _link(self, href: str) -> None:
+        if href.startswith("t:"):
+            self.seek_requested.emit(float(href[2:]))
+
+    def _render(self) -> None:
+        report = self._report
+        if report is None:
+            self.clear()
+            return
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.Text).name()
+        muted = muted_text(pal, QPalette.ColorRole.Text).name()
+
+        def mark(check_id: str) -> str:
+            status = next((c.status for c in report.checks if c.id == check_id), "info")
+            color = STATUS_COLORS.get(status, STATUS_COLORS["info"]).name()
+            return f"<span style='color:{color}; font-weight:700'>{STATUS_SYMBOLS[status]}</span>"
+
+        def moment(category: str, name: str, check_id: str, target: str = "") -> str:
+            m = getattr(report, category)
+            dot = f"<span style='color:{category_color(category).name()}'>\u25cf</span>"
+            if not m.found or m.start_s is None:
+                missing = category_label(category).lower()
+                return f"{mark(check_id)}&nbsp;<span style='color:{text}'>No {missing}</span>"
+            kind = CTA_KINDS.get(m.kind or "")
+            label = f"{name} ({kind})" if kind else name
+            when = (
+                f"<a href='t:{m.start_s}' style='text-decoration:none'>"
+                f"<span style='color:{text}'>{html.escape(label)} at <b>{m.start_s:.1f}&nbsp;s</b>"
+                "</span></a>"
+            )
+            aim = (
+                f"&nbsp;<span style='color:{muted}'>{html.escape(target)}</span>" if target else ""
+            )
+            return f"{dot}&nbsp;{when}&nbsp;{mark(check_id)}{aim}"
+
+        timing = next((c for c in report.checks if c.id == "value_proposition_timing"), None)
+        length = next((c for c in report.checks if c.id == "length"), None)
+        parts = [
+            moment(
+                "value_proposition",
+                "Value",
+                "value_proposition_timing",
+                timing.target if timing else "",
+            ),
+            moment("call_to_action", "Call to action", "call_to_action"),
+            moment("opt_out", "Opt-out", "opt_out"),
+            f"<span style='color:{text}'><b>{report.source.duration_s:.1f}&nbsp;s</b> long</span>"
+            f"&nbsp;{mark('length')}"
+            + (
+                f"&nbsp;<span style='color:{muted}'>{html.escape(_length_zones(length))}</span>"
+                if length
+                else ""
+            ),
+        ]
+        self.setText(SEP.join(f"<span style='white-space:nowrap'>{p}</span>" for p in parts))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()
+
+
+def _length_zones(length: Check) -> str:
+    """The zones that decided the length mark, shown beside it: "ideal 20-30 s, fine 8-30 s"."""
+    return length.bands[0].describe(fails=False) if length.bands else f"target {length.target}"
+
+
+class ReviewView(QWidget):
+    seek_requested = Signal(float)
+    play_toggled = Signal()
+    new_take = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._heading: tuple[str, int | None] | None = None
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.again = QPushButton("New take")
+        self.again.setObjectName("againButton")
+        self.again.setAccessibleName("New take")
+        self.again.setToolTip(
+            "Back to the ready screen for the next take: change the scenario card, microphone "
+            "or greeting there, then press Record (Ctrl+N or Esc)"
+        )
+        self.again.clicked.connect(self.new_take.emit)
+        self.coach = CoachPanel()
+        self.coach_toggle = QPushButton("Coach")
+        self.coach_toggle.setObjectName("coachToggle")
+        self.coach_toggle.setCheckable(True)
+        self.coach_toggle.setToolTip("Comments at moments, rubric scores and notes for this take")
+        self.coach_toggle.toggled.connect(self.coach.setVisible)
+        # Opened or closed by hand, the panel stays so for the next takes.
+        self._coach_wanted = False
+        self.coach_toggle.clicked.connect(lambda on: setattr(self, "_coach_wanted", on))
+        self.moments = MomentsStrip()
+        self.timeline = Timeline()
+        self.player = PlayerBar()
+        play_hint = _secondary(
+            QLabel("Click the timeline, a time or a word to play from there \u00b7 Ctrl+P plays")
+        )
+        self.scorecard = Scorecard()
+        self.no_message = NoMessagePanel()
+        self.no_message.hide()
+        self.transcript = TranscriptView()
+        font = self.transcript.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.transcript.setFont(font)
+        for widget in (self.moments, self.timeline, self.scorecard, self.transcript):
+            widget.seek_requested.connect(self.seek_requested.emit)
+        self.player.play_toggled.connect(self.play_toggled.emit)
+        self.coach.seek_requested.connect(self.seek_requested.emit)
+        self.coach.comments.comments_changed.connect(self.timeline.set_comments)
+        self.timeline.comment_requested.connect(self.comment_at)
+
+        self.scenario_line = _secondary(QLabel())
+        self.scenario_line.setAccessibleName("Scenario card")
+        self.scenario_line.setWordWrap(True)
+        self.scenario_line.hide()
+        self.progress_line = QLabel()
+        self.progress_line.setObjectName("progressLine")
+        self.progress_line.setAccessibleName("Compared with your last take")
+        self.progress_line.setWordWrap(True)
+        self.progress_line.hide()
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.coach_toggle, 0, Qt.AlignmentFlag.AlignVCenter)
+        header.addWidget(self.again, 0, Qt.AlignmentFlag.AlignVCenter)
+        player_row = QHBoxLayout()
+        player_row.addWidget(self.player, 1)
+        player_row.addWidget(play_hint)
+
+        # The transcript gets a heading as tall as the scorecard's score, so both boxes line up.
+        self.transcript_heading = QLabel("<b>Transcript</b>")
+        self.transcript_heading.setObjectName("transcriptHeading")
+        self.transcript_heading.setAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+        )
+        self.transcript_heading.setContentsMargins(2, 0, 0, 4)
+        words = QWidget()
+        column = QVBoxLayout(words)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.transcript_heading)
+        column.addWidget(self.transcript, 1)
+        self.scorecard.scroll_area.installEventFilter(self)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.scorecard)
+        split.addWidget(words)
+        split.addWidget(self.coach)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setStretchFactor(2, 2)
+        self.coach.hide()
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.scenario_line)
+        layout.addWidget(self.moments)
+        layout.addWidget(self.no_message)
+        layout.addWidget(self.progress_line)
+        layout.addSpacing(2)
+        layout.addWidget(self.timeline)
+        layout.addLayout(player_row)
+        layout.addWidget(split, 1)
+
+    def show_feedback(self, feedback: Feedback, attention_window_s: float) -> None:
+        report = feedback.report
+        name = feedback.attempt.title if feedback.attempt is not None else feedback.path.name
+        self._heading = (name, report.score)
+        self._show_heading()
+        self.moments.set_report(report)
+        card = report.scenario
+        if card is not None:
+            self.scenario_line.setText(
+                f"Practised for {card.label} ({card.industry}) \u00b7 why now: {card.trigger_detail}"
+            )
+        self.scenario_line.setVisible(card is not None)
+        self._show_progress(feedback)
+        self.timeline.set_data(feedback.samples, feedback.sample_rate, report, attention_window_s)
+        self.scorecard.set_report(report)
+        # No message: a plain note in place of key moments and a scorecard of failures.
+        self.no_message.set_report(report)
+        self.no_message.setVisible(not report.is_message)
+        self.moments.setVisible(report.is_message)
+        self.scorecard.setVisible(report.is_message)
+        if not report.is_message:  # its height follows the scorecard's, which is hidden now
+            self.transcript_heading.setFixedHeight(self.transcript_heading.sizeHint().height())
+        self.transcript.set_report(report)
+        self.player.set_playing(False)
+        self.player.set_position(0.0, report.source.duration_s)
+        self.timeline.set_position(0.0)
+        self.coach.set_attempt(feedback.attempt, report)
+        self.coach_toggle.setVisible(feedback.attempt is not None)
+        self.timeline.comments_enabled = feedback.attempt is not None
+        self.coach_toggle.setChecked(
+            feedback.attempt is not None and (self._coach_wanted or self.coach.has_content())
+        )
+
+    def comment_at(self, at_s: float) -> None:
+        """Open the coach panel on a new comment at ``at_s`` (a take kept in the library)."""
+        if self.coach.attempt is None:
+            return
+        self.coach_toggle.setChecked(True)
+        self.seek_requested.emit(at_s)
+        self.coach.begin_comment(at_s)
+
+    def _show_progress(self, feedback: Feedback) -> None:
+        """One line of "+X vs your last take" figures, green when better, amber when worse.
+
+        "vs your last take" is said once, after the first figure; the line wraps only
+        between figures."""
+        from voicemail_coach.app.deltas import SUFFIX, deltas, report_zones
+
+        if feedback.attempt is None or not feedback.report.is_message:
+            self.progress_line.hide()
+            return
+        # Better or worse in the sense of this take's own targets (its profile and length preset).
+        lines = deltas(feedback.attempt, feedback.previous, *report_zones(feedback.report))
+        if not lines:
+            self.progress_line.setText(
+                "Your first scored take: the next one will be compared with it."
+            )
+            self.progress_line.setToolTip("")
+            self.progress_line.show()
+            return
+        colors = {True: "#2e9d57", False: "#b7791f", None: muted_text(self.palette()).name()}
+        same = "same as your last take"
+        if all(text == same for _, text, _ in lines):
+            lines = [("Every figure", same, None)]
+        short = {
+            "same as your last take": "same",
+            "value heard this time (missed in your last take)": "heard this time (missed before)",
+        }
+        parts = []
+        for n, (label, text, better) in enumerate(lines):
+            if n:
+                text = short.get(text, text.removesuffix(SUFFIX))
+                text = text.replace("value not heard this time", "not heard this time")
+            parts.append(
+                f"<span style='white-space:nowrap'><b>{html.escape(label)}</b>&nbsp;"
+                f"<span style='color:{colors[better]}'>{html.escape(text)}</span></span>"
+            )
+        self.progress_line.setText(" &nbsp;\u00b7&nbsp; ".join(parts))
+        previous = feedback.previous.title if feedback.previous is not None else ""
+        self.progress_line.setToolTip(
+            f"Compared with \u201c{previous}\u201d: green is better, amber is worse"
+            if previous
+            else ""
+        )
+        self.progress_line.show()
+
+    def _show_heading(self) -> None:
+        if self._heading is None:
+            return
+        name, score = self._heading
+        muted = muted_text(self.palette()).name()
+        figure = "no message" if score is None else f"score {score}"
+        self.title.setText(
+            f"{html.escape(name)}<span style='color:{muted}; font-size:14pt; font-weight:400'>"
+            f"&nbsp;&nbsp;\u00b7&nbsp;&nbsp;{figure}</span>"
+        )
+
+    def show_playback(self, position_s: float, playing: bool, duration_s: float) -> None:
+        self.player.set_playing(playing)
+        self.player.set_position(position_s, duration_s)
+        self.timeline.set_position(position_s)
+        self.coach.comments.follow(position_s)
+        self.transcript.set_current_time(position_s if playing or position_s > 0 else -1.0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scorecard.scroll_area and event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+        ):
+            self.transcript_heading.setFixedHeight(self.scorecard.scroll_area.y())
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_heading()

@@ -1,0 +1,232 @@
+"""The session summary: every take of a role-play session, automatic and coach scores side by side.
+
+Rows can be narrowed to one participant or one scenario; double-click (or Enter) opens a take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicemail_coach.analysis.profile import RubricCriterion
+from voicemail_coach.app.pages.history_model import MISSING, format_date, score_status
+from voicemail_coach.app.widgets.colors import STATUS_COLORS
+from voicemail_coach.storage.coaching import SummaryRow, rubric_columns, rubric_total
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+ALL = ""
+FIXED_HEADERS = ("Time", "Who", "Scenario", "Length", "Auto")
+
+
+def two_lines(name: str, longest: int = 9) -> str:
+    """A long header broken at the space nearest its middle ("Call to\naction"), so a column of
+    one-digit scores stays narrow."""
+    if len(name) <= longest or " " not in name:
+        return name
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut]}\n{name[cut + 1 :]}"
+
+
+class NumberItem(QTableWidgetItem):
+    """Sorts by its number (missing values first), shows its text."""
+
+    def __init__(self, text: str, value: float | None) -> None:
+        super().__init__(text)
+        self.value = value
+        self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine = self.value if self.value is not None else float("-inf")
+        theirs = getattr(other, "value", None)
+        return mine < (theirs if theirs is not None else float("-inf"))
+
+
+class SessionSummary(QWidget):
+    """Right-click a take to say who recorded it (when the wrong person was up next) or to take
+    it out of the session."""
+
+    open_requested = Signal(int)  # attempt id
+    relabel_requested = Signal(int, str)  # attempt id, participant
+    remove_requested = Signal(int)  # attempt id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[SummaryRow] = []
+        self.people: tuple[str, ...] = ()
+        self.columns: tuple[RubricCriterion, ...] = ()
+        self.participant = QComboBox()
+        self.participant.setAccessibleName("Participant filter")
+        self.scenario = QComboBox()
+        self.scenario.setAccessibleName("Scenario filter")
+        for combo in (self.participant, self.scenario):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(lambda _i: self._fill())
+        self.count = QLabel()
+        self.count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.table = QTableWidget()
+        self.table.setAccessibleName("Session summary")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.activated.connect(self._open)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Show"))
+        filters.addWidget(self.participant)
+        filters.addWidget(self.scenario)
+        filters.addStretch(1)
+        filters.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+    def set_rows(self, rows: Sequence[SummaryRow], rubric: Sequence[RubricCriterion]) -> None:
+        self.rows = list(rows)
+        self.columns = rubric_columns(rubric, [r.scores for r in rows])
+        people = sorted({r.attempt.participant or "" for r in rows} - {""}, key=str.casefold)
+        scenarios = sorted({r.attempt.scenario or "" for r in rows} - {""}, key=str.casefold)
+        for combo, values, everyone in (
+            (self.participant, people, "Everyone"),
+            (self.scenario, scenarios, "Every scenario"),
+        ):
+            kept = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everyone, ALL)
+            for value in values:
+                combo.addItem(value, value)
+            combo.setCurrentIndex(max(0, combo.findData(kept)))
+            combo.blockSignals(False)
+        self._fill()
+
+    def shown(self) -> list[SummaryRow]:
+        """The rows the filters let through, oldest first."""
+        who, scenario = self.participant.currentData(), self.scenario.currentData()
+        return [
+            r
+            for r in self.rows
+            if (not who or r.attempt.participant == who)
+            and (not scenario or r.attempt.scenario == scenario)
+        ]
+
+    def cell(self, row: int, header: str) -> str:
+        """The text shown in a row (as sorted on screen) under the column named ``header``."""
+        for col in range(self.table.columnCount()):
+            head = self.table.horizontalHeaderItem(col)
+            if head is not None and head.text().replace("\n", " ") == header:
+                item = self.table.item(row, col)
+                return item.text() if item is not None else ""
+        raise KeyError(header)
+
+    def _fill(self) -> None:
+        rows = self.shown()
+        headers = [*FIXED_HEADERS, *(two_lines(c.name) for c in self.columns), "Rubric", "Comments"]
+        table = self.table
+        table.setSortingEnabled(False)
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        auto = table.horizontalHeaderItem(FIXED_HEADERS.index("Auto"))
+        if auto is not None:
+            auto.setToolTip("The automatic score out of 100, from the analysis")
+        total = table.horizontalHeaderItem(len(headers) - 2)
+        if total is not None:
+            total.setToolTip("The coach's rubric scores added up, out of their maxima")
+        for col, c in enumerate(self.columns, start=len(FIXED_HEADERS)):
+            head = table.horizontalHeaderItem(col)
+            if head is not None:
+                head.setToolTip(f"{c.description} ({c.scale_min}-{c.scale_max})".strip())
+        table.setRowCount(len(rows))
+        one_day = len({format_date(r.attempt.created_at)[:10] for r in rows}) <= 1
+        for n, r in enumerate(rows):
+            a = r.attempt
+            total = rubric_total(self.columns, r.scores)
+            ratio = total.points / total.max_points if total.max_points else None
+            when = format_date(a.created_at)
+            cells: list[QTableWidgetItem] = [
+                QTableWidgetItem(when[11:] if one_day else format_date(a.created_at, False)),
+                QTableWidgetItem(a.participant or MISSING),
+                QTableWidgetItem(a.scenario or MISSING),
+                NumberItem(
+                    MISSING if a.duration_s is None else f"{a.duration_s:.1f} s", a.duration_s
+                ),
+                NumberItem(MISSING if a.score is None else str(a.score), a.score),
+            ]
+            for c in self.columns:
+                s = r.scores.get(c.id)
+                cells.append(NumberItem(MISSING if s is None else str(s.score), s and s.score))
+            # "14/15 (3 of 5)": the table is wide enough without the word "scored".
+            cells.append(NumberItem(total.text().replace(" scored", "") or MISSING, ratio))
+            cells.append(NumberItem(str(r.comment_count), r.comment_count))
+            if a.score is not None:
+                cells[4].setForeground(STATUS_COLORS[score_status(a.score)])
+            if ratio is not None:
+                cells[-2].setForeground(STATUS_COLORS[score_status(round(ratio * 100))])
+            for col, item in enumerate(cells):
+                item.setData(ID_ROLE, a.id)
+                item.setToolTip(f"{a.title} \u00b7 {when}")
+                table.setItem(n, col, item)
+        table.setSortingEnabled(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        shown, total_rows = len(rows), len(self.rows)
+        self.count.setText(
+            f"{total_rows} take{'s' if total_rows != 1 else ''}"
+            if shown == total_rows
+            else f"{shown} of {total_rows} takes"
+        )
+
+    def menu_for(self, row: int) -> QMenu | None:
+        """The context menu of a row: open, recorded by each participant, out of the session."""
+        item = self.table.item(row, 0)
+        if item is None:
+            return None
+        attempt_id = int(item.data(ID_ROLE))
+        current = next(
+            (r.attempt.participant for r in self.rows if r.attempt.id == attempt_id), None
+        )
+        menu = QMenu(self)
+        menu.addAction("Review this take", lambda: self.open_requested.emit(attempt_id))
+        menu.addSeparator()
+        for name in self.people:
+            action = menu.addAction(
+                f"Recorded by {name}",
+                lambda name=name: self.relabel_requested.emit(attempt_id, name),
+            )
+            action.setCheckable(True)
+            action.setChecked(name == current)
+        menu.addSeparator()
+        menu.addAction("Take out of this session", lambda: self.remove_requested.emit(attempt_id))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.menu_for(self.table.rowAt(pos.y()))
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _open(self, index: object) -> None:
+        item = self.table.item(self.table.currentRow(), 0)
+        if item is not None:
+            self.open_requested.emit(int(item.data(ID_ROLE)))

@@ -1,0 +1,1003 @@
+"""The attempt library: every take and every opened file kept locally, with all its reports.
+
+A SQLite database (WAL mode, schema in :mod:`voicemail_coach.storage.migrations`) with the audio beside it as
+16-bit FLAC in ``audio/``. A take is recorded straight into the library as a WAV named after its
+attempt, so a crash or a kill loses at most a block: the next start finds the attempt still
+marked "recording" and :meth:`Library.recover` turns it into a normal one.
+
+Audio is removed only by :meth:`Library.delete`, or when it is a copy of audio still kept: the
+WAV once its FLAC reads back with the same samples, or a FLAC left half-written by a failure.
+File names are claimed exclusively, so a file is never overwritten either, not even by a new
+library started after a damaged database was set aside next to the old recordings. A file in
+``audio/`` that no attempt refers to (a FLAC half-written when the app was killed) is moved to
+``recovered/`` when the library is opened, so it is kept and offered, and frees its name.
+
+One connection serves all threads, one call at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import errno
+import itertools
+import json
+import os
+import shutil
+import sqlite3
+import struct
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import soundfile
+
+from voicemail_coach.analysis.paths import data_dir
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.audio import oserrors
+from voicemail_coach.audio.capture import PCM16_SCALE
+from voicemail_coach.audio.io import AudioLoadError, load_audio
+from voicemail_coach.storage.migrations import NewerSchemaError, migrate
+
+LIBRARY_DIR = "library"
+DB_NAME = "library.db"
+AUDIO_DIR = "audio"
+# Where audio no attempt refers to is moved at open (a file half-written when the app was killed).
+RECOVERED_DIR = "recovered"
+# How long a call waits for another program's lock before saying the library is busy.
+BUSY_TIMEOUT_S = 2.0
+# libsndfile reports a full disk only as "System error"; this little room left means that.
+LOW_SPACE_BYTES = 16 * 1024 * 1024
+
+RECORDING = "recording"  # status: being recorded, or interrupted; also a source
+READY = "ready"  # status
+FILE = "file"  # source
+
+CSV_COLUMNS = (
+    "id",
+    "date",
+    "title",
+    "tags",
+    "scenario",
+    "duration_s",
+    "score",
+    "time_to_value_s",
+    "wpm",
+    "fillers_per_min",
+    "profile",
+    "model",
+    "participant",
+)
+
+Pcm16 = npt.NDArray[np.int16]
+
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+class LibraryError(Exception):
+    """Something the library could not do; the message is meant for the user as it is."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One take or opened file, with the figures of its newest report.
+
+    Attributes:
+        id: Number of the attempt, never reused.
+        created_at: When it was recorded or added, ISO 8601 in UTC.
+        title: Shown in the history; a recording's date or a file's name unless renamed.
+        tags: The user's tags, in the order given.
+        scenario: What the message was for (a prospect, a campaign), if given.
+        notes: The user's notes.
+        source: ``"recording"`` or ``"file"``.
+        original_path: The file the user opened, for a file.
+        audio_path: Absolute path of the audio in the library: the WAV being captured while
+            ``status`` is ``"recording"``, the FLAC once ready.
+        status: ``"recording"`` (in progress, or interrupted by a crash) or ``"ready"``.
+        duration_s: Length of the audio, from the newest report when there is one.
+        score: Score out of 100 of the newest report.
+        time_to_value_s: When the value proposition starts, in the newest report.
+        wpm: Words per minute in the newest report.
+        fillers_per_min: Filler words per minute in the newest report.
+        profile_name: Guidance profile of the newest report.
+        model_name: Speech model of the newest report (None for a written script).
+        session_id: The role-play session the take belongs to (see ``voicemail_coach.storage.coaching``).
+        participant: Who recorded the take, in a role-play session.
+        no_message: Why the newest report found no voicemail message in the take (silence,
+            noise, a phone system's prompt, ...); None for a message. Such a take has no score
+            and no figures: it is no baseline.
+    """
+
+    id: int
+    created_at: str
+    title: str
+    tags: tuple[str, ...]
+    scenario: str | None
+    notes: str
+    source: str
+    original_path: str | None
+    audio_path: str
+    status: str
+    duration_s: float | None
+    score: int | None
+    time_to_value_s: float | None
+    wpm: float | None
+    fillers_per_min: float | None
+    profile_name: str | None
+    model_name: str | None
+    session_id: int | None = None
+    participant: str | None = None
+    no_message: str | None = None
+
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    R = TypeVar("R", bound=DataclassInstance)
+
+
+def from_row(cls: type[R], row: sqlite3.Row, **computed: Any) -> R:
+    """The record ``cls`` from a row: each field is the column of the same name, except the
+    ``computed`` ones (decoded or counted by the caller)."""
+    fields = (f.name for f in dataclasses.fields(cls) if f.name not in computed)
+    return cls(**{name: row[name] for name in fields}, **computed)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report as saved for an attempt; every analysis of an attempt is kept."""
+
+    id: int
+    attempt_id: int
+    created_at: str
+    profile_name: str
+    profile_path: str
+    length_preset: str
+    model_name: str | None
+    report: Report
+
+
+class Library:
+    """The attempts, their audio and their reports in one folder; safe to share between threads.
+
+    Attributes:
+        folder: The library folder.
+        audio_dir: Where the audio files are, ``folder / "audio"``.
+        db_path: The database, ``folder / "library.db"``.
+
+    Args:
+        folder: Where the library lives; ``data_dir() / "library"`` by default. Created if
+            missing.
+
+    Raises:
+        LibraryError: the folder cannot be written, the database is locked by another
+            program, it was made by a newer version of the app, or it is damaged (then it
+            has been moved aside as ``library.db.corrupt-<UTC time>``, kept, and the next
+            ``Library`` starts an empty one).
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = (Path(folder) if folder is not None else data_dir() / LIBRARY_DIR).absolute()
+        self.audio_dir = self.folder / AUDIO_DIR
+        self.db_path = self.folder / DB_NAME
+        self._lock = threading.RLock()
+        # Takes begun by this Library and not finished: recording now, so not to be recovered.
+        self._recording_now: set[int] = set()
+        try:
+            self.audio_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._problem(exc, "open the library") from exc
+        self._conn: sqlite3.Connection | None = self._open()
+        self._interrupted_ids = tuple(
+            int(row["id"])
+            for row in self._fetch("SELECT id FROM attempts WHERE status = ?", (RECORDING,))
+        )
+        self.recovered_dir = self.folder / RECOVERED_DIR
+        self._unreferenced = self._set_aside_unreferenced()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def begin_recording(
+        self, title: str | None = None, scenario: str | None = None
+    ) -> tuple[Attempt, Path]:
+        """Start an attempt for a take and choose the WAV file to capture it into.
+
+        The attempt is saved before this returns, so a crash from here on leaves it to be
+        found by :meth:`interrupted`.
+
+        Args:
+            title: The title; the local date and time of the take by default.
+            scenario: What the message is for, if known.
+
+        Returns:
+            The attempt, with status ``"recording"``, and the WAV path (in :attr:`audio_dir`)
+            to hand to ``voicemail_coach.audio.capture.Recorder``.
+        """
+        name = title.strip() if title and title.strip() else _default_title()
+        with self._lock:
+            wav: Path | None = None
+            try:
+                with self._write("start a recording") as conn:
+                    attempt_id = self._insert(conn, name, RECORDING, None, RECORDING, None)
+                    wav = self._claim(f"{attempt_id}.partial", ".wav", "start a recording")
+                    conn.execute(
+                        "UPDATE attempts SET audio_file = ?, scenario = ? WHERE id = ?",
+                        (wav.name, _clean_scenario(scenario), attempt_id),
+                    )
+            except LibraryError:
+                if wav is not None:
+                    wav.unlink(missing_ok=True)  # claimed just now, nothing in it
+                raise
+            assert wav is not None
+            self._recording_now.add(attempt_id)
+            return self.attempt(attempt_id), wav
+
+    def finish_recording(self, attempt_id: int) -> Attempt:
+        """Store a finished take as FLAC and mark its attempt ready.
+
+        The WAV is removed only after the FLAC has been read back with the same samples and
+        the attempt points at it; on any failure the WAV stays and the attempt stays
+        "recording", so it can be tried again (or recovered after a restart).
+
+        Returns:
+            The attempt, with status ``"ready"`` and its duration. An attempt that is ready
+            already is returned as it is.
+
+        Raises:
+            LibraryError: no such attempt; the WAV is missing, unreadable or empty; or the
+                FLAC cannot be written (full or read-only disk).
+        """
+        with self._lock:
+            attempt = self.attempt(attempt_id)
+            if attempt.status == READY:
+                return attempt
+            wav = Path(attempt.audio_path)
+            pcm, rate = _read_take(wav)
+            flac: Path | None = None
+            try:
+                # Written under the write lock, so another program opening the library
+                # meanwhile does not take the FLAC for one no attempt refers to.
+                with self._write("save the recording") as conn:
+                    flac = self._store_flac(str(attempt_id), pcm, rate, "save the recording")
+                    conn.execute(
+                        "UPDATE attempts SET audio_file = ?, status = ?, duration_s = ? "
+                        "WHERE id = ?",
+                        (flac.name, READY, len(pcm) / rate, attempt_id),
+                    )
+            except LibraryError:
+                if flac is not None:
+                    flac.unlink(missing_ok=True)  # a copy: the WAV is kept
+                raise
+            self._recording_now.discard(attempt_id)
+            with contextlib.suppress(OSError):  # left behind, it is only clutter
+                wav.unlink()
+            return self.attempt(attempt_id)
+
+    def add_file(self, path: str | Path, title: str | None = None) -> Attempt:
+        """Add an audio file as a ready attempt, stored as 16 kHz mono FLAC.
+
+        Args:
+            path: Any file ``voicemail_coach.audio.io.load_audio`` reads; it is left untouched.
+            title: The title; the file's name without its extension by default.
+
+        Raises:
+            LibraryError: the file cannot be decoded (the message says why), or the library
+                cannot store it (full or read-only disk); nothing is added then.
+        """
+        source = Path(path).absolute()
+        try:
+            audio = load_audio(source)
+        except AudioLoadError as exc:
+            raise LibraryError(str(exc)) from exc
+        pcm = _to_pcm16(audio.samples)
+        name = title.strip() if title and title.strip() else source.stem
+        doing = f"add {source.name} to the library"
+        with self._lock:
+            flac: Path | None = None
+            try:
+                with self._write(doing) as conn:
+                    attempt_id = self._insert(
+                        conn, name, FILE, str(source), READY, audio.duration_s
+                    )
+                    flac = self._store_flac(str(attempt_id), pcm, audio.sample_rate, doing)
+                    conn.execute(
+                        "UPDATE attempts SET audio_file = ? WHERE id = ?", (flac.name, attempt_id)
+                    )
+            except LibraryError:
+                if flac is not None:
+                    flac.unlink(missing_ok=True)  # a copy: the user's file is untouched
+                raise
+            return self.attempt(attempt_id)
+
+    def add_report(self, attempt_id: int, report: Report) -> StoredReport:
+        """Save a report for an attempt; its figures become the attempt's summary.
+
+        Earlier reports are kept (see :meth:`reports`).
+
+        Raises:
+            LibraryError: no such attempt, or the report cannot be saved.
+        """
+        created_at = _now()
+        model_name = report.model.name if report.model else None
+        value = report.value_proposition
+        with self._lock, self._write("save the report") as conn:
+            self._require(conn, attempt_id)
+            cursor = conn.execute(
+                "INSERT INTO reports (attempt_id, created_at, profile_name, profile_path, "
+                "length_preset, model_name, report_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    attempt_id,
+                    created_at,
+                    report.profile.name,
+                    report.profile.path,
+                    report.profile.length_preset,
+                    model_name,
+                    json.dumps(report.to_dict(), ensure_ascii=False),
+                ),
+            )
+            # A take that is no message keeps no figures: it must not plot, sort or compare.
+            message = report.is_message
+            conn.execute(
+                "UPDATE attempts SET score = ?, time_to_value_s = ?, wpm = ?, "
+                "fillers_per_min = ?, duration_s = ?, profile_name = ?, model_name = ?, "
+                "no_message = ? WHERE id = ?",
+                (
+                    report.score,
+                    value.start_s if value.found and message else None,
+                    report.delivery.wpm if message else None,
+                    report.delivery.fillers_per_minute if message else None,
+                    report.source.duration_s,
+                    report.profile.name,
+                    model_name,
+                    report.no_message_reason,
+                    attempt_id,
+                ),
+            )
+            report_id = cursor.lastrowid
+        assert report_id is not None
+        return StoredReport(
+            id=report_id,
+            attempt_id=attempt_id,
+            created_at=created_at,
+            profile_name=report.profile.name,
+            profile_path=report.profile.path,
+            length_preset=report.profile.length_preset,
+            model_name=model_name,
+            report=report,
+        )
+
+    def attempts(self) -> list[Attempt]:
+        """All attempts, newest first, whatever their status."""
+        rows = self._fetch("SELECT * FROM attempts ORDER BY created_at DESC, id DESC")
+        return [self._attempt_from(row) for row in rows]
+
+    def attempt(self, attempt_id: int) -> Attempt:
+        """One attempt.
+
+        Raises:
+            LibraryError: there is no such attempt (deleted?).
+        """
+        rows = self._fetch("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+        if not rows:
+            raise LibraryError(_missing(attempt_id))
+        return self._attempt_from(rows[0])
+
+    def reports(self, attempt_id: int) -> list[StoredReport]:
+        """Every report of an attempt, newest first.
+
+        Raises:
+            LibraryError: no such attempt, or a report was saved by an incompatible version.
+        """
+        with self._lock:
+            self.attempt(attempt_id)
+            rows = self._fetch(
+                "SELECT * FROM reports WHERE attempt_id = ? ORDER BY id DESC", (attempt_id,)
+            )
+        return [_stored_report(row) for row in rows]
+
+    def latest_report(self, attempt_id: int) -> StoredReport | None:
+        """The newest report of an attempt; None before its first analysis."""
+        with self._lock:
+            self.attempt(attempt_id)
+            rows = self._fetch(
+                "SELECT * FROM reports WHERE attempt_id = ? ORDER BY id DESC LIMIT 1",
+                (attempt_id,),
+            )
+        return _stored_report(rows[0]) if rows else None
+
+    def update(
+        self,
+        attempt_id: int,
+        *,
+        title: str | None = None,
+        tags: Sequence[str] | None = None,
+        notes: str | None = None,
+        scenario: str | None = None,
+    ) -> Attempt:
+        """Change what the user wrote about an attempt; None leaves a field as it is.
+
+        Args:
+            attempt_id: The attempt.
+            title: The new title; it cannot be blank.
+            tags: The new tags, replacing the old; blanks and repeats are dropped.
+            notes: The new notes; ``""`` clears them.
+            scenario: The new scenario; ``""`` clears it.
+
+        Raises:
+            LibraryError: no such attempt, a blank title, or the change cannot be saved.
+        """
+        if isinstance(tags, str):
+            raise TypeError("tags must be a sequence of tags, not one string")
+        changes: dict[str, Any] = {}
+        if title is not None:
+            if not title.strip():
+                raise LibraryError("A title cannot be empty.")
+            changes["title"] = title.strip()
+        if tags is not None:
+            changes["tags_json"] = json.dumps(_clean_tags(tags), ensure_ascii=False)
+        if notes is not None:
+            changes["notes"] = notes
+        if scenario is not None:
+            changes["scenario"] = _clean_scenario(scenario)
+        with self._lock:
+            with self._write("save the changes") as conn:
+                self._require(conn, attempt_id)
+                if changes:
+                    assignments = ", ".join(f"{column} = ?" for column in changes)
+                    conn.execute(
+                        f"UPDATE attempts SET {assignments} WHERE id = ?",
+                        (*changes.values(), attempt_id),
+                    )
+            return self.attempt(attempt_id)
+
+    def delete(self, attempt_id: int) -> None:
+        """Remove an attempt, its reports, coach comments and rubric scores, and its audio file.
+
+        Raises:
+            LibraryError: no such attempt, the database refused, or the audio file could not
+                be removed (the attempt is gone from the library then).
+        """
+        with self._lock:
+            audio = Path(self.attempt(attempt_id).audio_path)
+            with self._write("delete the attempt") as conn:
+                conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+            self._recording_now.discard(attempt_id)
+        try:
+            audio.unlink(missing_ok=True)
+        except OSError as exc:
+            raise LibraryError(
+                f"The attempt was deleted, but its audio file {audio} could not be removed "
+                f"({exc.strerror or exc})."
+            ) from exc
+
+    def interrupted(self) -> list[Attempt]:
+        """Takes that were still recording when the library was opened, newest first.
+
+        They were cut short by a crash or a kill; :meth:`recover` saves what was captured.
+        """
+        if not self._interrupted_ids:
+            return []
+        marks = ", ".join("?" * len(self._interrupted_ids))
+        rows = self._fetch(
+            f"SELECT * FROM attempts WHERE status = ? AND id IN ({marks}) "
+            "ORDER BY created_at DESC, id DESC",
+            (RECORDING, *self._interrupted_ids),
+        )
+        return [self._attempt_from(row) for row in rows]
+
+    def recover(self, attempt_id: int) -> Attempt:
+        """Save what an interrupted take captured, as :meth:`finish_recording` does.
+
+        A writer killed mid-take leaves a WAV whose header says it holds no audio; the header
+        is rebuilt from the size of the file first.
+
+        Raises:
+            LibraryError: no such attempt, the take is still being recorded by this library,
+                nothing was captured, or it cannot be saved. The WAV is kept in every case.
+        """
+        with self._lock:
+            attempt = self.attempt(attempt_id)
+            if attempt.status == READY:
+                return attempt
+            if attempt_id in self._recording_now:
+                raise LibraryError("This take is still being recorded.")
+            try:
+                _repair_wav(Path(attempt.audio_path))
+            except OSError as exc:
+                raise self._problem(exc, "repair the interrupted recording") from exc
+            return self.finish_recording(attempt_id)
+
+    def unreferenced(self) -> list[Path]:
+        """Audio files no attempt referred to, moved to :attr:`recovered_dir` when the library
+        was opened and worth offering back: not empty, and not a copy of an interrupted take
+        (``N.flac`` beside take N's WAV; :meth:`interrupted` offers that take itself)."""
+        return list(self._unreferenced)
+
+    def _set_aside_unreferenced(self) -> tuple[Path, ...]:
+        """Move each file of the audio folder that no attempt refers to into ``recovered/``.
+
+        A kill while a FLAC was being written leaves one (its attempt was never committed, or
+        still points at its WAV); left there it would push the next take's file to ``N-1.flac``.
+        It could be someone's only copy of a take, so it is moved, never deleted, and never
+        over another file. The write lock is held, so another program's take being saved (in a
+        transaction) is not mistaken for one. A file that cannot be moved stays where it is, and
+        so does the audio of a database set aside as damaged (files older than the newest
+        ``library.db.corrupt-<time>``): its rows are in that database, not lost.
+
+        Returns:
+            Where the files worth offering back (see :meth:`unreferenced`) are now.
+        """
+        interrupted = {str(i) for i in self._interrupted_ids}
+        offered: list[Path] = []
+        try:
+            with self._lock, self._write("look for unsaved recordings") as conn:
+                known = {str(r[0]) for r in conn.execute("SELECT audio_file FROM attempts")}
+                since = self._last_set_aside()
+                strays = sorted(
+                    p
+                    for p in self.audio_dir.iterdir()
+                    if p.is_file() and p.name not in known and p.stat().st_mtime >= since
+                )
+                for stray in strays:
+                    with contextlib.suppress(OSError):
+                        empty = stray.stat().st_size == 0
+                        moved = self._move_to_recovered(stray)
+                        if not empty and stray.stem.split("-")[0] not in interrupted:
+                            offered.append(moved)
+        except (LibraryError, OSError):
+            pass  # opening the library matters more; they are looked for again next time
+        return tuple(offered)
+
+    def _last_set_aside(self) -> float:
+        """When the newest damaged database was set aside (POSIX time, rounded up); 0 if never."""
+        prefix = f"{DB_NAME}.corrupt-"
+        times = [0.0]
+        for backup in self.folder.glob(f"{prefix}*"):
+            stamp = backup.name.removeprefix(prefix)[:16]
+            try:
+                when = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            except ValueError:
+                continue  # a sidecar or a name of the user's: not one of ours
+            times.append(when.timestamp() + 1.0)
+        return max(times)
+
+    def _move_to_recovered(self, path: Path) -> Path:
+        self.recovered_dir.mkdir(exist_ok=True)
+        for n in itertools.count():
+            target = self.recovered_dir / (f"{path.stem}-{n}{path.suffix}" if n else path.name)
+            try:
+                os.link(path, target)  # fails rather than replace a file recovered before
+            except FileExistsError:
+                continue
+            except OSError:  # no hard links here (FAT, some network shares)
+                if target.exists():
+                    continue
+                path.rename(target)
+                return target
+            path.unlink()
+            return target
+        raise AssertionError("itertools.count() ended")
+
+    def previous(self, attempt_id: int) -> Attempt | None:
+        """The newest ready, scored attempt made before this one; None if there is none."""
+        with self._lock:
+            this = self.attempt(attempt_id)
+            rows = self._fetch(
+                "SELECT * FROM attempts WHERE status = ? AND score IS NOT NULL "
+                "AND (created_at < ? OR (created_at = ? AND id < ?)) "
+                "ORDER BY created_at DESC, id DESC LIMIT 1",
+                (READY, this.created_at, this.created_at, attempt_id),
+            )
+        return self._attempt_from(rows[0]) if rows else None
+
+    def export_csv(self, path: str | Path) -> int:
+        """Write the history (every attempt, newest first) as a UTF-8 CSV file.
+
+        Columns are :data:`CSV_COLUMNS`; tags are joined with ", "; missing figures are empty.
+
+        Returns:
+            The number of attempts written.
+
+        Raises:
+            LibraryError: the file cannot be written; an existing file is then left as it was.
+        """
+        target = Path(path)
+        attempts = self.attempts()
+        try:
+            write_csv(target, CSV_COLUMNS, [_csv_row(attempt) for attempt in attempts])
+        except OSError as exc:
+            raise self._problem(exc, f"export the history to {target}") from exc
+        return len(attempts)
+
+    def close(self) -> None:
+        """Close the database; safe to call twice. Other calls fail afterwards."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    # Database plumbing.
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.db_path,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise self._problem(exc, "open the library") from exc
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            damage = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
+            if damage != ["ok"]:
+                raise _Damaged("; ".join(damage[:3]))
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn)
+        except (sqlite3.Error, _Damaged, NewerSchemaError) as exc:
+            conn.close()
+            raise self._open_failure(exc) from exc
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _open_failure(self, exc: Exception) -> LibraryError:
+        if isinstance(exc, NewerSchemaError):
+            return LibraryError(
+                f"The library {self.db_path} was made by a newer version of Voicemail Coach "
+                f"({exc}). Update the app to open it; nothing was changed."
+            )
+        if isinstance(exc, _Damaged) or _sqlite_code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            return self._set_aside(exc)
+        return self._problem(exc, "open the library")
+
+    def _set_aside(self, reason: Exception) -> LibraryError:
+        """Move a damaged database (and its WAL) out of the way, never over another file."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        sidecars = ("", "-wal", "-shm")
+        for n in itertools.count():
+            backup = self.db_path.with_name(f"{DB_NAME}.corrupt-{stamp}{f'-{n}' if n else ''}")
+            if not any(Path(f"{backup}{s}").exists() for s in sidecars):
+                break
+        try:
+            for suffix in sidecars:
+                damaged = Path(f"{self.db_path}{suffix}")
+                if damaged.exists():
+                    os.rename(damaged, f"{backup}{suffix}")
+        except OSError as exc:
+            return LibraryError(
+                f"The library database {self.db_path} is damaged ({reason}) and could not be "
+                f"moved aside ({exc.strerror or exc}). Move it away yourself to start a new "
+                "library; nothing was deleted."
+            )
+        return LibraryError(
+            f"The library database was damaged ({reason}). It was set aside as {backup} "
+            "(nothing was deleted), and a new, empty library is started the next time the "
+            f"library is opened. The recordings stay in {self.audio_dir}."
+        )
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise LibraryError("The library is closed.")
+        return self._conn
+
+    @contextlib.contextmanager
+    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is saved, or none of it."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.rollback()
+                raise
+        except sqlite3.Error as exc:
+            raise self._problem(exc, doing) from exc
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                rows: list[sqlite3.Row] = self._connection().execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._problem(exc, "read the library") from exc
+            return rows
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        title: str,
+        source: str,
+        original_path: str | None,
+        status: str,
+        duration_s: float | None,
+    ) -> int:
+        cursor = conn.execute(
+            "INSERT INTO attempts (created_at, title, source, original_path, audio_file, "
+            "status, duration_s) VALUES (?, ?, ?, ?, '', ?, ?)",
+            (_now(), title, source, original_path, status, duration_s),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _require(self, conn: sqlite3.Connection, attempt_id: int) -> None:
+        if not conn.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone():
+            raise LibraryError(_missing(attempt_id))
+
+    def _attempt_from(self, row: sqlite3.Row) -> Attempt:
+        return from_row(
+            Attempt,
+            row,
+            tags=tuple(json.loads(row["tags_json"])),
+            audio_path=str(self.audio_dir / row["audio_file"]),
+        )
+
+    # Audio files.
+
+    def _claim(self, stem: str, suffix: str, doing: str) -> Path:
+        """Create a new, empty file in the audio folder named after ``stem``; never an old one."""
+        try:
+            self.audio_dir.mkdir(parents=True, exist_ok=True)
+            for n in itertools.count():
+                path = self.audio_dir / (f"{stem}-{n}{suffix}" if n else f"{stem}{suffix}")
+                with contextlib.suppress(FileExistsError), path.open("xb"):
+                    return path
+        except OSError as exc:
+            raise self._problem(exc, doing) from exc
+        raise AssertionError("itertools.count() ended")
+
+    def _store_flac(self, stem: str, pcm: Pcm16, rate: int, doing: str) -> Path:
+        """Write audio as FLAC in a new file, checked by reading it back, and sync it to disk."""
+        path = self._claim(stem, ".flac", doing)
+        try:
+            soundfile.write(str(path), pcm, rate, subtype="PCM_16", format="FLAC")
+            back, back_rate = soundfile.read(str(path), dtype="int16")
+            if back_rate != rate or not np.array_equal(back, pcm):
+                raise RuntimeError("the saved FLAC does not read back the same audio")
+            with path.open("rb+") as saved:
+                os.fsync(saved.fileno())
+        except (OSError, RuntimeError) as exc:  # soundfile's errors are RuntimeErrors
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise self._problem(exc, doing) from exc
+        return path
+
+    def _problem(self, exc: BaseException, doing: str) -> LibraryError:
+        """What went wrong, for the user: a full disk, a read-only one, a missing permission
+        and a failing disk are told apart, because each asks for something else."""
+        kept = "Nothing already saved was lost."
+        full = (
+            f"Could not {doing}: the disk is full. Free some space and try again; nothing "
+            "already saved was lost."
+        )
+
+        def unwritable(why: str) -> LibraryError:
+            return LibraryError(
+                f"Could not {doing}: the library folder {self.folder} cannot be written: "
+                f"{why}. {kept}"
+            )
+
+        read_only = "it is on a read-only disk"
+        denied = "permission denied"
+        failing = "the disk reported an input/output error (it may be failing or unplugged)"
+        if isinstance(exc, sqlite3.Error):
+            code = _sqlite_code(exc)
+            if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                return LibraryError(
+                    "The library is busy (locked by another program). Close any other copy of "
+                    f"Voicemail Coach, or any program using {self.db_path}, and try again."
+                )
+            if code == _SQLITE_FULL:
+                return LibraryError(full)
+            if code == _SQLITE_READONLY:
+                return unwritable(f"the database {self.db_path.name} is read-only")
+            if code in (_SQLITE_PERM, _SQLITE_CANTOPEN):
+                return unwritable(denied)
+            if code == _SQLITE_IOERR:
+                return unwritable(failing)
+            if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+                return LibraryError(
+                    f"The library database {self.db_path} is damaged ({exc}). Restart "
+                    "Voicemail Coach: it will set the damaged file aside and start a new one."
+                )
+        elif isinstance(exc, OSError):
+            if exc.errno in _DISK_FULL:
+                return LibraryError(full)
+            if exc.errno == errno.EROFS:
+                return unwritable(read_only)
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                return unwritable(denied)
+            if exc.errno == errno.EIO:
+                return unwritable(failing)
+            return LibraryError(f"Could not {doing}: {oserrors.cause(exc)}")
+        elif isinstance(exc, RuntimeError) and _low_on_space(self.folder):
+            return LibraryError(full)
+        return LibraryError(f"Could not {doing}: {exc}")
+
+
+class _Damaged(Exception):
+    """The database opens but fails its integrity check."""
+
+
+def _sqlite_code(exc: BaseException) -> int:
+    """The primary SQLite result code of an error (0 when it has none)."""
+    return int(getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _low_on_space(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _default_title() -> str:
+    return f"Recording {datetime.now().astimezone():%Y-%m-%d %H:%M}"
+
+
+def _missing(attempt_id: int) -> str:
+    return f"There is no attempt {attempt_id} in the library (deleted?)."
+
+
+def _clean_scenario(scenario: str | None) -> str | None:
+    return scenario.strip() or None if scenario is not None else None
+
+
+def _clean_tags(tags: Sequence[str]) -> list[str]:
+    """Tags without blanks or repeats (ignoring case), first spelling and order kept."""
+    kept: dict[str, str] = {}
+    for tag in tags:
+        clean = " ".join(tag.split())
+        if clean and clean.casefold() not in kept:
+            kept[clean.casefold()] = clean
+    return list(kept.values())
+
+
+def _stored_report(row: sqlite3.Row) -> StoredReport:
+    try:
+        report = Report.from_dict(json.loads(row["report_json"]))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise LibraryError(
+            f"Report {row['id']} cannot be read by this version of Voicemail Coach ({exc})."
+        ) from exc
+    return from_row(StoredReport, row, report=report)
+
+
+# A cell a spreadsheet would run as a formula (=, +, -, @, or a tab/return first) is written
+# with a leading apostrophe: a take's title is the user's text, not a command.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a safe CSV cell: None is empty, formula-like text is quoted as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write UTF-8 CSV through a ``.partial`` file, so an existing file is replaced only when
+    the new one is complete. Raises OSError (the partial file is removed)."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows([csv_cell(v) for v in row] for row in rows)
+        os.replace(partial, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+
+
+def _csv_row(attempt: Attempt) -> list[object]:
+    values: list[object] = [
+        attempt.id,
+        attempt.created_at,
+        attempt.title,
+        ", ".join(attempt.tags),
+        attempt.scenario,
+        attempt.duration_s,
+        attempt.score,
+        attempt.time_to_value_s,
+        attempt.wpm,
+        attempt.fillers_per_min,
+        attempt.profile_name,
+        attempt.model_name,
+        attempt.participant,
+    ]
+    return values
+
+
+def _to_pcm16(samples: npt.NDArray[np.float32]) -> Pcm16:
+    # Rounded as voicemail_coach.audio.capture writes takes, so stored files read back as the samples given.
+    scaled = np.clip(np.round(samples * PCM16_SCALE), -PCM16_SCALE, PCM16_SCALE - 1)
+    pcm: Pcm16 = scaled.astype(np.int16)
+    return pcm
+
+
+def _read_take(wav: Path) -> tuple[Pcm16, int]:
+    """The samples of a recorded take, as written."""
+    if not wav.exists():
+        raise LibraryError(f"The recording {wav} is missing; there is nothing to save.")
+    try:
+        pcm, rate = soundfile.read(str(wav), dtype="int16")
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise LibraryError(
+            f"The recording {wav} cannot be read ({exc}). It is kept as it is."
+        ) from exc
+    if len(pcm) == 0:
+        raise LibraryError("Nothing was recorded in this take: the recording is empty.")
+    return pcm, int(rate)
+
+
+def _repair_wav(path: Path) -> None:
+    """Make a WAV's header describe the audio a killed writer left in it.
+
+    libsndfile writes the sizes into the header when it closes the file. Killed before that,
+    the header says the data is empty while the samples are all there, and a reader may take
+    the header at its word. The data chunk runs to the end of such a file; a last frame that
+    was only partly written is cut off.
+
+    Raises:
+        LibraryError: the file is missing, or is not a WAV with audio in it.
+        OSError: the file cannot be rewritten.
+    """
+    if not path.exists():
+        raise LibraryError(f"The recording {path} is missing; there is nothing to recover.")
+    with path.open("r+b") as wav:
+        size = os.fstat(wav.fileno()).st_size
+        riff = wav.read(12)
+        if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:] != b"WAVE":
+            raise LibraryError(
+                f"Nothing can be recovered from {path}: the recording had not started "
+                "(no audio was written)."
+            )
+        frame_bytes = 0
+        position = 12
+        while position + 8 <= size:
+            wav.seek(position)
+            chunk, declared = struct.unpack("<4sI", wav.read(8))
+            if chunk == b"fmt ":
+                (frame_bytes,) = struct.unpack("<H", wav.read(14)[12:14])
+            elif chunk == b"data" and frame_bytes:
+                start = position + 8
+                if 0 < declared <= size - start:
+                    return  # closed properly: the header is right
+                data_bytes = (size - start) // frame_bytes * frame_bytes
+                wav.truncate(start + data_bytes)
+                wav.seek(position + 4)
+                wav.write(struct.pack("<I", data_bytes))
+                wav.seek(4)
+                wav.write(struct.pack("<I", start + data_bytes - 8))
+                wav.flush()
+                os.fsync(wav.fileno())
+                return
+            position += 8 + declared + (declared & 1)
+    raise LibraryError(f"Nothing can be recovered from {path}: it holds no audio.")
