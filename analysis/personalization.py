@@ -14,7 +14,9 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from voicemail_coach.analysis.check_builder import CheckBuilder
-from voicemail_coach.analysis.profile import Profile, ScenarioGuidance, load_profile, phrase_regex
+from voicemail_coach.analysis.phrases import phrase_regex
+from voicemail_coach.analysis.profile import Profile, ScenarioGuidance
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import Check, Evidence, Report, ReportWord
 from voicemail_coach.analysis.scenarios import Scenario
 from voicemail_coach.analysis.transcript import TimedText, Word, match_text

@@ -27,7 +27,8 @@ from voicemail_coach.analysis.incremental import (
 )
 from voicemail_coach.analysis.paths import data_dir
 from voicemail_coach.analysis.pipeline import analyze_audio, reanalyze_audio
-from voicemail_coach.analysis.profile import LengthPreset, Profile, ProfileError, load_profile
+from voicemail_coach.analysis.profile import LengthPreset, Profile, ProfileError
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.analysis.scenarios import Scenario, ScenarioError, ScenarioStore
 from voicemail_coach.analysis.transcribe import (

@@ -33,7 +33,8 @@ import numpy.typing as npt
 from voicemail_coach.analysis import pipeline
 from voicemail_coach.analysis.meaning import get_model, load_error
 from voicemail_coach.analysis.meaning import reset as reset_meaning
-from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.transcribe import Transcriber, TranscriptionResult
 from voicemail_coach.audio.io import Audio, load_audio
 

@@ -125,7 +125,7 @@ def simulate_live(samples: Any, transcriber: Any, slowdown: float = 0.0) -> Any:
 
 def compare_files(paths: Sequence[Path], slowdown: float = 0.0) -> int:
     from voicemail_coach.analysis.incremental import cut_in_moment
-    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.profile_loader import load_profile
     from voicemail_coach.analysis.transcribe import FILLER_PROMPT, Transcriber
     from voicemail_coach.audio.io import AudioLoadError, load_audio
 
@@ -191,7 +191,7 @@ def child_take(speech: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from voicemail_coach.analysis.pipeline import analyze_audio
-    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.profile_loader import load_profile
     from voicemail_coach.app.controller import Controller
     from voicemail_coach.app.main_window import MainWindow
     from voicemail_coach.app.settings import Settings

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from eval.content_data import CATEGORIES, Case, Message, cases, messages
 from voicemail_coach.analysis.meaning import get_model, load_error
 from voicemail_coach.analysis.pipeline import analyze_script
-from voicemail_coach.analysis.profile import CONTENT_CATEGORIES, Profile, load_profile
+from voicemail_coach.analysis.profile import CONTENT_CATEGORIES, Profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.analysis.structure import analyze_structure
 from voicemail_coach.analysis.transcript import Sentence, words_from_text

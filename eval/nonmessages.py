@@ -289,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(found: Sequence[tuple[Path, str]], quiet: bool = False) -> list[Row]:
     from voicemail_coach.analysis.pipeline import analyze_file
-    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.profile_loader import load_profile
     from voicemail_coach.analysis.transcribe import Transcriber
     from voicemail_coach.audio.io import AudioLoadError
 
@@ -428,7 +428,7 @@ at least {steady} of its 10 ms steps is tones or music.
 def document(rows: Sequence[Row], other: tuple[str, dict[str, Any]] | None) -> str:
     from datetime import date
 
-    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.profile_loader import load_profile
 
     cfg = load_profile().no_message
     extra = ""

@@ -23,7 +23,8 @@ from typing import Any
 from eval import make_set
 from eval.metrics import TIME_TOL_S, Score, Scorer, align, match_events, normalise, parts, span
 from voicemail_coach.analysis.pipeline import analyze_audio
-from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.analysis.transcribe import Transcriber
 from voicemail_coach.audio.io import load_audio

@@ -31,7 +31,7 @@ from voicemail_coach.analysis.meaning import (
     grams,
     tfidf,
 )
-from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.structure import rule_vectors
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "content"

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from voicemail_coach.analysis.profile import ProfileError, RubricCriterion, load_profile
+from voicemail_coach.analysis.profile import ProfileError, RubricCriterion
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.storage.library import Attempt, Library, LibraryError, from_row, write_csv
 
 # A comment may sit this far past the end of the audio (a click on the timeline's last pixel).

@@ -28,7 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from voicemail_coach.analysis.profile import ProfileError, load_profile
+from voicemail_coach.analysis.profile import ProfileError
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.scenarios import (
     Scenario,
     ScenarioError,

@@ -18,13 +18,8 @@ from typing import Any
 import tomli_w
 
 from voicemail_coach.analysis.paths import data_dir
-from voicemail_coach.analysis.profile import (
-    Profile,
-    ProfileError,
-    load_profile,
-    parse_profile,
-    resolve_extends,
-)
+from voicemail_coach.analysis.profile import Profile, ProfileError
+from voicemail_coach.analysis.profile_loader import load_profile, parse_profile, resolve_extends
 from voicemail_coach.analysis.scenarios import write_atomically
 from voicemail_coach.analysis.tomlfile import read_toml
 

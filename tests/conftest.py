@@ -61,7 +61,7 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(scope="session")
 def profile():  # type: ignore[no-untyped-def]
-    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.profile_loader import load_profile
 
     return load_profile()
 

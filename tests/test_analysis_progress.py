@@ -78,7 +78,7 @@ def test_the_live_tail_says_it_is_finishing_the_last_phrase(qtbot) -> None:  # t
     import threading
 
     from voicemail_coach.analysis.incremental import LiveTranscript, analyze_take
-    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.profile_loader import load_profile
     from voicemail_coach.audio.io import Audio
 
     rate = 16_000

@@ -21,7 +21,8 @@ from voicemail_coach.analysis.acoustics import measure_acoustics
 from voicemail_coach.analysis.checks import run_checks
 from voicemail_coach.analysis.delivery import classify_pauses, place_fillers
 from voicemail_coach.analysis.pipeline import analyze_script
-from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import (
     Band,
     Check,

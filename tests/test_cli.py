@@ -151,7 +151,7 @@ def test_empty_scripts_are_refused(
 def test_bad_profile_is_refused_with_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from voicemail_coach.analysis.profile import default_profile_path
+    from voicemail_coach.analysis.profile_loader import default_profile_path
 
     bad = tmp_path / "team.toml"
     bad.write_text(

@@ -10,7 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 
 from tests.conftest import AUDIO
 from voicemail_coach.analysis.pipeline import analyze_script
-from voicemail_coach.analysis.profile import RubricCriterion, load_profile
+from voicemail_coach.analysis.profile import RubricCriterion
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.app.widgets.comments_panel import CommentsPanel
 from voicemail_coach.app.widgets.participants import ParticipantsEditor
 from voicemail_coach.app.widgets.rubric_panel import RubricPanel

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import AUDIO
 from voicemail_coach.analysis.pipeline import analyze_script
-from voicemail_coach.analysis.profile import RubricCriterion, load_profile
+from voicemail_coach.analysis.profile import RubricCriterion
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.storage.coaching import Coaching, rubric_columns, rubric_total
 from voicemail_coach.storage.library import Library, LibraryError
 from voicemail_coach.storage.migrations import LATEST_VERSION, migrate, schema_version

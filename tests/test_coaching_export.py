@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import AUDIO
 from tests.test_export import pdf_text
 from voicemail_coach.analysis.paths import data_dir
-from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.app.cli.library import add_library_commands, run_library_command
 from voicemail_coach.app.export.report import export_report, report_html

@@ -12,7 +12,7 @@ import pytest
 from eval.content_accuracy import auc, score_messages, score_sentences
 from eval.content_data import cases, messages
 from voicemail_coach.analysis.meaning import get_model, load_error
-from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.profile_loader import load_profile
 
 MARGIN = 0.05
 # Measured figures, (precision, recall), rules + meaning model.

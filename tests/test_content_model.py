@@ -15,7 +15,8 @@ from eval.content_accuracy import read_sentence
 from voicemail_coach.analysis import meaning
 from voicemail_coach.analysis.encoder import EncoderError, SentenceEncoder, model_dir
 from voicemail_coach.analysis.pipeline import analyze_script
-from voicemail_coach.analysis.profile import Profile, default_profile_path, load_profile
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
 
 # Written for this test, in wording the phrase rules do not know (each was checked to be missed
 # by the rules alone when the test was written).
@@ -306,7 +307,8 @@ def test_a_rule_match_counts_in_the_categories_the_profile_lets_rules_decide(
 
 
 def test_rules_decide_names_only_content_categories() -> None:
-    from voicemail_coach.analysis.profile import ProfileError, parse_profile
+    from voicemail_coach.analysis.profile import ProfileError
+    from voicemail_coach.analysis.profile_loader import parse_profile
 
     data = tomllib.loads(default_profile_path().read_text(encoding="utf-8"))
     data["content"]["rules_decide"] = ["self_praise", "bragging"]

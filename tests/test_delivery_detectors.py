@@ -285,7 +285,8 @@ def test_words_squeezed_into_no_time_are_dropped_but_a_lone_short_filler_stays()
 
 def test_a_bad_value_in_a_new_delivery_table_is_refused_by_name(tmp_path: Path) -> None:
     """(A profile WITHOUT the tables borrows the default's: see tests/test_profile.py.)"""
-    from voicemail_coach.analysis.profile import ProfileError, default_profile_path, load_profile
+    from voicemail_coach.analysis.profile import ProfileError
+    from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
 
     text = default_profile_path().read_text()
     path = tmp_path / "old.toml"

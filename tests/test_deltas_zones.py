@@ -39,7 +39,7 @@ def test_a_short_preset_take_is_judged_by_the_short_zone(profile: Profile) -> No
 
 
 def test_the_pace_zone_comes_from_the_takes_profile(tmp_path, profile: Profile) -> None:  # type: ignore[no-untyped-def]
-    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.profile_loader import load_profile
 
     path = tmp_path / "measured.toml"
     path.write_text(

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from tests import fakes
 from tests.conftest import AUDIO
 from voicemail_coach.analysis.pipeline import analyze_script
-from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.app.controller import Controller
 from voicemail_coach.app.dialogs.pack_dialog import PackDialog
 from voicemail_coach.app.dialogs.profile_editor import ProfileEditor

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from tests import fakes
 from tests.conftest import AUDIO
-from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.scenarios import Scenario, ScenarioStore
 from voicemail_coach.app.controller import Controller
 from voicemail_coach.app.dialogs.profile_editor import ProfileEditor, key_in

@@ -18,7 +18,7 @@ import voicemail_coach.audio.devices as devices
 from tests import fakes
 from tests.conftest import AUDIO
 from voicemail_coach.analysis.pipeline import analyze_script
-from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.app.controller import Controller
 from voicemail_coach.app.dialogs import file_dialogs
 from voicemail_coach.app.dialogs.settings_dialog import SettingsDialog

@@ -47,7 +47,7 @@ for module in (
     assert where.is_relative_to(site), f"{module.__name__} imported from {where}"
 print("IMPORTED-FROM-SITE")
 
-profile = voicemail_coach.analysis.profile.load_profile()
+profile = voicemail_coach.analysis.profile_loader.load_profile()
 assert Path(profile.path).resolve().is_relative_to(site), profile.path
 print("PROFILE", profile.name, "|", len(profile.checks), "checks")
 from voicemail_coach.analysis.scenarios import ScenarioStore

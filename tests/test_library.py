@@ -28,7 +28,7 @@ import voicemail_coach.storage.library
 from tests.fakes import FakeInputStream
 from voicemail_coach.analysis.paths import data_dir
 from voicemail_coach.analysis.pipeline import analyze_script
-from voicemail_coach.analysis.profile import load_profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import ModelInfo, Report
 from voicemail_coach.audio.capture import Recorder
 from voicemail_coach.storage.library import CSV_COLUMNS, Attempt, Library, LibraryError

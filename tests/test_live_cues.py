@@ -43,7 +43,8 @@ def test_the_nudge_comes_near_the_end_of_the_target_until_a_call_to_action(profi
 
 
 def test_live_settings_come_from_the_profile(tmp_path, profile) -> None:  # type: ignore[no-untyped-def]
-    from voicemail_coach.analysis.profile import ProfileError, default_profile_path, load_profile
+    from voicemail_coach.analysis.profile import ProfileError
+    from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
 
     text = default_profile_path().read_text(encoding="utf-8")
     custom = tmp_path / "custom.toml"

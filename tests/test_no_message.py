@@ -19,7 +19,8 @@ from voicemail_coach.analysis import report as r
 from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics
 from voicemail_coach.analysis.no_message import screen
 from voicemail_coach.analysis.pipeline import build_report
-from voicemail_coach.analysis.profile import Profile, ProfileError, load_profile, parse_profile
+from voicemail_coach.analysis.profile import Profile, ProfileError
+from voicemail_coach.analysis.profile_loader import load_profile, parse_profile
 from voicemail_coach.analysis.transcribe import SegmentStats
 from voicemail_coach.analysis.transcript import Word, append_word, is_word, words_from_text
 from voicemail_coach.app.cli.main import main
@@ -170,7 +171,7 @@ def test_a_written_script_is_never_screened(profile: Profile) -> None:
 def test_profile_names_a_missing_or_unknown_reason() -> None:
     import tomllib
 
-    from voicemail_coach.analysis.profile import default_profile_path
+    from voicemail_coach.analysis.profile_loader import default_profile_path
 
     data = tomllib.loads(default_profile_path().read_text(encoding="utf-8"))
     del data["no_message"]["reasons"]["noise"]
@@ -185,7 +186,7 @@ def test_profile_names_a_missing_or_unknown_reason() -> None:
 def test_an_older_profile_without_the_table_borrows_the_default() -> None:
     import tomllib
 
-    from voicemail_coach.analysis.profile import default_profile_path
+    from voicemail_coach.analysis.profile_loader import default_profile_path
 
     data = tomllib.loads(default_profile_path().read_text(encoding="utf-8"))
     del data["no_message"]

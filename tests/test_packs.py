@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from voicemail_coach.analysis.pipeline import analyze_script
-from voicemail_coach.analysis.profile import ProfileError, load_profile
+from voicemail_coach.analysis.profile import ProfileError
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.scenarios import ScenarioStore, scenario_to_toml
 from voicemail_coach.storage.packs import PackError, apply_pack, conflicts, export_pack, read_pack
 from voicemail_coach.storage.profile_store import ProfileConflict, ProfileStore, read_profile_data

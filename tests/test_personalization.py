@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 
 from voicemail_coach.analysis.personalization import find_name, similar, stem
 from voicemail_coach.analysis.pipeline import ScriptError, analyze_script
-from voicemail_coach.analysis.profile import (
-    Profile,
-    ProfileError,
-    default_profile_path,
-    load_profile,
-)
+from voicemail_coach.analysis.profile import Profile, ProfileError
+from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
 from voicemail_coach.analysis.report import Report, ReportWord
 from voicemail_coach.analysis.scenarios import Scenario, ScenarioStore
 

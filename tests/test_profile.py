@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from voicemail_coach.analysis.profile import (
-    CHECK_IDS,
-    STRUCTURE_CATEGORIES,
-    Profile,
-    ProfileError,
-    default_profile_path,
-    load_profile,
-    phrase_regex,
-)
+from voicemail_coach.analysis.phrases import phrase_regex
+from voicemail_coach.analysis.profile import CHECK_IDS, STRUCTURE_CATEGORIES, Profile, ProfileError
+from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
 
 
 def _default_text() -> str:

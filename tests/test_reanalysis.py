@@ -13,7 +13,8 @@ import soundfile as sf
 from tests import fakes
 from tests.conftest import AUDIO, real_audio
 from voicemail_coach.analysis.pipeline import analyze_audio, analyze_script, reanalyze_audio
-from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import Report, ReportSegment
 from voicemail_coach.analysis.transcribe import (
     FILLER_PROMPT,
@@ -103,7 +104,7 @@ def test_the_same_profile_on_the_stored_transcript_gives_the_same_report(
 def test_what_needs_a_new_transcription(tmp_path: Path) -> None:
     fake = FakeTranscriber()
     audio = load_audio(AUDIO / "good.flac")
-    from voicemail_coach.analysis.profile import load_profile
+    from voicemail_coach.analysis.profile_loader import load_profile
 
     stored = analyze_audio(audio, fake, load_profile())  # type: ignore[arg-type]
     bundled = ModelHolder(None, keep_fillers=True)

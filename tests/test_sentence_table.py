@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from eval.content_data import CATEGORIES
-from voicemail_coach.analysis.profile import Profile, load_profile
+from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.structure import classify_sentence
 
 DATA = Path(__file__).parent / "data"

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
-from voicemail_coach.analysis.profile import Profile, ProfileError, load_profile
+from voicemail_coach.analysis.profile import Profile, ProfileError
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import Report, render_text
 from voicemail_coach.analysis.scenarios import ScenarioError
 from voicemail_coach.app.cli.coaching import (

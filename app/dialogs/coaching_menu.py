@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from voicemail_coach.analysis.profile import ProfileError, default_profile_path
+from voicemail_coach.analysis.profile import ProfileError
+from voicemail_coach.analysis.profile_loader import default_profile_path
 from voicemail_coach.analysis.scenarios import Scenario, ScenarioError
 from voicemail_coach.app.controller import Controller
 from voicemail_coach.app.dialogs.file_dialogs import open_file, save_file

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voicemail_coach.analysis.profile import ProfileError, load_profile
+from voicemail_coach.analysis.profile import ProfileError
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.transcribe import ModelError, resolve_model
 from voicemail_coach.app.dialogs.file_dialogs import choose_folder, open_file
 from voicemail_coach.storage.profile_store import ProfileStore

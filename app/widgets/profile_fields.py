@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voicemail_coach.analysis.profile import CONTENT_CATEGORIES, default_profile_path
+from voicemail_coach.analysis.profile import CONTENT_CATEGORIES
+from voicemail_coach.analysis.profile_loader import default_profile_path
 from voicemail_coach.app.widgets.check_row import TITLES
 from voicemail_coach.app.widgets.no_message_fields import no_message_page
 from voicemail_coach.storage.profile_store import read_profile_data
