@@ -47,7 +47,8 @@ from voicemail_coach.audio.greeting import Greeting, planned_text, practice_gree
 from voicemail_coach.audio.io import Audio, AudioLoadError, load_audio, save_flac
 from voicemail_coach.audio.playback import PlaybackError, Player
 from voicemail_coach.storage.coaching import Coaching
-from voicemail_coach.storage.library import Attempt, Library, LibraryError
+from voicemail_coach.storage.library import Library
+from voicemail_coach.storage.records import Attempt, LibraryError
 
 log = logging.getLogger(__name__)
 

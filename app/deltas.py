@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from voicemail_coach.analysis.report import Report
 
 if TYPE_CHECKING:
-    from voicemail_coach.storage.library import Attempt
+    from voicemail_coach.storage.records import Attempt
 
 MINUS = "\u2212"
 # Only for a report that records no zones at all (the Standard preset's and default pace).

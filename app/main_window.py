@@ -39,7 +39,7 @@ from voicemail_coach.app.pages.review_view import ReviewView
 from voicemail_coach.app.widgets.banner import Banner
 from voicemail_coach.app.widgets.check_row import CheckRow
 from voicemail_coach.audio.io import SUPPORTED_SUFFIXES
-from voicemail_coach.storage.library import Attempt
+from voicemail_coach.storage.records import Attempt
 
 OPEN_FILTER = "Recordings (*.wav *.flac *.ogg *.oga *.opus *.mp3 *.m4a *.aac *.mp4);;All files (*)"
 

@@ -11,14 +11,23 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from voicemail_coach.analysis.profile import ProfileError, RubricCriterion
-from voicemail_coach.analysis.profile_loader import load_profile
-from voicemail_coach.storage.library import Attempt, Library, LibraryError, from_row, write_csv
+from voicemail_coach.analysis.profile import RubricCriterion
+from voicemail_coach.storage.coaching_records import (
+    CoachingRecord,
+    Comment,
+    RubricScore,
+    Session,
+    SummaryRow,
+    rubric_columns,
+    rubric_total,
+)
+from voicemail_coach.storage.csv_files import write_csv
+from voicemail_coach.storage.library import Library
+from voicemail_coach.storage.records import Attempt, LibraryError, from_row
 
 # A comment may sit this far past the end of the audio (a click on the timeline's last pixel).
 END_SLACK_S = 0.5
@@ -32,153 +41,6 @@ SUMMARY_CSV_COLUMNS = (
     "duration_s",
     "auto_score",
 )
-
-
-@dataclass(frozen=True)
-class Session:
-    """A role-play session a coach runs with a team.
-
-    Attributes:
-        participants: Names in the coach's order (the order they take turns).
-        take_count: How many takes in the library belong to the session.
-    """
-
-    id: int
-    name: str
-    coach: str
-    created_at: str
-    notes: str
-    ended_at: str | None
-    participants: tuple[str, ...]
-    take_count: int = 0
-
-    @property
-    def active(self) -> bool:
-        return self.ended_at is None
-
-
-@dataclass(frozen=True)
-class Comment:
-    """A coach's remark pinned to a moment of a take (``at_s`` seconds from its start)."""
-
-    id: int
-    attempt_id: int
-    at_s: float
-    text: str
-    author: str
-    created_at: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class RubricScore:
-    """One criterion scored by hand; name and scale are copied from the profile when scored."""
-
-    attempt_id: int
-    criterion_id: str
-    criterion_name: str
-    score: int
-    scale_min: int
-    scale_max: int
-    profile_name: str
-    scored_at: str
-
-
-@dataclass(frozen=True)
-class RubricTotal:
-    """The sum of the scored criteria out of the sum of their maxima."""
-
-    points: int
-    max_points: int
-    scored: int
-    criteria: int
-
-    def text(self) -> str:
-        """ "18/25"; "12/15 (3 of 5 scored)" when some are not scored; "" when none is."""
-        if not self.scored:
-            return ""
-        total = f"{self.points}/{self.max_points}"
-        if self.scored < self.criteria:
-            total += f" ({self.scored} of {self.criteria} scored)"
-        return total
-
-
-@dataclass(frozen=True)
-class CoachingRecord:
-    """Everything a coach added to one attempt, as reports show it."""
-
-    session: Session | None
-    participant: str | None
-    comments: tuple[Comment, ...]
-    scores: Mapping[str, RubricScore]
-    rubric: tuple[RubricCriterion, ...]
-
-    @property
-    def empty(self) -> bool:
-        return not (self.session or self.participant or self.comments or self.scores)
-
-    def total(self) -> RubricTotal:
-        return rubric_total(self.rubric, self.scores)
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    """One take of a session, with its automatic score and the coach's scores."""
-
-    attempt: Attempt
-    scores: Mapping[str, RubricScore]
-    comment_count: int
-
-
-def rubric_columns(
-    rubric: Sequence[RubricCriterion], scores: Iterable[Mapping[str, RubricScore]]
-) -> tuple[RubricCriterion, ...]:
-    """The criteria of ``rubric``, then any other criterion found among ``scores`` (scored
-    under another profile), built from what was stored with the score."""
-    columns = {c.id: c for c in rubric}
-    for by_id in scores:
-        for s in by_id.values():
-            if s.criterion_id not in columns:
-                columns[s.criterion_id] = RubricCriterion(
-                    s.criterion_id, s.criterion_name, "", s.scale_min, s.scale_max
-                )
-    return tuple(columns.values())
-
-
-def rubric_total(
-    rubric: Sequence[RubricCriterion], scores: Mapping[str, RubricScore]
-) -> RubricTotal:
-    """Total of ``scores`` over the criteria of ``rubric`` (see :func:`rubric_columns`)."""
-    columns = rubric_columns(rubric, [scores])
-    scored = [scores[c.id] for c in columns if c.id in scores]
-    return RubricTotal(
-        points=sum(s.score for s in scored),
-        max_points=sum(s.scale_max for s in scored),
-        scored=len(scored),
-        criteria=len(columns),
-    )
-
-
-def rubric_of(
-    profile_path: str | None, fallback: Sequence[RubricCriterion] | None = None
-) -> tuple[RubricCriterion, ...]:
-    """The rubric of the profile at ``profile_path`` (the one a report was made with).
-
-    When that profile cannot be loaded any more (moved, broken), ``fallback``; by default the
-    bundled profile's rubric.
-    """
-    if profile_path:
-        try:
-            return load_profile(profile_path).rubric
-        except ProfileError:
-            pass
-    return tuple(fallback) if fallback is not None else load_profile().rubric
-
-
-def format_clock(at_s: float) -> str:
-    """Seconds as "0:12" or "1:05"."""
-    whole = max(0, int(at_s))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class Coaching:
@@ -199,7 +61,7 @@ class Coaching:
         """
         title = _required(name, "A session needs a name.")
         people = _unique_names(participants)
-        with self.library._lock, self.library._write("start the session") as conn:
+        with self.library.db.lock, self.library.db.write("start the session") as conn:
             cursor = conn.execute(
                 "INSERT INTO sessions (name, coach, created_at) VALUES (?, ?, ?)",
                 (title, _clean(coach), _now()),
@@ -214,22 +76,22 @@ class Coaching:
 
     def sessions(self) -> list[Session]:
         """Every session, running ones first, then newest first."""
-        rows = self.library._fetch(
+        rows = self.library.db.fetch(
             "SELECT id FROM sessions ORDER BY ended_at IS NOT NULL, created_at DESC, id DESC"
         )
         return [self.session(int(row["id"])) for row in rows]
 
     def session(self, session_id: int) -> Session:
         """One session. Raises LibraryError when there is no such session."""
-        with self.library._lock:
-            rows = self.library._fetch(
+        with self.library.db.lock:
+            rows = self.library.db.fetch(
                 "SELECT s.*, (SELECT count(*) FROM attempts a WHERE a.session_id = s.id) AS takes "
                 "FROM sessions s WHERE s.id = ?",
                 (session_id,),
             )
             if not rows:
                 raise LibraryError(f"There is no session {session_id} (deleted?).")
-            people = self.library._fetch(
+            people = self.library.db.fetch(
                 "SELECT name FROM session_participants WHERE session_id = ? ORDER BY position",
                 (session_id,),
             )
@@ -273,12 +135,12 @@ class Coaching:
     def delete_session(self, session_id: int) -> None:
         """Forget a session and its participant list; its takes stay in the history, each still
         labelled with who recorded it."""
-        with self.library._lock, self.library._write("delete the session") as conn:
+        with self.library.db.lock, self.library.db.write("delete the session") as conn:
             self._require_session(conn, session_id)
             conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     def _change_session(self, session_id: int, changes: Mapping[str, Any]) -> None:
-        with self.library._lock, self.library._write("save the session") as conn:
+        with self.library.db.lock, self.library.db.write("save the session") as conn:
             self._require_session(conn, session_id)
             if changes:
                 assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -310,9 +172,9 @@ class Coaching:
             raise LibraryError(f"{old} is not in the session {session.name}.")
         clean = _required(new, "A participant needs a name.")
         people = [clean if p == old else p for p in session.participants]
-        with self.library._lock:
+        with self.library.db.lock:
             self.set_participants(session_id, people)
-            with self.library._write("rename the participant") as conn:
+            with self.library.db.write("rename the participant") as conn:
                 conn.execute(
                     "UPDATE attempts SET participant = ? WHERE session_id = ? AND participant = ?",
                     (clean, session_id, old),
@@ -326,7 +188,7 @@ class Coaching:
             LibraryError: a blank or repeated name (ignoring case), or no such session.
         """
         people = _unique_names(names)
-        with self.library._lock, self.library._write("save the participants") as conn:
+        with self.library.db.lock, self.library.db.write("save the participants") as conn:
             self._require_session(conn, session_id)
             conn.execute("DELETE FROM session_participants WHERE session_id = ?", (session_id,))
             conn.executemany(
@@ -351,8 +213,8 @@ class Coaching:
         """
         who = _clean(participant) or None if participant is not None else None
         what = _clean(scenario) or None if scenario is not None else None
-        with self.library._lock, self.library._write("label the take") as conn:
-            self.library._require(conn, attempt_id)
+        with self.library.db.lock, self.library.db.write("label the take") as conn:
+            self.library.require(conn, attempt_id)
             if session_id is not None:
                 self._require_session(conn, session_id)
             conn.execute(
@@ -364,14 +226,14 @@ class Coaching:
 
     def takes(self, session_id: int) -> list[Attempt]:
         """The session's takes in the order they were made."""
-        rows = self.library._fetch(
+        rows = self.library.db.fetch(
             "SELECT * FROM attempts WHERE session_id = ? ORDER BY created_at, id", (session_id,)
         )
-        return [self.library._attempt_from(row) for row in rows]
+        return [self.library.attempt_from(row) for row in rows]
 
     def summary(self, session_id: int) -> list[SummaryRow]:
         """Every take of the session, oldest first, with its coach scores and comment count."""
-        with self.library._lock:
+        with self.library.db.lock:
             self.session(session_id)
             return [
                 SummaryRow(a, self.scores(a.id), len(self.comments(a.id)))
@@ -387,10 +249,10 @@ class Coaching:
             LibraryError: blank text, a time outside the take, or no such attempt.
         """
         body = _required_text(text)
-        with self.library._lock:
+        with self.library.db.lock:
             when = self._moment(attempt_id, at_s)
             now = _now()
-            with self.library._write("save the comment") as conn:
+            with self.library.db.write("save the comment") as conn:
                 cursor = conn.execute(
                     "INSERT INTO comments (attempt_id, at_s, text, author, created_at, "
                     "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -401,14 +263,14 @@ class Coaching:
             return self.comment(comment_id)
 
     def comment(self, comment_id: int) -> Comment:
-        rows = self.library._fetch("SELECT * FROM comments WHERE id = ?", (comment_id,))
+        rows = self.library.db.fetch("SELECT * FROM comments WHERE id = ?", (comment_id,))
         if not rows:
             raise LibraryError(f"There is no comment {comment_id} (deleted?).")
         return from_row(Comment, rows[0])
 
     def comments(self, attempt_id: int) -> list[Comment]:
         """A take's comments in the order of their moments."""
-        rows = self.library._fetch(
+        rows = self.library.db.fetch(
             "SELECT * FROM comments WHERE attempt_id = ? ORDER BY at_s, id", (attempt_id,)
         )
         return [from_row(Comment, row) for row in rows]
@@ -417,11 +279,11 @@ class Coaching:
         self, comment_id: int, *, text: str | None = None, at_s: float | None = None
     ) -> Comment:
         """Change a comment's text or moment; None leaves it as it is."""
-        with self.library._lock:
+        with self.library.db.lock:
             old = self.comment(comment_id)
             body = _required_text(text) if text is not None else old.text
             when = self._moment(old.attempt_id, at_s) if at_s is not None else old.at_s
-            with self.library._write("save the comment") as conn:
+            with self.library.db.write("save the comment") as conn:
                 conn.execute(
                     "UPDATE comments SET text = ?, at_s = ?, updated_at = ? WHERE id = ?",
                     (body, when, _now(), comment_id),
@@ -429,9 +291,9 @@ class Coaching:
             return self.comment(comment_id)
 
     def delete_comment(self, comment_id: int) -> None:
-        with self.library._lock:
+        with self.library.db.lock:
             self.comment(comment_id)
-            with self.library._write("delete the comment") as conn:
+            with self.library.db.write("delete the comment") as conn:
                 conn.execute("DELETE FROM comments WHERE id = ?", (comment_id,))
 
     def _moment(self, attempt_id: int, at_s: float) -> float:
@@ -466,9 +328,9 @@ class Coaching:
                 f"{criterion.name} is scored from {criterion.scale_min} to "
                 f"{criterion.scale_max}; {score!r} is not on that scale."
             )
-        with self.library._lock:
-            with self.library._write("save the score") as conn:
-                self.library._require(conn, attempt_id)
+        with self.library.db.lock:
+            with self.library.db.write("save the score") as conn:
+                self.library.require(conn, attempt_id)
                 if score is None:
                     conn.execute(
                         "DELETE FROM rubric_scores WHERE attempt_id = ? AND criterion_id = ?",
@@ -494,7 +356,7 @@ class Coaching:
 
     def scores(self, attempt_id: int) -> dict[str, RubricScore]:
         """A take's rubric scores by criterion id."""
-        rows = self.library._fetch(
+        rows = self.library.db.fetch(
             "SELECT * FROM rubric_scores WHERE attempt_id = ? ORDER BY rowid", (attempt_id,)
         )
         return {row["criterion_id"]: from_row(RubricScore, row) for row in rows}
@@ -503,7 +365,7 @@ class Coaching:
 
     def record(self, attempt_id: int, rubric: Sequence[RubricCriterion] = ()) -> CoachingRecord:
         """What the coach added to a take, for an exported report."""
-        with self.library._lock:
+        with self.library.db.lock:
             attempt = self.library.attempt(attempt_id)
             session = self.session(attempt.session_id) if attempt.session_id else None
             scores = self.scores(attempt_id)
@@ -546,7 +408,7 @@ class Coaching:
         try:
             write_csv(target, header, lines)
         except OSError as exc:
-            raise self.library._problem(exc, f"export the session summary to {target}") from exc
+            raise self.library.db.problem(exc, f"export the session summary to {target}") from exc
         return len(rows)
 
     def _require_session(self, conn: sqlite3.Connection, session_id: int) -> None:

@@ -18,152 +18,40 @@ One connection serves all threads, one call at a time.
 from __future__ import annotations
 
 import contextlib
-import csv
-import dataclasses
-import errno
 import itertools
 import json
 import os
-import shutil
 import sqlite3
-import struct
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import soundfile
 
 from voicemail_coach.analysis.paths import data_dir
 from voicemail_coach.analysis.report import Report
-from voicemail_coach.audio import oserrors
-from voicemail_coach.audio.capture import PCM16_SCALE
 from voicemail_coach.audio.io import AudioLoadError, load_audio
-from voicemail_coach.storage.migrations import NewerSchemaError, migrate
+from voicemail_coach.storage.csv_files import CSV_COLUMNS, csv_row, write_csv
+from voicemail_coach.storage.database import DB_NAME, Database, failure
+from voicemail_coach.storage.records import (
+    FILE,
+    READY,
+    RECORDING,
+    Attempt,
+    LibraryError,
+    StoredReport,
+    from_row,
+    stored_report,
+)
+from voicemail_coach.storage.take_files import Pcm16, read_take, repair_wav, to_pcm16
 
 LIBRARY_DIR = "library"
-DB_NAME = "library.db"
 AUDIO_DIR = "audio"
 # Where audio no attempt refers to is moved at open (a file half-written when the app was killed).
 RECOVERED_DIR = "recovered"
-# How long a call waits for another program's lock before saying the library is busy.
-BUSY_TIMEOUT_S = 2.0
-# libsndfile reports a full disk only as "System error"; this little room left means that.
-LOW_SPACE_BYTES = 16 * 1024 * 1024
-
-RECORDING = "recording"  # status: being recorded, or interrupted; also a source
-READY = "ready"  # status
-FILE = "file"  # source
-
-CSV_COLUMNS = (
-    "id",
-    "date",
-    "title",
-    "tags",
-    "scenario",
-    "duration_s",
-    "score",
-    "time_to_value_s",
-    "wpm",
-    "fillers_per_min",
-    "profile",
-    "model",
-    "participant",
-)
-
-Pcm16 = npt.NDArray[np.int16]
-
-_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
-_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-
-
-class LibraryError(Exception):
-    """Something the library could not do; the message is meant for the user as it is."""
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One take or opened file, with the figures of its newest report.
-
-    Attributes:
-        id: Number of the attempt, never reused.
-        created_at: When it was recorded or added, ISO 8601 in UTC.
-        title: Shown in the history; a recording's date or a file's name unless renamed.
-        tags: The user's tags, in the order given.
-        scenario: What the message was for (a prospect, a campaign), if given.
-        notes: The user's notes.
-        source: ``"recording"`` or ``"file"``.
-        original_path: The file the user opened, for a file.
-        audio_path: Absolute path of the audio in the library: the WAV being captured while
-            ``status`` is ``"recording"``, the FLAC once ready.
-        status: ``"recording"`` (in progress, or interrupted by a crash) or ``"ready"``.
-        duration_s: Length of the audio, from the newest report when there is one.
-        score: Score out of 100 of the newest report.
-        time_to_value_s: When the value proposition starts, in the newest report.
-        wpm: Words per minute in the newest report.
-        fillers_per_min: Filler words per minute in the newest report.
-        profile_name: Guidance profile of the newest report.
-        model_name: Speech model of the newest report (None for a written script).
-        session_id: The role-play session the take belongs to (see ``voicemail_coach.storage.coaching``).
-        participant: Who recorded the take, in a role-play session.
-        no_message: Why the newest report found no voicemail message in the take (silence,
-            noise, a phone system's prompt, ...); None for a message. Such a take has no score
-            and no figures: it is no baseline.
-    """
-
-    id: int
-    created_at: str
-    title: str
-    tags: tuple[str, ...]
-    scenario: str | None
-    notes: str
-    source: str
-    original_path: str | None
-    audio_path: str
-    status: str
-    duration_s: float | None
-    score: int | None
-    time_to_value_s: float | None
-    wpm: float | None
-    fillers_per_min: float | None
-    profile_name: str | None
-    model_name: str | None
-    session_id: int | None = None
-    participant: str | None = None
-    no_message: str | None = None
-
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-    R = TypeVar("R", bound=DataclassInstance)
-
-
-def from_row(cls: type[R], row: sqlite3.Row, **computed: Any) -> R:
-    """The record ``cls`` from a row: each field is the column of the same name, except the
-    ``computed`` ones (decoded or counted by the caller)."""
-    fields = (f.name for f in dataclasses.fields(cls) if f.name not in computed)
-    return cls(**{name: row[name] for name in fields}, **computed)
-
-
-@dataclass(frozen=True)
-class StoredReport:
-    """A report as saved for an attempt; every analysis of an attempt is kept."""
-
-    id: int
-    attempt_id: int
-    created_at: str
-    profile_name: str
-    profile_path: str
-    length_preset: str
-    model_name: str | None
-    report: Report
 
 
 class Library:
@@ -188,18 +76,17 @@ class Library:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = (Path(folder) if folder is not None else data_dir() / LIBRARY_DIR).absolute()
         self.audio_dir = self.folder / AUDIO_DIR
-        self.db_path = self.folder / DB_NAME
-        self._lock = threading.RLock()
         # Takes begun by this Library and not finished: recording now, so not to be recovered.
         self._recording_now: set[int] = set()
         try:
             self.audio_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise self._problem(exc, "open the library") from exc
-        self._conn: sqlite3.Connection | None = self._open()
+            raise failure(exc, "open the library", self.folder) from exc
+        self.db = Database(self.folder)
+        self.db_path = self.db.db_path
         self._interrupted_ids = tuple(
             int(row["id"])
-            for row in self._fetch("SELECT id FROM attempts WHERE status = ?", (RECORDING,))
+            for row in self.db.fetch("SELECT id FROM attempts WHERE status = ?", (RECORDING,))
         )
         self.recovered_dir = self.folder / RECOVERED_DIR
         self._unreferenced = self._set_aside_unreferenced()
@@ -232,10 +119,10 @@ class Library:
             to hand to ``voicemail_coach.audio.capture.Recorder``.
         """
         name = title.strip() if title and title.strip() else _default_title()
-        with self._lock:
+        with self.db.lock:
             wav: Path | None = None
             try:
-                with self._write("start a recording") as conn:
+                with self.db.write("start a recording") as conn:
                     attempt_id = self._insert(conn, name, RECORDING, None, RECORDING, None)
                     wav = self._claim(f"{attempt_id}.partial", ".wav", "start a recording")
                     conn.execute(
@@ -265,17 +152,17 @@ class Library:
             LibraryError: no such attempt; the WAV is missing, unreadable or empty; or the
                 FLAC cannot be written (full or read-only disk).
         """
-        with self._lock:
+        with self.db.lock:
             attempt = self.attempt(attempt_id)
             if attempt.status == READY:
                 return attempt
             wav = Path(attempt.audio_path)
-            pcm, rate = _read_take(wav)
+            pcm, rate = read_take(wav)
             flac: Path | None = None
             try:
                 # Written under the write lock, so another program opening the library
                 # meanwhile does not take the FLAC for one no attempt refers to.
-                with self._write("save the recording") as conn:
+                with self.db.write("save the recording") as conn:
                     flac = self._store_flac(str(attempt_id), pcm, rate, "save the recording")
                     conn.execute(
                         "UPDATE attempts SET audio_file = ?, status = ?, duration_s = ? "
@@ -307,13 +194,13 @@ class Library:
             audio = load_audio(source)
         except AudioLoadError as exc:
             raise LibraryError(str(exc)) from exc
-        pcm = _to_pcm16(audio.samples)
+        pcm = to_pcm16(audio.samples)
         name = title.strip() if title and title.strip() else source.stem
         doing = f"add {source.name} to the library"
-        with self._lock:
+        with self.db.lock:
             flac: Path | None = None
             try:
-                with self._write(doing) as conn:
+                with self.db.write(doing) as conn:
                     attempt_id = self._insert(
                         conn, name, FILE, str(source), READY, audio.duration_s
                     )
@@ -338,8 +225,8 @@ class Library:
         created_at = _now()
         model_name = report.model.name if report.model else None
         value = report.value_proposition
-        with self._lock, self._write("save the report") as conn:
-            self._require(conn, attempt_id)
+        with self.db.lock, self.db.write("save the report") as conn:
+            self.require(conn, attempt_id)
             cursor = conn.execute(
                 "INSERT INTO reports (attempt_id, created_at, profile_name, profile_path, "
                 "length_preset, model_name, report_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -386,8 +273,8 @@ class Library:
 
     def attempts(self) -> list[Attempt]:
         """All attempts, newest first, whatever their status."""
-        rows = self._fetch("SELECT * FROM attempts ORDER BY created_at DESC, id DESC")
-        return [self._attempt_from(row) for row in rows]
+        rows = self.db.fetch("SELECT * FROM attempts ORDER BY created_at DESC, id DESC")
+        return [self.attempt_from(row) for row in rows]
 
     def attempt(self, attempt_id: int) -> Attempt:
         """One attempt.
@@ -395,10 +282,10 @@ class Library:
         Raises:
             LibraryError: there is no such attempt (deleted?).
         """
-        rows = self._fetch("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+        rows = self.db.fetch("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
         if not rows:
             raise LibraryError(_missing(attempt_id))
-        return self._attempt_from(rows[0])
+        return self.attempt_from(rows[0])
 
     def reports(self, attempt_id: int) -> list[StoredReport]:
         """Every report of an attempt, newest first.
@@ -406,22 +293,22 @@ class Library:
         Raises:
             LibraryError: no such attempt, or a report was saved by an incompatible version.
         """
-        with self._lock:
+        with self.db.lock:
             self.attempt(attempt_id)
-            rows = self._fetch(
+            rows = self.db.fetch(
                 "SELECT * FROM reports WHERE attempt_id = ? ORDER BY id DESC", (attempt_id,)
             )
-        return [_stored_report(row) for row in rows]
+        return [stored_report(row) for row in rows]
 
     def latest_report(self, attempt_id: int) -> StoredReport | None:
         """The newest report of an attempt; None before its first analysis."""
-        with self._lock:
+        with self.db.lock:
             self.attempt(attempt_id)
-            rows = self._fetch(
+            rows = self.db.fetch(
                 "SELECT * FROM reports WHERE attempt_id = ? ORDER BY id DESC LIMIT 1",
                 (attempt_id,),
             )
-        return _stored_report(rows[0]) if rows else None
+        return stored_report(rows[0]) if rows else None
 
     def update(
         self,
@@ -457,9 +344,9 @@ class Library:
             changes["notes"] = notes
         if scenario is not None:
             changes["scenario"] = _clean_scenario(scenario)
-        with self._lock:
-            with self._write("save the changes") as conn:
-                self._require(conn, attempt_id)
+        with self.db.lock:
+            with self.db.write("save the changes") as conn:
+                self.require(conn, attempt_id)
                 if changes:
                     assignments = ", ".join(f"{column} = ?" for column in changes)
                     conn.execute(
@@ -475,9 +362,9 @@ class Library:
             LibraryError: no such attempt, the database refused, or the audio file could not
                 be removed (the attempt is gone from the library then).
         """
-        with self._lock:
+        with self.db.lock:
             audio = Path(self.attempt(attempt_id).audio_path)
-            with self._write("delete the attempt") as conn:
+            with self.db.write("delete the attempt") as conn:
                 conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
             self._recording_now.discard(attempt_id)
         try:
@@ -496,12 +383,12 @@ class Library:
         if not self._interrupted_ids:
             return []
         marks = ", ".join("?" * len(self._interrupted_ids))
-        rows = self._fetch(
+        rows = self.db.fetch(
             f"SELECT * FROM attempts WHERE status = ? AND id IN ({marks}) "
             "ORDER BY created_at DESC, id DESC",
             (RECORDING, *self._interrupted_ids),
         )
-        return [self._attempt_from(row) for row in rows]
+        return [self.attempt_from(row) for row in rows]
 
     def recover(self, attempt_id: int) -> Attempt:
         """Save what an interrupted take captured, as :meth:`finish_recording` does.
@@ -513,16 +400,16 @@ class Library:
             LibraryError: no such attempt, the take is still being recorded by this library,
                 nothing was captured, or it cannot be saved. The WAV is kept in every case.
         """
-        with self._lock:
+        with self.db.lock:
             attempt = self.attempt(attempt_id)
             if attempt.status == READY:
                 return attempt
             if attempt_id in self._recording_now:
                 raise LibraryError("This take is still being recorded.")
             try:
-                _repair_wav(Path(attempt.audio_path))
+                repair_wav(Path(attempt.audio_path))
             except OSError as exc:
-                raise self._problem(exc, "repair the interrupted recording") from exc
+                raise self.db.problem(exc, "repair the interrupted recording") from exc
             return self.finish_recording(attempt_id)
 
     def unreferenced(self) -> list[Path]:
@@ -548,7 +435,7 @@ class Library:
         interrupted = {str(i) for i in self._interrupted_ids}
         offered: list[Path] = []
         try:
-            with self._lock, self._write("look for unsaved recordings") as conn:
+            with self.db.lock, self.db.write("look for unsaved recordings") as conn:
                 known = {str(r[0]) for r in conn.execute("SELECT audio_file FROM attempts")}
                 since = self._last_set_aside()
                 strays = sorted(
@@ -598,15 +485,15 @@ class Library:
 
     def previous(self, attempt_id: int) -> Attempt | None:
         """The newest ready, scored attempt made before this one; None if there is none."""
-        with self._lock:
+        with self.db.lock:
             this = self.attempt(attempt_id)
-            rows = self._fetch(
+            rows = self.db.fetch(
                 "SELECT * FROM attempts WHERE status = ? AND score IS NOT NULL "
                 "AND (created_at < ? OR (created_at = ? AND id < ?)) "
                 "ORDER BY created_at DESC, id DESC LIMIT 1",
                 (READY, this.created_at, this.created_at, attempt_id),
             )
-        return self._attempt_from(rows[0]) if rows else None
+        return self.attempt_from(rows[0]) if rows else None
 
     def export_csv(self, path: str | Path) -> int:
         """Write the history (every attempt, newest first) as a UTF-8 CSV file.
@@ -622,105 +509,14 @@ class Library:
         target = Path(path)
         attempts = self.attempts()
         try:
-            write_csv(target, CSV_COLUMNS, [_csv_row(attempt) for attempt in attempts])
+            write_csv(target, CSV_COLUMNS, [csv_row(attempt) for attempt in attempts])
         except OSError as exc:
-            raise self._problem(exc, f"export the history to {target}") from exc
+            raise self.db.problem(exc, f"export the history to {target}") from exc
         return len(attempts)
 
     def close(self) -> None:
         """Close the database; safe to call twice. Other calls fail afterwards."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-    # Database plumbing.
-
-    def _open(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(
-                self.db_path,
-                timeout=BUSY_TIMEOUT_S,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-        except sqlite3.Error as exc:
-            raise self._problem(exc, "open the library") from exc
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            damage = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
-            if damage != ["ok"]:
-                raise _Damaged("; ".join(damage[:3]))
-            conn.execute("PRAGMA journal_mode = WAL")
-            migrate(conn)
-        except (sqlite3.Error, _Damaged, NewerSchemaError) as exc:
-            conn.close()
-            raise self._open_failure(exc) from exc
-        conn.row_factory = sqlite3.Row
-        return conn
-
-    def _open_failure(self, exc: Exception) -> LibraryError:
-        if isinstance(exc, NewerSchemaError):
-            return LibraryError(
-                f"The library {self.db_path} was made by a newer version of Voicemail Coach "
-                f"({exc}). Update the app to open it; nothing was changed."
-            )
-        if isinstance(exc, _Damaged) or _sqlite_code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-            return self._set_aside(exc)
-        return self._problem(exc, "open the library")
-
-    def _set_aside(self, reason: Exception) -> LibraryError:
-        """Move a damaged database (and its WAL) out of the way, never over another file."""
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        sidecars = ("", "-wal", "-shm")
-        for n in itertools.count():
-            backup = self.db_path.with_name(f"{DB_NAME}.corrupt-{stamp}{f'-{n}' if n else ''}")
-            if not any(Path(f"{backup}{s}").exists() for s in sidecars):
-                break
-        try:
-            for suffix in sidecars:
-                damaged = Path(f"{self.db_path}{suffix}")
-                if damaged.exists():
-                    os.rename(damaged, f"{backup}{suffix}")
-        except OSError as exc:
-            return LibraryError(
-                f"The library database {self.db_path} is damaged ({reason}) and could not be "
-                f"moved aside ({exc.strerror or exc}). Move it away yourself to start a new "
-                "library; nothing was deleted."
-            )
-        return LibraryError(
-            f"The library database was damaged ({reason}). It was set aside as {backup} "
-            "(nothing was deleted), and a new, empty library is started the next time the "
-            f"library is opened. The recordings stay in {self.audio_dir}."
-        )
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise LibraryError("The library is closed.")
-        return self._conn
-
-    @contextlib.contextmanager
-    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is saved, or none of it."""
-        conn = self._connection()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.rollback()
-                raise
-        except sqlite3.Error as exc:
-            raise self._problem(exc, doing) from exc
-
-    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            try:
-                rows: list[sqlite3.Row] = self._connection().execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise self._problem(exc, "read the library") from exc
-            return rows
+        self.db.close()
 
     def _insert(
         self,
@@ -739,11 +535,11 @@ class Library:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def _require(self, conn: sqlite3.Connection, attempt_id: int) -> None:
+    def require(self, conn: sqlite3.Connection, attempt_id: int) -> None:
         if not conn.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone():
             raise LibraryError(_missing(attempt_id))
 
-    def _attempt_from(self, row: sqlite3.Row) -> Attempt:
+    def attempt_from(self, row: sqlite3.Row) -> Attempt:
         return from_row(
             Attempt,
             row,
@@ -762,7 +558,7 @@ class Library:
                 with contextlib.suppress(FileExistsError), path.open("xb"):
                     return path
         except OSError as exc:
-            raise self._problem(exc, doing) from exc
+            raise self.db.problem(exc, doing) from exc
         raise AssertionError("itertools.count() ended")
 
     def _store_flac(self, stem: str, pcm: Pcm16, rate: int, doing: str) -> Path:
@@ -778,76 +574,8 @@ class Library:
         except (OSError, RuntimeError) as exc:  # soundfile's errors are RuntimeErrors
             with contextlib.suppress(OSError):
                 path.unlink()
-            raise self._problem(exc, doing) from exc
+            raise self.db.problem(exc, doing) from exc
         return path
-
-    def _problem(self, exc: BaseException, doing: str) -> LibraryError:
-        """What went wrong, for the user: a full disk, a read-only one, a missing permission
-        and a failing disk are told apart, because each asks for something else."""
-        kept = "Nothing already saved was lost."
-        full = (
-            f"Could not {doing}: the disk is full. Free some space and try again; nothing "
-            "already saved was lost."
-        )
-
-        def unwritable(why: str) -> LibraryError:
-            return LibraryError(
-                f"Could not {doing}: the library folder {self.folder} cannot be written: "
-                f"{why}. {kept}"
-            )
-
-        read_only = "it is on a read-only disk"
-        denied = "permission denied"
-        failing = "the disk reported an input/output error (it may be failing or unplugged)"
-        if isinstance(exc, sqlite3.Error):
-            code = _sqlite_code(exc)
-            if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
-                return LibraryError(
-                    "The library is busy (locked by another program). Close any other copy of "
-                    f"Voicemail Coach, or any program using {self.db_path}, and try again."
-                )
-            if code == _SQLITE_FULL:
-                return LibraryError(full)
-            if code == _SQLITE_READONLY:
-                return unwritable(f"the database {self.db_path.name} is read-only")
-            if code in (_SQLITE_PERM, _SQLITE_CANTOPEN):
-                return unwritable(denied)
-            if code == _SQLITE_IOERR:
-                return unwritable(failing)
-            if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-                return LibraryError(
-                    f"The library database {self.db_path} is damaged ({exc}). Restart "
-                    "Voicemail Coach: it will set the damaged file aside and start a new one."
-                )
-        elif isinstance(exc, OSError):
-            if exc.errno in _DISK_FULL:
-                return LibraryError(full)
-            if exc.errno == errno.EROFS:
-                return unwritable(read_only)
-            if exc.errno in (errno.EACCES, errno.EPERM):
-                return unwritable(denied)
-            if exc.errno == errno.EIO:
-                return unwritable(failing)
-            return LibraryError(f"Could not {doing}: {oserrors.cause(exc)}")
-        elif isinstance(exc, RuntimeError) and _low_on_space(self.folder):
-            return LibraryError(full)
-        return LibraryError(f"Could not {doing}: {exc}")
-
-
-class _Damaged(Exception):
-    """The database opens but fails its integrity check."""
-
-
-def _sqlite_code(exc: BaseException) -> int:
-    """The primary SQLite result code of an error (0 when it has none)."""
-    return int(getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-
-
-def _low_on_space(folder: Path) -> bool:
-    try:
-        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
-    except OSError:
-        return False
 
 
 def _now() -> str:
@@ -874,130 +602,3 @@ def _clean_tags(tags: Sequence[str]) -> list[str]:
         if clean and clean.casefold() not in kept:
             kept[clean.casefold()] = clean
     return list(kept.values())
-
-
-def _stored_report(row: sqlite3.Row) -> StoredReport:
-    try:
-        report = Report.from_dict(json.loads(row["report_json"]))
-    except (ValueError, TypeError, KeyError) as exc:
-        raise LibraryError(
-            f"Report {row['id']} cannot be read by this version of Voicemail Coach ({exc})."
-        ) from exc
-    return from_row(StoredReport, row, report=report)
-
-
-# A cell a spreadsheet would run as a formula (=, +, -, @, or a tab/return first) is written
-# with a leading apostrophe: a take's title is the user's text, not a command.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> object:
-    """A value as a safe CSV cell: None is empty, formula-like text is quoted as text."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """Write UTF-8 CSV through a ``.partial`` file, so an existing file is replaced only when
-    the new one is complete. Raises OSError (the partial file is removed)."""
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with partial.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(header)
-            writer.writerows([csv_cell(v) for v in row] for row in rows)
-        os.replace(partial, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise
-
-
-def _csv_row(attempt: Attempt) -> list[object]:
-    values: list[object] = [
-        attempt.id,
-        attempt.created_at,
-        attempt.title,
-        ", ".join(attempt.tags),
-        attempt.scenario,
-        attempt.duration_s,
-        attempt.score,
-        attempt.time_to_value_s,
-        attempt.wpm,
-        attempt.fillers_per_min,
-        attempt.profile_name,
-        attempt.model_name,
-        attempt.participant,
-    ]
-    return values
-
-
-def _to_pcm16(samples: npt.NDArray[np.float32]) -> Pcm16:
-    # Rounded as voicemail_coach.audio.capture writes takes, so stored files read back as the samples given.
-    scaled = np.clip(np.round(samples * PCM16_SCALE), -PCM16_SCALE, PCM16_SCALE - 1)
-    pcm: Pcm16 = scaled.astype(np.int16)
-    return pcm
-
-
-def _read_take(wav: Path) -> tuple[Pcm16, int]:
-    """The samples of a recorded take, as written."""
-    if not wav.exists():
-        raise LibraryError(f"The recording {wav} is missing; there is nothing to save.")
-    try:
-        pcm, rate = soundfile.read(str(wav), dtype="int16")
-    except (RuntimeError, OSError, ValueError) as exc:
-        raise LibraryError(
-            f"The recording {wav} cannot be read ({exc}). It is kept as it is."
-        ) from exc
-    if len(pcm) == 0:
-        raise LibraryError("Nothing was recorded in this take: the recording is empty.")
-    return pcm, int(rate)
-
-
-def _repair_wav(path: Path) -> None:
-    """Make a WAV's header describe the audio a killed writer left in it.
-
-    libsndfile writes the sizes into the header when it closes the file. Killed before that,
-    the header says the data is empty while the samples are all there, and a reader may take
-    the header at its word. The data chunk runs to the end of such a file; a last frame that
-    was only partly written is cut off.
-
-    Raises:
-        LibraryError: the file is missing, or is not a WAV with audio in it.
-        OSError: the file cannot be rewritten.
-    """
-    if not path.exists():
-        raise LibraryError(f"The recording {path} is missing; there is nothing to recover.")
-    with path.open("r+b") as wav:
-        size = os.fstat(wav.fileno()).st_size
-        riff = wav.read(12)
-        if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:] != b"WAVE":
-            raise LibraryError(
-                f"Nothing can be recovered from {path}: the recording had not started "
-                "(no audio was written)."
-            )
-        frame_bytes = 0
-        position = 12
-        while position + 8 <= size:
-            wav.seek(position)
-            chunk, declared = struct.unpack("<4sI", wav.read(8))
-            if chunk == b"fmt ":
-                (frame_bytes,) = struct.unpack("<H", wav.read(14)[12:14])
-            elif chunk == b"data" and frame_bytes:
-                start = position + 8
-                if 0 < declared <= size - start:
-                    return  # closed properly: the header is right
-                data_bytes = (size - start) // frame_bytes * frame_bytes
-                wav.truncate(start + data_bytes)
-                wav.seek(position + 4)
-                wav.write(struct.pack("<I", data_bytes))
-                wav.seek(4)
-                wav.write(struct.pack("<I", start + data_bytes - 8))
-                wav.flush()
-                os.fsync(wav.fileno())
-                return
-            position += 8 + declared + (declared & 1)
-    raise LibraryError(f"Nothing can be recovered from {path}: it holds no audio.")

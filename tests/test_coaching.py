@@ -15,9 +15,11 @@ from tests.conftest import AUDIO
 from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile import RubricCriterion
 from voicemail_coach.analysis.profile_loader import load_profile
-from voicemail_coach.storage.coaching import Coaching, rubric_columns, rubric_total
-from voicemail_coach.storage.library import Library, LibraryError
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.coaching_records import rubric_columns, rubric_total
+from voicemail_coach.storage.library import Library
 from voicemail_coach.storage.migrations import LATEST_VERSION, migrate, schema_version
+from voicemail_coach.storage.records import LibraryError
 
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY_V2 = REPO / "tests" / "data" / "library_v2.sql"

@@ -8,7 +8,7 @@ from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.app.deltas import deltas, ideal_zone, report_zones
-from voicemail_coach.storage.library import Attempt
+from voicemail_coach.storage.records import Attempt
 
 SCRIPT = (
     "Hi Dana, this is Sam Lee from Ledgerly. We help finance teams like yours close the books "

@@ -24,15 +24,18 @@ import numpy.typing as npt
 import pytest
 import soundfile
 
-import voicemail_coach.storage.library
+import voicemail_coach.storage.database
+import voicemail_coach.storage.take_files
 from tests.fakes import FakeInputStream
 from voicemail_coach.analysis.paths import data_dir
 from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import ModelInfo, Report
 from voicemail_coach.audio.capture import Recorder
-from voicemail_coach.storage.library import CSV_COLUMNS, Attempt, Library, LibraryError
+from voicemail_coach.storage.csv_files import CSV_COLUMNS
+from voicemail_coach.storage.library import Library
 from voicemail_coach.storage.migrations import LATEST_VERSION, migrate, schema_version
+from voicemail_coach.storage.records import Attempt, LibraryError
 
 REPO = Path(__file__).resolve().parent.parent
 AUDIO = REPO / "tests" / "data" / "audio"
@@ -512,7 +515,7 @@ def test_a_second_corruption_never_overwrites_the_first_backup(tmp_path: Path) -
 def test_a_database_locked_by_another_program(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(voicemail_coach.storage.library, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(voicemail_coach.storage.database, "BUSY_TIMEOUT_S", 0.2)
     folder = tmp_path / "library"
     with Library(folder) as lib:
         lib.add_file(AUDIO / "good.flac")
@@ -540,7 +543,7 @@ def test_a_database_locked_by_another_program(
 def test_a_write_while_another_program_writes_reports_busy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(voicemail_coach.storage.library, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(voicemail_coach.storage.database, "BUSY_TIMEOUT_S", 0.2)
     with Library(tmp_path / "library") as lib:
         attempt = lib.add_file(AUDIO / "good.flac")
         holder = sqlite3.connect(lib.db_path, isolation_level=None)
@@ -619,7 +622,7 @@ def test_a_full_database_loses_nothing(library: Library, reports: tuple[Report, 
     library.add_report(saved.id, reports[0])
     before = (library.attempts(), library.reports(saved.id), audio_files(library))
     # SQLite's own full-disk error, for real: the database may not grow by a single page.
-    conn = library._conn
+    conn = library.db.connection()
     assert conn is not None
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -638,7 +641,7 @@ def test_a_full_database_loses_nothing(library: Library, reports: tuple[Report, 
 
 def test_a_read_only_database_file(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     saved = library.add_file(AUDIO / "good.flac")
-    conn = library._conn
+    conn = library.db.connection()
     assert conn is not None
     conn.execute("PRAGMA query_only = ON")  # SQLite's read-only error, as on a read-only disk
     with pytest.raises(LibraryError, match="cannot be written"):
@@ -691,7 +694,7 @@ def test_recover_rebuilds_the_header_a_killed_writer_leaves(
     copy.write_bytes(killed)
     with pytest.raises(wave.Error):
         wave.open(str(copy)).close()
-    voicemail_coach.storage.library._repair_wav(copy)
+    voicemail_coach.storage.take_files.repair_wav(copy)
     with wave.open(str(copy)) as repaired:
         assert repaired.getnframes() == 2 * RATE
     assert copy.stat().st_size == len(killed) - 1

@@ -22,7 +22,8 @@ from voicemail_coach.app.pages.compare_view import CompareView
 from voicemail_coach.app.pages.history_model import SCORE, TITLE, HistoryFilter, HistoryModel
 from voicemail_coach.app.pages.history_view import HistoryView
 from voicemail_coach.app.pages.progress_view import ProgressView
-from voicemail_coach.storage.library import Attempt, Library
+from voicemail_coach.storage.library import Library
+from voicemail_coach.storage.records import Attempt
 
 pytestmark = pytest.mark.model
 NAMES = ("good", "bad", "fillers")

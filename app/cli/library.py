@@ -19,7 +19,8 @@ from voicemail_coach.app.cli.text import EXIT_OK, clip, fail, local_date, text_t
 
 if TYPE_CHECKING:
     from voicemail_coach.audio.io import FloatArray
-    from voicemail_coach.storage.library import Attempt, Library
+    from voicemail_coach.storage.library import Library
+    from voicemail_coach.storage.records import Attempt
 
 COMMANDS = ("history", "export", "sessions")
 TITLE_WIDTH = 30
@@ -47,7 +48,7 @@ def run_library_command(args: argparse.Namespace) -> int | None:
     command = getattr(args, "command", None)
     if command not in COMMANDS:
         return None
-    from voicemail_coach.storage.library import LibraryError
+    from voicemail_coach.storage.records import LibraryError
 
     try:
         with _open_library() as library:
@@ -71,7 +72,9 @@ def _open_library() -> Library:
         LibraryError: there is no library yet, or it cannot be opened (the message says why).
     """
     from voicemail_coach.analysis.paths import data_dir
-    from voicemail_coach.storage.library import DB_NAME, LIBRARY_DIR, Library, LibraryError
+    from voicemail_coach.storage.database import DB_NAME
+    from voicemail_coach.storage.library import LIBRARY_DIR, Library
+    from voicemail_coach.storage.records import LibraryError
 
     folder = data_dir() / LIBRARY_DIR
     if not (folder / DB_NAME).is_file():
@@ -167,7 +170,8 @@ def _export(library: Library, args: argparse.Namespace) -> int:
 
     from voicemail_coach.app.export.report import export_report
     from voicemail_coach.audio import oserrors
-    from voicemail_coach.storage.coaching import Coaching, rubric_of
+    from voicemail_coach.storage.coaching import Coaching
+    from voicemail_coach.storage.coaching_records import rubric_of
 
     coaching = Coaching(library).record(args.id, rubric_of(stored.profile_path))
     try:

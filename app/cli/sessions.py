@@ -13,7 +13,8 @@ from voicemail_coach.app.cli.text import EXIT_OK, clip, fail, local_date, text_t
 
 if TYPE_CHECKING:
     from voicemail_coach.analysis.profile import RubricCriterion
-    from voicemail_coach.storage.coaching import Coaching, SummaryRow
+    from voicemail_coach.storage.coaching import Coaching
+    from voicemail_coach.storage.coaching_records import SummaryRow
     from voicemail_coach.storage.library import Library
 
 NAME_WIDTH = 28
@@ -31,7 +32,7 @@ def add_sessions_command(subparsers: Any) -> None:
 
 def run_sessions(library: Library, args: argparse.Namespace) -> int:
     from voicemail_coach.storage.coaching import Coaching
-    from voicemail_coach.storage.library import LibraryError
+    from voicemail_coach.storage.records import LibraryError
 
     coaching = Coaching(library)
     if args.id is None:
@@ -73,7 +74,7 @@ def run_sessions(library: Library, args: argparse.Namespace) -> int:
 
 def _rubric(coaching: Coaching, session_id: int) -> tuple[RubricCriterion, ...]:
     """The rubric of the profile the session's newest analyzed take was scored with."""
-    from voicemail_coach.storage.coaching import rubric_of
+    from voicemail_coach.storage.coaching_records import rubric_of
 
     for attempt in reversed(coaching.takes(session_id)):
         stored = coaching.library.latest_report(attempt.id)
@@ -84,7 +85,7 @@ def _rubric(coaching: Coaching, session_id: int) -> tuple[RubricCriterion, ...]:
 
 def summary_table(rows: list[SummaryRow], rubric: tuple[RubricCriterion, ...]) -> str:
     """The takes with the automatic score and each rubric criterion side by side."""
-    from voicemail_coach.storage.coaching import rubric_columns, rubric_total
+    from voicemail_coach.storage.coaching_records import rubric_columns, rubric_total
 
     if not rows:
         return "No takes in this session yet."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from voicemail_coach.app.widgets.colors import STATUS_COLORS
-from voicemail_coach.storage.coaching import CoachingRecord, format_clock
+from voicemail_coach.storage.coaching_records import CoachingRecord, format_clock
 
 MUTED = "#666666"
 SHADE = "#f5f5f5"

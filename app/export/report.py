@@ -42,7 +42,7 @@ from voicemail_coach.app.export.report_html import (
     footer_text,
 )
 from voicemail_coach.app.widgets.timeline import Timeline
-from voicemail_coach.storage.coaching import CoachingRecord
+from voicemail_coach.storage.coaching_records import CoachingRecord
 
 __all__ = ["export_report", "report_html", "timeline_png"]
 

@@ -40,7 +40,7 @@ from voicemail_coach.app.widgets.spans import (
     structure_spans,
     word_spans,
 )
-from voicemail_coach.storage.coaching import CoachingRecord
+from voicemail_coach.storage.coaching_records import CoachingRecord
 
 PAGE_WIDTH_PX = 660  # the text width of an A4 page with the PDF's margins, in CSS pixels
 TEXT = "#1f1f1f"

@@ -12,8 +12,8 @@ from pathlib import Path
 from voicemail_coach.analysis.profile import RubricCriterion
 from voicemail_coach.app.dates import to_local
 from voicemail_coach.app.export.report_html import CSS, MUTED, SHADE, format_date
-from voicemail_coach.storage.coaching import (
-    Coaching,
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.coaching_records import (
     Session,
     SummaryRow,
     rubric_columns,

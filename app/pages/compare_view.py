@@ -24,7 +24,7 @@ from voicemail_coach.app.widgets.transcript_view import TranscriptView
 
 if TYPE_CHECKING:
     from voicemail_coach.analysis.report import Check, Report
-    from voicemail_coach.storage.library import Attempt, StoredReport
+    from voicemail_coach.storage.records import Attempt, StoredReport
 
 Side = tuple["Attempt", "StoredReport"]
 RANK = {"fail": 0, "warn": 1, "pass": 2}

@@ -21,7 +21,7 @@ from voicemail_coach.app.dates import to_local
 from voicemail_coach.app.widgets.colors import STATUS_COLORS
 
 if TYPE_CHECKING:
-    from voicemail_coach.storage.library import Attempt
+    from voicemail_coach.storage.records import Attempt
 
 Index = QModelIndex | QPersistentModelIndex
 MISSING = "\u2014"  # an em dash for "not measured"

@@ -34,10 +34,11 @@ from voicemail_coach.app.pages.history_model import (
     HistoryModel,
     parse_tags,
 )
-from voicemail_coach.storage.library import LibraryError
+from voicemail_coach.storage.records import LibraryError
 
 if TYPE_CHECKING:
-    from voicemail_coach.storage.library import Attempt, Library
+    from voicemail_coach.storage.library import Library
+    from voicemail_coach.storage.records import Attempt
 
 ALL = "__all__"
 

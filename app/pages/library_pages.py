@@ -22,7 +22,8 @@ from voicemail_coach.app.pages.progress_view import ProgressView
 from voicemail_coach.app.pages.session_view import SessionView
 from voicemail_coach.app.widgets.banner import Banner
 from voicemail_coach.audio.io import AudioLoadError, load_audio
-from voicemail_coach.storage.library import Library, LibraryError
+from voicemail_coach.storage.library import Library
+from voicemail_coach.storage.records import LibraryError
 
 EXPORT_FILTER = "PDF report (*.pdf);;Web page (*.html)"
 
@@ -171,7 +172,8 @@ class LibraryPages(QObject):
 
     def coaching_record(self, attempt_id: int, profile_path: str) -> object:
         """What the coach added to the take, for its report (None if it cannot be read)."""
-        from voicemail_coach.storage.coaching import Coaching, rubric_of
+        from voicemail_coach.storage.coaching import Coaching
+        from voicemail_coach.storage.coaching_records import rubric_of
 
         try:
             rubric = rubric_of(profile_path, self.controller.profile.rubric)

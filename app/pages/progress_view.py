@@ -18,7 +18,8 @@ from voicemail_coach.app.widgets.colors import STATUS_COLORS, blend, muted_text
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
-    from voicemail_coach.storage.library import Attempt, Library
+    from voicemail_coach.storage.library import Library
+    from voicemail_coach.storage.records import Attempt
 
 __all__ = ["METRICS", "Metric", "ProgressView", "deltas"]
 

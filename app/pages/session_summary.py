@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from voicemail_coach.analysis.profile import RubricCriterion
 from voicemail_coach.app.pages.history_model import MISSING, format_date, score_status
 from voicemail_coach.app.widgets.colors import STATUS_COLORS
-from voicemail_coach.storage.coaching import SummaryRow, rubric_columns, rubric_total
+from voicemail_coach.storage.coaching_records import SummaryRow, rubric_columns, rubric_total
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = ""

@@ -32,8 +32,9 @@ from voicemail_coach.app.export.session import SUMMARY_FILTER, export_summary
 from voicemail_coach.app.pages.history_model import format_date
 from voicemail_coach.app.pages.session_summary import SessionSummary
 from voicemail_coach.app.widgets.participants import ParticipantsEditor
-from voicemail_coach.storage.coaching import Coaching, Session
-from voicemail_coach.storage.library import LibraryError
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.coaching_records import Session
+from voicemail_coach.storage.records import LibraryError
 
 SESSION_ROLE = Qt.ItemDataRole.UserRole
 

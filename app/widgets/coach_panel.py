@@ -10,8 +10,10 @@ from voicemail_coach.analysis.profile import RubricCriterion
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.app.widgets.comments_panel import CommentsPanel
 from voicemail_coach.app.widgets.rubric_panel import RubricPanel
-from voicemail_coach.storage.coaching import Coaching, rubric_of
-from voicemail_coach.storage.library import Attempt, Library, LibraryError
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.coaching_records import rubric_of
+from voicemail_coach.storage.library import Library
+from voicemail_coach.storage.records import Attempt, LibraryError
 
 NOTES_SAVE_MS = 800  # notes are saved this long after the last key, and when the box loses focus
 

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voicemail_coach.storage.coaching import Coaching, Comment, format_clock
-from voicemail_coach.storage.library import LibraryError
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.coaching_records import Comment, format_clock
+from voicemail_coach.storage.records import LibraryError
 
 COMMENT_ROLE = Qt.ItemDataRole.UserRole
 

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.analysis.profile import RubricCriterion
-from voicemail_coach.storage.coaching import Coaching, RubricScore, rubric_columns, rubric_total
-from voicemail_coach.storage.library import LibraryError
+from voicemail_coach.storage.coaching import Coaching
+from voicemail_coach.storage.coaching_records import RubricScore, rubric_columns, rubric_total
+from voicemail_coach.storage.records import LibraryError
 
 NOT_SCORED_TEXT = "\u2013"
 
