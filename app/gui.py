@@ -105,7 +105,8 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName("Voicemail Coach")
     apply_style(app)
     from voicemail_coach.analysis.paths import data_dir

@@ -112,7 +112,7 @@ def _figure(value: float | None, spec: str, unit: str = "") -> str:
 def history_table(attempts: list[Attempt], sessions: dict[int, str] | None = None) -> str:
     """One line per attempt: id, date, title, duration, score, time to value, wpm, fillers;
     who recorded it and in which session (``sessions``: names by id) when any take has one."""
-    header = (
+    header: tuple[str, ...] = (
         "ID",
         "Date",
         "Title",
@@ -122,7 +122,7 @@ def history_table(attempts: list[Attempt], sessions: dict[int, str] | None = Non
         "WPM",
         "Fillers/min",
     )
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             str(a.id),
             local_date(a.created_at),

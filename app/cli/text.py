@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 from voicemail_coach.app.dates import to_local
 
@@ -28,11 +29,11 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def text_table(header: tuple[str, ...], rows: list[tuple[str, ...]], left: set[int]) -> str:
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], left: set[int]) -> str:
     """Columns padded to their widest cell; the columns in ``left`` left-aligned, others right."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
-    def line(cells: tuple[str, ...]) -> str:
+    def line(cells: Sequence[str]) -> str:
         return "  ".join(
             c.ljust(w) if i in left else c.rjust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))

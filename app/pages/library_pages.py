@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QWidget
@@ -24,6 +25,14 @@ from voicemail_coach.app.widgets.banner import Banner
 from voicemail_coach.audio.io import AudioLoadError, load_audio
 from voicemail_coach.storage.library import Library
 from voicemail_coach.storage.records import LibraryError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from voicemail_coach.analysis.report import Report
+    from voicemail_coach.app.controller import Feedback
+    from voicemail_coach.storage.coaching_records import CoachingRecord
 
 EXPORT_FILTER = "PDF report (*.pdf);;Web page (*.html)"
 
@@ -49,7 +58,7 @@ class LibraryPages(QObject):
             fillers_max=profile.fillers.warn_per_minute,
         )
         self.compare = CompareView(length_zone=zone, wpm_zone=wpm)
-        self._verdict_before: object | None = None  # the report before "Analyze again"
+        self._verdict_before: Report | None = None  # the report before "Analyze again"
         self.sessions = _session_view(controller)
         # Dialogs are attributes so tests can answer them.
         self.ask_yes_no: Callable[[str], bool] = self._ask_yes_no
@@ -117,14 +126,14 @@ class LibraryPages(QObject):
             # A bound method of this QObject, so the banner is updated on the GUI thread.
             task.succeeded.connect(self._show_verdict_change)
 
-    def _show_verdict_change(self, feedback: object) -> None:
+    def _show_verdict_change(self, feedback: Feedback) -> None:
         from voicemail_coach.app.verdict_changes import summary
 
         before, self._verdict_before = self._verdict_before, None
         if before is not None:
             self.banner.show_message(
                 "info",
-                summary(before, feedback.report, feedback.transcribed_again),  # type: ignore[attr-defined]
+                summary(before, feedback.report, feedback.transcribed_again),
             )
 
     def compare_attempts(self, first: int, second: int) -> None:
@@ -170,7 +179,7 @@ class LibraryPages(QObject):
             self.coaching_record(attempt_id, stored.profile_path),
         )
 
-    def coaching_record(self, attempt_id: int, profile_path: str) -> object:
+    def coaching_record(self, attempt_id: int, profile_path: str) -> CoachingRecord | None:
         """What the coach added to the take, for its report (None if it cannot be read)."""
         from voicemail_coach.storage.coaching import Coaching
         from voicemail_coach.storage.coaching_records import rubric_of
@@ -185,13 +194,13 @@ class LibraryPages(QObject):
     def write_report(
         self,
         target: Path,
-        report: object,
-        samples: object,
+        report: Report,
+        samples: npt.NDArray[np.float32] | None,
         rate: int,
         title: str,
         created_at: str | None,
         notes: str,
-        coaching: object = None,
+        coaching: CoachingRecord | None = None,
     ) -> None:
         from voicemail_coach.app.export.report import export_report
         from voicemail_coach.audio import oserrors
@@ -199,7 +208,7 @@ class LibraryPages(QObject):
         pdf = target.suffix.lower() not in (".html", ".htm")
         try:
             export_report(
-                target, report, samples, rate,  # type: ignore[arg-type]
+                target, report, samples, rate,
                 pdf=pdf, title=title, created_at=created_at, coach_notes=notes or None,
                 coaching=coaching,
             )  # fmt: skip

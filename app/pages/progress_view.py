@@ -274,6 +274,7 @@ class ProgressView(QWidget):
         import pyqtgraph as pg
 
         top = max([1.0, *values]) * 1.12
+        assert self.misses is not None  # made with the plot
         self.misses.setData(
             x=[x for x, _ in misses],
             y=[top] * len(misses),

@@ -5,7 +5,7 @@ Rows can be narrowed to one participant or one scenario; double-click (or Enter)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QPalette
@@ -150,9 +150,9 @@ class SessionSummary(QWidget):
         auto = table.horizontalHeaderItem(FIXED_HEADERS.index("Auto"))
         if auto is not None:
             auto.setToolTip("The automatic score out of 100, from the analysis")
-        total = table.horizontalHeaderItem(len(headers) - 2)
-        if total is not None:
-            total.setToolTip("The coach's rubric scores added up, out of their maxima")
+        total_head = table.horizontalHeaderItem(len(headers) - 2)
+        if total_head is not None:
+            total_head.setToolTip("The coach's rubric scores added up, out of their maxima")
         for col, c in enumerate(self.columns, start=len(FIXED_HEADERS)):
             head = table.horizontalHeaderItem(col)
             if head is not None:
@@ -175,7 +175,11 @@ class SessionSummary(QWidget):
             ]
             for c in self.columns:
                 s = r.scores.get(c.id)
-                cells.append(NumberItem(MISSING if s is None else str(s.score), s and s.score))
+                cells.append(
+                    NumberItem(
+                        MISSING if s is None else str(s.score), None if s is None else s.score
+                    )
+                )
             # "14/15 (3 of 5)": the table is wide enough without the word "scored".
             cells.append(NumberItem(total.text().replace(" scored", "") or MISSING, ratio))
             cells.append(NumberItem(str(r.comment_count), r.comment_count))
@@ -198,6 +202,9 @@ class SessionSummary(QWidget):
             else f"{shown} of {total_rows} takes"
         )
 
+    def _relabel(self, attempt_id: int, name: str) -> Callable[[], None]:
+        return lambda: self.relabel_requested.emit(attempt_id, name)
+
     def menu_for(self, row: int) -> QMenu | None:
         """The context menu of a row: open, recorded by each participant, out of the session."""
         item = self.table.item(row, 0)
@@ -211,10 +218,7 @@ class SessionSummary(QWidget):
         menu.addAction("Review this take", lambda: self.open_requested.emit(attempt_id))
         menu.addSeparator()
         for name in self.people:
-            action = menu.addAction(
-                f"Recorded by {name}",
-                lambda name=name: self.relabel_requested.emit(attempt_id, name),
-            )
+            action = menu.addAction(f"Recorded by {name}", self._relabel(attempt_id, name))
             action.setCheckable(True)
             action.setChecked(name == current)
         menu.addSeparator()

@@ -50,11 +50,11 @@ class ParticipantsEditor(QWidget):
         self.earlier = QPushButton("\u25c0")
         self.earlier.setToolTip("Earlier in the order")
         self.earlier.setAccessibleName("Move earlier")
-        self.earlier.clicked.connect(lambda: self.move(-1))
+        self.earlier.clicked.connect(lambda: self.move_selected(-1))
         self.later = QPushButton("\u25b6")
         self.later.setToolTip("Later in the order")
         self.later.setAccessibleName("Move later")
-        self.later.clicked.connect(lambda: self.move(1))
+        self.later.clicked.connect(lambda: self.move_selected(1))
         self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip("Take them off the list; their takes keep their name")
         self.remove_button.clicked.connect(self.remove)
@@ -119,7 +119,7 @@ class ParticipantsEditor(QWidget):
         if 0 <= row < len(self._names):
             self.changed.emit([n for i, n in enumerate(self._names) if i != row])
 
-    def move(self, step: int) -> None:
+    def move_selected(self, step: int) -> None:
         row = self.list.currentRow()
         to = row + step
         if 0 <= row < len(self._names) and 0 <= to < len(self._names):

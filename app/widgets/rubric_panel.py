@@ -139,8 +139,9 @@ class RubricPanel(QWidget):
     def _build(self) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.rows = {}
         usable = self.store is not None and self.attempt_id is not None
         for n, c in enumerate(self.criteria):
