@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.app.controller import Controller, Feedback, RolePlay
+from voicemail_coach.app.dates import format_date
 from voicemail_coach.app.dialogs import file_dialogs
 from voicemail_coach.app.dialogs.file_dialogs import open_file, save_file
 from voicemail_coach.app.pages.analysing_view import AnalysingView
-from voicemail_coach.app.pages.history_model import format_date
 from voicemail_coach.app.pages.library_pages import LibraryPages
 from voicemail_coach.app.pages.practice_setup import PracticeSetup
 from voicemail_coach.app.pages.practice_view import PracticeView

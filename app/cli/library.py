@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicemail_coach.app.cli.sessions import add_sessions_command, run_sessions
-from voicemail_coach.app.cli.text import EXIT_OK, clip, fail, local_date, text_table
+from voicemail_coach.app.cli.text import EXIT_OK, clip, fail, text_table
+from voicemail_coach.app.dates import format_date
 
 if TYPE_CHECKING:
     from voicemail_coach.audio.io import FloatArray
@@ -125,7 +126,7 @@ def history_table(attempts: list[Attempt], sessions: dict[int, str] | None = Non
     rows: list[tuple[str, ...]] = [
         (
             str(a.id),
-            local_date(a.created_at),
+            format_date(a.created_at),
             clip(a.title, TITLE_WIDTH) + (" (interrupted)" if a.status == "recording" else ""),
             _figure(a.duration_s, ".1f", " s"),
             "no message" if a.no_message else _figure(a.score, "d"),

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from voicemail_coach.app.cli.text import EXIT_OK, clip, fail, local_date, text_table
+from voicemail_coach.app.cli.text import EXIT_OK, clip, fail, text_table
+from voicemail_coach.app.dates import format_date
 
 if TYPE_CHECKING:
     from voicemail_coach.analysis.profile import RubricCriterion
@@ -45,12 +46,12 @@ def run_sessions(library: Library, args: argparse.Namespace) -> int:
         rows = [
             (
                 str(s.id),
-                local_date(s.created_at),
+                format_date(s.created_at),
                 clip(s.name, NAME_WIDTH),
                 clip(s.coach or "--", NAME_WIDTH),
                 clip(", ".join(s.participants) or "--", NAME_WIDTH * 2),
                 str(s.take_count),
-                "running" if s.active else f"ended {local_date(s.ended_at or '')}",
+                "running" if s.active else f"ended {format_date(s.ended_at or '')}",
             )
             for s in sessions
         ]
@@ -67,7 +68,7 @@ def run_sessions(library: Library, args: argparse.Namespace) -> int:
         print(f"Wrote {count} take{'s' if count != 1 else ''} of {session.name} to {args.csv}")
         return EXIT_OK
     coach = f", coach {session.coach}" if session.coach else ""
-    print(f"{session.name}{coach} · {local_date(session.created_at)}")
+    print(f"{session.name}{coach} · {format_date(session.created_at)}")
     print(summary_table(coaching.summary(args.id), rubric))
     return EXIT_OK
 
@@ -108,7 +109,7 @@ def summary_table(rows: list[SummaryRow], rubric: tuple[RubricCriterion, ...]) -
         lines.append(
             (
                 str(a.id),
-                local_date(a.created_at)[11:],
+                format_date(a.created_at)[11:],
                 clip(a.participant or "--", NAME_WIDTH),
                 clip(a.scenario or "--", NAME_WIDTH),
                 "--" if a.duration_s is None else f"{a.duration_s:.1f} s",

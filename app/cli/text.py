@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from voicemail_coach.app.dates import to_local
-
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
@@ -15,12 +13,6 @@ def fail(message: str) -> int:
     """Print ``message`` as the command's error line; the exit code for bad input."""
     print(f"voicemail-coach: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
-
-
-def local_date(created_at: str) -> str:
-    """An ISO 8601 time as local "YYYY-MM-DD HH:MM" (the text as it is if it is not one)."""
-    moment = to_local(created_at)
-    return created_at if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def clip(text: str, width: int) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime
 from PySide6.QtGui import QColor, QPalette
 
 from voicemail_coach.analysis.report import Check, Moment, Report
-from voicemail_coach.app.dates import to_local
+from voicemail_coach.app.dates import format_date
 from voicemail_coach.app.export.coaching_html import coach_meta, coaching_html
 from voicemail_coach.app.widgets.check_row import CTA_KINDS, MAX_EVIDENCE, format_time
 from voicemail_coach.app.widgets.colors import (
@@ -96,13 +96,12 @@ def highlight_color(category: str) -> str:
     return str(text_highlight(category, export_palette()).name())
 
 
-def format_date(created_at: str | None) -> str:
-    """``created_at`` (ISO 8601) as "3 March 2025, 14:05" in local time; other text as is."""
+def report_date(created_at: str | None) -> str:
+    """When the take was made, as "3 March 2025, 14:05"; a report of no stored take says when
+    it was exported."""
     if created_at is None:
-        now = datetime.now()
-        return f"exported {now.day} {now:%B %Y, %H:%M}"
-    dt = to_local(created_at)
-    return created_at if dt is None else f"{dt.day} {dt:%B %Y, %H:%M}"
+        return f"exported {format_date(datetime.now().isoformat(), 'long')}"
+    return format_date(created_at, "long")
 
 
 def attention_window_s(report: Report) -> float | None:
@@ -135,7 +134,7 @@ def _header(report: Report, title: str, created_at: str | None, who: str = "") -
     if score is None:
         parts = [f"No voicemail message: {report.no_message_reason}"]
     meta = (
-        f"{_e(format_date(created_at))} &nbsp;·&nbsp; {report.source.duration_s:.1f} s long"
+        f"{_e(report_date(created_at))} &nbsp;·&nbsp; {report.source.duration_s:.1f} s long"
         f" &nbsp;·&nbsp; profile {_e(report.profile.name)}"
     )
     return (

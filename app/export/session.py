@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from voicemail_coach.analysis.profile import RubricCriterion
-from voicemail_coach.app.dates import to_local
-from voicemail_coach.app.export.report_html import CSS, MUTED, SHADE, format_date
+from voicemail_coach.app.dates import format_date
+from voicemail_coach.app.export.report_html import CSS, MUTED, SHADE
 from voicemail_coach.storage.coaching import Coaching
 from voicemail_coach.storage.coaching_records import (
     Session,
@@ -25,12 +25,6 @@ SUMMARY_FILTER = "PDF (*.pdf);;Web page (*.html);;Spreadsheet (*.csv)"
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def to_local_day(created_at: str) -> str:
-    """The local calendar day of an ISO time (the text itself if it is not one)."""
-    moment = to_local(created_at)
-    return created_at if moment is None else f"{moment:%Y-%m-%d}"
 
 
 def _by_participant(rows: Sequence[SummaryRow], columns: Sequence[RubricCriterion]) -> str:
@@ -66,12 +60,12 @@ def summary_html(
     columns = rubric_columns(rubric, [r.scores for r in rows])
     head = ["Time", "Who", "Scenario", "Length", "Auto", *(c.name for c in columns)]
     head += ["Rubric", "Comments"]
-    one_day = len({to_local_day(r.attempt.created_at) for r in rows}) <= 1
+    one_day = len({format_date(r.attempt.created_at, "day") for r in rows}) <= 1
     body = []
     for n, r in enumerate(rows):
         a = r.attempt
         bg = f" bgcolor='{SHADE}'" if n % 2 else ""
-        when = format_date(a.created_at)
+        when = format_date(a.created_at, "long")
         cells = [
             _e(when.rsplit(", ", 1)[-1] if one_day else when),
             _e(a.participant or "—"),
@@ -84,7 +78,9 @@ def summary_html(
         ]
         body.append("<tr>" + "".join(f"<td{bg}>{c}</td>" for c in cells) + "</tr>")
     coach = f" &nbsp;·&nbsp; coach {_e(session.coach)}" if session.coach else ""
-    status = "running" if session.active else f"ended {_e(format_date(session.ended_at))}"
+    status = (
+        "running" if session.active else f"ended {_e(format_date(session.ended_at or '', 'long'))}"
+    )
     notes = f"<p>{_e(session.notes)}</p>" if session.notes.strip() else ""
     scale = " &nbsp; ".join(
         f"<b>{_e(c.name)}</b> {c.scale_min}-{c.scale_max}: {_e(c.description)}" for c in columns
@@ -102,7 +98,7 @@ def summary_html(
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<title>{_e(session.name)}</title><style>{CSS}</style></head><body>"
         f"<h1>{_e(session.name)}</h1>"
-        f"<p class='muted'>{_e(format_date(session.created_at))}{coach} &nbsp;·&nbsp; {status}"
+        f"<p class='muted'>{_e(format_date(session.created_at, 'long'))}{coach} &nbsp;·&nbsp; {status}"
         f" &nbsp;·&nbsp; {len(rows)} take{'s' if len(rows) != 1 else ''}</p>"
         f"{notes}{table}"
         + (_by_participant(rows, columns) if rows else "")

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voicemail_coach.app.dates import format_date
 from voicemail_coach.app.deltas import LENGTH_ZONE, WPM_ZONE, better, ideal_zone
-from voicemail_coach.app.pages.history_model import MISSING, format_date, score_status
+from voicemail_coach.app.pages.history_model import MISSING, score_status
 from voicemail_coach.app.widgets.check_row import CTA_KINDS, check_title, format_value, status_word
 from voicemail_coach.app.widgets.colors import STATUS_COLORS, STATUS_SYMBOLS, blend, muted_text
 from voicemail_coach.app.widgets.transcript_view import TranscriptView

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
-from voicemail_coach.app.dates import to_local
+from voicemail_coach.app.dates import format_date
 from voicemail_coach.app.widgets.colors import STATUS_COLORS
 
 if TYPE_CHECKING:
@@ -61,14 +61,6 @@ def format_seconds(value: float | None) -> str:
 
 def format_number(value: float | None, decimals: int = 0) -> str:
     return MISSING if value is None else f"{value:.{decimals}f}"
-
-
-def format_date(iso: str, with_year: bool = True) -> str:
-    """An ISO UTC time as local time, e.g. "2025-03-12 14:05"; unparseable text as is."""
-    when = to_local(iso)
-    if when is None:
-        return iso
-    return when.strftime("%Y-%m-%d %H:%M" if with_year else "%d %b %H:%M")
 
 
 def score_status(score: int) -> str:

@@ -11,8 +11,9 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from voicemail_coach.app.dates import format_date
 from voicemail_coach.app.deltas import LENGTH_ZONE, WPM_ZONE, deltas
-from voicemail_coach.app.pages.history_model import format_date, score_status
+from voicemail_coach.app.pages.history_model import score_status
 from voicemail_coach.app.widgets.colors import STATUS_COLORS, blend, muted_text
 
 if TYPE_CHECKING:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.analysis.profile import RubricCriterion
-from voicemail_coach.app.pages.history_model import MISSING, format_date, score_status
+from voicemail_coach.app.dates import format_date
+from voicemail_coach.app.pages.history_model import MISSING, score_status
 from voicemail_coach.app.widgets.colors import STATUS_COLORS
 from voicemail_coach.storage.coaching_records import SummaryRow, rubric_columns, rubric_total
 
@@ -158,14 +159,14 @@ class SessionSummary(QWidget):
             if head is not None:
                 head.setToolTip(f"{c.description} ({c.scale_min}-{c.scale_max})".strip())
         table.setRowCount(len(rows))
-        one_day = len({format_date(r.attempt.created_at)[:10] for r in rows}) <= 1
+        one_day = len({format_date(r.attempt.created_at, "day") for r in rows}) <= 1
         for n, r in enumerate(rows):
             a = r.attempt
             total = rubric_total(self.columns, r.scores)
             ratio = total.points / total.max_points if total.max_points else None
             when = format_date(a.created_at)
             cells: list[QTableWidgetItem] = [
-                QTableWidgetItem(when[11:] if one_day else format_date(a.created_at, False)),
+                QTableWidgetItem(when[11:] if one_day else format_date(a.created_at, "short")),
                 QTableWidgetItem(a.participant or MISSING),
                 QTableWidgetItem(a.scenario or MISSING),
                 NumberItem(

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from voicemail_coach.analysis.profile import RubricCriterion
 from voicemail_coach.app.controller import Controller, RolePlay
+from voicemail_coach.app.dates import format_date
 from voicemail_coach.app.dialogs.file_dialogs import save_file
 from voicemail_coach.app.export.session import SUMMARY_FILTER, export_summary
-from voicemail_coach.app.pages.history_model import format_date
 from voicemail_coach.app.pages.session_summary import SessionSummary
 from voicemail_coach.app.widgets.participants import ParticipantsEditor
 from voicemail_coach.storage.coaching import Coaching
