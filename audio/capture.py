@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
+from voicemail_coach.audio import oserrors
 from voicemail_coach.audio.devices import (
     AudioUnavailable,
     device_errors,
@@ -378,8 +379,9 @@ class Recorder:
             self._file.flush()
         except (OSError, RuntimeError) as exc:
             self._disk_ok = False
+            why = oserrors.cause(exc) if isinstance(exc, OSError) else str(exc)
             self._error = (
-                f"Could not write the recording to disk ({exc}). The take is kept in memory: "
+                f"Could not write the recording to disk ({why}). The take is kept in memory: "
                 "save it somewhere else before closing the app."
             )
 
