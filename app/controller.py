@@ -439,7 +439,7 @@ class Controller(QObject):
         try:
             save_flac(target, samples)
         except (OSError, RuntimeError) as exc:  # soundfile's errors are RuntimeErrors
-            why = oserrors.cause(exc) if isinstance(exc, OSError) else str(exc)
+            why = oserrors.write_cause(exc, target.parent)
             self.message.emit("error", f"Could not save the take to {target}: {why}")
             return False
         self.unsaved = None

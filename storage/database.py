@@ -30,9 +30,6 @@ DB_NAME = "library.db"
 BUSY_TIMEOUT_S = 2.0
 # libsndfile reports a full disk only as "System error"; this little room left means that.
 LOW_SPACE_BYTES = 16 * 1024 * 1024
-# Less room than this left on the disk, and an error SQLite or the OS could not name, means a
-# full disk (SQLite reports some writes that found no room as an input/output error).
-FULL_BYTES = 256 * 1024
 
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
 _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
@@ -108,7 +105,7 @@ class Database:
         failed: sqlite3.Error | None = None
         # mode=ro needs the -shm file, and makes it (and an empty -wal) when they are missing:
         # on a read-only or full disk the file is read as it is instead (immutable=1).
-        unwritable = disk_state(self.folder) is not None
+        unwritable = oserrors.disk_state(self.folder) is not None
         shm = Path(f"{self.db_path}-shm")
         for immutable in (False, True) if not (unwritable and not shm.exists()) else (True,):
             uri = f"{self.db_path.as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
@@ -248,7 +245,7 @@ def failure(exc: BaseException, doing: str, folder: Path) -> LibraryError:
     read_only = "it is on a read-only disk"
     denied = "permission denied"
     failing = "the disk reported an input/output error (it may be failing or unplugged)"
-    state = disk_state(folder)
+    state = oserrors.disk_state(folder)
 
     def refined(otherwise: str) -> LibraryError:
         """An error that may mean a read-only or full disk: what the disk itself says."""
@@ -304,23 +301,6 @@ class _Damaged(Exception):
 def _sqlite_code(exc: BaseException) -> int:
     """The primary SQLite result code of an error (0 when it has none)."""
     return int(getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-
-
-def disk_state(folder: Path) -> str | None:
-    """``"read-only"`` when the disk holding ``folder`` (or its nearest existing parent) is
-    mounted read-only, ``"full"`` when it has almost no room left, else None."""
-    where = folder
-    while not where.exists() and where.parent != where:
-        where = where.parent
-    try:
-        stat = os.statvfs(where)
-    except OSError:
-        return None
-    if stat.f_flag & os.ST_RDONLY:
-        return "read-only"
-    if stat.f_bavail * stat.f_frsize < FULL_BYTES:
-        return "full"
-    return None
 
 
 def _low_on_space(folder: Path) -> bool:

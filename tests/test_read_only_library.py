@@ -24,7 +24,7 @@ from tests.conftest import AUDIO, REPO
 from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.app.cli.library import add_library_commands, run_library_command
-from voicemail_coach.storage import database
+from voicemail_coach.audio import oserrors
 from voicemail_coach.storage.coaching import Coaching
 from voicemail_coach.storage.database import failure
 from voicemail_coach.storage.library import LIBRARY_DIR, Library
@@ -255,7 +255,7 @@ def test_an_io_error_from_sqlite_is_told_apart_by_what_the_disk_says(
 ) -> None:
     """SQLite reports a write that found no room, or a read-only disk, as an I/O error or
     as "unable to open"; the disk itself says which."""
-    monkeypatch.setattr(database, "disk_state", lambda folder: state)
+    monkeypatch.setattr(oserrors, "disk_state", lambda folder: state)
     for code in (sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_SHMOPEN):
         exc = sqlite3.OperationalError("disk I/O error")
         exc.sqlite_errorcode = code  # type: ignore[attr-defined]
@@ -264,3 +264,23 @@ def test_an_io_error_from_sqlite_is_told_apart_by_what_the_disk_says(
     exc.sqlite_errorcode = sqlite3.SQLITE_CANTOPEN  # type: ignore[attr-defined]
     expected = {"read-only": why, "full": why}.get(state or "", "permission denied")  # type: ignore[arg-type]
     assert expected in str(failure(exc, "save the report", tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("make", "why"),
+    [(make_read_only, "the folder is on a read-only disk"), (make_full, "no space left on device")],
+    ids=["read-only", "full"],
+)
+def test_a_failed_audio_write_names_the_disk_not_a_system_error(
+    disk: Path, make: object, why: str
+) -> None:
+    """libsndfile says only "System error" (the save of a take kept in memory, a recorder's
+    file): the disk says what it was."""
+    import numpy as np
+
+    from voicemail_coach.audio.io import save_flac
+
+    make(disk)  # type: ignore[operator]
+    with pytest.raises((OSError, RuntimeError)) as err:
+        save_flac(disk / "take.flac", np.zeros(160_000, dtype=np.float32))
+    assert oserrors.write_cause(err.value, disk) == why
