@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QToolButton, QWidget
 
@@ -102,7 +102,7 @@ class SaveNotice(QWidget):
         super().__init__(parent)
         self.setObjectName("saveNotice")
         self.setAccessibleName("Takes are not being saved")
-        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(
             "SaveNotice, SaveNotice QLabel {background:#7a2e0e; color:white;}"
             "SaveNotice QPushButton { background: white; color: #7a2e0e; padding: 2px 12px; }"
