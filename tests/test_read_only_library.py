@@ -284,3 +284,40 @@ def test_a_failed_audio_write_names_the_disk_not_a_system_error(
     with pytest.raises((OSError, RuntimeError)) as err:
         save_flac(disk / "take.flac", np.zeros(160_000, dtype=np.float32))
     assert oserrors.write_cause(err.value, disk) == why
+
+
+def test_history_reads_a_library_the_user_may_not_write_to(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Read-only by its permissions: root ignores them, so the command runs as nobody."""
+    import shutil
+    import tempfile
+
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("needs root and setpriv to run the command as another user")
+    top = Path(tempfile.mkdtemp(prefix="vmc-perm-", dir="/tmp"))
+    try:
+        top.chmod(0o755)
+        with Library(top / LIBRARY_DIR) as lib:
+            lib.add_file(AUDIO / "fillers.flac", title="Not mine to write")
+        for path in (top, *top.rglob("*")):
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        before = snapshot(top)
+        done = subprocess.run(
+            [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+             "-m", "voicemail_coach.app.cli.main", "history", "--json"],
+            capture_output=True, text=True, timeout=120,
+            env={**os.environ, "VOICEMAIL_COACH_DATA_DIR": str(top),
+                 "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+        )  # fmt: skip
+        if "Permission denied" in done.stderr and "python" in done.stderr.lower():
+            pytest.skip(f"nobody cannot run this Python: {done.stderr.strip()[:200]}")
+        assert done.returncode == 0, done.stderr
+        assert [r["title"] for r in json.loads(done.stdout)] == ["Not mine to write"]
+        assert done.stderr == ""
+        assert snapshot(top) == before
+    finally:
+        for path in (top, *top.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        shutil.rmtree(top)
