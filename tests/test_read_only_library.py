@@ -286,9 +286,7 @@ def test_a_failed_audio_write_names_the_disk_not_a_system_error(
     assert oserrors.write_cause(err.value, disk) == why
 
 
-def test_history_reads_a_library_the_user_may_not_write_to(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_history_reads_a_library_the_user_may_not_write_to() -> None:
     """Read-only by its permissions: root ignores them, so the command runs as nobody."""
     import shutil
     import tempfile
