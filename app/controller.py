@@ -128,6 +128,9 @@ class Feedback:
     # After "Analyze again": why the take was transcribed again; None when its stored transcript
     # was reused (or for a first analysis).
     transcribed_again: str | None = None
+    # Why this take (or its report) is not in the library; None when it is.
+    not_saved: str | None = None
+    saved: bool = False  # this analysis wrote the take's report to the library
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ class Controller(QObject):
     feedback_ready = Signal(object)  # Feedback
     library_changed = Signal()
     unsaved_changed = Signal(bool)  # a take is held only in memory (the disk refused it)
+    saving_changed = Signal(str)  # why takes are not being saved now; "" once they are again
     playback = Signal(float, bool)  # position_s, playing
     scenario_changed = Signal(object)  # Scenario or None
     role_play_changed = Signal(object)  # RolePlay | None
@@ -188,6 +192,8 @@ class Controller(QObject):
         self.role_play: RolePlay | None = None
         self.take_attempt: Attempt | None = None
         self.unsaved: np.ndarray | None = None
+        self.save_problem = ""  # why takes are not being saved now (see saving_changed)
+        self.rescued: str | None = None  # where the last take kept in memory was saved
         self.scenarios = ScenarioStore()
         self.scenario: Scenario | None = self.scenarios.find(settings.scenario_id)
         self.live_session: LiveSession | None = None
@@ -280,6 +286,12 @@ class Controller(QObject):
             self.library = None
             self.coaching = None
             self.library_problem = f"{exc} Takes are not being saved to your history."
+            self.save_problem = str(exc)
+
+    def _set_save_problem(self, text: str) -> None:
+        if text != self.save_problem:
+            self.save_problem = text
+            self.saving_changed.emit(text)
 
     def set_role_play(self, role_play: RolePlay | None) -> None:
         """Label the next takes (recorded or opened) with this session and participant; kept in
@@ -405,13 +417,16 @@ class Controller(QObject):
 
     def _memory_analysis(self, audio: Audio) -> Callable[[TaskContext], Feedback]:
         holder, profile, preset, scenario = self.models, self.profile, self.preset.id, self.scenario
+        why = self.save_problem or "The take could not be written to disk."
 
         def run(ctx: TaskContext) -> Feedback:
             transcriber = holder.get()
             report = analyze_audio(
                 audio, transcriber, profile, preset, ctx.progress, ctx.cancel, scenario
             )
-            return Feedback(report, audio.samples, audio.sample_rate, Path(audio.source_path))
+            return Feedback(
+                report, audio.samples, audio.sample_rate, Path(audio.source_path), not_saved=why
+            )
 
         return run
 
@@ -424,10 +439,11 @@ class Controller(QObject):
         try:
             save_flac(target, samples)
         except (OSError, RuntimeError) as exc:  # soundfile's errors are RuntimeErrors
-            why = oserrors.cause(exc) if isinstance(exc, OSError) else str(exc)
+            why = oserrors.write_cause(exc, target.parent)
             self.message.emit("error", f"Could not save the take to {target}: {why}")
             return False
         self.unsaved = None
+        self.rescued = f"It was saved to {target}"
         self.unsaved_changed.emit(False)
         if self.library is not None:
             try:
@@ -435,6 +451,8 @@ class Controller(QObject):
                 if self.feedback is not None:
                     self.library.add_report(attempt.id, self.feedback.report)
                 self.library_changed.emit()
+                self.rescued = f"It was saved to {target} and added to your history"
+                self._set_save_problem("")  # the library took it: saving works again
             except LibraryError as exc:
                 self.message.emit(
                     "warning", f"Saved to {target}, but not added to the history: {exc}"
@@ -664,7 +682,9 @@ class Controller(QObject):
         if result.in_memory_only and result.duration_s >= 0.5:
             # The disk failed: keep the take in memory, analyze it from there, offer to save it.
             self.unsaved = memory
+            self.rescued = None
             self.unsaved_changed.emit(True)
+            self._set_save_problem(result.error or "The take could not be written to disk.")
             self.take_attempt = None
             self.state = "ready"
             audio = Audio(memory, 16_000, "(take not saved yet)", 16_000, 1)
@@ -748,9 +768,12 @@ class Controller(QObject):
         profile = profile or self.profile
         preset = preset or self.preset.id
         library = self.library
+        no_library = (self.save_problem or self.library_problem) if library is None else None
 
         def run(ctx: TaskContext) -> Feedback:
             notes: list[str] = []
+            not_saved = no_library
+            saved = False
             attempt: Attempt | None = None
             if get_attempt is not None:
                 try:
@@ -759,6 +782,7 @@ class Controller(QObject):
                     if fallback is None:
                         raise
                     notes.append(f"{exc} It was analyzed but not added to your history.")
+                    not_saved = str(exc)
             path = Path(attempt.audio_path) if attempt is not None else fallback
             assert path is not None
             log.debug("analysis: take saved")
@@ -768,7 +792,7 @@ class Controller(QObject):
                 audio = load_audio(path)
             ctx.check()
             finished = None
-            say = self.status.emit
+            say = ctx.status
             if reuse is not None:
                 say("Checking structure and delivery")
                 report = reanalyze_audio(reuse, audio, profile, preset, card)
@@ -793,6 +817,7 @@ class Controller(QObject):
                 )  # fmt: skip
                 log.debug("analysis: report built")
             ctx.progress(0.95)
+            ctx.check()  # a cancelled analysis leaves no report behind
             previous = None
             if attempt is not None and library is not None:
                 try:
@@ -803,12 +828,14 @@ class Controller(QObject):
                         library.update(attempt.id, scenario=card.label)
                     attempt = library.attempt(attempt.id)
                     previous = library.previous(attempt.id)
+                    saved = True
                 except LibraryError as exc:
                     notes.append(f"{exc} The feedback below was not saved.")
+                    not_saved = str(exc)
             log.debug("analysis: done")
             return Feedback(
                 report, audio.samples, audio.sample_rate, path, attempt, previous, tuple(notes),
-                finished, transcribed_again,
+                finished, transcribed_again, not_saved, saved,
             )  # fmt: skip
 
         return self._start_analysis("analysing the message", run)
@@ -817,8 +844,10 @@ class Controller(QObject):
         self.stop_playback()
         self._set_state("analysing")
         self.progress.emit(0.0)
-        task = self.runner.submit(name, run)
+        # Cancel gives the window back at once; the job ends its decode window on its own.
+        task = self.runner.submit(name, run, let_go=True)
         task.progress.connect(self.progress.emit)
+        task.status.connect(self.status.emit)
         task.succeeded.connect(self._analysed)
         task.failed.connect(self._fail)
         task.cancelled.connect(self._cancelled)
@@ -832,6 +861,10 @@ class Controller(QObject):
     def _analysed(self, feedback: Feedback) -> None:
         self.analysis = None
         self.feedback = feedback
+        if feedback.not_saved:
+            self._set_save_problem(feedback.not_saved)
+        elif feedback.saved and self.unsaved is None:
+            self._set_save_problem("")  # the library took this one: saving works again
         for note in feedback.notes:
             self.message.emit("warning", note)
         if feedback.attempt is not None:

@@ -36,7 +36,7 @@ from voicemail_coach.app.pages.library_pages import LibraryPages
 from voicemail_coach.app.pages.practice_setup import PracticeSetup
 from voicemail_coach.app.pages.practice_view import PracticeView
 from voicemail_coach.app.pages.review_view import ReviewView
-from voicemail_coach.app.widgets.banner import Banner
+from voicemail_coach.app.widgets.banner import Banner, SaveNotice
 from voicemail_coach.app.widgets.check_row import CheckRow
 from voicemail_coach.audio.io import SUPPORTED_SUFFIXES
 from voicemail_coach.storage.records import Attempt
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(760, 560)
 
         self.banner = Banner()
+        self.save_notice = SaveNotice()
         self.practice = PracticeView(controller.preset, controller.auto_stop_s)
         self.analysing = AnalysingView()
         self.review = ReviewView()
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.banner)
+        layout.addWidget(self.save_notice)
         layout.addWidget(self.pages, 1)
         self.banner.follow(self.pages)
         self.setCentralWidget(central)
@@ -265,6 +267,11 @@ class MainWindow(QMainWindow):
         c.model_ready.connect(lambda name: self.model_label.setText(f"Model: {name} \u00b7 local"))
         c.model_failed.connect(self.on_model_failed)
         c.unsaved_changed.connect(self.save_take_action.setEnabled)
+        c.unsaved_changed.connect(lambda _kept: self._show_save_problem())
+        c.saving_changed.connect(lambda _why: self._show_save_problem())
+        self.save_notice.save_as.connect(self.save_unsaved)
+        self.review.save_as.connect(self.save_unsaved)
+        self._show_save_problem()
         self.practice.record_clicked.connect(c.toggle_recording)
         self.practice.open_clicked.connect(self.open_dialog)
         self.practice.scenario.chosen.connect(c.set_scenario)
@@ -332,6 +339,16 @@ class MainWindow(QMainWindow):
         self.review.show_feedback(
             feedback, self.controller.profile.timing.value_proposition_within_s
         )
+        self.review.show_not_saved(feedback.not_saved, self.controller.unsaved is not None)
+
+    def _show_save_problem(self) -> None:
+        """The notice on every page while takes cannot be saved; "Save as..." while a take is
+        kept only in memory (on the notice and on its report)."""
+        c = self.controller
+        self.save_notice.show_problem(c.save_problem, c.unsaved is not None)
+        self.review.can_save(c.unsaved is not None)
+        if c.unsaved is None and c.rescued:
+            self.review.show_rescued(c.rescued)
 
     def on_playback(self, position_s: float, playing: bool) -> None:
         feedback = self.controller.feedback

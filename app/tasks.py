@@ -5,6 +5,13 @@ A task is a plain function ``fn(ctx) -> result`` run on a worker thread of the r
 ``ctx.cancel`` (a ``threading.Event``) between steps. The outcome arrives on the GUI thread as
 exactly one of ``succeeded(result)``, ``failed(message)`` or ``cancelled()``, then ``done()``.
 Cancelling is its own outcome, never recognised from error text.
+
+A task submitted with ``let_go=True`` is cancelled at once: ``cancel()`` gives its
+``cancelled()`` and ``done()`` straight away, and the job, which may be inside a call it cannot
+leave (a Whisper decode window takes seconds on a busy machine), stops at its next check on
+its own; whatever it reports from then on (progress, status, outcome) is dropped. Everything
+a job reports reaches the GUI thread through the task, which drops what comes after its
+outcome, so nothing from a cancelled job can show up later.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -34,10 +41,15 @@ def register_user_errors(*kinds: type[BaseException]) -> None:
     USER_ERRORS = tuple(dict.fromkeys((*USER_ERRORS, *kinds)))
 
 
+def _quiet(_text: str) -> None:
+    pass
+
+
 @dataclass(frozen=True)
 class TaskContext:
     progress: Callable[[float], None]
     cancel: threading.Event
+    status: Callable[[str], None] = field(default=_quiet)  # what is being done now
 
     def check(self) -> None:
         """Raise ``Cancelled`` if the user asked to stop."""
@@ -47,22 +59,56 @@ class TaskContext:
 
 class Task(QObject):
     progress = Signal(float)
+    status = Signal(str)
     succeeded = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
     done = Signal()
+    # From the worker; relayed on the GUI thread unless the task has its outcome already.
+    _progress = Signal(float)
+    _status = Signal(str)
+    _outcome = Signal(str, object)
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, let_go: bool = False) -> None:
         super().__init__()
         self.name = name
+        self.let_go = let_go
         self.cancel_event = threading.Event()
         # Set once the submitting code is back in the event loop, so a job that finishes at
         # once cannot emit its outcome before the caller has connected to it.
         self.armed = threading.Event()
-        self.running = True
+        self.running = True  # until its outcome is given
+        self.settled = False  # its outcome was given: anything later from the job is dropped
+        self.worker_done = threading.Event()  # the job has returned (a let-go one may not yet)
+        self._progress.connect(self._relay_progress)
+        self._status.connect(self._relay_status)
+        self._outcome.connect(self._deliver)
 
     def cancel(self) -> None:
+        """Ask the job to stop; a ``let_go`` task is cancelled at once (see the module)."""
         self.cancel_event.set()
+        if self.let_go and not self.settled:
+            self._deliver("cancelled", None)
+
+    def _relay_progress(self, fraction: float) -> None:
+        if not self.settled:
+            self.progress.emit(fraction)
+
+    def _relay_status(self, text: str) -> None:
+        if not self.settled:
+            self.status.emit(text)
+
+    def _deliver(self, kind: str, payload: object) -> None:
+        if self.settled:
+            return
+        self.settled = True
+        if kind == "succeeded":
+            self.succeeded.emit(payload)
+        elif kind == "failed":
+            self.failed.emit(payload)
+        else:
+            self.cancelled.emit()
+        self.done.emit()
 
 
 class _Runnable(QRunnable):
@@ -75,24 +121,25 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         task = self.task
         task.armed.wait(ARM_TIMEOUT_S)
-        ctx = TaskContext(progress=task.progress.emit, cancel=task.cancel_event)
+        ctx = TaskContext(task._progress.emit, task.cancel_event, task._status.emit)
+        outcome: tuple[str, object] = ("cancelled", None)
         try:
             result = self.fn(ctx)
-            if task.cancel_event.is_set():
-                task.cancelled.emit()
-            else:
-                task.succeeded.emit(result)
+            if not task.cancel_event.is_set():
+                outcome = ("succeeded", result)
         except Cancelled:
-            task.cancelled.emit()
+            pass
         except USER_ERRORS as exc:
-            task.failed.emit(str(exc))
+            outcome = ("failed", str(exc))
         except Exception as exc:  # a bug: keep the app alive and say what happened
             log.exception("task %s failed", task.name)
-            task.failed.emit(
-                f"Something went wrong in {task.name}: {exc.__class__.__name__}: {exc}"
+            outcome = (
+                "failed",
+                f"Something went wrong in {task.name}: {exc.__class__.__name__}: {exc}",
             )
         finally:
-            task.done.emit()
+            task.worker_done.set()
+            task._outcome.emit(*outcome)
 
 
 class TaskRunner(QObject):
@@ -104,8 +151,10 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self.tasks: list[Task] = []
 
-    def submit(self, name: str, fn: Callable[[TaskContext], Any]) -> Task:
-        task = Task(name)
+    def submit(self, name: str, fn: Callable[[TaskContext], Any], let_go: bool = False) -> Task:
+        """Run ``fn`` on a worker. ``let_go``: ``cancel()`` gives the outcome at once, and
+        the job is left to stop at its next check (see the module)."""
+        task = Task(name, let_go)
         self.tasks.append(task)
         task.done.connect(lambda: self._finished(task))
         self.pool.start(_Runnable(task, fn))
@@ -120,7 +169,7 @@ class TaskRunner(QObject):
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Ask every task to stop and wait for the workers; True when all have finished."""
         for task in self.tasks:
-            task.cancel()
+            task.cancel_event.set()  # no outcome now: the window is closing
             task.armed.set()
         finished: bool = self.pool.waitForDone(timeout_ms)
         return finished

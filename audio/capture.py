@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
+from voicemail_coach.audio import oserrors
 from voicemail_coach.audio.devices import (
     AudioUnavailable,
     device_errors,
@@ -217,7 +218,8 @@ class Recorder:
                 format="WAV",
             )
         except (OSError, RuntimeError) as exc:
-            raise self._fail_to_start(f"Cannot write the recording to {self.path}: {exc}") from exc
+            why = oserrors.write_cause(exc, self.path.parent)
+            raise self._fail_to_start(f"Cannot write the recording to {self.path}: {why}") from exc
         try:
             self._stream = self._open_stream(factory)
         except BaseException as exc:
@@ -378,8 +380,9 @@ class Recorder:
             self._file.flush()
         except (OSError, RuntimeError) as exc:
             self._disk_ok = False
+            why = oserrors.write_cause(exc, self.path.parent)
             self._error = (
-                f"Could not write the recording to disk ({exc}). The take is kept in memory: "
+                f"Could not write the recording to disk ({why}). The take is kept in memory: "
                 "save it somewhere else before closing the app."
             )
 

@@ -8,6 +8,8 @@ disk from a read-only folder, a missing permission and a failing disk.
 from __future__ import annotations
 
 import errno
+import os
+from pathlib import Path
 
 _CAUSES = {
     errno.ENOSPC: "no space left on device",
@@ -29,3 +31,39 @@ def cause(exc: OSError) -> str:
     if exc.errno in _CAUSES:
         return _CAUSES[exc.errno]
     return (exc.strerror or str(exc) or exc.__class__.__name__).rstrip(".").lower()
+
+
+# Less room than this left on a disk, with an error the OS or a library could not name, means a
+# full disk (SQLite reports some writes that found no room as an input/output error, and
+# libsndfile any failed write as "System error").
+FULL_BYTES = 256 * 1024
+
+
+def disk_state(folder: str | Path) -> str | None:
+    """``"read-only"`` when the disk holding ``folder`` (or its nearest existing parent) is
+    mounted read-only, ``"full"`` when it has almost no room left, else None."""
+    where = Path(folder)
+    while not where.exists() and where.parent != where:
+        where = where.parent
+    try:
+        stat = os.statvfs(where)
+    except OSError:
+        return None
+    if stat.f_flag & os.ST_RDONLY:
+        return "read-only"
+    if stat.f_bavail * stat.f_frsize < FULL_BYTES:
+        return "full"
+    return None
+
+
+def write_cause(exc: OSError | RuntimeError, folder: str | Path) -> str:
+    """Why writing into ``folder`` failed, in a few words: ``cause`` for an ``OSError``; for a
+    library's own error (libsndfile's "System error") what the disk says, if anything."""
+    if isinstance(exc, OSError):
+        return cause(exc)
+    state = disk_state(folder)
+    if state == "read-only":
+        return _CAUSES[errno.EROFS]
+    if state == "full":
+        return _CAUSES[errno.ENOSPC]
+    return str(exc).rstrip(".")

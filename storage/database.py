@@ -1,5 +1,6 @@
-"""The library's SQLite database: opening it (migrations, a damaged file set aside), one write
-transaction at a time, and what a failure means for the user."""
+"""The library's SQLite database: opening it (migrations, a damaged file set aside), or opening
+it read-only for the commands that only read (on a read-only or full disk nothing is created,
+migrated or moved), one write transaction at a time, and what a failure means for the user."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from voicemail_coach.audio import oserrors
-from voicemail_coach.storage.migrations import NewerSchemaError, migrate
+from voicemail_coach.storage.migrations import (
+    LATEST_VERSION,
+    NewerSchemaError,
+    migrate,
+    schema_version,
+)
 from voicemail_coach.storage.records import LibraryError
 
 DB_NAME = "library.db"
@@ -30,20 +36,38 @@ _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB =
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+class OlderLibraryError(LibraryError):
+    """Opened read-only, the library needs a migration, which cannot be applied read-only."""
+
+    def __init__(self, message: str, version: int) -> None:
+        super().__init__(message)
+        self.version = version
+
+
 class Database:
     """The library's database in ``folder``; one connection shared by all threads, one call at
     a time (``lock``), and every failure turned into a ``LibraryError`` a user can act on.
 
+    ``read_only``: open it with SQLite's ``mode=ro`` (and, when the folder cannot hold the
+    ``-wal``/``-shm`` files SQLite needs for that, as ``immutable=1``: the file as it is on
+    disk); nothing is created, migrated, checked for damage beyond reading, or moved.
+    ``note`` then says what a reader should know (changes that could not be read).
+
     Raises:
-        LibraryError: as ``Library`` says.
+        LibraryError: as ``Library`` says; read-only, ``OlderLibraryError`` when the library
+            needs a migration first.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, read_only: bool = False) -> None:
         self.folder = folder
         self.db_path = folder / DB_NAME
         self.audio_dir = folder / "audio"
         self.lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = self._open()
+        self.read_only = read_only
+        self.note: str | None = None
+        self._conn: sqlite3.Connection | None = (
+            self._open_read_only() if read_only else self._open()
+        )
 
     def close(self) -> None:
         """Close the database; safe to call twice. Other calls fail afterwards."""
@@ -74,6 +98,66 @@ class Database:
             raise self._open_failure(exc) from exc
         conn.row_factory = sqlite3.Row
         return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        if not self.db_path.is_file():
+            raise LibraryError(f"There is no library database at {self.db_path}.")
+        failed: sqlite3.Error | None = None
+        # mode=ro needs the -shm file, and makes it (and an empty -wal) when they are missing:
+        # on a read-only or full disk the file is read as it is instead (immutable=1).
+        unwritable = oserrors.disk_state(self.folder) is not None
+        shm = Path(f"{self.db_path}-shm")
+        for immutable in (False, True) if not (unwritable and not shm.exists()) else (True,):
+            uri = f"{self.db_path.as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+            try:
+                conn = sqlite3.connect(
+                    uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                    check_same_thread=False,
+                )  # fmt: skip
+            except sqlite3.Error as exc:
+                failed = exc
+                continue
+            try:
+                version = schema_version(conn)
+            except sqlite3.Error as exc:
+                conn.close()
+                failed = exc
+                if _sqlite_code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT):
+                    break
+                if _sqlite_code(exc) == _SQLITE_NOTADB:
+                    break
+                continue  # no -shm here and none can be made: read the file as it is
+            if version > LATEST_VERSION:
+                conn.close()
+                raise self._open_failure(
+                    NewerSchemaError(
+                        f"schema version {version}; this version of the app reads up to "
+                        f"{LATEST_VERSION}"
+                    )
+                )
+            if version < LATEST_VERSION:
+                conn.close()
+                raise OlderLibraryError(
+                    f"The library {self.db_path} was made by an older version of Voicemail "
+                    f"Coach and must be updated before this version can read it (schema "
+                    f"version {version}; this version reads {LATEST_VERSION}).",
+                    version,
+                )
+            wal = Path(f"{self.db_path}-wal")
+            if immutable and wal.is_file() and wal.stat().st_size > 0:
+                self.note = (
+                    f"The newest changes to the library (kept in {wal.name}) cannot be read "
+                    "until its folder can be written again; what is shown may miss them."
+                )
+            conn.row_factory = sqlite3.Row
+            return conn
+        assert failed is not None
+        if _sqlite_code(failed) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            raise LibraryError(
+                f"The library database {self.db_path} is damaged ({failed}); it cannot be "
+                "read, and it was left as it is."
+            ) from failed
+        raise self.problem(failed, "read the library") from failed
 
     def _open_failure(self, exc: Exception) -> LibraryError:
         if isinstance(exc, NewerSchemaError):
@@ -161,6 +245,16 @@ def failure(exc: BaseException, doing: str, folder: Path) -> LibraryError:
     read_only = "it is on a read-only disk"
     denied = "permission denied"
     failing = "the disk reported an input/output error (it may be failing or unplugged)"
+    state = oserrors.disk_state(folder)
+
+    def refined(otherwise: str) -> LibraryError:
+        """An error that may mean a read-only or full disk: what the disk itself says."""
+        if state == "read-only":
+            return unwritable(read_only)
+        if state == "full":
+            return LibraryError(full)
+        return unwritable(otherwise)
+
     if isinstance(exc, sqlite3.Error):
         code = _sqlite_code(exc)
         if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
@@ -171,11 +265,13 @@ def failure(exc: BaseException, doing: str, folder: Path) -> LibraryError:
         if code == _SQLITE_FULL:
             return LibraryError(full)
         if code == _SQLITE_READONLY:
+            if state == "read-only":
+                return unwritable(read_only)
             return unwritable(f"the database {db_path.name} is read-only")
         if code in (_SQLITE_PERM, _SQLITE_CANTOPEN):
-            return unwritable(denied)
+            return refined(denied)
         if code == _SQLITE_IOERR:
-            return unwritable(failing)
+            return refined(failing)
         if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
             return LibraryError(
                 f"The library database {db_path} is damaged ({exc}). Restart "
@@ -189,8 +285,10 @@ def failure(exc: BaseException, doing: str, folder: Path) -> LibraryError:
         if exc.errno in (errno.EACCES, errno.EPERM):
             return unwritable(denied)
         if exc.errno == errno.EIO:
-            return unwritable(failing)
+            return refined(failing)
         return LibraryError(f"Could not {doing}: {oserrors.cause(exc)}")
+    elif isinstance(exc, RuntimeError) and state == "read-only":
+        return unwritable(read_only)
     elif isinstance(exc, RuntimeError) and _low_on_space(folder):
         return LibraryError(full)
     return LibraryError(f"Could not {doing}: {exc}")

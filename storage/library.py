@@ -65,31 +65,38 @@ class Library:
     Args:
         folder: Where the library lives; ``data_dir() / "library"`` by default. Created if
             missing.
+        read_only: Only read it (the command line's history, export and sessions): nothing is
+            created, migrated or moved, so it opens on a read-only or full disk too (see
+            ``Database``; ``note`` then says what could not be read). Every write fails.
 
     Raises:
         LibraryError: the folder cannot be written, the database is locked by another
             program, it was made by a newer version of the app, or it is damaged (then it
             has been moved aside as ``library.db.corrupt-<UTC time>``, kept, and the next
-            ``Library`` starts an empty one).
+            ``Library`` starts an empty one). Read-only: ``OlderLibraryError`` when it needs
+            a migration first; a damaged one is left where it is.
     """
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, read_only: bool = False) -> None:
         self.folder = (Path(folder) if folder is not None else data_dir() / LIBRARY_DIR).absolute()
         self.audio_dir = self.folder / AUDIO_DIR
+        self.read_only = read_only
         # Takes begun by this Library and not finished: recording now, so not to be recovered.
         self._recording_now: set[int] = set()
-        try:
-            self.audio_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise failure(exc, "open the library", self.folder) from exc
-        self.db = Database(self.folder)
+        if not read_only:
+            try:
+                self.audio_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise failure(exc, "open the library", self.folder) from exc
+        self.db = Database(self.folder, read_only=read_only)
         self.db_path = self.db.db_path
+        self.note = self.db.note
         self._interrupted_ids = tuple(
             int(row["id"])
             for row in self.db.fetch("SELECT id FROM attempts WHERE status = ?", (RECORDING,))
         )
         self.recovered_dir = self.folder / RECOVERED_DIR
-        self._unreferenced = self._set_aside_unreferenced()
+        self._unreferenced = () if read_only else self._set_aside_unreferenced()
 
     def __enter__(self) -> Library:
         return self

@@ -222,14 +222,42 @@ def test_a_full_disk_keeps_the_take_in_memory_until_it_is_saved(
     assert recorder is not None, window.banner.text
     qtbot.waitUntil(lambda: recorder.elapsed_s >= 25.0 or recorder.failed, timeout=20_000)
     assert not recorder.failed, recorder.error
+    assert not window.save_notice.isVisibleTo(window)  # the recorder tells when it stops
+    notice_while_analysing: list[str] = []
+
+    def look(state: str) -> None:
+        if state == "analysing":
+            notice = window.save_notice
+            notice_while_analysing.append(notice.text if notice.isVisibleTo(window) else "")
+
+    window.controller.state_changed.connect(look)
     with qtbot.waitSignal(window.controller.feedback_ready, timeout=90_000) as blocker:
         window.practice.record.click()
+        qtbot.waitUntil(lambda: bool(notice_while_analysing), timeout=20_000)
     feedback = blocker.args[0]
     # The whole take was analyzed from memory, not just the part before the disk filled up.
     assert feedback.report.source.duration_s > 24
     assert feedback.report.value_proposition.found
     assert "kept in memory" in window.banner.text
     assert window.save_take_action.isEnabled()
+    why = (
+        "Could not write the recording to disk (no space left on device). The take is kept "
+        "in memory: save it somewhere else before closing the app."
+    )
+    # A notice stays on every page, while the analysis ran too, and the report says so.
+    assert notice_while_analysing == [f"Takes are not being saved to your history: {why}"]
+    notice = window.save_notice
+    assert notice.isVisibleTo(window) and notice.save_button.isVisibleTo(window)
+    review = window.review
+    assert window.pages.currentWidget() is review
+    assert review.not_saved.isVisibleTo(window) and review.save_button.isVisibleTo(window)
+    assert review.not_saved_text.text() == f"This take was not saved to your history: {why}"
+    window.banner.hide()  # a message can be dismissed; the notice cannot
+    for name in ("History", "Progress", "Practice"):
+        window.nav[name].trigger()
+        assert notice.isVisibleTo(window), name
+    window.new_take()
+    assert notice.isVisibleTo(window)
     target = tmp_path / "rescued.flac"
     assert window.controller.save_unsaved(target)
     assert load_audio(target).duration_s == pytest.approx(
@@ -238,4 +266,10 @@ def test_a_full_disk_keeps_the_take_in_memory_until_it_is_saved(
     assert not window.save_take_action.isEnabled()
     with Library() as library:
         assert any(a.original_path == str(target) for a in library.attempts())
+    # The library took the rescued take: saving works again.
+    assert not notice.isVisibleTo(window)
+    assert review.not_saved_text.text() == (
+        "This take was not saved to your history at first. It was saved to "
+        f"{target} and added to your history."
+    )
     window.close()

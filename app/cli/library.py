@@ -67,20 +67,32 @@ def _one_line(text: str) -> str:
 
 
 def _open_library() -> Library:
-    """The user's library. Only an existing one is opened: these commands never create one.
+    """The user's library, opened read-only: these commands only read, so they work on a
+    read-only or full disk too, and never create, migrate or move anything. A library that
+    needs a migration first is opened for writing (migrated) when its folder allows it.
 
     Raises:
-        LibraryError: there is no library yet, or it cannot be opened (the message says why).
+        LibraryError: there is no library yet, or it cannot be opened (the message says why,
+            and when it needs an update it cannot have now, why not).
     """
     from voicemail_coach.analysis.paths import data_dir
-    from voicemail_coach.storage.database import DB_NAME
+    from voicemail_coach.storage.database import DB_NAME, OlderLibraryError
     from voicemail_coach.storage.library import LIBRARY_DIR, Library
     from voicemail_coach.storage.records import LibraryError
 
     folder = data_dir() / LIBRARY_DIR
     if not (folder / DB_NAME).is_file():
         raise LibraryError(f"no library at {folder}: record or open a voicemail in the app first")
-    return Library(folder)
+    try:
+        library = Library(folder, read_only=True)
+    except OlderLibraryError as older:
+        try:
+            return Library(folder)
+        except LibraryError as exc:
+            raise LibraryError(f"{older} That update cannot be made now. {exc}") from exc
+    if library.note:
+        print(f"voicemail-coach: note: {library.note}", file=sys.stderr)
+    return library
 
 
 # history ------------------------------------------------------------------------------------

@@ -132,6 +132,7 @@ class ReviewView(QWidget):
     seek_requested = Signal(float)
     play_toggled = Signal()
     new_take = Signal()
+    save_as = Signal()  # keep a take that is only in memory somewhere else
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,6 +186,22 @@ class ReviewView(QWidget):
         self.progress_line.setAccessibleName("Compared with your last take")
         self.progress_line.setWordWrap(True)
         self.progress_line.hide()
+        # A take (or report) the library could not keep says so on its report.
+        self.not_saved = QWidget()
+        self.not_saved.setObjectName("notSaved")
+        self.not_saved.setAccessibleName("This take was not saved")
+        self.not_saved_text = QLabel()
+        self.not_saved_text.setWordWrap(True)
+        self.not_saved_text.setStyleSheet("color:#7a2e0e; font-weight:600;")
+        self.save_button = QPushButton("Save as\u2026")
+        self.save_button.setAccessibleName("Save the take somewhere else")
+        self.save_button.setToolTip("Keep the take's audio in a folder you choose (Ctrl+Shift+S)")
+        self.save_button.clicked.connect(self.save_as.emit)
+        row = QHBoxLayout(self.not_saved)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.not_saved_text, 1)
+        row.addWidget(self.save_button)
+        self.not_saved.hide()
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.coach_toggle, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -220,6 +237,7 @@ class ReviewView(QWidget):
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
         layout.addLayout(header)
+        layout.addWidget(self.not_saved)
         layout.addWidget(self.scenario_line)
         layout.addWidget(self.moments)
         layout.addWidget(self.no_message)
@@ -261,6 +279,26 @@ class ReviewView(QWidget):
         self.coach_toggle.setChecked(
             feedback.attempt is not None and (self._coach_wanted or self.coach.has_content())
         )
+
+    def show_not_saved(self, why: str | None, can_save: bool) -> None:
+        """Say on the report that this take was not saved, and why (None: it was)."""
+        if why:
+            self.not_saved_text.setText(f"This take was not saved to your history: {why}")
+            self.not_saved.setAccessibleDescription(self.not_saved_text.text())
+        self.not_saved.setVisible(bool(why))
+        self.can_save(can_save)
+
+    def show_rescued(self, where: str) -> None:
+        """The take shown, not saved to the history at first, was saved with "Save as..."."""
+        if self.not_saved.isVisibleTo(self):
+            self.not_saved_text.setText(
+                f"This take was not saved to your history at first. {where}."
+            )
+            self.not_saved.setAccessibleDescription(self.not_saved_text.text())
+
+    def can_save(self, kept_in_memory: bool) -> None:
+        """Offer "Save as..." while the take is kept only in memory."""
+        self.save_button.setVisible(kept_in_memory)
 
     def comment_at(self, at_s: float) -> None:
         """Open the coach panel on a new comment at ``at_s`` (a take kept in the library)."""

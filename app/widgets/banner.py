@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QToolButton, QWidget
 
@@ -89,3 +89,50 @@ class Banner(QWidget):
     @property
     def text(self) -> str:
         return self.label.text()
+
+
+class SaveNotice(QWidget):
+    """While takes cannot be saved: a strip that stays on every page (recording, analysing
+    and the feedback included) until saving works again, with "Save as..." while a take is
+    kept only in memory. Not dismissible: it is the state of the app, not a message."""
+
+    save_as = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("saveNotice")
+        self.setAccessibleName("Takes are not being saved")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(
+            "SaveNotice, SaveNotice QLabel {background:#7a2e0e; color:white;}"
+            "SaveNotice QPushButton { background: white; color: #7a2e0e; padding: 2px 12px; }"
+        )
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.save_button = QPushButton("Save as\u2026")
+        self.save_button.setAccessibleName("Save the take somewhere else")
+        self.save_button.setToolTip("Keep the take's audio in a folder you choose (Ctrl+Shift+S)")
+        self.save_button.clicked.connect(self.save_as.emit)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.save_button)
+        self.hide()
+
+    def show_problem(self, why: str, can_save: bool) -> None:
+        """``why``: what stops takes being saved ("" hides the strip); ``can_save``: a take is
+        kept only in memory."""
+        text = f"Takes are not being saved to your history: {_plain(why)}" if why else ""
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
+        self.save_button.setVisible(bool(why) and can_save)
+        self.setVisible(bool(why))
+
+    @property
+    def text(self) -> str:
+        return self.label.text()
+
+
+def _plain(why: str) -> str:
+    """The cause without a trailing promise already made by the notice's first words."""
+    return why.removesuffix(" Takes are not being saved to your history.")
