@@ -64,6 +64,23 @@ def apply_style(app: QApplication) -> None:
     app.installEventFilter(Restyle(app))
 
 
+def set_app_icon(app: QApplication) -> None:
+    """The window icon (the PNG sizes shipped for the launcher), and the launcher entry's name,
+    so desktops match the window to the entry `voicemail-coach install-desktop` adds."""
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon
+
+    from voicemail_coach.app.cli.desktop import APP_ID, DESKTOP_PACKAGE, PNG_SIZES
+
+    icons = resources.files(DESKTOP_PACKAGE).joinpath("icons")
+    icon = QIcon()
+    for size in PNG_SIZES:
+        icon.addFile(str(icons.joinpath(f"{size}.png")))
+    app.setWindowIcon(icon)
+    app.setDesktopFileName(APP_ID)
+
+
 STARTUP_PROBE = "VOICEMAIL_COACH_STARTUP_PROBE"
 PAINT_PREFIX = "FIRST_PAINT "
 
@@ -107,6 +124,7 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     )
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Voicemail Coach")
+    set_app_icon(app)
     apply_style(app)
     from voicemail_coach.analysis.paths import data_dir
     from voicemail_coach.app.single_instance import AlreadyRunning, claim
