@@ -99,15 +99,19 @@ def probe_startup(window: QWidget, controller: Controller) -> None:
                 times["painted_at"] = time.time()
             return False
 
-    def ready(_: str) -> None:
+    def ready(model: str, failure: str = "") -> None:
         times["model_ready_at"] = time.time()
         times.setdefault("painted_at", times["model_ready_at"])
-        print(PAINT_PREFIX + json.dumps(times), flush=True)
+        # Which model loaded, or why none did (the packaging tests check the bundled one).
+        print(
+            PAINT_PREFIX + json.dumps({**times, "model": model, "model_error": failure}),
+            flush=True,
+        )
         QTimer.singleShot(0, QApplication.quit)
 
     window.installEventFilter(FirstPaint(window))
     controller.model_ready.connect(ready)
-    controller.model_failed.connect(ready)
+    controller.model_failed.connect(lambda message: ready("", message))
 
 
 def run_gui(argv: Sequence[str] = ()) -> int:
