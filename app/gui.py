@@ -82,6 +82,18 @@ def set_app_icon(app: QApplication) -> None:
 
 
 STARTUP_PROBE = "VOICEMAIL_COACH_STARTUP_PROBE"
+
+
+def portaudio_library() -> str:
+    """The PortAudio library sounddevice loaded, or why it could not."""
+    from voicemail_coach.audio.devices import AudioUnavailable, load_sounddevice
+
+    try:
+        return str(load_sounddevice()._libname)
+    except AudioUnavailable as exc:
+        return f"unavailable: {exc}"
+
+
 PAINT_PREFIX = "FIRST_PAINT "
 
 
@@ -102,11 +114,10 @@ def probe_startup(window: QWidget, controller: Controller) -> None:
     def ready(model: str, failure: str = "") -> None:
         times["model_ready_at"] = time.time()
         times.setdefault("painted_at", times["model_ready_at"])
-        # Which model loaded, or why none did (the packaging tests check the bundled one).
-        print(
-            PAINT_PREFIX + json.dumps({**times, "model": model, "model_error": failure}),
-            flush=True,
-        )
+        # Which model loaded, or why none did, and which PortAudio library sounddevice loads
+        # (the packaging tests check that the bundle's own copies are used).
+        found = {"model": model, "model_error": failure, "portaudio": portaudio_library()}
+        print(PAINT_PREFIX + json.dumps({**times, **found}), flush=True)
         QTimer.singleShot(0, QApplication.quit)
 
     window.installEventFilter(FirstPaint(window))

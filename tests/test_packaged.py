@@ -27,13 +27,14 @@ BUNDLE = "VOICEMAIL_COACH_BUNDLE"
 pytestmark = pytest.mark.model
 
 
-def _given(variable: str, how: str) -> Path:
+def _given(variable: str, how: str, outside: bool = True) -> Path:
     value = os.environ.get(variable)
     if not value:
         pytest.skip(f"needs {variable} (the CI sets it; build it with {how})")
     path = Path(value).resolve()
     assert path.is_dir(), f"{variable}={value}: no such folder"
-    assert not path.is_relative_to(REPO), f"{path}: must be outside the checkout"
+    if outside:
+        assert not path.is_relative_to(REPO), f"{path}: must be outside the checkout"
     return path
 
 
@@ -54,7 +55,8 @@ def _clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-def _check_command(command: Path, home: Path, installed_under: Path) -> None:
+def _check_command(command: Path, home: Path, installed_under: Path) -> dict[str, object]:
+    """Runs the checks; returns what the start-up probe reported."""
     env = _clean_env(home)
     cwd = home / "empty"
     cwd.mkdir()
@@ -106,6 +108,7 @@ def _check_command(command: Path, home: Path, installed_under: Path) -> None:
     assert 0 < times["painted_at"] <= times["model_ready_at"]
     assert (times["model"], times["model_error"]) == ("tiny.en (int8)", "")
     assert (home / "data" / "library").is_dir()
+    return dict(times)
 
 
 def test_the_wheel_installed_in_a_fresh_venv_runs_the_sample_and_the_window(
@@ -116,16 +119,32 @@ def test_the_wheel_installed_in_a_fresh_venv_runs_the_sample_and_the_window(
     site = next((venv / "lib").glob("python3*/site-packages"))
     assert (site / "voicemail_coach" / "resources" / "samples").is_dir()
     assert not list(site.glob("__editable__*")), "an editable install, not the wheel"
-    _check_command(command, tmp_path, site / "voicemail_coach")
+    probe = _check_command(command, tmp_path, site / "voicemail_coach")
+    # The system's PortAudio (libportaudio2), as sounddevice finds it.
+    assert str(probe["portaudio"]).startswith("libportaudio.so"), probe["portaudio"]
 
 
 def test_the_bundle_copied_to_a_clean_folder_runs_the_sample_and_the_window(
     tmp_path: Path,
 ) -> None:
-    built = _given(BUNDLE, "scripts/dev bundle")
-    # A copy in a new place: nothing may point back to where it was built.
+    built = _given(BUNDLE, "scripts/dev bundle", outside=False)
+    # A copy in a new place outside the checkout: nothing may point back to where it was built.
     bundle = tmp_path / "moved" / "voicemail-coach"
     shutil.copytree(built, bundle, symlinks=True)
     command = bundle / "voicemail-coach"
     assert command.is_file() and os.access(command, os.X_OK)
-    _check_command(command, tmp_path / "home", bundle)
+    internal = bundle / "_internal"
+    # Qt's xcb platform plugin and its GL integration, and PortAudio, travel with the bundle.
+    assert (internal / "PySide6/Qt/plugins/platforms/libqxcb.so").is_file()
+    assert list((internal / "PySide6/Qt/plugins/xcbglintegrations").glob("*.so"))
+    assert b"Pa_Initialize" in (internal / "libportaudio.so.2").read_bytes()
+    # No file names the checkout (where the bundle and its build venv were made).
+    mentions = [
+        p.relative_to(bundle)
+        for p in bundle.rglob("*")
+        if p.is_file() and not p.is_symlink() and str(REPO).encode() in p.read_bytes()
+    ]
+    assert mentions == []
+    probe = _check_command(command, tmp_path / "home", bundle)
+    # sounddevice loaded the bundled PortAudio, not the system's (the runtime hook).
+    assert probe["portaudio"] == str(internal / "libportaudio.so.2")
