@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 WHEEL_VENV = "VOICEMAIL_COACH_WHEEL_VENV"
 BUNDLE = "VOICEMAIL_COACH_BUNDLE"
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.packaged]
 
 
 def _given(variable: str, how: str, outside: bool = True) -> Path:
