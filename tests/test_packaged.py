@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from voicemail_coach.app.cli.desktop import APP_ID
+from voicemail_coach.app.cli.main import installed_version
+
 REPO = Path(__file__).resolve().parent.parent
 WHEEL_VENV = "VOICEMAIL_COACH_WHEEL_VENV"
 BUNDLE = "VOICEMAIL_COACH_BUNDLE"
@@ -64,7 +67,9 @@ def _check_command(command: Path, home: Path, installed_under: Path) -> dict[str
     version = subprocess.run(
         [str(command), "--version"], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
-    assert (version.returncode, version.stdout) == (0, "voicemail-coach 0.1.0\n"), version.stderr
+    # The same version as this checkout's metadata (pyproject.toml).
+    expected = f"voicemail-coach {installed_version()}\n"
+    assert (version.returncode, version.stdout) == (0, expected), version.stderr
 
     sample = subprocess.run(
         [str(command), "sample"], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
@@ -145,6 +150,22 @@ def test_the_bundle_copied_to_a_clean_folder_runs_the_sample_and_the_window(
         if p.is_file() and not p.is_symlink() and str(REPO).encode() in p.read_bytes()
     ]
     assert mentions == []
-    probe = _check_command(command, tmp_path / "home", bundle)
+    try:
+        probe = _check_command(command, tmp_path / "home", bundle)
+        # The bundle's menu entry starts the bundle's own executable, by its full path.
+        data_home = tmp_path / "home" / "share"
+        added = subprocess.run(
+            [str(command), "install-desktop"],
+            env={**_clean_env(tmp_path / "desktop"), "XDG_DATA_HOME": str(data_home)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert added.returncode == 0, added.stdout + added.stderr
+        entry = (data_home / "applications" / f"{APP_ID}.desktop").read_text(encoding="utf-8")
+        assert f"\nExec={command}\n" in entry
+        assert (data_home / f"icons/hicolor/512x512/apps/{APP_ID}.png").is_file()
+    finally:
+        shutil.rmtree(bundle.parent)  # 700 MB: not left for pytest's kept temporary folders
     # sounddevice loaded the bundled PortAudio, not the system's (the runtime hook).
     assert probe["portaudio"] == str(internal / "libportaudio.so.2")
