@@ -64,7 +64,36 @@ def apply_style(app: QApplication) -> None:
     app.installEventFilter(Restyle(app))
 
 
+def set_app_icon(app: QApplication) -> None:
+    """The window icon (the PNG sizes shipped for the launcher), and the launcher entry's name,
+    so desktops match the window to the entry `voicemail-coach install-desktop` adds."""
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon
+
+    from voicemail_coach.app.cli.desktop import APP_ID, DESKTOP_PACKAGE, PNG_SIZES
+
+    icons = resources.files(DESKTOP_PACKAGE).joinpath("icons")
+    icon = QIcon()
+    for size in PNG_SIZES:
+        icon.addFile(str(icons.joinpath(f"{size}.png")))
+    app.setWindowIcon(icon)
+    app.setDesktopFileName(APP_ID)
+
+
 STARTUP_PROBE = "VOICEMAIL_COACH_STARTUP_PROBE"
+
+
+def portaudio_library() -> str:
+    """The PortAudio library sounddevice loaded, or why it could not."""
+    from voicemail_coach.audio.devices import AudioUnavailable, load_sounddevice
+
+    try:
+        return str(load_sounddevice()._libname)
+    except AudioUnavailable as exc:
+        return f"unavailable: {exc}"
+
+
 PAINT_PREFIX = "FIRST_PAINT "
 
 
@@ -82,15 +111,18 @@ def probe_startup(window: QWidget, controller: Controller) -> None:
                 times["painted_at"] = time.time()
             return False
 
-    def ready(_: str) -> None:
+    def ready(model: str, failure: str = "") -> None:
         times["model_ready_at"] = time.time()
         times.setdefault("painted_at", times["model_ready_at"])
-        print(PAINT_PREFIX + json.dumps(times), flush=True)
+        # Which model loaded, or why none did, and which PortAudio library sounddevice loads
+        # (the packaging tests check that the bundle's own copies are used).
+        found = {"model": model, "model_error": failure, "portaudio": portaudio_library()}
+        print(PAINT_PREFIX + json.dumps({**times, **found}), flush=True)
         QTimer.singleShot(0, QApplication.quit)
 
     window.installEventFilter(FirstPaint(window))
     controller.model_ready.connect(ready)
-    controller.model_failed.connect(ready)
+    controller.model_failed.connect(lambda message: ready("", message))
 
 
 def run_gui(argv: Sequence[str] = ()) -> int:
@@ -108,6 +140,7 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName("Voicemail Coach")
+    set_app_icon(app)
     apply_style(app)
     from voicemail_coach.analysis.paths import data_dir
     from voicemail_coach.app.single_instance import AlreadyRunning, claim

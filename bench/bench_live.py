@@ -392,24 +392,36 @@ def run_takes(speech: Path, runs: int) -> list[dict[str, Any]]:
     return results
 
 
-def startup_times(runs: int) -> list[float]:
-    """Process start (before the interpreter) to the main window's first paint, in seconds."""
+def startup_times(runs: int, command: Path | None = None) -> list[float]:
+    """Process start (before the interpreter) to the main window's first paint, in seconds.
+
+    ``command``: an installed ``voicemail-coach`` (the bundle's, say) instead of this checkout,
+    started from an empty folder on the display the environment names (``xvfb-run -a``)."""
     times = []
     with tempfile.TemporaryDirectory(prefix="bench-start-") as tmp:
         for i in range(runs):
             env = sandbox_env(dict(os.environ), Path(tmp) / f"run{i}")
             env.update(QT_QPA_PLATFORM="offscreen", VOICEMAIL_COACH_STARTUP_PROBE="1")
+            args, cwd = [sys.executable, "-m", "app"], REPO
+            if command is not None:
+                env.pop("PYTHONPATH")
+                env["QT_QPA_PLATFORM"] = "xcb"
+                args, cwd = [str(command)], Path(tmp)
             t0 = time.time()
             proc = subprocess.run(
-                [sys.executable, "-m", "app"],
-                env=env, capture_output=True, text=True, timeout=120, cwd=REPO,
+                args, env=env, capture_output=True, text=True, timeout=120, cwd=cwd,
             )  # fmt: skip
             lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(PAINT)]
             if not lines:
                 raise SystemExit(f"no first paint reported:\n{proc.stdout}\n{proc.stderr}")
             probe = json.loads(lines[0].removeprefix(PAINT))
             times.append(probe["painted_at"] - t0)
-            print(f"  start {i + 1}: first paint {times[-1]:.2f} s, {probe}", flush=True)
+            ready = probe["model_ready_at"] - t0
+            print(
+                f"  start {i + 1}: first paint {times[-1]:.2f} s, model ready {ready:.2f} s, "
+                f"{probe}",
+                flush=True,
+            )
     return times
 
 
@@ -501,6 +513,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="takes and starts (default 5)")
     parser.add_argument("--compare", nargs="*", type=Path, help="compare on files (default: all)")
     parser.add_argument("--startup", action="store_true", help="only time start to first paint")
+    parser.add_argument(
+        "--command",
+        type=Path,
+        help="--startup: time this voicemail-coach (e.g. the bundle's) on $DISPLAY",
+    )
     parser.add_argument("--warm", action="store_true", help="only check the model warm-up")
     parser.add_argument("--load", type=int, default=0, help="busy processes during the takes")
     parser.add_argument(
@@ -525,7 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"first transcription after warm-up {first:.2f} s, later ones {later:.2f} s")
         return 0
     if args.startup:
-        paints = startup_times(args.runs)
+        paints = startup_times(args.runs, args.command)
         print(f"\nstart -> first paint: median {median(paints):.2f} s over {len(paints)} starts")
         return 0
     speech = args.input or default_input()

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from voicemail_coach.analysis.profile import CHECK_IDS, SCENARIO_CHECK_IDS
 
@@ -67,23 +70,14 @@ print("EXIT", rc)
 def _setuptools_can_build_here() -> bool:
     """Whether this interpreter's own setuptools can build a wheel without build isolation.
 
-    ``pyproject.toml`` asks for setuptools>=68; older setuptools also needs ``wheel`` for
-    ``bdist_wheel``. When the environment falls short, let pip build in isolation instead.
+    ``pyproject.toml`` asks for setuptools>=77 (the SPDX ``license`` and ``license-files``); it
+    has ``bdist_wheel`` itself. When the environment falls short, let pip build in isolation.
     """
     try:
         version = importlib.metadata.version("setuptools")
     except importlib.metadata.PackageNotFoundError:
         return False
-    major = int(version.split(".")[0])
-    if major < 68:
-        return False
-    if major >= 71:  # bdist_wheel is part of setuptools from 70.1 on
-        return True
-    try:
-        importlib.metadata.version("wheel")
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
+    return int(version.split(".")[0]) >= 77
 
 
 def _copy_project(dest: Path) -> Path:
@@ -130,6 +124,13 @@ def test_non_editable_install_runs_check_script(tmp_path: Path) -> None:
     assert (package / "analysis" / "pipeline.py").is_file()
     assert (package / "storage" / "library.py").is_file()
     assert (package / "app" / "cli" / "main.py").is_file()
+    desktop = package / "resources" / "desktop"
+    assert (desktop / "io.github.voicemailcoach.VoicemailCoach.desktop").is_file()
+    assert (desktop / "io.github.voicemailcoach.VoicemailCoach.metainfo.xml").is_file()
+    assert (desktop / "voicemail-coach.svg").is_file()
+    assert sorted(p.name for p in (desktop / "icons").glob("*.png")) == sorted(
+        f"{n}.png" for n in (16, 22, 24, 32, 48, 64, 128, 256, 512)
+    )
     top = sorted(p.name for p in site.iterdir() if not p.name.endswith(".dist-info"))
     assert top in (["voicemail_coach"], ["bin", "voicemail_coach"]), top
     dist_info = sorted(p.name for p in site.glob("voicemail_coach-*.dist-info"))
@@ -162,3 +163,59 @@ def test_non_editable_install_runs_check_script(tmp_path: Path) -> None:
     assert '"We help clinics like yours cut no-show rates by a third."' in out
     assert out.rstrip().endswith("EXIT 0")
     assert child.stderr == ""
+
+
+def test_wheel_metadata_says_mit_in_spdx_form_without_a_deprecation_warning(tmp_path: Path) -> None:
+    """setuptools' own backend builds the wheel with every warning shown: the licence is an SPDX
+    expression with its file (setuptools>=77), so nothing is deprecated; the version the
+    command prints comes from that metadata."""
+    import zipfile
+
+    if not _setuptools_can_build_here():
+        pytest.fail(
+            "the test tools include setuptools>=77: reinstall with pip install -e '.[test]'"
+        )
+    source = _copy_project(tmp_path / "src")
+    out = tmp_path / "wheel"
+    out.mkdir()
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-W",
+            "always",
+            "-c",
+            "import sys, setuptools.build_meta as b; print('WHEEL', b.build_wheel(sys.argv[1]))",
+            str(out),
+        ],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    log = build.stdout + build.stderr
+    # No SetuptoolsDeprecationWarning (the old `license = {text}` table printed one per build),
+    # no BuildBackendWarning (a data folder missing from `packages`).
+    assert re.findall(r"\w+Warning\b", log) == [], log
+    assert "WHEEL voicemail_coach-0.1.0-py3-none-any.whl" in build.stdout
+    with zipfile.ZipFile(out / "voicemail_coach-0.1.0-py3-none-any.whl") as wheel:
+        metadata = wheel.read("voicemail_coach-0.1.0.dist-info/METADATA").decode("utf-8")
+        licence = wheel.read("voicemail_coach-0.1.0.dist-info/licenses/LICENSE").decode("utf-8")
+    headers = metadata.split("\n\n", 1)[0].splitlines()
+    assert "License-Expression: MIT" in headers
+    assert "License-File: LICENSE" in headers
+    assert not any(h.startswith("License:") for h in headers)
+    assert not any(h.startswith("Classifier: License") for h in headers)
+    assert licence.startswith("MIT License")
+    assert "Version: 0.1.0" in headers
+
+    from voicemail_coach.app.cli.main import installed_version
+
+    assert installed_version() == "0.1.0"
+    version = subprocess.run(
+        [str(Path(sys.executable).parent / "voicemail-coach"), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (version.returncode, version.stdout) == (0, "voicemail-coach 0.1.0\n")

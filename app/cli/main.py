@@ -1,8 +1,10 @@
-"""Command line: ``voicemail-coach analyze``, ``check-script``, ``sample``; no sub-command starts the app."""
+"""Command line: ``voicemail-coach analyze``, ``check-script``, ``sample``, ``install-desktop``...;
+no sub-command starts the app."""
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import sys
@@ -19,6 +21,7 @@ from voicemail_coach.app.cli.coaching import (
     run_coaching_command,
     scenario_for,
 )
+from voicemail_coach.app.cli.desktop import add_desktop_commands, run_desktop_command
 from voicemail_coach.app.cli.library import add_library_commands, run_library_command
 from voicemail_coach.audio.io import AudioLoadError
 
@@ -32,11 +35,20 @@ def sample_path() -> Path:
     )
 
 
+def installed_version() -> str:
+    """The version in the installed package's metadata (one place: pyproject.toml)."""
+    try:
+        return importlib.metadata.version("voicemail-coach")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="voicemail-coach",
         description="Practise sales voicemails: local transcription and timed feedback.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     sub = parser.add_subparsers(dest="command")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -68,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(sample)
     add_library_commands(sub)
     add_coaching_commands(sub)
+    add_desktop_commands(sub)
     return parser
 
 
@@ -176,6 +189,9 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         return start_gui()
+    desktop_exit = run_desktop_command(args)
+    if desktop_exit is not None:
+        return desktop_exit
     library_exit = run_library_command(args)
     if library_exit is not None:
         return library_exit
