@@ -17,6 +17,7 @@ from voicemail_coach.app.dialogs.file_dialogs import open_file, save_file
 from voicemail_coach.app.dialogs.profile_editor import ProfileEditor
 from voicemail_coach.app.tasks import Task, register_user_errors
 from voicemail_coach.app.widgets.banner import Banner
+from voicemail_coach.storage.outcomes import Outcomes
 from voicemail_coach.storage.packs import (
     SUFFIX,
     Conflict,
@@ -172,19 +173,23 @@ class CoachingMenu:
 
     def _apply_pack(self, contents: PackContents) -> None:
         store = self.controller.scenarios
+        library = self.controller.library
+        outcomes = Outcomes(library) if library is not None and contents.results else None
         try:
             decisions = {}
-            for conflict in conflicts(contents, self.profiles, store):
+            for conflict in conflicts(contents, self.profiles, store, outcomes):
                 choice = self.ask_conflict(conflict)
                 if choice is None:
                     self.banner.show_message("info", "Import cancelled: nothing was changed.")
                     return
                 decisions[conflict.key] = choice
-            summary = apply_pack(contents, self.profiles, store, decisions)
+            summary = apply_pack(contents, self.profiles, store, decisions, outcomes)
         except (PackError, ProfileError, ScenarioError, OSError) as exc:
             self.banner.show_message("error", f"Not imported, nothing was changed: {exc}")
             return
         self._scenarios_changed()
+        if outcomes is not None:
+            self.controller.library_changed.emit()
         self.banner.show_message("info", f"Imported \u201c{contents.name}\u201d: {summary.text()}.")
 
     def _ask_pack_contents(
@@ -206,4 +211,9 @@ class CoachingMenu:
         from voicemail_coach.app.dialogs.profile_editor import ask_conflict
 
         text = f"The pack's {conflict.label} differs from the one you have."
-        return ask_conflict(self.window, text, can_replace=not conflict.builtin)
+        return ask_conflict(
+            self.window,
+            text,
+            can_replace=not conflict.builtin,
+            can_keep_both=conflict.can_keep_both,
+        )
