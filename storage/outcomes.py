@@ -308,6 +308,7 @@ class Outcomes:
         """Every message with an outcome, as the lab reads it: a local attempt's current
         figures and variant, a pooled outcome's snapshot."""
         rows = self.db.fetch(
+            # The figures in FIGURE_IDS' order: rows are unpacked by position (10,000 of them).
             "SELECT o.kind, o.attempt_id, o.figures_json, a.duration_s, a.time_to_value_s, "
             "a.wpm, a.fillers_per_min, a.score, a.cta_kind, a.checks_json, "
             "v.name AS variant, vv.number AS version "
@@ -318,14 +319,15 @@ class Outcomes:
         )
         out = []
         for r in rows:
-            if r["attempt_id"] is not None:
-                figures = {f: r[f] for f in FIGURE_IDS}
-                cta, checks = r["cta_kind"], json.loads(r["checks_json"] or "{}")
+            (kind, attempt_id, snapshot, *figures_row, cta, checks_json, variant, version) = r
+            if attempt_id is not None:
+                figures = dict(zip(FIGURE_IDS, figures_row, strict=True))
+                checks = json.loads(checks_json or "{}")
             else:
-                snap = json.loads(r["figures_json"] or "{}")
+                snap = json.loads(snapshot or "{}")
                 figures = dict(snap.get("figures", {}))
                 cta, checks = snap.get("cta_kind"), dict(snap.get("checks", {}))
-            out.append(LabMessage(r["kind"], r["variant"], r["version"], figures, cta, checks))
+            out.append(LabMessage(kind, variant, version, figures, cta, checks))
         return out
 
     def lab(self) -> LabResult:
