@@ -168,3 +168,35 @@ def test_the_variant_picked_before_recording_links_the_next_takes(qtbot, data_di
     again = controller._label(controller.library.add_file(AUDIO / "good.flac"))
     assert again.variant_version_uid == controller.outcomes.variant("Short opener").latest.uid
     assert again.variant_version_uid != taken.variant_version_uid
+
+
+def test_the_pack_dialog_offers_variants_and_outcomes_unticked(qtbot, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from voicemail_coach.app.dialogs.pack_dialog import PackDialog
+    from voicemail_coach.storage.packs import read_pack
+
+    dialog = PackDialog([], [], results_label="Script variants and outcomes (1 variant(s))")
+    qtbot.addWidget(dialog)
+    assert not dialog.with_results() and not dialog.ok.isEnabled()
+    dialog.items.item(0).setCheckState(Qt.CheckState.Checked)
+    assert dialog.with_results() and dialog.ok.isEnabled()
+    assert dialog.choice() == ("Coaching pack", [], [])
+    # From the Coaching menu: ticked, they go into the pack.
+    fill({"A": (1, 1)})
+    window = window_for(qtbot)
+    coaching = window.coaching
+
+    def tick_results(profiles, cards):  # type: ignore[no-untyped-def]
+        coaching.pack_results = True
+        return ("Team", [], [])
+
+    coaching.ask_pack_contents = tick_results
+    coaching.ask_pack_path = lambda saving: str(tmp_path / "team.vmcpack")
+    coaching.export_pack()
+    assert window.banner.text == (
+        "Wrote team.vmcpack: 0 profile(s), 0 scenario card(s), 1 script variant(s), 2 outcome(s)."
+    )
+    contents = read_pack(tmp_path / "team.vmcpack")
+    assert contents.results is not None
+    assert sorted(o["kind"] for o in contents.results["outcomes"]) == ["meeting", "none"]

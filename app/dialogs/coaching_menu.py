@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -47,6 +48,9 @@ class CoachingMenu:
         self.ask_pack_contents: Callable[
             [list[ProfileEntry], list[Scenario]], tuple[str, list[Path], list[Scenario]] | None
         ] = self._ask_pack_contents
+        # Whether the last pack dialog ticked the script variants and outcomes.
+        self.pack_results = False
+        self._pooled: dict[str, Any] | None = None
         menu = QMenu("&Coaching", window)
         self.menu = menu
         self.actions: dict[str, QAction] = {}
@@ -127,25 +131,38 @@ class CoachingMenu:
         store = self.controller.scenarios
         cards = [s for s in store.all() if not store.is_builtin(s.id)]
         profiles = [e for e in self.profiles.entries() if not e.builtin and not e.problem]
-        if not cards and not profiles:
+        outcomes = self.controller.outcomes
+        pooled = outcomes.export_results() if outcomes is not None else None
+        if pooled is not None and not (pooled["variants"] or pooled["outcomes"]):
+            pooled = None
+        if not cards and not profiles and pooled is None:
             self.banner.show_message(
                 "warning", "Nothing to export yet: save a profile or a scenario card of your own."
             )
             return
+        self.pack_results = False
+        self._pooled = pooled
         chosen = self.ask_pack_contents(profiles, cards)
         if chosen is None:
             return
         name, paths, cards = chosen
+        results = pooled if self.pack_results else None
         target = self.ask_pack_path(True)
         if not target:
             return
         try:
-            path = export_pack(target, paths, cards, name=name)
+            path = export_pack(target, paths, cards, name=name, results=results)
         except (PackError, ProfileError, OSError) as exc:
             self.banner.show_message("error", f"The pack was not written: {exc}")
             return
+        extra = (
+            f", {len(results['variants'])} script variant(s), {len(results['outcomes'])} outcome(s)"
+            if results is not None
+            else ""
+        )
         self.banner.show_message(
-            "info", f"Wrote {path.name}: {len(paths)} profile(s), {len(cards)} scenario card(s)."
+            "info",
+            f"Wrote {path.name}: {len(paths)} profile(s), {len(cards)} scenario card(s){extra}.",
         )
 
     def import_pack(self) -> None:
@@ -197,8 +214,18 @@ class CoachingMenu:
     ) -> tuple[str, list[Path], list[Scenario]] | None:
         from voicemail_coach.app.dialogs.pack_dialog import PackDialog
 
-        dialog = PackDialog(profiles, cards, self.window)
-        return dialog.choice() if dialog.exec() else None
+        pooled = self._pooled
+        label = (
+            f"Script variants and outcomes ({len(pooled['variants'])} variant(s), "
+            f"{len(pooled['outcomes'])} outcome(s)): pooled for the team's A/B lab"
+            if pooled is not None
+            else None
+        )
+        dialog = PackDialog(profiles, cards, self.window, results_label=label)
+        if not dialog.exec():
+            return None
+        self.pack_results = dialog.with_results()
+        return dialog.choice()
 
     def _ask_pack_path(self, saving: bool) -> str | None:
         if saving:
