@@ -218,7 +218,35 @@ _V5 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6 = Migration(
+    6,
+    "blind listening tests in role-play sessions: two takes in a random order, ratings",
+    (
+        # first/second: the order the takes are played in (drawn when the test is made); the
+        # variant versions are copied, so the labels revealed are those that were compared.
+        """CREATE TABLE blind_tests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            first_attempt_id INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+            second_attempt_id INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+            first_version_uid TEXT,
+            second_version_uid TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (first_attempt_id != second_attempt_id)
+        )""",
+        "CREATE INDEX blind_tests_by_session ON blind_tests (session_id, id)",
+        """CREATE TABLE blind_ratings (
+            test_id INTEGER NOT NULL REFERENCES blind_tests (id) ON DELETE CASCADE,
+            participant TEXT NOT NULL,
+            chosen INTEGER NOT NULL CHECK (chosen IN (1, 2)),
+            reason TEXT NOT NULL DEFAULT '',
+            rated_at TEXT NOT NULL,
+            PRIMARY KEY (test_id, participant)
+        )""",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

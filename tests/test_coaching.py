@@ -64,7 +64,7 @@ def test_a_version_2_library_is_migrated_and_nothing_is_lost(tmp_path: Path) -> 
     conn.close()
     with Library(folder) as lib:
         with sqlite3.connect(db) as conn:
-            assert schema_version(conn) == LATEST_VERSION == 5
+            assert schema_version(conn) == LATEST_VERSION == 6
             after = {t: dump(conn, t) for t in ("attempts", "reports")}
         conn.close()
         # Every old row and value is still there; attempts gained three empty columns (session

@@ -200,3 +200,60 @@ def test_the_pack_dialog_offers_variants_and_outcomes_unticked(qtbot, data_dir, 
     contents = read_pack(tmp_path / "team.vmcpack")
     assert contents.results is not None
     assert sorted(o["kind"] for o in contents.results["outcomes"]) == ["meeting", "none"]
+
+
+def _all_text(widget) -> str:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit
+
+    parts = []
+    for child in widget.findChildren(QLabel):
+        parts.append(child.text())
+    for child in widget.findChildren(QAbstractButton):
+        parts += [child.text(), child.toolTip()]
+    for child in widget.findChildren(QComboBox):
+        parts += [child.itemText(i) for i in range(child.count())]
+    for child in widget.findChildren(QLineEdit):
+        parts.append(child.text())
+    return "\n".join([*parts, widget.windowTitle()])
+
+
+def test_the_blind_test_shows_no_label_before_everyone_has_rated(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    from voicemail_coach.storage.coaching import Coaching
+
+    with Library() as library:
+        coaching = Coaching(library)
+        session = coaching.start_session("Friday drill", "Dana", ["Ann", "Ben"])
+        outcomes = Outcomes(library)
+        outcomes.add_variant("Callback ask", "Hi, call me back.")
+        outcomes.add_variant("Email first", "Hi, I'll email you.")
+        for name, who in (("Callback ask", "Ann"), ("Email first", "Ben")):
+            take = library.add_file(AUDIO / "good.flac", title=f"{name} by {who}").id
+            coaching.label_take(take, session.id, who)
+            outcomes.link(take, name)
+    window = window_for(qtbot)
+    window.controller.output_stream_factory = fakes.FakeOutputStream()
+    window.lab.blind_action.trigger()
+    dialog = window.lab.blind_dialog
+    assert dialog is not None
+    hidden = ("Callback ask", "Email first", "version")
+    assert not any(h in _all_text(dialog) for h in hidden)
+    assert dialog.start_test() is not None
+    dialog.play(0)  # plays through the (fake) speakers
+    dialog.stop()
+    dialog.participant.setCurrentText("Ann")
+    dialog.choice.button(1).setChecked(True)
+    dialog.reason.setText("Straight to the point")
+    dialog.save.click()
+    assert dialog.status.text() == "Saved: Ann would return take 1."
+    assert not dialog.reveal_button.isEnabled()
+    assert dialog.reveal_button.toolTip() == "Waiting for Ben"
+    dialog.reveal_button.click()
+    assert not any(h in _all_text(dialog) for h in hidden)
+    dialog.participant.setCurrentText("Ben")
+    dialog.choice.button(2).setChecked(True)
+    dialog.save.click()
+    assert dialog.reveal_button.isEnabled()
+    dialog.reveal_button.click()
+    text = dialog.revealed.text()
+    assert "Callback ask (version 1)" in text and "Email first (version 1)" in text
+    assert "chosen 1 of 2 (50 %, 95 % interval 9-91 %)" in text

@@ -63,7 +63,7 @@ def test_old_libraries_migrate_to_version_5_without_loss(tmp_path: Path, version
     conn.close()
     with Library(folder) as lib:
         with sqlite3.connect(db) as conn:
-            assert schema_version(conn) == LATEST_VERSION == 5
+            assert schema_version(conn) == LATEST_VERSION == 6
             after = {t: dump(conn, t) for t in ("attempts", "reports")}
             # The figures the lab compares are filled in from the newest stored report.
             cta, checks = conn.execute(
@@ -111,7 +111,7 @@ def test_migration_5_leaves_earlier_versions_as_released() -> None:
     assert migrate(conn, target=4) == 4
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert not {"outcomes", "variants", "variant_versions"} & tables
-    assert migrate(conn) == 5
+    assert migrate(conn, target=5) == 5
     columns = [r[1] for r in conn.execute("PRAGMA table_info(attempts)")]
     assert columns[-5:] == [
         "uid",

@@ -40,9 +40,12 @@ from voicemail_coach.analysis.lab import (
     LabResult,
 )
 from voicemail_coach.app.controller import Controller
+from voicemail_coach.app.dialogs.blind_dialog import BlindTestDialog
 from voicemail_coach.app.dialogs.outcome_dialog import OutcomeChoice, OutcomeDialog, apply_choice
 from voicemail_coach.app.tasks import Task
 from voicemail_coach.app.widgets.banner import Banner
+from voicemail_coach.audio.playback import Player
+from voicemail_coach.storage.blind_tests import BlindTests
 from voicemail_coach.storage.outcomes import Outcome, Outcomes, Variant
 from voicemail_coach.storage.records import Attempt, LibraryError
 
@@ -270,7 +273,12 @@ class LabMenu:
         self.variant_action.triggered.connect(lambda: self.add_variant(False))
         self.version_action = QAction("New &version of a variant\u2026", window)
         self.version_action.triggered.connect(lambda: self.add_variant(True))
-        for action in (self.lab_action, self.variant_action, self.version_action):
+        self.blind_action = QAction("&Blind listening test\u2026", window)
+        self.blind_action.setToolTip("Two takes of a role-play session, labels hidden")
+        self.blind_action.triggered.connect(self.open_blind_test)
+        self.blind_dialog: BlindTestDialog | None = None
+        actions = (self.lab_action, self.variant_action, self.version_action, self.blind_action)
+        for action in actions:
             self.menu.addAction(action)
             window.addAction(action)
             action.setEnabled(controller.outcomes is not None)
@@ -331,6 +339,32 @@ class LabMenu:
             listener()
         if self.dialog is not None and self.dialog.isVisible():
             self.refresh_lab()
+
+    def open_blind_test(self) -> BlindTestDialog | None:
+        """The blind test for the running role-play session (else the newest with two takes)."""
+        library, coaching = self.controller.library, self.controller.coaching
+        if library is None or coaching is None:
+            return None
+        role = self.controller.role_play
+        sessions = coaching.sessions()
+        chosen = [s for s in sessions if role is not None and s.id == role.session_id]
+        chosen += [s for s in sessions if s.take_count >= 2]
+        for session in chosen:
+            takes = [a for a in coaching.takes(session.id) if a.status == "ready"]
+            if len(takes) >= 2:
+                break
+        else:
+            self.banner.show_message(
+                "info", "A blind test needs a role-play session with two takes: record them first."
+            )
+            return None
+        c = self.controller
+        player = Player(c.output_stream_factory, c.settings.output_device)
+        self.blind_dialog = BlindTestDialog(
+            BlindTests(library), session, takes, player, self.window
+        )
+        self.blind_dialog.show()
+        return self.blind_dialog
 
     def edit_outcome(self, attempt_id: int) -> Outcome | None:
         """Ask what happened to the message and save it; the history and the lab follow."""
