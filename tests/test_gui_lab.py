@@ -102,6 +102,12 @@ def test_an_outcome_from_history(qtbot, data_dir) -> None:  # type: ignore[no-un
     saved = controller.library.attempt(attempt)  # type: ignore[union-attr]
     assert saved.left_as_voicemail and saved.variant_version_uid == version
     assert window.banner.text == "\u201cgood\u201d: called back on 2026-01-07."
+    from voicemail_coach.app.pages.history_model import OUTCOME
+
+    row = history.model.row_of(attempt)
+    assert row is not None
+    assert history.model.index(row, OUTCOME).data() == "called back, 2026-01-07"
+    assert not history.table.isColumnHidden(OUTCOME)
     # Back to practice: the outcome goes, the flag too.
     window.lab.ask_outcome = lambda a, o, v: OutcomeChoice(False, None, date.today(), "", version)
     history.outcome_action.trigger()

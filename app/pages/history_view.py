@@ -27,6 +27,7 @@ from voicemail_coach.app.dialogs.file_dialogs import save_file
 from voicemail_coach.app.pages.history_model import (
     DATE,
     ID_ROLE,
+    OUTCOME,
     SCENARIO,
     TAGS,
     TITLE,
@@ -34,6 +35,7 @@ from voicemail_coach.app.pages.history_model import (
     HistoryModel,
     parse_tags,
 )
+from voicemail_coach.storage.outcomes import Outcomes
 from voicemail_coach.storage.records import LibraryError
 
 if TYPE_CHECKING:
@@ -180,7 +182,11 @@ class HistoryView(QWidget):
         """Reload the takes from the library, keeping the selection and the filters."""
         keep = self.selected_ids()
         attempts = self.library.attempts()
-        self.model.set_attempts(attempts)
+        outcomes = {
+            attempt_id: f"{o.label}, {o.outcome_date}"
+            for attempt_id, o in Outcomes(self.library).outcomes_by_attempt().items()
+        }
+        self.model.set_attempts(attempts, outcomes)
         self._fill_filters(attempts)
         self.select_ids(keep)
         self._fit_columns()
@@ -345,6 +351,7 @@ class HistoryView(QWidget):
         # Empty columns only take room from the title: they appear with the first value.
         self.table.setColumnHidden(SCENARIO, not scenarios)
         self.table.setColumnHidden(TAGS, not tags)
+        self.table.setColumnHidden(OUTCOME, not any(a.left_as_voicemail for a in attempts))
 
     @staticmethod
     def _fill_combo(combo: QComboBox, everything: str, values: set[str]) -> None:
