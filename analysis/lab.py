@@ -427,7 +427,7 @@ def _mean_difference(
     differs = low > 0 or high < 0
     text = (
         f"{label}: returned {ma:.1f} {unit}, unreturned {mb:.1f} {unit}; difference "
-        f"{d:+.1f} {unit} (95 % interval {low:+.1f} to {high:+.1f})"
+        f"{signed(d)} {unit} (95 % interval {signed(low)} to {signed(high)})"
         + (": differs." if differs else ": could be chance.")
     )
     return Difference(
@@ -461,6 +461,11 @@ def _too_few(label: str, na: int, nb: int) -> str:
         f"{label}: not enough data yet ({na} returned, {nb} unreturned; at least "
         f"{MIN_PER_GROUP} each)."
     )
+
+
+def signed(value: float) -> str:
+    """A difference with its sign: one decimal, two below 1 (so -0.04 does not read -0.0)."""
+    return f"{value:+.2f}" if abs(value) < 1 else f"{value:+.1f}"
 
 
 def _pct(value: float, sign: bool = True) -> str:

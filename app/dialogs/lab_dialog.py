@@ -38,6 +38,7 @@ from voicemail_coach.analysis.lab import (
     OUTCOME_LABELS,
     Difference,
     LabResult,
+    signed,
 )
 from voicemail_coach.app.controller import Controller
 from voicemail_coach.app.dialogs.blind_dialog import BlindTestDialog
@@ -88,7 +89,7 @@ def _figure_cells(d: Difference) -> tuple[str, str, str, str, str]:
         diff = (
             "--"
             if d.difference is None or d.low is None or d.high is None
-            else f"{d.difference:+.1f} {d.unit} ({d.low:+.1f} to {d.high:+.1f})"
+            else f"{signed(d.difference)} {d.unit} ({signed(d.low)} to {signed(d.high)})"
         )
     verdict = (
         "not enough data yet" if not d.enough else "differs" if d.differs else "could be chance"
