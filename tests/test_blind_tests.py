@@ -110,3 +110,31 @@ def test_results_per_variant(library: Library, setup: tuple[BlindTests, int, int
         "Callback ask (version 1)": 3,
         "Email (version 1)": 3,
     }
+
+
+def test_the_sessions_command_prints_blind_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from voicemail_coach.app.cli.main import main
+
+    monkeypatch.setenv("VOICEMAIL_COACH_DATA_DIR", str(tmp_path / "data"))
+    with Library() as library:
+        session = Coaching(library).start_session("Friday drill", "Dana", ["Ann"]).id
+        outcomes = Outcomes(library)
+        outcomes.add_variant("A", "Hi, call me back.")
+        outcomes.add_variant("B", "Hi, I'll email you.")
+        takes = [library.add_file(AUDIO / "good.flac").id for _ in range(2)]
+        outcomes.link(takes[0], "A")
+        outcomes.link(takes[1], "B")
+        blind = BlindTests(library)
+        test = blind.create(session, *takes, random.Random(2))
+        a_first = test.audio_paths[0] == library.attempt(takes[0]).audio_path
+        blind.rate(test.id, "Ann", 1 if a_first else 2, "Short")
+    assert main(["sessions", str(session)]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "Blind listening tests (which take people would return):\n"
+        "  A (version 1): chosen 1 of 1 (100 %, 95 % interval 21-100 %)\n"
+        "    \u201cAnn: Short\u201d\n"
+        "  B (version 1): chosen 0 of 1 (0 %, 95 % interval 0-79 %)\n"
+    )
