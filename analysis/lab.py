@@ -11,7 +11,8 @@ The rules, and why:
   *unreturned* when nothing came back. A message that reached the wrong person says nothing
   about the script, so it is counted but left out of every rate.
 - A variant's rate is read only from :data:`MIN_PER_VARIANT` (20) messages with a known outcome:
-  below that its 95 % interval is wider than about 40 points (at 10 of 20 it is 30-70 %).
+  even at 20 a rate near half is known only to about 20 points either way (10 of 20 is 30-70 %),
+  and two such rates can be told apart only when they are far apart.
 - A variant is called ahead only when both tests agree: a two-proportion z-test (pooled,
   two-sided) gives p < 0.05 *and* the 95 % interval of the difference (Newcombe's hybrid score
   interval, built from the two Wilson intervals) excludes zero. Otherwise the reading says the
@@ -343,7 +344,7 @@ def _reading(
         return (
             f"Not enough data yet: {have} message{'s' if short[-1].known != 1 else ''} with a "
             f"known outcome; each variant needs at least {MIN_PER_VARIANT} before their rates "
-            f"are compared (below that a 95 % interval spans 40 points or more). So far "
+            f"are compared (even then 10 of 20 is 30-70 % at 95 %). So far "
             f"{first.name}: {first.returned.text()}; {second.name}: {second.returned.text()}."
         )
     if comparison.difference == 0:
