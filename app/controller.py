@@ -48,6 +48,7 @@ from voicemail_coach.audio.io import Audio, AudioLoadError, load_audio, save_fla
 from voicemail_coach.audio.playback import PlaybackError, Player
 from voicemail_coach.storage.coaching import Coaching
 from voicemail_coach.storage.library import Library
+from voicemail_coach.storage.outcomes import Outcomes, Variant
 from voicemail_coach.storage.records import Attempt, LibraryError
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,7 @@ class Controller(QObject):
         self.library: Library | None = None
         self.library_problem: str | None = None
         self.coaching: Coaching | None = None
+        self.outcomes: Outcomes | None = None
         self.role_play: RolePlay | None = None
         self.take_attempt: Attempt | None = None
         self.unsaved: np.ndarray | None = None
@@ -281,10 +283,12 @@ class Controller(QObject):
         try:
             self.library = Library()
             self.coaching = Coaching(self.library)
+            self.outcomes = Outcomes(self.library)
             self.library_problem = None
         except LibraryError as exc:
             self.library = None
             self.coaching = None
+            self.outcomes = None
             self.library_problem = f"{exc} Takes are not being saved to your history."
             self.save_problem = str(exc)
 
@@ -292,6 +296,17 @@ class Controller(QObject):
         if text != self.save_problem:
             self.save_problem = text
             self.saving_changed.emit(text)
+
+    def set_variant(self, variant_uid: str | None) -> None:
+        """Link the next takes (recorded or opened) to this script variant's newest version."""
+        self._save(variant_uid=variant_uid)
+
+    def variant(self) -> Variant | None:
+        """The script variant chosen for the next takes (None: none, or it is gone)."""
+        uid, outcomes = self.settings.variant_uid, self.outcomes
+        if uid is None or outcomes is None:
+            return None
+        return next((v for v in outcomes.variants() if v.uid == uid), None)
 
     def set_role_play(self, role_play: RolePlay | None) -> None:
         """Label the next takes (recorded or opened) with this session and participant; kept in
@@ -337,8 +352,15 @@ class Controller(QObject):
         return RolePlay(session.id, session.name, who, card.label if card else None)
 
     def _label(self, attempt: Attempt) -> Attempt:
-        """Put the take in the running role-play session, if any; may run on a worker. A label
-        that cannot be saved is reported and the take kept unlabelled."""
+        """Link the take to the chosen script variant and put it in the running role-play
+        session, if any; may run on a worker. A label that cannot be saved is reported and the
+        take kept unlabelled."""
+        variant, outcomes = self.settings.variant_uid, self.outcomes
+        if variant is not None and outcomes is not None:
+            try:
+                attempt = outcomes.link(attempt.id, variant)
+            except LibraryError as exc:
+                self.message.emit("warning", f"{exc} The take is kept, not linked to it.")
         role, coaching = self.role_play, self.coaching
         if role is None or coaching is None:
             return attempt

@@ -86,10 +86,16 @@ class MainWindow(QMainWindow):
 
         self.coaching = CoachingMenu(self, controller, self.banner)
         self.menuBar().insertMenu(self.help_menu.menuAction(), self.coaching.menu)
+        from voicemail_coach.app.dialogs.lab_dialog import LabMenu
+
+        self.lab = LabMenu(self, controller, self.banner)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), self.lab.menu)
+        self.lab.variants_changed.append(self._show_variants)
         self.setup = PracticeSetup(controller, self.practice)
         self.setup.audio_unavailable.connect(self._recording_off)
         self._connect()
         self.practice.scenario.set_choices(controller.scenarios.all(), controller.scenario)
+        self._show_variants()
         self.setup.show_all()
         self.on_state("ready")
         if controller.library_problem:
@@ -275,6 +281,8 @@ class MainWindow(QMainWindow):
         self.practice.record_clicked.connect(c.toggle_recording)
         self.practice.open_clicked.connect(self.open_dialog)
         self.practice.scenario.chosen.connect(c.set_scenario)
+        self.practice.variant_chosen.connect(c.set_variant)
+        self.review.outcome_requested.connect(self.lab.edit_outcome)
         c.scenario_changed.connect(self.practice.scenario.show_scenario)
         self.analysing.cancel_clicked.connect(c.cancel_analysis)
         self.review.seek_requested.connect(c.seek)
@@ -286,8 +294,20 @@ class MainWindow(QMainWindow):
         self._show_role_play(c.role_play)  # carried on from the last run
         if self.library_pages is not None and self.library_pages.sessions is not None:
             self.library_pages.sessions.practise_requested.connect(self.practise_now)
+        if self.library_pages is not None:
+            self.library_pages.history.outcome_requested.connect(self.lab.edit_outcome)
 
     # -- reactions ----------------------------------------------------------------------------
+
+    def _show_variants(self) -> None:
+        """The practice page's script variants, with the one chosen for the next takes."""
+        outcomes = self.controller.outcomes
+        variants = outcomes.variants() if outcomes is not None else []
+        chosen = self.controller.variant()
+        self.practice.set_variants(
+            [(f"{v.name} (v{v.latest.number})", v.uid) for v in variants],
+            chosen.uid if chosen else None,
+        )
 
     def _show_role_play(self, role: RolePlay | None) -> None:
         self.practice.show_role_play(

@@ -38,6 +38,8 @@ class Settings:
     take_turns: bool = False
     # The folder the last file dialog was in (open, export, save).
     last_folder: str | None = None
+    # The script variant (its uid) the next takes are linked to, chosen on the practice page.
+    variant_uid: str | None = None
 
 
 def config_dir() -> Path:

@@ -249,10 +249,11 @@ class Library:
             )
             # A take that is no message keeps no figures: it must not plot, sort or compare.
             message = report.is_message
+            cta = report.call_to_action
             conn.execute(
                 "UPDATE attempts SET score = ?, time_to_value_s = ?, wpm = ?, "
                 "fillers_per_min = ?, duration_s = ?, profile_name = ?, model_name = ?, "
-                "no_message = ? WHERE id = ?",
+                "no_message = ?, cta_kind = ?, checks_json = ? WHERE id = ?",
                 (
                     report.score,
                     value.start_s if value.found and message else None,
@@ -262,6 +263,8 @@ class Library:
                     report.profile.name,
                     model_name,
                     report.no_message_reason,
+                    cta.kind if cta.found and message else None,
+                    json.dumps({c.id: c.status for c in report.checks} if message else {}),
                     attempt_id,
                 ),
             )
@@ -552,6 +555,7 @@ class Library:
             row,
             tags=tuple(json.loads(row["tags_json"])),
             audio_path=str(self.audio_dir / row["audio_file"]),
+            left_as_voicemail=bool(row["left_as_voicemail"]),
         )
 
     # Audio files.

@@ -151,7 +151,102 @@ _V4 = Migration(
     ("ALTER TABLE attempts ADD COLUMN no_message TEXT",),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
+_UUID_SQL = (
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || "
+    "substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + abs(random()) % 4, 1) || "
+    "substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
+)
+
+_V5 = Migration(
+    5,
+    "outcomes of real voicemails left, script variants and their versions, stable ids for pooling",
+    (
+        # A stable id per attempt, so an outcome keeps naming its message in another library.
+        "ALTER TABLE attempts ADD COLUMN uid TEXT",
+        f"UPDATE attempts SET uid = {_UUID_SQL}",
+        "CREATE UNIQUE INDEX attempts_by_uid ON attempts (uid)",
+        f"""CREATE TRIGGER attempts_get_a_uid AFTER INSERT ON attempts WHEN NEW.uid IS NULL
+        BEGIN UPDATE attempts SET uid = {_UUID_SQL} WHERE id = NEW.id; END""",
+        "ALTER TABLE attempts ADD COLUMN left_as_voicemail INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE variants (
+            uid TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX variants_by_name ON variants (name COLLATE NOCASE)",
+        """CREATE TABLE variant_versions (
+            uid TEXT PRIMARY KEY,
+            variant_uid TEXT NOT NULL REFERENCES variants (uid) ON DELETE CASCADE,
+            number INTEGER NOT NULL CHECK (number >= 1),
+            text TEXT NOT NULL,
+            author TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (variant_uid, number)
+        )""",
+        "ALTER TABLE attempts ADD COLUMN variant_version_uid TEXT "
+        "REFERENCES variant_versions (uid) ON DELETE SET NULL",
+        # One outcome per message, named by the message's stable id. attempt_id is NULL for an
+        # outcome pooled from another library: its figures (a snapshot) and variant travel with it.
+        """CREATE TABLE outcomes (
+            uid TEXT PRIMARY KEY,
+            message_uid TEXT NOT NULL UNIQUE,
+            attempt_id INTEGER REFERENCES attempts (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (
+                kind IN ('called_back', 'email_reply', 'meeting', 'none', 'wrong_person')
+            ),
+            outcome_date TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT NOT NULL,
+            variant_version_uid TEXT,
+            figures_json TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX outcomes_by_attempt ON outcomes (attempt_id)",
+        # What the lab compares, copied from the newest report like the other summary figures.
+        "ALTER TABLE attempts ADD COLUMN cta_kind TEXT",
+        "ALTER TABLE attempts ADD COLUMN checks_json TEXT NOT NULL DEFAULT '{}'",
+        "UPDATE attempts SET cta_kind = "
+        + _NEWEST_REPORT.format(
+            "CASE WHEN json_extract(r.report_json, '$.call_to_action.found') "
+            "THEN json_extract(r.report_json, '$.call_to_action.kind') END"
+        )
+        + ", checks_json = coalesce("
+        + _NEWEST_REPORT.format(
+            "(SELECT json_group_object(json_extract(c.value, '$.id'), "
+            "json_extract(c.value, '$.status')) FROM json_each(r.report_json, '$.checks') c)"
+        )
+        + ", '{}')",
+    ),
+)
+
+_V6 = Migration(
+    6,
+    "blind listening tests in role-play sessions: two takes in a random order, ratings",
+    (
+        # first/second: the order the takes are played in (drawn when the test is made); the
+        # variant versions are copied, so the labels revealed are those that were compared.
+        """CREATE TABLE blind_tests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            first_attempt_id INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+            second_attempt_id INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+            first_version_uid TEXT,
+            second_version_uid TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (first_attempt_id != second_attempt_id)
+        )""",
+        "CREATE INDEX blind_tests_by_session ON blind_tests (session_id, id)",
+        """CREATE TABLE blind_ratings (
+            test_id INTEGER NOT NULL REFERENCES blind_tests (id) ON DELETE CASCADE,
+            participant TEXT NOT NULL,
+            chosen INTEGER NOT NULL CHECK (chosen IN (1, 2)),
+            reason TEXT NOT NULL DEFAULT '',
+            rated_at TEXT NOT NULL,
+            PRIMARY KEY (test_id, participant)
+        )""",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

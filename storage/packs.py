@@ -1,7 +1,9 @@
 """Coaching packs: one file holding a team's guidance profiles and scenario cards.
 
-A pack is a zip (``.vmcpack``) with ``manifest.json``, ``profiles/*.toml`` and
-``scenarios/*.toml``. A coach exports one and hands it to every rep; no server involved.
+A pack is a zip (``.vmcpack``) with ``manifest.json``, ``profiles/*.toml``,
+``scenarios/*.toml`` and, optionally, ``results.json``: script variants and outcomes of real
+voicemails, pooled between coaches (``voicemail_coach.storage.outcomes``). A coach exports one
+and hands it to every rep; no server involved.
 
 Importing is two steps. ``read_pack`` validates everything (manifest, every profile, every
 card) and raises ``PackError`` naming the file inside the pack and the key, before anything is
@@ -11,6 +13,8 @@ written. It inflates each file as a stream and stops at ``MAX_MEMBER_BYTES`` per
 each (replace, keep both, skip) and ``apply_pack`` writes, never overwriting an item it was not
 told to. It writes every file into a staging folder in the data folder first and moves them into
 place only when all are written, so a full disk or any other write error changes nothing.
+Pooled results are merged by stable id (no duplicates) in one database transaction that
+commits only after the files are in place, and is rolled back if they cannot be written.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ from voicemail_coach.analysis.scenarios import (
     scenario_to_toml,
 )
 from voicemail_coach.audio import oserrors
+from voicemail_coach.storage.outcomes import Outcomes, validate_results
 from voicemail_coach.storage.profile_store import ProfileStore, slug, validate_data
+from voicemail_coach.storage.records import LibraryError
 
 SUFFIX = ".vmcpack"
 FORMAT = "voicemail-coach-pack"
@@ -47,6 +53,7 @@ MAX_MEMBERS = 500
 MAX_MEMBER_BYTES = 1_000_000
 MAX_PACK_BYTES = 8_000_000  # everything inflated from one pack
 CHUNK_BYTES = 64 * 1024
+RESULTS = "results.json"
 
 
 class PackError(Exception):
@@ -66,15 +73,18 @@ class PackContents:
     profiles: tuple[PackProfile, ...]
     scenarios: tuple[Scenario, ...]
     source: str = ""  # the pack's file name, for messages
+    # Pooled script variants and outcomes (validated), None when the pack has none.
+    results: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
 class Conflict:
     """An item in the pack that differs from one the user has. ``key`` identifies the decision."""
 
-    key: str  # "profile:<file name>" or "scenario:<id>"
+    key: str  # "profile:<file name>", "scenario:<id>", "variant:<uid>", "outcome:<message uid>"
     label: str
     builtin: bool = False  # a built-in card cannot be replaced: keep both or skip
+    can_keep_both: bool = True  # a message has one outcome: replace or skip
 
 
 @dataclass
@@ -105,8 +115,10 @@ def export_pack(
     profiles: Sequence[str | Path],
     scenarios: Sequence[Scenario],
     name: str = "Coaching pack",
+    results: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write a pack with these profile files and cards; every profile must load."""
+    """Write a pack with these profile files and cards; every profile must load.
+    ``results``: pooled variants and outcomes (``Outcomes.export_results()``)."""
     dest = Path(destination)
     if dest.suffix != SUFFIX:
         dest = dest.with_name(dest.name + SUFFIX)
@@ -128,6 +140,9 @@ def export_pack(
         "profiles": sorted(m for m in members if m.startswith("profiles/")),
         "scenarios": sorted(m for m in members if m.startswith("scenarios/")),
     }
+    if results is not None:
+        members[RESULTS] = json.dumps(results, indent=1, ensure_ascii=False)
+        manifest["results"] = RESULTS
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -175,7 +190,16 @@ def read_pack(path: str | Path) -> PackContents:
             if any(c.id == card.id for c in cards):
                 raise PackError(f"{source}: id: '{card.id}' is used by two cards in the pack")
             cards.append(card)
-    return PackContents(str(manifest["name"]), tuple(profiles), tuple(cards), where)
+        results = None
+        if manifest.get("results") is not None:
+            source = f"{where}: {RESULTS}"
+            try:
+                results = validate_results(json.loads(inflated.member(zf, RESULTS)), source)
+            except json.JSONDecodeError as exc:
+                raise PackError(f"{source}: not valid JSON ({exc})") from None
+            except ValueError as exc:
+                raise PackError(str(exc)) from None
+    return PackContents(str(manifest["name"]), tuple(profiles), tuple(cards), where, results)
 
 
 def _manifest(zf: zipfile.ZipFile, where: str, inflated: _Inflated) -> dict[str, Any]:
@@ -204,6 +228,8 @@ def _manifest(zf: zipfile.ZipFile, where: str, inflated: _Inflated) -> dict[str,
             if folder != key or not name.endswith(".toml") or "/" in name or ".." in name:
                 raise PackError(f"{where}: manifest.json: {key}: '{item}' is not {key}/NAME.toml")
         raw[key] = items
+    if raw.get("results") not in (None, RESULTS):
+        raise PackError(f"{where}: manifest.json: results: must be '{RESULTS}'")
     return raw
 
 
@@ -253,9 +279,14 @@ class _Inflated:
 
 
 def conflicts(
-    contents: PackContents, profiles: ProfileStore, scenarios: ScenarioStore
+    contents: PackContents,
+    profiles: ProfileStore,
+    scenarios: ScenarioStore,
+    outcomes: Outcomes | None = None,
 ) -> list[Conflict]:
-    """Items that differ from what the user already has (identical ones are not conflicts)."""
+    """Items that differ from what the user already has (identical ones are not conflicts).
+    ``outcomes``: the library pooled results merge into (None: the pack's results are left out).
+    """
     out = []
     for pp in contents.profiles:
         if profiles.state(pp.filename, pp.text) == "differs":
@@ -270,6 +301,11 @@ def conflicts(
                     scenarios.is_builtin(card.id),
                 )
             )
+    if outcomes is not None and contents.results:
+        out += [
+            Conflict(key, label, can_keep_both=False)
+            for key, label in outcomes.conflicts(contents.results)
+        ]
     return out
 
 
@@ -278,16 +314,20 @@ def apply_pack(
     profiles: ProfileStore,
     scenarios: ScenarioStore,
     decisions: Mapping[str, str] | None = None,
+    outcomes: Outcomes | None = None,
 ) -> ImportSummary:
     """Write the pack's items. Every conflict needs a decision ("replace", "keep_both",
-    "skip"); a missing one raises PackError before anything is written."""
+    "skip"; an outcome or variant takes "replace" or "skip"); a missing one raises PackError
+    before anything is written. ``outcomes``: the library to merge pooled results into."""
     decisions = dict(decisions or {})
-    for conflict in conflicts(contents, profiles, scenarios):
+    for conflict in conflicts(contents, profiles, scenarios, outcomes):
         choice = decisions.get(conflict.key)
         if choice not in ("replace", "keep_both", "skip"):
             raise PackError(f"{conflict.label} already exists and differs: choose what to do")
         if choice == "replace" and conflict.builtin:
             raise PackError(f"{conflict.label} is built in and cannot be replaced")
+        if choice == "keep_both" and not conflict.can_keep_both:
+            raise PackError(f"{conflict.label}: a message has one outcome: replace or skip")
     summary = ImportSummary()
     writes: list[tuple[Path, str]] = []
     for pp in contents.profiles:
@@ -315,7 +355,22 @@ def apply_pack(
             writes.append((path, text))
             cards.append((checked, path))
         _count(summary, card.label, mine is not None, mine == card, choice)
-    _write_all(writes, Path(os.path.commonpath([profiles.folder, scenarios.user_folder])), contents)
+    data_folder = Path(os.path.commonpath([profiles.folder, scenarios.user_folder]))
+    if outcomes is not None and contents.results:
+        # The merge commits only once the files are in place; a failure writing them rolls it back.
+        try:
+            with outcomes.db.lock, outcomes.db.write("merge the pack's outcomes") as conn:
+                merged = outcomes.merge_in(conn, contents.results, decisions)
+                _write_all(writes, data_folder, contents)
+        except LibraryError as exc:
+            raise PackError(f"{contents.source or contents.name}: {exc}") from None
+        summary.added += merged.added
+        summary.replaced += merged.replaced
+        summary.kept_both += merged.renamed
+        summary.skipped += merged.skipped
+        summary.unchanged += merged.unchanged
+    else:
+        _write_all(writes, data_folder, contents)
     for checked, path in cards:
         scenarios.remember(checked, path)
     return summary

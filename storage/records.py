@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from voicemail_coach.analysis.report import Report
@@ -47,6 +47,11 @@ class Attempt:
         no_message: Why the newest report found no voicemail message in the take (silence,
             noise, a phone system's prompt, ...); None for a message. Such a take has no score
             and no figures: it is no baseline.
+        left_as_voicemail: The message was left as a real voicemail (not practice): only such
+            an attempt may have an outcome (``voicemail_coach.storage.outcomes``).
+        variant_version_uid: The script variant version the message used, if linked.
+        uid: The attempt's stable id (a UUID), the same in every library an outcome of it is
+            pooled into; not compared, so two reads of one attempt are equal.
     """
 
     id: int
@@ -69,6 +74,9 @@ class Attempt:
     session_id: int | None = None
     participant: str | None = None
     no_message: str | None = None
+    left_as_voicemail: bool = False
+    variant_version_uid: str | None = None
+    uid: str | None = field(default=None, compare=False)
 
 
 if TYPE_CHECKING:

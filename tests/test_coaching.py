@@ -64,16 +64,18 @@ def test_a_version_2_library_is_migrated_and_nothing_is_lost(tmp_path: Path) -> 
     conn.close()
     with Library(folder) as lib:
         with sqlite3.connect(db) as conn:
-            assert schema_version(conn) == LATEST_VERSION == 4
+            assert schema_version(conn) == LATEST_VERSION == 6
             after = {t: dump(conn, t) for t in ("attempts", "reports")}
         conn.close()
-        # Every old row and value is still there; attempts gained three empty columns at the end
-        # (session and participant in version 3, no_message in version 4).
+        # Every old row and value is still there; attempts gained three empty columns (session
+        # and participant in version 3, no_message in version 4), then version 5's (a stable id,
+        # left as a real voicemail, variant version, call-to-action kind, check statuses).
         assert after["reports"] == before["reports"]
         assert [row[: len(before["attempts"][0])] for row in after["attempts"]] == before[
             "attempts"
         ]
-        assert all(row[-3:] == (None, None, None) for row in after["attempts"])
+        width = len(before["attempts"][0])
+        assert all(row[width : width + 3] == (None, None, None) for row in after["attempts"])
         acme = lib.attempt(1)
         assert (acme.tags, acme.scenario, acme.notes, acme.score) == (
             ("acme", "follow-up"),
@@ -105,7 +107,7 @@ def test_migration_3_leaves_versions_1_and_2_as_released(tmp_path: Path) -> None
     assert migrate(conn, target=3) == 3
     columns = [r[1] for r in conn.execute("PRAGMA table_info(attempts)")]
     assert columns[-2:] == ["session_id", "participant"]
-    assert migrate(conn) == 4  # then why a take holds no message
+    assert migrate(conn, target=4) == 4  # then why a take holds no message
     columns = [r[1] for r in conn.execute("PRAGMA table_info(attempts)")]
     assert columns[-3:] == ["session_id", "participant", "no_message"]
 

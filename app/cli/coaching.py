@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from voicemail_coach.analysis.scenarios import Scenario
+    from voicemail_coach.storage.outcomes import Outcomes
+    from voicemail_coach.storage.packs import Conflict, PackContents
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -40,6 +42,10 @@ def add_coaching_commands(subparsers: Any) -> None:
         help="a scenario card to include (repeatable; default: all of yours)",
     )  # fmt: skip
     export.add_argument("--name", default="Coaching pack", help="the pack's name")
+    export.add_argument(
+        "--results", action="store_true",
+        help="include your script variants and the outcomes of your real voicemails",
+    )  # fmt: skip
     imp = actions.add_parser("import", help="add a pack's profiles and scenario cards")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument(
@@ -71,6 +77,7 @@ def run_coaching_command(args: argparse.Namespace) -> int | None:
     from voicemail_coach.analysis.scenarios import ScenarioError
     from voicemail_coach.audio import oserrors
     from voicemail_coach.storage.packs import PackError
+    from voicemail_coach.storage.records import LibraryError
 
     try:
         if command == "scenarios":
@@ -80,6 +87,8 @@ def run_coaching_command(args: argparse.Namespace) -> int | None:
         return _pack_export(args) if args.pack_action == "export" else _pack_import(args)
     except (PackError, ProfileError, ScenarioError) as exc:
         return _fail(str(exc))
+    except LibraryError as exc:
+        return _fail(" ".join(str(exc).split()))
     except BrokenPipeError:
         raise  # the reader went away: main ends quietly
     except OSError as exc:
@@ -136,19 +145,55 @@ def _pack_export(args: argparse.Namespace) -> int:
         cards = [store.get(i) for i in args.scenario]
     else:
         cards = [c for c in store.all() if not store.is_builtin(c.id)]
-    path = export_pack(args.file, profiles, cards, args.name)
-    print(f"Wrote {path}: {len(profiles)} profile(s), {len(cards)} scenario card(s).")
+    results = None
+    if args.results:
+        from voicemail_coach.app.cli.library import _open_library
+        from voicemail_coach.storage.outcomes import Outcomes
+
+        with _open_library() as library:
+            results = Outcomes(library).export_results()
+    path = export_pack(args.file, profiles, cards, args.name, results)
+    pooled = (
+        f", {len(results['variants'])} script variant(s), {len(results['outcomes'])} outcome(s)"
+        if results is not None
+        else ""
+    )
+    print(f"Wrote {path}: {len(profiles)} profile(s), {len(cards)} scenario card(s){pooled}.")
     return EXIT_OK
 
 
+def _decision(conflict: Conflict, choice: str | None) -> str:
+    """A built-in card cannot be replaced (kept both); an outcome or variant cannot be kept
+    twice (yours is kept)."""
+    if choice == "replace" and conflict.builtin:
+        return "keep_both"
+    if choice == "keep_both" and not conflict.can_keep_both:
+        return "skip"
+    return choice or "skip"
+
+
 def _pack_import(args: argparse.Namespace) -> int:
-    from voicemail_coach.analysis.scenarios import ScenarioStore
-    from voicemail_coach.storage.packs import apply_pack, conflicts, read_pack
-    from voicemail_coach.storage.profile_store import ProfileStore
+    from voicemail_coach.storage.packs import read_pack
 
     contents = read_pack(args.file)
+    if contents.results:
+        from voicemail_coach.storage.library import Library
+        from voicemail_coach.storage.outcomes import Outcomes
+
+        with Library() as library:
+            return _pack_import_into(args, contents, Outcomes(library))
+    return _pack_import_into(args, contents, None)
+
+
+def _pack_import_into(
+    args: argparse.Namespace, contents: PackContents, outcomes: Outcomes | None
+) -> int:
+    from voicemail_coach.analysis.scenarios import ScenarioStore
+    from voicemail_coach.storage.packs import apply_pack, conflicts
+    from voicemail_coach.storage.profile_store import ProfileStore
+
     profiles, scenarios = ProfileStore(), ScenarioStore()
-    found = conflicts(contents, profiles, scenarios)
+    found = conflicts(contents, profiles, scenarios, outcomes)
     choice = ON_CONFLICT.get(args.on_conflict or "")
     if found and choice is None:
         listed = "; ".join(c.label for c in found)
@@ -156,10 +201,7 @@ def _pack_import(args: argparse.Namespace) -> int:
             f"{args.file}: {len(found)} item(s) differ from yours ({listed}); nothing was "
             "imported. Choose --on-conflict replace, keep-both or skip."
         )
-    decisions = {
-        c.key: ("keep_both" if choice == "replace" and c.builtin else choice or "skip")
-        for c in found
-    }
-    summary = apply_pack(contents, profiles, scenarios, decisions)
+    decisions = {c.key: _decision(c, choice) for c in found}
+    summary = apply_pack(contents, profiles, scenarios, decisions, outcomes)
     print(f"Imported \u201c{contents.name}\u201d: {summary.text()}.")
     return EXIT_OK

@@ -22,6 +22,7 @@ from voicemail_coach.app.cli.coaching import (
     scenario_for,
 )
 from voicemail_coach.app.cli.desktop import add_desktop_commands, run_desktop_command
+from voicemail_coach.app.cli.lab import add_lab_commands, run_lab_command
 from voicemail_coach.app.cli.library import add_library_commands, run_library_command
 from voicemail_coach.audio.io import AudioLoadError
 
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_library_commands(sub)
     add_coaching_commands(sub)
     add_desktop_commands(sub)
+    add_lab_commands(sub)
     return parser
 
 
@@ -198,6 +200,9 @@ def _main(argv: Sequence[str] | None) -> int:
     coaching_exit = run_coaching_command(args)
     if coaching_exit is not None:
         return coaching_exit
+    lab_exit = run_lab_command(args)
+    if lab_exit is not None:
+        return lab_exit
     try:
         profile = load_profile(args.profile)
         profile.length_preset(args.length)

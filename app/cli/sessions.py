@@ -70,6 +70,15 @@ def run_sessions(library: Library, args: argparse.Namespace) -> int:
     coach = f", coach {session.coach}" if session.coach else ""
     print(f"{session.name}{coach} · {format_date(session.created_at)}")
     print(summary_table(coaching.summary(args.id), rubric))
+    from voicemail_coach.storage.blind_tests import BlindTests
+
+    preferences = BlindTests(coaching.library).results(args.id)
+    if preferences:
+        print("\nBlind listening tests (which take people would return):")
+        for p in preferences:
+            print(f"  {p.label}: chosen {p.chosen.text()}")
+            for reason in p.reasons:
+                print(f"    \u201c{reason}\u201d")
     return EXIT_OK
 
 

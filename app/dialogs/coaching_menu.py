@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -17,6 +18,7 @@ from voicemail_coach.app.dialogs.file_dialogs import open_file, save_file
 from voicemail_coach.app.dialogs.profile_editor import ProfileEditor
 from voicemail_coach.app.tasks import Task, register_user_errors
 from voicemail_coach.app.widgets.banner import Banner
+from voicemail_coach.storage.outcomes import Outcomes
 from voicemail_coach.storage.packs import (
     SUFFIX,
     Conflict,
@@ -46,6 +48,9 @@ class CoachingMenu:
         self.ask_pack_contents: Callable[
             [list[ProfileEntry], list[Scenario]], tuple[str, list[Path], list[Scenario]] | None
         ] = self._ask_pack_contents
+        # Whether the last pack dialog ticked the script variants and outcomes.
+        self.pack_results = False
+        self._pooled: dict[str, Any] | None = None
         menu = QMenu("&Coaching", window)
         self.menu = menu
         self.actions: dict[str, QAction] = {}
@@ -126,25 +131,38 @@ class CoachingMenu:
         store = self.controller.scenarios
         cards = [s for s in store.all() if not store.is_builtin(s.id)]
         profiles = [e for e in self.profiles.entries() if not e.builtin and not e.problem]
-        if not cards and not profiles:
+        outcomes = self.controller.outcomes
+        pooled = outcomes.export_results() if outcomes is not None else None
+        if pooled is not None and not (pooled["variants"] or pooled["outcomes"]):
+            pooled = None
+        if not cards and not profiles and pooled is None:
             self.banner.show_message(
                 "warning", "Nothing to export yet: save a profile or a scenario card of your own."
             )
             return
+        self.pack_results = False
+        self._pooled = pooled
         chosen = self.ask_pack_contents(profiles, cards)
         if chosen is None:
             return
         name, paths, cards = chosen
+        results = pooled if self.pack_results else None
         target = self.ask_pack_path(True)
         if not target:
             return
         try:
-            path = export_pack(target, paths, cards, name=name)
+            path = export_pack(target, paths, cards, name=name, results=results)
         except (PackError, ProfileError, OSError) as exc:
             self.banner.show_message("error", f"The pack was not written: {exc}")
             return
+        extra = (
+            f", {len(results['variants'])} script variant(s), {len(results['outcomes'])} outcome(s)"
+            if results is not None
+            else ""
+        )
         self.banner.show_message(
-            "info", f"Wrote {path.name}: {len(paths)} profile(s), {len(cards)} scenario card(s)."
+            "info",
+            f"Wrote {path.name}: {len(paths)} profile(s), {len(cards)} scenario card(s){extra}.",
         )
 
     def import_pack(self) -> None:
@@ -172,19 +190,23 @@ class CoachingMenu:
 
     def _apply_pack(self, contents: PackContents) -> None:
         store = self.controller.scenarios
+        library = self.controller.library
+        outcomes = Outcomes(library) if library is not None and contents.results else None
         try:
             decisions = {}
-            for conflict in conflicts(contents, self.profiles, store):
+            for conflict in conflicts(contents, self.profiles, store, outcomes):
                 choice = self.ask_conflict(conflict)
                 if choice is None:
                     self.banner.show_message("info", "Import cancelled: nothing was changed.")
                     return
                 decisions[conflict.key] = choice
-            summary = apply_pack(contents, self.profiles, store, decisions)
+            summary = apply_pack(contents, self.profiles, store, decisions, outcomes)
         except (PackError, ProfileError, ScenarioError, OSError) as exc:
             self.banner.show_message("error", f"Not imported, nothing was changed: {exc}")
             return
         self._scenarios_changed()
+        if outcomes is not None:
+            self.controller.library_changed.emit()
         self.banner.show_message("info", f"Imported \u201c{contents.name}\u201d: {summary.text()}.")
 
     def _ask_pack_contents(
@@ -192,8 +214,18 @@ class CoachingMenu:
     ) -> tuple[str, list[Path], list[Scenario]] | None:
         from voicemail_coach.app.dialogs.pack_dialog import PackDialog
 
-        dialog = PackDialog(profiles, cards, self.window)
-        return dialog.choice() if dialog.exec() else None
+        pooled = self._pooled
+        label = (
+            f"Script variants and outcomes ({len(pooled['variants'])} variant(s), "
+            f"{len(pooled['outcomes'])} outcome(s)): pooled for the team's A/B lab"
+            if pooled is not None
+            else None
+        )
+        dialog = PackDialog(profiles, cards, self.window, results_label=label)
+        if not dialog.exec():
+            return None
+        self.pack_results = dialog.with_results()
+        return dialog.choice()
 
     def _ask_pack_path(self, saving: bool) -> str | None:
         if saving:
@@ -206,4 +238,9 @@ class CoachingMenu:
         from voicemail_coach.app.dialogs.profile_editor import ask_conflict
 
         text = f"The pack's {conflict.label} differs from the one you have."
-        return ask_conflict(self.window, text, can_replace=not conflict.builtin)
+        return ask_conflict(
+            self.window,
+            text,
+            can_replace=not conflict.builtin,
+            can_keep_both=conflict.can_keep_both,
+        )

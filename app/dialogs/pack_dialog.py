@@ -1,5 +1,6 @@
 """Choose what goes into a coaching pack: your profiles and scenario cards (all ticked at first),
-and the pack's name."""
+your script variants and outcomes (not ticked: they are shared only when asked), and the pack's
+name."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 from voicemail_coach.analysis.scenarios import Scenario
 from voicemail_coach.storage.profile_store import ProfileEntry
 
+RESULTS = "results"  # the list item standing for the script variants and outcomes
+
 
 class PackDialog(QDialog):
     def __init__(
@@ -28,6 +31,7 @@ class PackDialog(QDialog):
         profiles: list[ProfileEntry],
         scenarios: list[Scenario],
         parent: QWidget | None = None,
+        results_label: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export a coaching pack")
@@ -45,6 +49,8 @@ class PackDialog(QDialog):
             self._add(f"Profile: {entry.name}", entry.path)
         for card in scenarios:
             self._add(f"Scenario: {card.label}", card)
+        if results_label is not None:
+            self._add(results_label, RESULTS, checked=False)
         form = QFormLayout()
         form.addRow("Name", self.name)
         buttons = QDialogButtonBox(
@@ -62,10 +68,10 @@ class PackDialog(QDialog):
         layout.addWidget(buttons)
         self._update()
 
-    def _add(self, text: str, data: object) -> None:
+    def _add(self, text: str, data: object, checked: bool = True) -> None:
         item = QListWidgetItem(text)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         item.setData(Qt.ItemDataRole.UserRole, data)
         self.items.addItem(item)
 
@@ -78,6 +84,10 @@ class PackDialog(QDialog):
             for i in range(self.items.count())
             if self.items.item(i).checkState() == Qt.CheckState.Checked
         ]
+
+    def with_results(self) -> bool:
+        """Whether the script variants and outcomes are ticked."""
+        return RESULTS in self._chosen()
 
     def choice(self) -> tuple[str, list[Path], list[Scenario]]:
         """(pack name, profile files, scenario cards) ticked."""

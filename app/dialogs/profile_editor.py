@@ -276,7 +276,9 @@ class ProfileEditor(QDialog):
         )
 
 
-def ask_conflict(parent: QWidget, text: str, can_replace: bool = True) -> str | None:
+def ask_conflict(
+    parent: QWidget, text: str, can_replace: bool = True, can_keep_both: bool = True
+) -> str | None:
     """Replace / keep both / skip (None: cancel)."""
     box = QMessageBox(parent)
     box.setWindowTitle("Already there")
@@ -284,6 +286,7 @@ def ask_conflict(parent: QWidget, text: str, can_replace: bool = True) -> str | 
     replace = box.addButton("Replace mine", QMessageBox.ButtonRole.DestructiveRole)
     replace.setEnabled(can_replace)
     both = box.addButton("Keep both", QMessageBox.ButtonRole.AcceptRole)
+    both.setVisible(can_keep_both)
     skip = box.addButton("Skip", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     clicked = box.clickedButton()

@@ -32,6 +32,7 @@ ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 DATE, TITLE, TAGS, SCENARIO, DURATION, SCORE, TTV, WPM, FILLERS = range(9)
 PARTICIPANT = 9  # who recorded the take, in a role-play session
+OUTCOME = 10  # what happened to a real voicemail left
 HEADERS = (
     "Date",
     "Title",
@@ -43,6 +44,7 @@ HEADERS = (
     "WPM",
     "Fillers/min",
     "Participant",
+    "Outcome",
 )
 TOOLTIPS = {
     DURATION: "Length of the take",
@@ -51,6 +53,7 @@ TOOLTIPS = {
     WPM: "Words per minute",
     FILLERS: "Filler words (um, uh, like\u2026) per minute",
     PARTICIPANT: "Who recorded the take, in a role-play session",
+    OUTCOME: "What happened to a real voicemail you left (Outcome\u2026 to record it)",
 }
 NUMERIC = (DURATION, SCORE, TTV, WPM, FILLERS)
 
@@ -93,10 +96,15 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, attempts: Sequence[Attempt] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._attempts: list[Attempt] = list(attempts)
+        self._outcomes: dict[int, str] = {}
 
-    def set_attempts(self, attempts: Sequence[Attempt]) -> None:
+    def set_attempts(
+        self, attempts: Sequence[Attempt], outcomes: dict[int, str] | None = None
+    ) -> None:
+        """``outcomes``: the outcome's words ("called back, 2026-01-05") by attempt id."""
         self.beginResetModel()
         self._attempts = list(attempts)
+        self._outcomes = dict(outcomes or {})
         self.endResetModel()
 
     def attempts(self) -> list[Attempt]:
@@ -138,7 +146,7 @@ class HistoryModel(QAbstractTableModel):
             return None
         a, col = self._attempts[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(a, col)
+            return self._outcome(a) if col == OUTCOME else self._display(a, col)
         if role == Qt.ItemDataRole.EditRole:
             return a.title if col == TITLE else ", ".join(a.tags) if col == TAGS else None
         if role == SORT_ROLE:
@@ -146,7 +154,7 @@ class HistoryModel(QAbstractTableModel):
                 return _numeric(a, col)
             if col == DATE:
                 return a.created_at
-            text = self._display(a, col)
+            text = self._outcome(a) if col == OUTCOME else self._display(a, col)
             return None if text in ("", MISSING) else text.casefold()
         if role == ID_ROLE:
             return a.id
@@ -167,6 +175,12 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(a)
         return None
+
+    def _outcome(self, a: Attempt) -> str:
+        said = self._outcomes.get(a.id)
+        if said is not None:
+            return said
+        return "left, no outcome yet" if a.left_as_voicemail else ""
 
     @staticmethod
     def _display(a: Attempt, col: int) -> str:

@@ -27,6 +27,7 @@ from voicemail_coach.app.dialogs.file_dialogs import save_file
 from voicemail_coach.app.pages.history_model import (
     DATE,
     ID_ROLE,
+    OUTCOME,
     SCENARIO,
     TAGS,
     TITLE,
@@ -34,6 +35,7 @@ from voicemail_coach.app.pages.history_model import (
     HistoryModel,
     parse_tags,
 )
+from voicemail_coach.storage.outcomes import Outcomes
 from voicemail_coach.storage.records import LibraryError
 
 if TYPE_CHECKING:
@@ -70,6 +72,7 @@ class HistoryView(QWidget):
     reanalyze_requested = Signal(int)
     compare_requested = Signal(int, int)
     export_requested = Signal(int)
+    outcome_requested = Signal(int)
     message = Signal(str, str)  # level ("info", "warning", "error"), text: for the banner
     saved = Signal(str, str)  # message, path of the file written
 
@@ -133,11 +136,17 @@ class HistoryView(QWidget):
         )
         self.compare_action = action("Compare", "Compare the two selected takes", self._compare)
         self.export_action = action("Export\u2026", "Export the take as PDF or HTML", self._export)
+        self.outcome_action = action(
+            "Outcome\u2026",
+            "A real voicemail: what happened, and the script variant it used",
+            self._outcome,
+        )
         self.delete_action = action("Delete\u2026", "Delete the take and its recording", self.delete_selected, "Delete")  # fmt: skip
         self.csv_action = action("Export history as CSV\u2026", "Save the whole history as a CSV file", self.export_csv)  # fmt: skip
 
         order = (self.open_action, self.rename_action, self.tags_action, self.reanalyze_action,
-                 self.compare_action, self.export_action, self.delete_action, None, self.csv_action)  # fmt: skip
+                 self.compare_action, self.export_action, self.outcome_action, self.delete_action,
+                 None, self.csv_action)  # fmt: skip
         self._menu_order = order
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -173,7 +182,11 @@ class HistoryView(QWidget):
         """Reload the takes from the library, keeping the selection and the filters."""
         keep = self.selected_ids()
         attempts = self.library.attempts()
-        self.model.set_attempts(attempts)
+        outcomes = {
+            attempt_id: f"{o.label}, {o.outcome_date}"
+            for attempt_id, o in Outcomes(self.library).outcomes_by_attempt().items()
+        }
+        self.model.set_attempts(attempts, outcomes)
         self._fill_filters(attempts)
         self.select_ids(keep)
         self._fit_columns()
@@ -263,6 +276,10 @@ class HistoryView(QWidget):
         if (a := self._one()) is not None:
             self.export_requested.emit(a.id)
 
+    def _outcome(self) -> None:
+        if (a := self._one()) is not None:
+            self.outcome_requested.emit(a.id)
+
     def _compare(self) -> None:
         ids = self.selected_ids()
         if len(ids) == 2:
@@ -304,7 +321,13 @@ class HistoryView(QWidget):
 
     def _update_actions(self) -> None:
         n = len(self.selected_ids())
-        for act in (self.open_action, self.rename_action, self.tags_action, self.export_action):
+        for act in (
+            self.open_action,
+            self.rename_action,
+            self.tags_action,
+            self.export_action,
+            self.outcome_action,
+        ):
             act.setEnabled(n == 1)
         one = self._one()
         self.reanalyze_action.setEnabled(one is not None)
@@ -328,6 +351,7 @@ class HistoryView(QWidget):
         # Empty columns only take room from the title: they appear with the first value.
         self.table.setColumnHidden(SCENARIO, not scenarios)
         self.table.setColumnHidden(TAGS, not tags)
+        self.table.setColumnHidden(OUTCOME, not any(a.left_as_voicemail for a in attempts))
 
     @staticmethod
     def _fill_combo(combo: QComboBox, everything: str, values: set[str]) -> None:

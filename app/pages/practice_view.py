@@ -56,6 +56,7 @@ class PracticeView(QWidget):
     greeting_toggled = Signal(bool)
     device_chosen = Signal(object)  # device name, or None for the system default
     preset_chosen = Signal(str)  # length preset id
+    variant_chosen = Signal(object)  # a script variant's uid, or None
 
     def __init__(self, preset: LengthPreset, limit_s: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +80,16 @@ class PracticeView(QWidget):
         self.length.setToolTip("How long the take should be (the profile's lengths; remembered)")
         self.length.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.length.activated.connect(lambda i: self.preset_chosen.emit(self.length.itemData(i)))
+        self.variant = QComboBox()
+        self.variant.setAccessibleName("Script variant")
+        self.variant.setToolTip(
+            "The script variant the next takes use (Lab → New script variant; remembered)"
+        )
+        self.variant.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.variant.activated.connect(lambda i: self.variant_chosen.emit(self.variant.itemData(i)))
+        self.variant_label = QLabel("Script")
+        self.variant_label.setBuddy(self.variant)
+        self.set_variants([], None)
 
         self.record = QPushButton("Record")
         self.record.setObjectName("recordButton")
@@ -147,6 +158,9 @@ class PracticeView(QWidget):
         length_label.setBuddy(self.length)
         length_row.addWidget(length_label)
         length_row.addWidget(self.length)
+        length_row.addSpacing(16)
+        length_row.addWidget(self.variant_label)
+        length_row.addWidget(self.variant)
         length_row.addStretch(1)
         center.addLayout(length_row)
         space(center, 14)
@@ -214,6 +228,16 @@ class PracticeView(QWidget):
         self.role_play.setText(f"{who} \u2014 {html.escape(session)}{what}")
         self.role_play.show()
 
+    def set_variants(self, choices: list[tuple[str, str]], chosen: str | None) -> None:
+        """The script variants (name, uid) to pick from; hidden while there are none."""
+        self.variant.clear()
+        self.variant.addItem("No variant", None)
+        for name, uid in choices:
+            self.variant.addItem(name, uid)
+        self.variant.setCurrentIndex(max(0, self.variant.findData(chosen)))
+        self.variant.setVisible(bool(choices))
+        self.variant_label.setVisible(bool(choices))
+
     def set_greeting_on(self, on: bool) -> None:
         self.greeting.setChecked(on)
         self.greeting_note.setVisible(on)
@@ -262,6 +286,7 @@ class PracticeView(QWidget):
         self.record.setEnabled(state != "stopping" and self.recording_available)
         self.open_button.setEnabled(not recording)
         self.length.setEnabled(not recording)
+        self.variant.setEnabled(not recording)
         self.greeting.setEnabled(not recording)
         self.scenario.set_recording(recording)
         self.hint.setProperty("recording", state == "recording")

@@ -133,6 +133,7 @@ class ReviewView(QWidget):
     play_toggled = Signal()
     new_take = Signal()
     save_as = Signal()  # keep a take that is only in memory somewhere else
+    outcome_requested = Signal(int)  # the attempt shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,6 +150,17 @@ class ReviewView(QWidget):
         )
         self.again.clicked.connect(self.new_take.emit)
         self.coach = CoachPanel()
+        self._attempt_id: int | None = None
+        self.outcome = QPushButton("Outcome\u2026")
+        self.outcome.setObjectName("outcomeButton")
+        self.outcome.setAccessibleName("Outcome")
+        self.outcome.setToolTip(
+            "A real voicemail you left: what happened (called back, email, meeting...) and "
+            "the script variant it used"
+        )
+        self.outcome.clicked.connect(
+            lambda: self._attempt_id is not None and self.outcome_requested.emit(self._attempt_id)
+        )
         self.coach_toggle = QPushButton("Coach")
         self.coach_toggle.setObjectName("coachToggle")
         self.coach_toggle.setCheckable(True)
@@ -204,6 +216,7 @@ class ReviewView(QWidget):
         self.not_saved.hide()
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.outcome, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addWidget(self.coach_toggle, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addWidget(self.again, 0, Qt.AlignmentFlag.AlignVCenter)
         player_row = QHBoxLayout()
@@ -275,6 +288,8 @@ class ReviewView(QWidget):
         self.timeline.set_position(0.0)
         self.coach.set_attempt(feedback.attempt, report)
         self.coach_toggle.setVisible(feedback.attempt is not None)
+        self._attempt_id = feedback.attempt.id if feedback.attempt is not None else None
+        self.outcome.setVisible(feedback.attempt is not None)
         self.timeline.comments_enabled = feedback.attempt is not None
         self.coach_toggle.setChecked(
             feedback.attempt is not None and (self._coach_wanted or self.coach.has_content())
