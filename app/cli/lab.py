@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicemail_coach.analysis.lab import OUTCOME_KINDS, OUTCOME_LABELS, RETURNED
-from voicemail_coach.app.cli.text import EXIT_BAD_INPUT, EXIT_OK, clip, fail, local_date, text_table
+from voicemail_coach.app.cli.text import EXIT_BAD_INPUT, EXIT_OK, clip, fail, text_table
+from voicemail_coach.app.dates import format_date
 
 if TYPE_CHECKING:
     from voicemail_coach.analysis.lab import LabResult
@@ -222,7 +223,7 @@ def _variants(library: Library, outcomes: Outcomes, args: argparse.Namespace) ->
             return fail(f"\u201c{v.name}\u201d has no version {args.version}")
         ver = chosen[-1]
         by = f" by {ver.author}" if ver.author else ""
-        print(f"{v.name}, version {ver.number}{by}, {local_date(ver.created_at)}\n\n{ver.text}")
+        print(f"{v.name}, version {ver.number}{by}, {format_date(ver.created_at)}\n\n{ver.text}")
         return EXIT_OK
     if action == "link":
         attempt = outcomes.link(args.id, args.name, args.version)
@@ -271,7 +272,7 @@ def _variants(library: Library, outcomes: Outcomes, args: argparse.Namespace) ->
             clip(v.name, 30),
             str(v.latest.number),
             clip(v.latest.author or "--", 16),
-            local_date(v.latest.created_at),
+            format_date(v.latest.created_at),
             str(linked.get(v.uid, 0)),
             clip(v.latest.text, 40),
         )
