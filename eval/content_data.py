@@ -24,12 +24,13 @@ SPLITS: dict[str, tuple[str, ...]] = {
         "content/train_f_sentences.toml",
         "content/train_g_sentences.toml",
         "content/train_h_sentences.toml",
-        "content/train_i_sentences.toml",
-        "content/train_j_sentences.toml",
     ),
     "dev": ("content/dev_c_sentences.toml",),
     "old_blind": ("sentence_table_blind.toml",),
     "blind": ("content/blind/blind_d_sentences.toml",),
+    # Authors I and J (2026-12-07): learnt from, they gave no gain on dev (see docs/ACCURACY.md),
+    # so the shipped head does not learn from them yet; measured only.
+    "extra": ("content/train_i_sentences.toml", "content/train_j_sentences.toml"),
 }
 MESSAGE_SPLITS: dict[str, tuple[str, ...]] = {
     "train": (
@@ -37,11 +38,10 @@ MESSAGE_SPLITS: dict[str, tuple[str, ...]] = {
         "content/train_b_messages.toml",
         "content/train_g_messages.toml",
         "content/train_h_messages.toml",
-        "content/train_i_messages.toml",
-        "content/train_j_messages.toml",
     ),
     "dev": ("content/dev_c_messages.toml",),
     "blind": ("content/blind/blind_d_messages.toml",),
+    "extra": ("content/train_i_messages.toml", "content/train_j_messages.toml"),
 }
 
 
