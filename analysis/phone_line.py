@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import re
 import threading
 import time
@@ -25,7 +26,9 @@ from voicemail_coach.analysis import report as r
 from voicemail_coach.analysis.check_builder import CheckBuilder
 from voicemail_coach.analysis.checks import score
 from voicemail_coach.analysis.profile import PhoneLineGuidance, Profile
+from voicemail_coach.analysis.structure import find_phone_numbers
 from voicemail_coach.analysis.transcribe import ProgressFn, Transcriber
+from voicemail_coach.analysis.transcript import Word
 from voicemail_coach.audio.phone_line import INPUT_RATE_HZ, LineAudio, LineSettings, render
 
 CHECK_ID = "phone_line"
@@ -68,9 +71,7 @@ def line_settings(g: PhoneLineGuidance) -> LineSettings:
     )
 
 
-def render_take(
-    samples: npt.NDArray[np.float32], sample_rate: int, profile: Profile
-) -> LineAudio:
+def render_take(samples: npt.NDArray[np.float32], sample_rate: int, profile: Profile) -> LineAudio:
     """The take as the prospect will hear it, with the profile's line (the default's when the
     profile has none)."""
     g = profile.phone_line
@@ -120,10 +121,13 @@ def judge(report: r.Report, line: r.PhoneLine, profile: Profile) -> r.Report:
     g = profile.phone_line
     assert g is not None
     items: list[r.LineItem | None] = [
-        _word_item(kind, span, line.words, g)
-        for kind, span in _said_items(report, profile, g)
+        _word_item(kind, span, line.words, g) for kind, span in _said_items(report, profile, g)
     ]
     items += [_number_item(n, line.words, g) for n in report.phone_numbers]
+    items += [
+        _number_item(n, line.words, g, said_words=report.transcript.words)
+        for n in _line_only_numbers(report, line.words, profile)
+    ]
     done = dataclasses.replace(line, items=tuple(i for i in items if i is not None))
     b = CheckBuilder(profile)
     _add_check(b, done, g)
@@ -149,7 +153,9 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
     worst = min(words, key=lambda i: i.share) if words else None
     if worst is not None:
         pct = round(100 * worst.share)
-        bands.append(_pct_band("name and company words heard", pct, g.words_warn_pct, g.words_warn_pct, 0))
+        bands.append(
+            _pct_band("name and company words heard", pct, g.words_warn_pct, g.words_warn_pct, 0)
+        )
     variant, about = "pass", None
     if best is not None and bands[0].zone() not in ("ideal", "fine"):
         variant, about = ("fail_number" if bands[0].zone() == "fail" else "warn_number"), best
@@ -157,7 +163,7 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
         variant, about = f"warn_{worst.kind}", worst
     fields = {"said": "", "heard": "", "lost": ""}
     if about is not None:
-        lost = ", ".join(about.lost) if about.lost else "the order"
+        lost = ", ".join(about.lost) if about.lost else "words out of order"
         fields = {"said": about.said, "heard": about.heard or "nothing", "lost": lost}
     b.judge(CHECK_ID, bands, variant, value, target, evidence, **fields)
 
@@ -183,7 +189,9 @@ def _said_items(
     if report.scenario is not None and report.scenario.company:
         generic = set(profile.scenario.company_generic) if profile.scenario else set()
         wanted = [
-            _norm(w) for w in report.scenario.company.split() if _norm(w) and _norm(w) not in generic
+            _norm(w)
+            for w in report.scenario.company.split()
+            if _norm(w) and _norm(w) not in generic
         ]
         said = _find_run(words, wanted, g.word_similarity)
         if said and not (company_at and said[0].start_s == company_at[0].start_s):
@@ -237,7 +245,9 @@ def _find_run(
         return []
     for i in range(len(words) - len(wanted) + 1):
         run = words[i : i + len(wanted)]
-        if all(_alike(_norm(w.text), want, similarity) for w, want in zip(run, wanted, strict=True)):
+        if all(
+            _alike(_norm(w.text), want, similarity) for w, want in zip(run, wanted, strict=True)
+        ):
             return list(run)
     return []
 
@@ -254,8 +264,9 @@ def _word_item(
     start, end = said[0].start_s, said[-1].end_s
     near = [_norm(w.text) for w in _window(heard, start, end, g.time_slack_s)]
     # Whisper may split or join a word on the line ("Northwind" / "North wind"): pairs too.
-    candidates = [*near, *(a + b for a, b in zip(near, near[1:], strict=False))]
-    recovered, lost = [], []
+    candidates = [*near, *(a + b for a, b in itertools.pairwise(near))]
+    recovered: list[str] = []
+    lost: list[str] = []
     for w in said:
         token = _norm(w.text)
         ok = any(_alike(token, c, g.word_similarity) for c in candidates)
@@ -274,28 +285,56 @@ def _word_item(
     )
 
 
+def _line_only_numbers(
+    report: r.Report, heard: Sequence[r.ReportWord], profile: Profile
+) -> list[r.PhoneNumberSaid]:
+    """Numbers the line's transcript holds where the take's has none: a number rushed so that
+    only one of the two readings caught it is still a number to judge."""
+    found = find_phone_numbers(
+        [Word(w.text, w.start_s, w.end_s, w.probability) for w in heard],
+        profile.phone.min_digits,
+        profile.phone.not_after,
+    )
+    return [
+        r.PhoneNumberSaid(n.text, n.start_s, n.end_s, n.digits, round(n.digits_per_s, 2))
+        for n in found
+        if not any(s.start_s <= n.end_s and s.end_s >= n.start_s for s in report.phone_numbers)
+    ]
+
+
 def _number_item(
-    number: r.PhoneNumberSaid, heard: Sequence[r.ReportWord], g: PhoneLineGuidance
+    number: r.PhoneNumberSaid,
+    heard: Sequence[r.ReportWord],
+    g: PhoneLineGuidance,
+    said_words: Sequence[r.ReportWord] | None = None,
 ) -> r.LineItem | None:
-    said = digits_of(number.text.split())
-    if not said:
-        return None
+    """``number`` as said, digit by digit against the line's words near it. ``said_words``:
+    ``number`` was found on the line only; what was said is read from these words in its
+    time (the digits the take's transcript caught there, maybe none)."""
     near = _window(heard, number.start_s, number.end_s, g.time_slack_s)
-    got = digits_of([w.text for w in near])
+    if said_words is None:
+        said = digits_of(number.text.split())
+        got = digits_of([w.text for w in near])
+    else:
+        window = _window(said_words, number.start_s, number.end_s, 0.0)
+        said = digits_of([w.text for w in window])
+        got = digits_of(number.text.split())
+    if not said and said_words is None:
+        return None
     matcher = difflib.SequenceMatcher(None, said, got, autojunk=False)
     matched = sum(b.size for b in matcher.get_matching_blocks())
     lost = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "replace":
-            lost.append(f"{said[i1:i2]} as {got[j1:j2]}")
+            lost.append(f"{said[i1:i2]} heard as {got[j1:j2]}")
         elif op == "delete":
-            lost.append(f"{said[i1:i2]} lost")
+            lost.append(f"{said[i1:i2]} missing")
         elif op == "insert":
             lost.append(f"{got[j1:j2]} added")
-    share = matched / max(len(said), len(got))
+    share = matched / max(len(said), len(got), 1)
     return r.LineItem(
         kind="number",
-        said=_grouped(said),
+        said=_grouped(said) if said else _shown(said_words or (), number.start_s, number.end_s),
         heard=_grouped(got) if got else _shown(heard, number.start_s, number.end_s),
         start_s=number.start_s,
         end_s=number.end_s,

@@ -404,7 +404,8 @@ class Report:
     no_message_kind: str | None = None
     no_message_reason: str | None = None
     screening: Screening | None = None
-    phone_line: PhoneLine | None = None  # None: not checked (off in the profile, a script, or not yet)
+    # None: not checked (off in the profile, a written script, or not yet).
+    phone_line: PhoneLine | None = None
 
     @property
     def is_message(self) -> bool:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -100,7 +101,7 @@ def available_codecs(wanted: Sequence[str] | None = None) -> list[str]:
         try:
             av.codec.Codec(name, "w")
             av.codec.Codec(KNOWN_CODECS[name][0], "r")
-        except Exception:  # noqa: BLE001 - PyAV raises its own kinds for an unknown codec
+        except Exception:  # PyAV raises its own kinds for an unknown codec
             continue
         out.append(name)
     return out
@@ -131,7 +132,7 @@ def render(
             # reaches up to 4 kHz).
             line = band_limit(line, LINE_RATE_HZ, s.low_hz, s.high_hz, s.edge_hz)
             chain += [codec, "telephone band again (played back over the phone)"]
-        except Exception as exc:  # noqa: BLE001 - a codec that fails leaves mu-law alone
+        except Exception as exc:  # a codec that fails leaves mu-law alone
             log.warning("storage codec %s failed: %s", name, exc)
             note = f"{name} failed ({exc.__class__.__name__}); mu-law only"
     else:
@@ -198,7 +199,8 @@ def mulaw_encode(x: npt.NDArray[np.floating]) -> npt.NDArray[np.uint8]:
     exponent = np.clip(np.floor(np.log2(mag)).astype(np.int32) - 7, 0, 7)
     mantissa = (mag >> (exponent + 3)) & 0x0F
     code = ~((sign << 7) | (exponent << 4) | mantissa) & 0xFF
-    return code.astype(np.uint8)
+    out: npt.NDArray[np.uint8] = code.astype(np.uint8)
+    return out
 
 
 def mulaw_decode(code: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
@@ -235,12 +237,15 @@ def normalise_level(
     return y, float(gain_db)
 
 
-def codec_round_trip(x: npt.NDArray[np.float64], name: str, bitrate_bps: int) -> npt.NDArray[np.float64]:
+def codec_round_trip(
+    x: npt.NDArray[np.float64], name: str, bitrate_bps: int
+) -> npt.NDArray[np.float64]:
     """Encode ``x`` (8 kHz) with the FFmpeg encoder ``name`` and decode it again, aligned to
     ``x`` (the codec's delay removed) and as long as ``x``."""
     import av
+    from av.audio.codeccontext import AudioCodecContext
 
-    enc = av.CodecContext.create(name, "w")
+    enc = cast(AudioCodecContext, av.CodecContext.create(name, "w"))
     enc.sample_rate = LINE_RATE_HZ
     enc.layout = "mono"
     enc.format = "s16"
@@ -252,12 +257,12 @@ def codec_round_trip(x: npt.NDArray[np.float64], name: str, bitrate_bps: int) ->
     size = enc.frame_size or 160
     pcm = np.clip(np.round(x * 32767.0), -32768, 32767).astype(np.int16)
     pcm = np.concatenate([pcm, np.zeros(size * 2 + (-len(pcm)) % size, dtype=np.int16)])
-    dec = av.CodecContext.create(KNOWN_CODECS[name][0], "r")
+    dec = cast(AudioCodecContext, av.CodecContext.create(KNOWN_CODECS[name][0], "r"))
     dec.sample_rate = LINE_RATE_HZ
     dec.layout = "mono"
     out: list[npt.NDArray[np.float64]] = []
 
-    def take(packets: Sequence[av.Packet]) -> None:
+    def take(packets: Sequence[Any]) -> None:
         for packet in packets:
             for frame in dec.decode(packet):
                 arr = frame.to_ndarray().reshape(-1)
