@@ -98,13 +98,14 @@ def check_line(
     profile: Profile,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    line: LineAudio | None = None,
 ) -> r.Report:
     """``report`` with the phone-line check added (and its score again); as it was when the
-    check does not apply."""
+    check does not apply. ``line``: the rendering, when it was made already (the player's)."""
     if not applies(report, profile):
         return report
     t0 = time.perf_counter()
-    line = render_take(samples, sample_rate, profile)
+    line = line or render_take(samples, sample_rate, profile)
     t1 = time.perf_counter()
     result = transcriber.transcribe(line.at_rate(INPUT_RATE_HZ), progress, cancel)
     t2 = time.perf_counter()
@@ -141,7 +142,7 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
     if not items:
         b.add(CHECK_ID, "info", "none", None, target, said="", heard="", lost="")
         return
-    value = f"{sum(i.survived for i in items)}/{len(items)}"
+    value = f"{sum(i.survived for i in items)} of {len(items)}"
     evidence = [r.Evidence(f'"{i.said}" -> "{i.heard}"', i.start_s, i.end_s) for i in items]
     bands = []
     numbers = [i for i in items if i.kind == "number"]

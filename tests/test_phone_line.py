@@ -322,3 +322,50 @@ def test_the_real_sales_voicemail_keeps_its_number_on_the_line(on_the_line) -> N
     number = next(i for i in report.phone_line.items if i.kind == "number")
     assert number.said == "859 473 4272"
     assert number.share >= 0.9  # measured 10/10 digits heard on the line
+
+
+@pytest.mark.model
+def test_the_app_adds_the_check_after_the_feedback_and_plays_the_line(  # type: ignore[no-untyped-def]
+    qtbot, holder, tmp_path, monkeypatch
+) -> None:
+    from tests import fakes
+    from voicemail_coach.app.controller import Controller
+    from voicemail_coach.app.main_window import MainWindow
+    from voicemail_coach.app.settings import Settings
+
+    monkeypatch.setenv("VOICEMAIL_COACH_DATA_DIR", str(tmp_path / "data"))
+    controller = Controller(Settings(greeting=False), None, fakes.FakeOutputStream())
+    controller.models = holder
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        order: list[str] = []
+        controller.feedback_ready.connect(lambda _f: order.append("feedback"))
+        controller.phone_line_ready.connect(lambda _f: order.append("phone line"))
+        with qtbot.waitSignal(controller.feedback_ready, timeout=120_000) as first:
+            controller.analyze(AUDIO / "number_slow.flac")
+        assert "phone_line" not in {c.id for c in first.args[0].report.checks}
+        combo = window.review.player.source
+        qtbot.waitUntil(combo.isEnabled, timeout=30_000)
+        assert controller.line_samples is not None
+        assert len(controller.line_samples) == pytest.approx(len(first.args[0].samples), abs=2)
+        combo.setCurrentIndex(1)  # "As they'll hear it"
+        assert controller.hear_line
+        player = controller.player
+        assert player is not None and np.array_equal(player._samples, controller.line_samples)
+        combo.setCurrentIndex(0)
+        assert not controller.hear_line and np.array_equal(player._samples, first.args[0].samples)
+        with qtbot.waitSignal(controller.phone_line_ready, timeout=120_000) as done:
+            pass
+        report = done.args[0].report
+        assert order == ["feedback", "phone line"]
+        assert report.phone_line is not None and report.check("phone_line") is not None
+        assert "phone_line" in {row.check.id for row in window.review.scorecard.rows}
+        assert f"score {report.score}" in window.review.title.text()
+        library = controller.library
+        assert library is not None and done.args[0].attempt is not None
+        stored = library.latest_report(done.args[0].attempt.id)
+        assert stored is not None and stored.report.phone_line is not None
+    finally:
+        window.close()
