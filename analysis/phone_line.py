@@ -143,7 +143,10 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
         b.add(CHECK_ID, "info", "none", None, target, said="", heard="", lost="")
         return
     value = f"{sum(i.survived for i in items)} of {len(items)}"
-    evidence = [r.Evidence(f'"{i.said}" -> "{i.heard}"', i.start_s, i.end_s) for i in items]
+    evidence = [
+        r.Evidence(f"{i.said} / on the line: {i.heard or 'nothing'}", i.start_s, i.end_s)
+        for i in items
+    ]
     bands = []
     numbers = [i for i in items if i.kind == "number"]
     best = max(numbers, key=lambda i: i.share) if numbers else None
@@ -155,11 +158,12 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
     if worst is not None:
         pct = round(100 * worst.share)
         bands.append(
-            _pct_band("name and company words heard", pct, g.words_warn_pct, g.words_warn_pct, 0)
+            _pct_band("name and company words heard", pct, g.words_warn_pct, g.words_warn_pct, None)
         )
     variant, about = "pass", None
     if best is not None and bands[0].zone() not in ("ideal", "fine"):
-        variant, about = ("fail_number" if bands[0].zone() == "fail" else "warn_number"), best
+        variant = "fail_number" if bands[0].zone() == "fail" else "warn_number"
+        variant, about = ("unclear_number" if best.line_only else variant), best
     elif worst is not None and bands[-1].zone() not in ("ideal", "fine"):
         variant, about = f"warn_{worst.kind}", worst
     fields = {"said": "", "heard": "", "lost": ""}
@@ -169,7 +173,10 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
     b.judge(CHECK_ID, bands, variant, value, target, evidence, **fields)
 
 
-def _pct_band(measure: str, pct: int, ideal_min: float, fine_min: float, warn_min: float) -> r.Band:
+def _pct_band(
+    measure: str, pct: int, ideal_min: float, fine_min: float, warn_min: float | None
+) -> r.Band:
+    """A share in %; ``warn_min`` None: it never fails."""
     return r.Band(measure, pct, "%", ideal_min, None, fine_min, None, warn_min, None)
 
 
@@ -343,6 +350,7 @@ def _number_item(
         lost=tuple(lost),
         share=round(share, 3),
         survived=said == got,
+        line_only=said_words is not None,
     )
 
 

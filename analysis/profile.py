@@ -114,6 +114,7 @@ CHECK_MESSAGES = {
         "pass",
         "warn_number",
         "fail_number",
+        "unclear_number",
         "warn_name",
         "warn_company",
         "warn_prospect_company",

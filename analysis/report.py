@@ -147,6 +147,9 @@ class LineItem:
     lost: tuple[str, ...]
     share: float
     survived: bool
+    line_only: bool = (
+        False  # a number only the line's transcript found (``said``: the take's digits there)
+    )
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,9 @@ def test_what_survived_the_line_passes(profile: Profile) -> None:
     assert kinds["name"].said == "Sam Rivera" and kinds["company"].said == "Northwind Finance"
     assert kinds["number"].said == "555 312 4477" and kinds["number"].survived
     assert done.score == pytest.approx(done.score)  # scored with the check
-    assert any(e.text.startswith('"555 312 4477" -> ') for e in check.evidence)
+    assert any(
+        e.text.startswith("555 312 4477 / on the line: 555 312 4477") for e in check.evidence
+    )
 
 
 def test_a_blurred_number_fails_with_its_digits_and_the_advice(profile: Profile) -> None:
@@ -369,3 +371,15 @@ def test_the_app_adds_the_check_after_the_feedback_and_plays_the_line(  # type: 
         assert stored is not None and stored.report.phone_line is not None
     finally:
         window.close()
+
+
+def test_a_number_only_the_line_caught_is_unclear(profile: Profile) -> None:
+    mumbled = SAID.replace("five five five, three one two,", "find fun for one two")
+    report = said_report(profile, mumbled)
+    assert not report.phone_numbers  # 6 digits: no phone number in the take's own transcript
+    done = judge(report, line_of(SAID), profile)
+    number = next(i for i in done.phone_line.items if i.kind == "number")  # type: ignore[union-attr]
+    assert number.line_only and number.said == "124477" and number.heard == "555 312 4477"
+    check = done.check("phone_line")
+    assert check.status == "fail"
+    assert check.message.startswith('Your number was hard to make out: the recording gave "124477"')
