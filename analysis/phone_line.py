@@ -367,41 +367,80 @@ def _grouped(digits: str) -> str:
     return digits
 
 
+@dataclasses.dataclass
+class _Part:
+    """One run of a number as it is read: its value, the last part added (what "hundred" or
+    "thousand" multiplies), and its digits as written when they must be kept ("0134")."""
+
+    value: int
+    last: int
+    written: str | None = None
+    open: bool = True  # later parts may add into it ("five hundred" + "fifty")
+
+    def room(self) -> int:
+        """Below what a following part adds into this one: 100 for 500, 10 for 550."""
+        if not self.open or self.value <= 0:
+            return 0
+        zeros = len(str(self.value)) - len(str(self.value).rstrip("0"))
+        return int(10**zeros) if zeros else 0
+
+    def text(self) -> str:
+        return self.written if self.written is not None else str(self.value)
+
+
 def digits_of(tokens: Sequence[str]) -> str:
-    """The digits a run of words says: "555-0134", "five five five", "oh", "double two",
-    "twenty one" (21), "forty" (40), "hundred" (00). Other words add nothing."""
-    out: list[str] = []
+    """The digits a run of words says, however it was said or written: "555-0134", "five five
+    five", "oh", "double two", "forty-four seventy-seven" (4477), "five hundred fifty five" or
+    "500 55" (555), "four thousand four hundred seventy seven" (4477). Other words add nothing."""
+    parts: list[_Part] = []
     repeat = 1
-    tens_open = False
+
+    def add(value: int, written: str | None = None) -> None:
+        last = parts[-1] if parts else None
+        if last is not None and written is None and value < last.room():
+            last.value += value
+            last.last = value
+            last.written = None
+        else:
+            parts.append(_Part(value, value, written, written is None and value > 0))
+
+    def times(factor: int) -> None:
+        last = parts[-1] if parts else None
+        if last is None or last.written is not None:
+            add(factor)
+            return
+        last.value += last.last * (factor - 1)
+        last.last *= factor
+
     for raw in tokens:
         token = raw.strip().lower().strip(".,;:!?\"'()")
         if any(c.isdigit() for c in token) and re.fullmatch(r"[\d\-().+]+", token):
-            out.append("".join(c for c in token if c.isdigit()))
-            tens_open = False
+            for group in re.findall(r"\d+", token):
+                if group.startswith("0") or not parts or int(group) >= parts[-1].room():
+                    parts.append(_Part(int(group), int(group), group, not group.startswith("0")))
+                else:
+                    add(int(group))
+            repeat = 1
             continue
         for part in token.split("-"):
             if part in UNITS:
-                d = str(UNITS[part])
-                if tens_open and part not in ("oh", "o", "zero"):
-                    out[-1] = out[-1][0] + d
+                digit = UNITS[part]
+                if repeat > 1 or part in ("oh", "o", "zero"):
+                    parts.append(_Part(digit, digit, str(digit) * repeat, False))
                 else:
-                    out.append(d * repeat)
-                repeat, tens_open = 1, False
+                    add(digit)
+                repeat = 1
             elif part in TEENS:
-                out.append(str(TEENS[part]))
-                tens_open = False
+                add(TEENS[part])
             elif part in TENS:
-                out.append(f"{TENS[part]}0")
-                tens_open = True
+                add(TENS[part] * 10)
             elif part == "hundred":
-                out.append("00")
-                tens_open = False
+                times(100)
             elif part == "thousand":
-                out.append("000")
-                tens_open = False
+                times(1000)
             elif part in REPEATS:
                 repeat = REPEATS[part]
-    return "".join(out)
+    return "".join(p.text() for p in parts)
 
 
 def _norm(text: str) -> str:

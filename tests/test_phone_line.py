@@ -383,3 +383,19 @@ def test_a_number_only_the_line_caught_is_unclear(profile: Profile) -> None:
     check = done.check("phone_line")
     assert check.status == "fail"
     assert check.message.startswith('Your number was hard to make out: the recording gave "124477"')
+
+
+@pytest.mark.parametrize(
+    ("words", "digits"),
+    [
+        ("forty-four seventy-seven", "4477"),
+        ("five hundred fifty five, three hundred twelve", "555312"),
+        ("500 -55 -300 -12", "555312"),
+        ("four thousand four hundred seventy seven", "4477"),
+        ("4000 400 77", "4477"),
+        ("555 -312 -4477.", "5553124477"),
+        ("555-0134", "5550134"),
+    ],
+)
+def test_digits_of_numbers_read_as_amounts(words: str, digits: str) -> None:
+    assert digits_of(words.split()) == digits
