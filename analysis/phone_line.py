@@ -166,10 +166,12 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
         variant, about = ("unclear_number" if best.line_only else variant), best
     elif worst is not None and bands[-1].zone() not in ("ideal", "fine"):
         variant, about = f"warn_{worst.kind}", worst
-    fields = {"said": "", "heard": "", "lost": ""}
+    kinds = [KIND_WORDS[k] for k in KIND_WORDS if any(i.kind == k for i in items)]
+    text = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    fields = {"said": "", "heard": "", "lost": "", "text": text}
     if about is not None:
         lost = ", ".join(about.lost) if about.lost else "words out of order"
-        fields = {"said": about.said, "heard": about.heard or "nothing", "lost": lost}
+        fields = {"said": about.said, "heard": about.heard or "nothing", "lost": lost, "text": text}
     b.judge(CHECK_ID, bands, variant, value, target, evidence, **fields)
 
 

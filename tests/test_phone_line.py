@@ -193,6 +193,9 @@ def test_what_survived_the_line_passes(profile: Profile) -> None:
     done = judge(report, line_of(SAID.replace("Finance", "finance")), profile)
     check = done.check("phone_line")
     assert check.status == "pass", check.message
+    assert check.message == (
+        "Heard as said on the phone line: your name, your company and your number (3 of 3)."
+    )
     kinds = {i.kind: i for i in done.phone_line.items}  # type: ignore[union-attr]
     assert set(kinds) == {"name", "company", "number"}
     assert kinds["name"].said == "Sam Rivera" and kinds["company"].said == "Northwind Finance"
