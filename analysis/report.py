@@ -481,6 +481,11 @@ def render_text(report: Report) -> str:
         lines.append(f"Model: {report.model.name} ({report.model.compute_type})")
     else:
         lines.append("Times are estimated from the text at the profile's script pace.")
+    if report.phone_line is not None:
+        pl = report.phone_line
+        lines.append(
+            f"Phone line: {' -> '.join(pl.chain)}; transcribed again in {pl.transcribe_s:.1f} s"
+        )
     lines += [f"Note: {w}" for w in report.warnings]
     if not report.is_message:
         heard = report.transcript.text or "(no words)"

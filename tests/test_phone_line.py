@@ -248,6 +248,7 @@ def test_not_checked_for_a_script_or_when_off(profile: Profile) -> None:
 
 def test_the_report_with_the_line_round_trips_through_json(profile: Profile) -> None:
     done = judge(said_report(profile), line_of(SAID), profile)
+    assert "Phone line: x; transcribed again in 1.0 s" in r.render_text(done)
     assert r.Report.from_json(done.to_json()) == done
     old = done.to_dict()
     del old["phone_line"]
