@@ -403,3 +403,21 @@ def test_a_number_only_the_line_caught_is_unclear(profile: Profile) -> None:
 )
 def test_digits_of_numbers_read_as_amounts(words: str, digits: str) -> None:
     assert digits_of(words.split()) == digits
+
+
+@pytest.mark.model
+def test_analyze_again_judges_the_stored_line_words(on_the_line, profile) -> None:  # type: ignore[no-untyped-def]
+    from voicemail_coach.analysis.pipeline import reanalyze_audio
+
+    first = on_the_line(AUDIO / "number_slow.flac")
+    stored = r.Report.from_json(first.to_json())
+    again = reanalyze_audio(stored, load_audio(AUDIO / "number_slow.flac"), profile)
+    assert again.phone_line is not None
+    assert again.phone_line.words == first.phone_line.words  # not transcribed again
+    assert again.check("phone_line") == first.check("phone_line")
+    assert again.score == first.score
+    off = dataclasses.replace(
+        profile, phone_line=dataclasses.replace(profile.phone_line, enabled=False)
+    )
+    without = reanalyze_audio(stored, load_audio(AUDIO / "number_slow.flac"), off)
+    assert without.phone_line is None and "phone_line" not in {c.id for c in without.checks}
