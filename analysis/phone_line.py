@@ -47,14 +47,7 @@ TENS = {
     "ninety": 9,
 }  # fmt: skip
 REPEATS = {"double": 2, "triple": 3}
-# A said word found inside a word heard on the line counts when it has at least this many letters.
-MIN_PART_CHARS = 4
-KIND_WORDS = {
-    "name": "your name",
-    "company": "your company",
-    "prospect_company": "their company",
-    "number": "your number",
-}
+KINDS = ("name", "company", "prospect_company", "number")
 
 
 def line_settings(g: PhoneLineGuidance) -> LineSettings:
@@ -166,7 +159,7 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
         variant, about = ("unclear_number" if best.line_only else variant), best
     elif worst is not None and bands[-1].zone() not in ("ideal", "fine"):
         variant, about = f"warn_{worst.kind}", worst
-    kinds = [KIND_WORDS[k] for k in KIND_WORDS if any(i.kind == k for i in items)]
+    kinds = [getattr(g, f"{k}_label") for k in KINDS if any(i.kind == k for i in items)]
     text = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
     fields = {"said": "", "heard": "", "lost": "", "text": text}
     if about is not None:
@@ -203,7 +196,7 @@ def _said_items(
             for w in report.scenario.company.split()
             if _norm(w) and _norm(w) not in generic
         ]
-        said = _find_run(words, wanted, g.word_similarity)
+        said = _find_run(words, wanted, g.word_similarity, g.min_part_letters)
         if said and not (company_at and said[0].start_s == company_at[0].start_s):
             out.append(("prospect_company", said))
     return out
@@ -248,7 +241,7 @@ def _after_lead(
 
 
 def _find_run(
-    words: Sequence[r.ReportWord], wanted: Sequence[str], similarity: float
+    words: Sequence[r.ReportWord], wanted: Sequence[str], similarity: float, min_part_letters: int
 ) -> list[r.ReportWord]:
     """The said words matching ``wanted`` in a row (the first such run), or []."""
     if not wanted:
@@ -256,7 +249,8 @@ def _find_run(
     for i in range(len(words) - len(wanted) + 1):
         run = words[i : i + len(wanted)]
         if all(
-            _alike(_norm(w.text), want, similarity) for w, want in zip(run, wanted, strict=True)
+            _alike(_norm(w.text), want, similarity, min_part_letters)
+            for w, want in zip(run, wanted, strict=True)
         ):
             return list(run)
     return []
@@ -279,7 +273,7 @@ def _word_item(
     lost: list[str] = []
     for w in said:
         token = _norm(w.text)
-        ok = any(_alike(token, c, g.word_similarity) for c in candidates)
+        ok = any(_alike(token, c, g.word_similarity, g.min_part_letters) for c in candidates)
         (recovered if ok else lost).append(w.text.strip(" ,.!?;:"))
     share = len(recovered) / len(said)
     return r.LineItem(
@@ -449,10 +443,11 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9']", "", text.lower()).strip("'")
 
 
-def _alike(a: str, b: str, similarity: float) -> bool:
-    """The same word, near enough, or a part of a word heard joined ("north" in "northwind")."""
+def _alike(a: str, b: str, similarity: float, min_part_letters: int) -> bool:
+    """The same word, near enough, or (``min_part_letters`` or more, 0: never) a part of a word
+    heard joined ("north" in "northwind")."""
     if not a or not b:
         return False
-    if len(a) >= MIN_PART_CHARS and a in b:
+    if 0 < min_part_letters <= len(a) and a in b:
         return True
     return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= similarity

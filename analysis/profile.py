@@ -329,6 +329,7 @@ class PhoneLineGuidance:
     codec_bitrate_bps: int
     time_slack_s: float
     word_similarity: float
+    min_part_letters: int
     name_leads: tuple[str, ...]
     company_leads: tuple[str, ...]
     not_names: tuple[str, ...]
@@ -336,6 +337,10 @@ class PhoneLineGuidance:
     max_company_words: int
     number_warn_pct: float
     words_warn_pct: float
+    name_label: str
+    company_label: str
+    prospect_company_label: str
+    number_label: str
 
 
 @dataclass(frozen=True)

@@ -421,3 +421,21 @@ def test_analyze_again_judges_the_stored_line_words(on_the_line, profile) -> Non
     )
     without = reanalyze_audio(stored, load_audio(AUDIO / "number_slow.flac"), off)
     assert without.phone_line is None and "phone_line" not in {c.id for c in without.checks}
+
+
+def test_their_company_from_the_card_is_checked_too(profile: Profile) -> None:
+    from voicemail_coach.analysis.scenarios import ScenarioStore
+
+    card = ScenarioStore().get("agency-missed-intro")  # Chris Adair, Tall Pine Creative
+    text = SAID.replace("Hi Dana,", "Hi Chris, I saw Tall Pine Creative's new studio.")
+    words = timed(text)
+    model = r.ModelInfo("tiny.en", "int8", "x", None)
+    source = r.Source(duration_s=words[-1].end_s + 0.5)
+    report = build_report(words, profile, "standard", source, model, None, 16_000, (), card)
+    heard = text.replace("Tall Pine Creative's", "tall point creative")
+    done = judge(report, line_of(heard), profile)
+    theirs = next(i for i in done.phone_line.items if i.kind == "prospect_company")  # type: ignore[union-attr]
+    assert theirs.said.startswith("Tall Pine") and theirs.lost == ("Pine",)
+    check = done.check("phone_line")
+    assert check.status == "warn"
+    assert check.message.startswith("Their company's name blurred on the phone line")
