@@ -882,12 +882,14 @@ class Controller(QObject):
                 None, ctx.cancel, line,
             )  # fmt: skip
             ctx.check()
-            if feedback.attempt is not None and library is not None:
+            attempt = feedback.attempt
+            if attempt is not None and library is not None:
                 try:
-                    library.add_report(feedback.attempt.id, report)
+                    library.add_report(attempt.id, report)
+                    attempt = library.attempt(attempt.id)  # its score with the check
                 except LibraryError as exc:
                     log.warning("the phone-line check was not saved: %s", exc)
-            return replace(feedback, report=report)
+            return replace(feedback, report=report, attempt=attempt)
 
         task = self.runner.submit("checking the phone line", run)
         self.line_task = task
@@ -906,7 +908,9 @@ class Controller(QObject):
         self.line_task = None
         self._line_rendered(task, holds)
         if result is not None and self.feedback is not None:
-            self.feedback = replace(self.feedback, report=result.report)
+            self.feedback = replace(self.feedback, report=result.report, attempt=result.attempt)
+            if result.attempt is not None:
+                self.library_changed.emit()  # the history shows the new score
             self.phone_line_ready.emit(self.feedback)
 
     def _line_failed(self, task: Task, text: str) -> None:

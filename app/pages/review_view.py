@@ -335,6 +335,7 @@ class ReviewView(QWidget):
             self._heading = (self._heading[0], report.score)
             self._show_heading()
         self.scorecard.set_report(report)
+        self._show_progress(feedback)
 
     def show_playback(self, position_s: float, playing: bool, duration_s: float) -> None:
         self.player.set_playing(playing)
