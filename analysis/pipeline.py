@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from voicemail_coach.analysis import phone_line
 from voicemail_coach.analysis import report as r
 from voicemail_coach.analysis.acoustics import measure_acoustics, snap_to_speech
 from voicemail_coach.analysis.checks import run_checks, score
@@ -114,7 +115,7 @@ def reanalyze_audio(
         SegmentStats(s.start_s, s.end_s, s.no_speech_prob, s.avg_logprob, s.compression_ratio)
         for s in stored.transcript.segments
     )
-    return build_report(
+    report = build_report(
         words,
         profile,
         preset.id,
@@ -126,6 +127,10 @@ def reanalyze_audio(
         scenario,
         segments,
     )
+    if stored.phone_line is not None:
+        # The words heard on the phone line are stored too: judged again, not transcribed.
+        report = phone_line.judge(report, stored.phone_line, profile)
+    return report
 
 
 def _warnings(truncated: bool, words: Sequence[Word]) -> tuple[str, ...]:

@@ -69,6 +69,7 @@ TABLES = (
     "live",
     "content",
     "no_message",
+    "phone_line",
     "vocab",
 )
 META_KEYS = ("schema_version", "name", "description", "default_length_preset", "extends")
@@ -79,6 +80,9 @@ SCENARIO_CHECK_IDS = (
     "scenario_trigger",
     "scenario_relevance",
 )
+# Checks added to a report after the others, when their extra work is done: the phone line
+# (voicemail_coach.analysis.phone_line). Every profile has their advice.
+LINE_CHECK_IDS = ("phone_line",)
 # The advice each check needs, one message per outcome it can report.
 CHECK_MESSAGES = {
     "length": ("pass", "pass_short", "pass_long", "warn_short", "warn_long", "fail"),
@@ -106,6 +110,16 @@ CHECK_MESSAGES = {
     "uptalk": ("pass", "pass_few", "warn", "none", "script"),
     "rushing": ("pass", "warn", "warn_end", "none", "script"),
     "noise": ("pass", "pass_phone", "warn", "fail", "none", "script"),
+    "phone_line": (
+        "pass",
+        "warn_number",
+        "fail_number",
+        "unclear_number",
+        "warn_name",
+        "warn_company",
+        "warn_prospect_company",
+        "none",
+    ),
 }
 # Example values for every placeholder a message may use; a message is test-formatted on load.
 PLACEHOLDERS: dict[str, Any] = {
@@ -124,6 +138,9 @@ PLACEHOLDERS: dict[str, Any] = {
     "ratio": 1.0,
     "limit": 1.0,
     "noise_dbfs": 1.0,
+    "said": "x",
+    "heard": "x",
+    "lost": "x",
 }
 
 
@@ -294,6 +311,39 @@ class Phone:
 
 
 @dataclass(frozen=True)
+class PhoneLineGuidance:
+    """The phone-line check (``[phone_line]``): how the line is rendered (see
+    ``voicemail_coach.audio.phone_line.LineSettings``), how a caller's name and company are
+    found in the introduction (the words after a lead phrase, capitalised), and how much of
+    them must be heard again on the line."""
+
+    enabled: bool
+    low_hz: float
+    high_hz: float
+    edge_hz: float
+    level_dbfs: float
+    peak_dbfs: float
+    max_gain_db: float
+    gate_db: float
+    codecs: tuple[str, ...]
+    codec_bitrate_bps: int
+    time_slack_s: float
+    word_similarity: float
+    min_part_letters: int
+    name_leads: tuple[str, ...]
+    company_leads: tuple[str, ...]
+    not_names: tuple[str, ...]
+    max_name_words: int
+    max_company_words: int
+    number_warn_pct: float
+    words_warn_pct: float
+    name_label: str
+    company_label: str
+    prospect_company_label: str
+    number_label: str
+
+
+@dataclass(frozen=True)
 class Sentences:
     """Where a transcript's sentences end (see ``voicemail_coach.analysis.word_filter.join_split_phrases``)."""
 
@@ -432,6 +482,7 @@ class Profile:
     scenario: ScenarioGuidance | None = None
     live: Live = Live()
     content: Content = Content()
+    phone_line: PhoneLineGuidance | None = None
 
     def length_preset(self, preset_id: str | None = None) -> LengthPreset:
         wanted = preset_id or self.default_length_preset

@@ -22,6 +22,7 @@ from voicemail_coach.analysis.profile import (
     CHECK_MESSAGES,
     CONTENT_CATEGORIES,
     CTA_KINDS,
+    LINE_CHECK_IDS,
     META_KEYS,
     NO_MESSAGE_REASONS,
     PLACEHOLDERS,
@@ -42,6 +43,7 @@ from voicemail_coach.analysis.profile import (
     Pace,
     Pauses,
     Phone,
+    PhoneLineGuidance,
     Pitch,
     Principle,
     Profile,
@@ -83,8 +85,9 @@ ADDED_TABLES = (
     "sentences",
     "content",
     "no_message",
+    "phone_line",
 )
-ADDED_CHECKS = ("hesitations", "uptalk", "rushing", "noise", "value_specificity")
+ADDED_CHECKS = ("hesitations", "uptalk", "rushing", "noise", "value_specificity", "phone_line")
 # Advice for outcomes told apart later (a pass in the fine zone, not the ideal one): a profile
 # written before them borrows the default's words.
 ADDED_MESSAGES = {
@@ -342,7 +345,9 @@ class _Parser:
             structure=structure,
             cta=cta,
             checks=self.checks(
-                self.table(data, "checks"), principles, SCENARIO_CHECK_IDS if scenario else ()
+                self.table(data, "checks"),
+                principles,
+                (*(SCENARIO_CHECK_IDS if scenario else ()), *LINE_CHECK_IDS),
             ),
             hesitations=self.record(Hesitations, self.table(data, "hesitations"), "hesitations."),
             intonation=self.record(Intonation, self.table(data, "intonation"), "intonation."),
@@ -355,6 +360,7 @@ class _Parser:
             live=self.record(Live, self.table(data, "live"), "live.") if "live" in data else Live(),
             content=self.content(self.table(data, "content")),
             no_message=self.no_message(self.table(data, "no_message"), vocab),
+            phone_line=self.phone_line(self.table(data, "phone_line")),
         )
         profile.length_preset()  # the default preset must exist
         # Every check's zones nest (ideal inside fine inside warn), so a mark has one reading.
@@ -437,6 +443,29 @@ class _Parser:
             counts=counts,
             not_counts=not_counts,
         )
+
+    def phone_line(self, raw: Mapping[str, Any]) -> PhoneLineGuidance:
+        """``[phone_line]``: the switch, the line's numbers, the intro's lead phrases, the shares."""
+        hints = get_type_hints(PhoneLineGuidance)
+        names = [f.name for f in dataclasses.fields(PhoneLineGuidance)]
+        self.known(raw, names, "phone_line.")
+        enabled = raw.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise self.fail("phone_line.enabled", f"must be true or false, got {enabled!r}")
+        values: dict[str, Any] = {"enabled": enabled}
+        for n in names[1:]:
+            kind = tuple if "tuple" in str(hints[n]) else hints[n]
+            values[n] = self.value(raw, n, kind, f"phone_line.{n}")
+        line = PhoneLineGuidance(**values)
+        self.ordered("phone_line", line, "low_hz", "high_hz")
+        if line.high_hz + line.edge_hz >= 4000:
+            raise self.fail("phone_line.high_hz", "high_hz + edge_hz must stay under 4000 (8 kHz)")
+        if not 0.0 < line.word_similarity <= 1.0:
+            raise self.fail("phone_line.word_similarity", "must be between 0 and 1")
+        for key in ("number_warn_pct", "words_warn_pct"):
+            if getattr(line, key) > 100:
+                raise self.fail(f"phone_line.{key}", "must be a percentage (0-100)")
+        return line
 
     def categories(self, raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
         """An optional list of content categories in ``[content]``."""

@@ -132,6 +132,41 @@ class PhoneNumberSaid:
 
 
 @dataclass(frozen=True)
+class LineItem:
+    """One thing the prospect must catch (``kind``: name, company, prospect_company, number),
+    as said and as heard on the phone line (``voicemail_coach.analysis.phone_line``).
+    ``recovered`` / ``lost``: its words (digits for a number) heard right, and those lost or
+    changed; ``share``: the part recovered (0-1)."""
+
+    kind: str
+    said: str
+    heard: str
+    start_s: float
+    end_s: float
+    recovered: tuple[str, ...]
+    lost: tuple[str, ...]
+    share: float
+    survived: bool
+    line_only: bool = (
+        False  # a number only the line's transcript found (``said``: the take's digits there)
+    )
+
+
+@dataclass(frozen=True)
+class PhoneLine:
+    """The take heard through a phone line and a voicemail system: the rendering's chain
+    (``codec`` None: mu-law only), the words transcribed from it, what survived, and the
+    seconds the rendering and its transcription took."""
+
+    codec: str | None
+    chain: tuple[str, ...]
+    words: tuple[ReportWord, ...]
+    items: tuple[LineItem, ...]
+    render_s: float
+    transcribe_s: float
+
+
+@dataclass(frozen=True)
 class FillerWord:
     text: str
     start_s: float
@@ -372,6 +407,8 @@ class Report:
     no_message_kind: str | None = None
     no_message_reason: str | None = None
     screening: Screening | None = None
+    # None: not checked (off in the profile, a written script, or not yet).
+    phone_line: PhoneLine | None = None
 
     @property
     def is_message(self) -> bool:
@@ -444,6 +481,11 @@ def render_text(report: Report) -> str:
         lines.append(f"Model: {report.model.name} ({report.model.compute_type})")
     else:
         lines.append("Times are estimated from the text at the profile's script pace.")
+    if report.phone_line is not None:
+        pl = report.phone_line
+        lines.append(
+            f"Phone line: {' -> '.join(pl.chain)}; transcribed again in {pl.transcribe_s:.1f} s"
+        )
     lines += [f"Note: {w}" for w in report.warnings]
     if not report.is_message:
         heard = report.transcript.text or "(no words)"

@@ -26,6 +26,7 @@ from voicemail_coach.analysis.incremental import (
     transcribe_whole,
 )
 from voicemail_coach.analysis.paths import data_dir
+from voicemail_coach.analysis.phone_line import applies, check_line, render_take
 from voicemail_coach.analysis.pipeline import analyze_audio, reanalyze_audio
 from voicemail_coach.analysis.profile import LengthPreset, Profile, ProfileError
 from voicemail_coach.analysis.profile_loader import load_profile
@@ -157,6 +158,10 @@ class Controller(QObject):
     progress = Signal(float)
     status = Signal(str)  # what the analysis is doing now ("Transcribing 12 of 31 s")
     feedback_ready = Signal(object)  # Feedback
+    # The phone line (after the feedback): the rendering can be heard (True) or not yet / no
+    # more (False); the feedback again with the phone_line check added.
+    line_audio = Signal(bool)
+    phone_line_ready = Signal(object)  # Feedback
     library_changed = Signal()
     unsaved_changed = Signal(bool)  # a take is held only in memory (the disk refused it)
     saving_changed = Signal(str)  # why takes are not being saved now; "" once they are again
@@ -185,6 +190,9 @@ class Controller(QObject):
         self.recorder: Recorder | None = None
         self.greeting_player: Player | None = None
         self.player: Player | None = None
+        self.line_task: Task | None = None
+        self.line_samples: np.ndarray | None = None  # the rendering at 16 kHz, for the player
+        self.hear_line = False  # the player plays the rendering
         self.analysis: Task | None = None
         self.feedback: Feedback | None = None
         self.library: Library | None = None
@@ -527,6 +535,7 @@ class Controller(QObject):
     def start_take(self) -> None:
         """Start a take: with the practice greeting and beep first when that setting is on."""
         self.stop_playback()
+        self._cancel_line()
         if self.settings.greeting:
             self._prepare_greeting()
             return
@@ -864,6 +873,7 @@ class Controller(QObject):
 
     def _start_analysis(self, name: str, run: Callable[[TaskContext], Feedback]) -> Task:
         self.stop_playback()
+        self._cancel_line()
         self._set_state("analysing")
         self.progress.emit(0.0)
         # Cancel gives the window back at once; the job ends its decode window on its own.
@@ -894,6 +904,92 @@ class Controller(QObject):
         self._prepare_player(feedback)
         self._set_state("feedback")
         self.feedback_ready.emit(feedback)
+        self._start_phone_line(feedback)
+
+    # -- the phone line -----------------------------------------------------------------------
+
+    def _cancel_line(self) -> None:
+        if self.line_task is not None:
+            self.line_task.cancel()
+            self.line_task = None
+        self.line_samples = None
+        self.hear_line = False
+        self.line_audio.emit(False)
+
+    def _start_phone_line(self, feedback: Feedback) -> None:
+        """After the feedback is shown: render the take as the prospect will hear it (for the
+        player), then, when the profile checks it, transcribe the rendering and add the
+        phone_line check to the report (saved as the take's newest report)."""
+        self._cancel_line()
+        profile, library, holder = self.profile, self.library, self.models
+        check = applies(feedback.report, profile) and feedback.report.phone_line is None
+        holds: list[np.ndarray] = []
+
+        def run(ctx: TaskContext) -> Feedback | None:
+            line = render_take(feedback.samples, feedback.sample_rate, profile)
+            holds.append(line.at_rate(feedback.sample_rate))
+            ctx.progress(0.0)  # tells the GUI thread the rendering can be played
+            ctx.check()
+            if not check:
+                return None
+            report = check_line(
+                feedback.report, feedback.samples, feedback.sample_rate, holder.get(), profile,
+                None, ctx.cancel, line,
+            )  # fmt: skip
+            ctx.check()
+            attempt = feedback.attempt
+            if attempt is not None and library is not None:
+                try:
+                    library.add_report(attempt.id, report)
+                    attempt = library.attempt(attempt.id)  # its score with the check
+                except LibraryError as exc:
+                    log.warning("the phone-line check was not saved: %s", exc)
+            return replace(feedback, report=report, attempt=attempt)
+
+        task = self.runner.submit("checking the phone line", run)
+        self.line_task = task
+        task.progress.connect(lambda _f: self._line_rendered(task, holds))
+        task.succeeded.connect(lambda result: self._line_checked(task, holds, result))
+        task.failed.connect(lambda text: self._line_failed(task, text))
+
+    def _line_rendered(self, task: Task, holds: list[np.ndarray]) -> None:
+        if task is self.line_task and holds and self.line_samples is None:
+            self.line_samples = holds[0]
+            self.line_audio.emit(True)
+
+    def _line_checked(self, task: Task, holds: list[np.ndarray], result: Feedback | None) -> None:
+        if task is not self.line_task:
+            return
+        self.line_task = None
+        self._line_rendered(task, holds)
+        if result is not None and self.feedback is not None:
+            self.feedback = replace(self.feedback, report=result.report, attempt=result.attempt)
+            if result.attempt is not None:
+                self.library_changed.emit()  # the history shows the new score
+            self.phone_line_ready.emit(self.feedback)
+
+    def _line_failed(self, task: Task, text: str) -> None:
+        if task is self.line_task:
+            self.line_task = None
+            self.message.emit("warning", f"The phone-line check did not run: {text}")
+
+    def set_hear_line(self, on: bool) -> None:
+        """Play the take as recorded, or as the prospect will hear it (from the same moment)."""
+        player, feedback = self.player, self.feedback
+        samples = self.line_samples if on else (feedback.samples if feedback else None)
+        if player is None or feedback is None or samples is None or on == self.hear_line:
+            return
+        position, playing = player.position_s, player.playing
+        try:
+            player.load(samples, feedback.sample_rate)
+            player.seek(position)
+            if playing:
+                player.play()
+        except (PlaybackError, AudioUnavailable) as exc:
+            self.message.emit("warning", f"{exc} Playback is off; the feedback is all there.")
+            return
+        self.hear_line = on
+        self._play_timer_update()
 
     def _cancelled(self) -> None:
         self.analysis = None

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from voicemail_coach.analysis import pipeline
 from voicemail_coach.analysis.meaning import get_model, load_error
 from voicemail_coach.analysis.meaning import reset as reset_meaning
+from voicemail_coach.analysis.phone_line import check_line
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.transcribe import Transcriber, TranscriptionResult
@@ -134,9 +135,11 @@ class RunResult:
     duration_s: float
     words: int
     prompt_used: str | None
+    line_render_s: float | None = None
+    line_transcribe_s: float | None = None
 
 
-def run_once(path: Path, profile: Profile) -> RunResult:
+def run_once(path: Path, profile: Profile, phone_line: bool = True) -> RunResult:
     t0 = time.perf_counter()
     transcriber = Transcriber()
     load_s = time.perf_counter() - t0
@@ -158,20 +161,27 @@ def run_once(path: Path, profile: Profile) -> RunResult:
         t0 = time.perf_counter()
         report = pipeline.analyze_audio(audio, transcriber, profile)
         analyze_s = time.perf_counter() - t0
+    transcribe_s = tr_timer.total
+    line = None
+    if phone_line:
+        checked = check_line(report, audio.samples, audio.sample_rate, transcriber, profile)
+        line = checked.phone_line
 
     return RunResult(
         load_s=load_s,
         decode_s=decode_s,
-        transcribe_s=tr_timer.total,
-        transcribe_calls=tr_timer.calls,
+        transcribe_s=transcribe_s,
+        transcribe_calls=tr_timer.calls - (1 if line is not None else 0),
         build_report_s=br_timer.total,
         acoustic_s=ac_timer.total,
         content_s=ct_timer.total,
         sentences=len(report.sentences),
-        rest_s=analyze_s - tr_timer.total,
+        rest_s=analyze_s - transcribe_s,
         duration_s=audio.duration_s,
         words=len(report.transcript.words),
         prompt_used=report.model.initial_prompt if report.model else None,
+        line_render_s=line.render_s if line is not None else None,
+        line_transcribe_s=line.transcribe_s if line is not None else None,
     )
 
 
@@ -206,7 +216,7 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def bench(path: Path, runs: int) -> None:
+def bench(path: Path, runs: int, phone_line: bool = True) -> None:
     profile = load_profile()
     # Import faster_whisper (and ctranslate2) once outside the timers: "model load" is the load.
     t0 = time.perf_counter()
@@ -223,7 +233,7 @@ def bench(path: Path, runs: int) -> None:
     results: list[RunResult] = []
     for i in range(runs):
         gc.collect()
-        res = run_once(path, profile)
+        res = run_once(path, profile, phone_line)
         results.append(res)
         print(
             f"run {i + 1}/{runs}: transcription {res.transcribe_s:.3f} s "
@@ -247,6 +257,7 @@ def bench(path: Path, runs: int) -> None:
             values=[r.content_s for r in results],
         ),
         Series("real-time factor", unit="x", values=rtf),
+        *_line_rows(results),
         Series("rest / transcription", unit="x", values=rest_ratio),
         Series("acoustic / transcription", unit="x", values=acoustic_ratio),
     ]
@@ -269,6 +280,25 @@ def bench(path: Path, runs: int) -> None:
         f"acoustic <= {TARGET_ACOUSTIC_RATIO:.0%} of transcription: {med_acoustic:.2%} "
         f"{verdict(med_acoustic <= TARGET_ACOUSTIC_RATIO)}"
     )
+
+
+def _line_rows(results: Sequence[RunResult]) -> list[Series]:
+    """The phone-line check's cost (after the feedback, in the app), when it ran."""
+    done = [r for r in results if r.line_render_s is not None and r.line_transcribe_s is not None]
+    if not done:
+        return []
+    return [
+        Series("phone line: rendering", values=[r.line_render_s or 0.0 for r in done]),
+        Series("phone line: transcription", values=[r.line_transcribe_s or 0.0 for r in done]),
+        Series(
+            "phone line / transcription",
+            unit="x",
+            values=[
+                ((r.line_render_s or 0.0) + (r.line_transcribe_s or 0.0)) / r.transcribe_s
+                for r in done
+            ],
+        ),
+    ]
 
 
 def _timed_transcribe(
@@ -331,6 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="time transcription with and without the filler initial_prompt instead",
     )
+    parser.add_argument(
+        "--no-phone-line", action="store_true", help="leave out the phone-line check's timing"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -340,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.compare_prompt:
         compare_prompt(path, args.runs)
     else:
-        bench(path, args.runs)
+        bench(path, args.runs, not args.no_phone_line)
     return 0
 
 

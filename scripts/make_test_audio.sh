@@ -147,6 +147,20 @@ A_SPEECH="$(sox "$TMP/pauses_a.wav" -n reverse silence 1 0.01 -60d reverse stat 
 AUDIBLE_START="$(awk -v l="$LEAD_SIL" -v a="$A_SPEECH" 'BEGIN{printf "%.2f", l + a}')"
 row pauses.flac "[silence 0.00-${LEAD_SIL}.00 s] $PAUSES_A [silence ${GAP_START}-${GAP_END} s] $PAUSES_B"
 
+# --- 9. number_slow.flac / number_rushed.flac: the phone-line check ----------
+# One introduction (the usual pace), then the callback number: grouped 3-3-4 and said twice at
+# 120 wpm, or run together once at 330 wpm.
+NUMBER_INTRO="Hi Dana, this is Sam Rivera from Northwind Finance. We help finance teams close their books two days faster."
+NUMBER_SLOW="Please call me back at five five five, three one two, four four seven seven. Again, five five five, three one two, four four seven seven."
+NUMBER_RUSHED="Call me at five five five three one two four four seven seven thanks."
+speak number_intro "$NUMBER_INTRO"
+espeak-ng -v "$VOICE" -s 120 -w "$TMP/number_slow_tail.wav" "$NUMBER_SLOW"
+espeak-ng -v "$VOICE" -s 330 -w "$TMP/number_rushed_tail.wav" "$NUMBER_RUSHED"
+sox -D "$TMP/number_intro.wav" "$TMP/number_slow_tail.wav" "${FMT[@]}" "$OUT/number_slow.flac"
+sox -D "$TMP/number_intro.wav" "$TMP/number_rushed_tail.wav" "${FMT[@]}" "$OUT/number_rushed.flac"
+row number_slow.flac "$NUMBER_INTRO [120 wpm:] $NUMBER_SLOW"
+row number_rushed.flac "$NUMBER_INTRO [330 wpm:] $NUMBER_RUSHED"
+
 # --- bundled sample --------------------------------------------------------
 cp "$OUT/good.flac" "$SAMPLE"
 

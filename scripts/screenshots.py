@@ -11,7 +11,9 @@ real user files are touched. Takes under a minute. Exits non-zero if a PNG is to
 
 Writes ready.png, recording.png, analysing.png, feedback_bad.png, feedback.png (good.flac
 right after bad.flac, so it shows the "+X vs your last take" line), history.png, progress.png,
-compare.png (bad.flac against good.flac), coach_review.png (a role-play take with the coach
+compare.png (bad.flac against good.flac), phone_line.png (number_rushed.flac once its phone-line
+check is in, played "As they'll hear it"; ``--phone-line-only`` writes just that one),
+coach_review.png (a role-play take with the coach
 panel), role_play.png (the session summary) and feedback_dark.png (1280x860 each), and
 coach_rubric.png (the coach panel's rubric alone). The library
 pages show the takes this run makes: the recorded one, too_long (cancelled, so not analyzed),
@@ -216,6 +218,23 @@ def role_play(window: MainWindow) -> list[bool]:
     return shots
 
 
+def phone_line(window: MainWindow) -> bool:
+    """A rushed number: the feedback once the phone-line check has joined it, the player set
+    to "As they'll hear it" and the scorecard scrolled to the check."""
+    controller = window.controller
+    done: list[object] = []
+    controller.phone_line_ready.connect(done.append)
+    open_and_wait(window, AUDIO / "number_rushed.flac")
+    wait_until(lambda: bool(done), 120, "the phone-line check")
+    controller.phone_line_ready.disconnect(done.append)
+    window.review.player.source.setCurrentIndex(1)
+    card = window.review.scorecard
+    settle()  # the rows are laid out before the scroll area can reach the last one
+    row = next(r for r in card.rows if r.check.id == "phone_line")
+    card.scroll_area.ensureWidgetVisible(row, 0, 40)
+    return save(window, "phone_line.png")
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -249,6 +268,8 @@ def main() -> int:
         if failures:
             raise SystemExit(f"no speech model: {failures[0]}")
         wait_until(lambda: window.size().width() == SIZE[0], 5, "the window size")
+        if "--phone-line-only" in sys.argv:
+            return 0 if phone_line(window) else 1
         ok.append(save(window, "ready.png"))
 
         # A take from the fake microphone, caught about 8 s in while the speaker is talking.
@@ -308,6 +329,7 @@ def main() -> int:
         pages.compare_attempts(bad_id, good_id)  # the older take on the left
         ok.append(save(window, "compare.png"))
 
+        ok.append(phone_line(window))
         ok += role_play(window)
 
         # As when the system turns dark while the app runs (apply_style follows the change).

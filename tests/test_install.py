@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from voicemail_coach.analysis.profile import CHECK_IDS, SCENARIO_CHECK_IDS
+from voicemail_coach.analysis.profile import CHECK_IDS, LINE_CHECK_IDS, SCENARIO_CHECK_IDS
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("app", "audio", "analysis", "storage", "resources")
@@ -155,7 +155,10 @@ def test_non_editable_install_runs_check_script(tmp_path: Path) -> None:
     out = child.stdout
     assert child.returncode == 0, out + child.stderr
     assert "IMPORTED-FROM-SITE" in out
-    assert f"PROFILE Standard (20-30 s) | {len(CHECK_IDS) + len(SCENARIO_CHECK_IDS)} checks" in out
+    assert (
+        f"PROFILE Standard (20-30 s) | {len(CHECK_IDS) + len(SCENARIO_CHECK_IDS) + len(LINE_CHECK_IDS)} checks"
+        in out
+    )
     assert "SCENARIOS 12" in out
     assert "SAMPLE example_voicemail.flac True True" in out
     assert "Voicemail Coach report: written script" in out

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from voicemail_coach.analysis.phrases import phrase_regex
-from voicemail_coach.analysis.profile import CHECK_IDS, STRUCTURE_CATEGORIES, Profile, ProfileError
+from voicemail_coach.analysis.profile import (
+    CHECK_IDS,
+    LINE_CHECK_IDS,
+    SCENARIO_CHECK_IDS,
+    STRUCTURE_CATEGORIES,
+    Profile,
+    ProfileError,
+)
 from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
 
 
@@ -45,7 +52,9 @@ def test_default_profile_loads(profile: Profile) -> None:
 def test_default_profile_has_all_twenty_one_checks(profile: Profile) -> None:
     assert len(CHECK_IDS) == 21
     assert len(set(CHECK_IDS)) == 21
-    assert tuple(c for c in profile.checks if not c.startswith("scenario_")) == CHECK_IDS
+    extra = (*SCENARIO_CHECK_IDS, *LINE_CHECK_IDS)
+    assert tuple(c for c in profile.checks if c not in extra) == CHECK_IDS
+    assert tuple(c for c in profile.checks if c in LINE_CHECK_IDS) == ("phone_line",)
     for cid, spec in profile.checks.items():
         assert spec.weight > 0, cid
         assert spec.principle in profile.principles, cid

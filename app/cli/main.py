@@ -1,5 +1,5 @@
-"""Command line: ``voicemail-coach analyze``, ``check-script``, ``sample``, ``install-desktop``...;
-no sub-command starts the app."""
+"""Command line: ``voicemail-coach analyze``, ``check-script``, ``sample``, ``phone-line``,
+``install-desktop``...; no sub-command starts the app."""
 
 from __future__ import annotations
 
@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     script.add_argument("file", metavar="FILE|-", help="a text file, or - for standard input")
     common(script)
 
+    line = sub.add_parser(
+        "phone-line", help="write a recording as the prospect will hear it on a phone line"
+    )
+    line.add_argument("file", metavar="FILE", help="wav, flac, ogg, mp3 or m4a")
+    line.add_argument("-o", "--output", metavar="OUT.wav", required=True, help="the WAV to write")
+    line.add_argument("--profile", metavar="P", help="guidance profile TOML (default: bundled)")
+
     sample = sub.add_parser("sample", help="analyze the bundled example voicemail")
     sample.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper model folder")
     common(sample)
@@ -111,9 +118,34 @@ def _progress(name: str) -> Callable[[float], None] | None:
     return show
 
 
+def run_phone_line(args: argparse.Namespace, profile: Profile) -> int:
+    """Write the rendering as 16-bit WAV at 8 kHz and say which chain made it."""
+    import soundfile
+
+    from voicemail_coach.analysis.phone_line import render_take
+    from voicemail_coach.audio.io import load_audio
+
+    try:
+        audio = load_audio(args.file)
+    except AudioLoadError as exc:
+        return _fail(str(exc))
+    line = render_take(audio.samples, audio.sample_rate, profile)
+    try:
+        soundfile.write(args.output, line.samples, line.sample_rate, subtype="PCM_16", format="WAV")
+    except (OSError, RuntimeError) as exc:  # soundfile reports a bad path as RuntimeError
+        return _fail(f"{args.output}: cannot write it ({exc})")
+    print(f"Wrote {args.output}: {line.duration_s:.1f} s at {line.sample_rate} Hz")
+    print("Chain: " + " -> ".join(line.chain))
+    if line.codec is None:
+        print(f"No voicemail codec: {line.codec_note}")
+    return EXIT_OK
+
+
 def run_analyze(args: argparse.Namespace, files: Sequence[str], profile: Profile) -> int:
-    from voicemail_coach.analysis.pipeline import analyze_file
+    from voicemail_coach.analysis.phone_line import check_line
+    from voicemail_coach.analysis.pipeline import analyze_audio
     from voicemail_coach.analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber
+    from voicemail_coach.audio.io import load_audio
 
     try:
         prompt = None if getattr(args, "no_filler_prompt", False) else FILLER_PROMPT
@@ -124,9 +156,15 @@ def run_analyze(args: argparse.Namespace, files: Sequence[str], profile: Profile
     for f in files:
         try:
             progress = _progress(Path(f).name)
+            audio = load_audio(f)
+            report = analyze_audio(
+                audio, transcriber, profile, args.length, progress, scenario=args.scenario_card
+            )
+            # The phone-line check transcribes the take once more (when the profile has it on).
+            line_progress = _progress(f"{Path(f).name} (phone line)")
             reports.append(
-                analyze_file(
-                    f, transcriber, profile, args.length, progress, scenario=args.scenario_card
+                check_line(
+                    report, audio.samples, audio.sample_rate, transcriber, profile, line_progress
                 )
             )
             if progress:
@@ -205,12 +243,14 @@ def _main(argv: Sequence[str] | None) -> int:
         return lab_exit
     try:
         profile = load_profile(args.profile)
-        profile.length_preset(args.length)
-        args.scenario_card = scenario_for(args.scenario)
+        profile.length_preset(getattr(args, "length", None))
+        args.scenario_card = scenario_for(getattr(args, "scenario", None))
     except (ProfileError, ScenarioError) as exc:
         return _fail(str(exc))
     if args.command == "check-script":
         return run_check_script(args, profile)
+    if args.command == "phone-line":
+        return run_phone_line(args, profile)
     files = args.files if args.command == "analyze" else [str(sample_path())]
     return run_analyze(args, files, profile)
 

@@ -131,6 +131,7 @@ def _length_zones(length: Check) -> str:
 class ReviewView(QWidget):
     seek_requested = Signal(float)
     play_toggled = Signal()
+    line_chosen = Signal(bool)  # the player plays the take as they will hear it
     new_take = Signal()
     save_as = Signal()  # keep a take that is only in memory somewhere else
     outcome_requested = Signal(int)  # the attempt shown
@@ -185,6 +186,7 @@ class ReviewView(QWidget):
         for widget in (self.moments, self.timeline, self.scorecard, self.transcript):
             widget.seek_requested.connect(self.seek_requested.emit)
         self.player.play_toggled.connect(self.play_toggled.emit)
+        self.player.line_chosen.connect(self.line_chosen.emit)
         self.coach.seek_requested.connect(self.seek_requested.emit)
         self.coach.comments.comments_changed.connect(self.timeline.set_comments)
         self.timeline.comment_requested.connect(self.comment_at)
@@ -378,6 +380,15 @@ class ReviewView(QWidget):
             f"{html.escape(name)}<span style='color:{muted}; font-size:14pt; font-weight:400'>"
             f"&nbsp;&nbsp;\u00b7&nbsp;&nbsp;{figure}</span>"
         )
+
+    def show_line_check(self, feedback: Feedback) -> None:
+        """The report again with the phone-line check added: the score and the scorecard."""
+        report = feedback.report
+        if self._heading is not None:
+            self._heading = (self._heading[0], report.score)
+            self._show_heading()
+        self.scorecard.set_report(report)
+        self._show_progress(feedback)
 
     def show_playback(self, position_s: float, playing: bool, duration_s: float) -> None:
         self.player.set_playing(playing)

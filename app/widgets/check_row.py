@@ -40,6 +40,7 @@ TITLES: dict[str, str] = {
     "uptalk": "Rising endings",
     "rushing": "Rushing",
     "noise": "Background noise",
+    "phone_line": "On the phone line",
     "scenario_name": "Prospect's name",
     "scenario_company_or_industry": "Their company or industry",
     "scenario_trigger": "Why now (trigger)",

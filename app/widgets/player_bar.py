@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QIcon, QPainter, QPalette, QPixmap, QPolygonF
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
 ICON = 28
 
@@ -39,8 +39,16 @@ def format_clock(t_s: float) -> str:
     return f"{m}:{rest // 10:02d}.{rest % 10}"
 
 
+LINE_WAITING = "Preparing the phone-line version of this take"
+LINE_READY = (
+    "Through a phone line and a voicemail system: the telephone band, 8 kHz, mu-law, "
+    "the voicemail level and codec"
+)
+
+
 class PlayerBar(QWidget):
     play_toggled = Signal()
+    line_chosen = Signal(bool)  # True: play the take as the prospect will hear it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,10 +70,26 @@ class PlayerBar(QWidget):
         layout.setSpacing(8)
         layout.addWidget(self.button)
         layout.addWidget(self.time_label)
+        self.source = QComboBox()
+        self.source.addItems(["As recorded", "As they'll hear it"])
+        self.source.setAccessibleName("Play the take")
+        self.source.currentIndexChanged.connect(lambda i: self.line_chosen.emit(i == 1))
+        layout.addWidget(self.source)
         layout.addStretch(1)
         self.setAccessibleName("Player")
         self.set_playing(False)
         self.set_position(0.0, 0.0)
+        self.set_line_available(False)
+
+    def set_line_available(self, available: bool) -> None:
+        """The phone-line version can be chosen once it is rendered; until then (and for a new
+        take) the player plays the take as recorded."""
+        if not available:
+            self.source.blockSignals(True)
+            self.source.setCurrentIndex(0)
+            self.source.blockSignals(False)
+        self.source.setEnabled(available)
+        self.source.setToolTip(LINE_READY if available else LINE_WAITING)
 
     def is_playing(self) -> bool:
         return self._playing
