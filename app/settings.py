@@ -38,6 +38,10 @@ class Settings:
     take_turns: bool = False
     # The folder the last file dialog was in (open, export, save).
     last_folder: str | None = None
+    # Where the feedback page's dividers were left ("540,600"; with the coach panel open
+    # "300,560,320"), so the page opens as the user arranged it.
+    review_split: str | None = None
+    review_split_coach: str | None = None
 
 
 def config_dir() -> Path:
