@@ -13,8 +13,8 @@ Writes ready.png, recording.png, analysing.png, feedback_bad.png, feedback.png (
 right after bad.flac, so it shows the "+X vs your last take" line), history.png, progress.png,
 compare.png (bad.flac against good.flac), coach_review.png (a role-play take with the coach
 panel), role_play.png (the session summary) and feedback_dark.png (1280x860 each), and
-coach_rubric.png (the coach panel's rubric alone), settings.png and profile_editor_pace.png (the
-dialogs at their opening size). The library
+coach_rubric.png (the coach panel's rubric alone); with --out elsewhere also settings.png and
+profile_editor_pace.png (the dialogs at their opening size). The library
 pages show the takes this run makes: the recorded one, too_long (cancelled, so not analyzed),
 bad, good, fillers, premature_ask and good again.
 
@@ -42,13 +42,14 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 AUDIO = REPO / "tests" / "data" / "audio"
+DOCS = REPO / "docs" / "screenshots"
 
 
 def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="1280x860", help="window size WxH (logical pixels)")
     parser.add_argument("--scale", type=float, default=None, help="QT_SCALE_FACTOR, e.g. 1.5")
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--out", type=Path, default=DOCS)
     return parser.parse_args()
 
 
@@ -58,7 +59,7 @@ SIZE = tuple(int(n) for n in OPTIONS.size.lower().split("x"))
 if OPTIONS.scale:
     os.environ["QT_SCALE_FACTOR"] = f"{OPTIONS.scale:g}"
 # The docs' PNGs stay small; a look at other sizes and scales may be larger.
-MAX_BYTES = 250_000 if OPTIONS.out == REPO / "docs" / "screenshots" else 2_000_000
+MAX_BYTES = 250_000 if OUT == DOCS else 2_000_000
 # The fake microphone's name on the device line (the screenshots should not show this machine's).
 MICROPHONE = "USB Headset Microphone"
 
@@ -354,7 +355,8 @@ def main() -> int:
         pages.history.select_ids([good_id, bad_id])
         pages.history.table.setFocus()
         ok.append(save(window, "history.png"))
-        ok += dialogs(window)
+        if OUT != DOCS:  # a look at other sizes: the dialogs too (docs/ has its own)
+            ok += dialogs(window)
 
         # As when the system turns dark while the app runs (apply_style follows the change).
         app.setPalette(dark_palette())

@@ -36,6 +36,9 @@ CTA_KINDS = {"follow_up": "follow-up", "callback": "callback", "email": "email"}
 # transcript keeps half (the coach comments on what was said) and the scorecard gives way.
 SPLIT = (0.5, 0.5)
 SPLIT_COACH = (0.23, 0.53, 0.24)
+# The timeline's height: this share of the page's, between these limits.
+TIMELINE_SHARE = 0.19
+TIMELINE_MIN_H, TIMELINE_MAX_H = 110, 170
 SEP = "&nbsp;&nbsp;&nbsp; "  # the plain space is where a narrow window may wrap
 
 
@@ -385,6 +388,10 @@ class ReviewView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        # On a short window the waveform gives up height first, for the checks below it.
+        self.timeline.setFixedHeight(
+            max(TIMELINE_MIN_H, min(TIMELINE_MAX_H, round(self.height() * TIMELINE_SHARE)))
+        )
         if self._remembered[self.coach_toggle.isChecked()] is None:
             self._arrange()
 

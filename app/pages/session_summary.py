@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -59,9 +59,12 @@ class NumberItem(QTableWidgetItem):
         return mine < (theirs if theirs is not None else float("-inf"))
 
 
-def fit_widths(widths: list[int], room: int, scenario: int) -> list[int]:
+def fit_widths(
+    widths: list[int], room: int, scenario: int, keep: frozenset[int] = frozenset()
+) -> list[int]:
     """Column widths that fit ``room``: the scenario column gives way first (to
-    SCENARIO_MIN_W), then every column wider than RUBRIC_MIN_W shares what is still over."""
+    SCENARIO_MIN_W), then every column wider than RUBRIC_MIN_W but those in ``keep`` (who, the
+    total) shares what is still over."""
     widths = list(widths)
     widths[scenario] = min(widths[scenario], SCENARIO_W)
     over = sum(widths) - room
@@ -69,7 +72,7 @@ def fit_widths(widths: list[int], room: int, scenario: int) -> list[int]:
         cut = min(over, max(0, widths[scenario] - SCENARIO_MIN_W))
         widths[scenario] -= cut
         over -= cut
-    wide = [i for i, w in enumerate(widths) if w > RUBRIC_MIN_W and i != scenario]
+    wide = [i for i, w in enumerate(widths) if w > RUBRIC_MIN_W and i != scenario and i not in keep]
     while over > 0 and wide:
         share = max(1, over // len(wide))
         for i in list(wide):
@@ -177,9 +180,11 @@ class SessionSummary(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         natural = [header.sectionSize(c) for c in range(count)]
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        room = table.viewport().width() or sum(natural)
+        # Not laid out yet (a page not shown): as wide as they need; fitted once shown.
+        room = table.viewport().width() if table.isVisible() else sum(natural)
         scenario = FIXED_HEADERS.index("Scenario")
-        for column, width in enumerate(fit_widths(natural, room, scenario)):
+        keep = frozenset({0, FIXED_HEADERS.index("Who"), count - 2})  # time, who, the total
+        for column, width in enumerate(fit_widths(natural, room, scenario, keep)):
             header.resizeSection(column, width)
             head = table.horizontalHeaderItem(column)
             if head is not None and width < natural[column] and not head.toolTip():
@@ -188,6 +193,10 @@ class SessionSummary(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._fit_columns()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         self._fit_columns()
 
     def _fill(self) -> None:

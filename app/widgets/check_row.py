@@ -9,12 +9,14 @@ from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
@@ -174,16 +176,12 @@ class CheckRow(QFrame):
         mark.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         grid.addWidget(mark, 0, 0, 4, 1)
 
-        # Closed: the title and the value; open: the target and its zones too.
-        value = html.escape(format_value(check))
-        self._heads = (
-            f"<b>{html.escape(title)}</b>&nbsp;&nbsp;<span style='color:{muted}'>{value}</span>",
-            f"<b>{html.escape(title)}</b>&nbsp;&nbsp;<span style='color:{muted}'>"
-            f"{value} · {html.escape(format_target(check))}</span>",
-        )
-        head = QLabel(self._heads[1])
+        # The title, then what was measured against what (elided on one line while closed).
+        self._title = title
+        self._figures = f"{format_value(check)} · {format_target(check)}"
+        head = QLabel(self._head_html(self._figures))
         head.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        head.setToolTip(f"{title}: {format_value(check)} · {format_target(check)}")
+        head.setToolTip(f"{title}: {self._figures}")
         self.head = head
         grid.addWidget(head, 0, 1)
 
@@ -249,7 +247,6 @@ class CheckRow(QFrame):
     def set_expanded(self, expanded: bool) -> None:
         """Open the row on its full advice and details, or close it to one line."""
         self.expanded = expanded
-        self.head.setText(self._heads[expanded])
         self.head.setWordWrap(expanded)
         self.message.setWordWrap(expanded)
         for label in self.details:
@@ -257,17 +254,35 @@ class CheckRow(QFrame):
         self._grid.setContentsMargins(10, 8 if expanded else 5, 10, 8 if expanded else 5)
         self._elide()
 
+    def _head_html(self, figures: str) -> str:
+        muted = muted_text(self.palette()).name()
+        return (
+            f"<b>{html.escape(self._title)}</b>&nbsp;&nbsp;"
+            f"<span style='color:{muted}'>{html.escape(figures)}</span>"
+        )
+
     def _elide(self) -> None:
-        text = self.check.message
-        if not self.expanded:
-            width = max(40, self.message.width())
-            text = self.message.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
+        """Closed and laid out: the advice and the figures cut to the row's width with "…"."""
+        text, figures = self.check.message, self._figures
+        if not self.expanded and self.isVisible():
+            metrics = self.message.fontMetrics()
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.message.width())
+            bold = self.head.font()
+            bold.setBold(True)
+            title_w = QFontMetrics(bold).horizontalAdvance(self._title + "  ")
+            room = max(20, self.head.width() - title_w)
+            figures = metrics.elidedText(figures, Qt.TextElideMode.ElideRight, room)
         self.message.setText(text)
+        self.head.setText(self._head_html(figures))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if not self.expanded:
             self._elide()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._elide()
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
