@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -39,7 +41,7 @@ class ProfileEditor(QDialog):
     def __init__(self, store: ProfileStore, current: str | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Guidance profiles")
-        self.resize(1020, 720)
+        self.resize(fitted(QSize(1020, 720), parent))
         self.store = store
         self.changed = False  # a profile was saved or imported
         self.use_path: Path | None = None  # "Use for practice" was pressed on this profile
@@ -275,6 +277,15 @@ class ProfileEditor(QDialog):
         return ask_conflict(
             self, f"You already have a different profile called \u201c{name}\u201d."
         )
+
+
+def fitted(wanted: QSize, parent: QWidget | None) -> QSize:
+    """``wanted``, made smaller to fit nine tenths of the screen (150 % scaling on a laptop)."""
+    screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    room = screen.availableGeometry().size() * 0.9
+    return wanted.boundedTo(room)
 
 
 def ask_conflict(parent: QWidget, text: str, can_replace: bool = True) -> str | None:
