@@ -52,9 +52,29 @@ class Section:
 
 
 @dataclass(frozen=True)
+class NoMessageField:
+    key: str  # in [no_message]
+    label: str
+    help: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class NoMessageGuide:
+    """The "No message" page: its intro, its limits by group, the heading of the reasons and
+    each kind of non-message's name."""
+
+    intro: str
+    groups: tuple[tuple[str, tuple[NoMessageField, ...]], ...]
+    reasons_title: str
+    reasons: tuple[tuple[str, str], ...]  # (kind, its name)
+
+
+@dataclass(frozen=True)
 class Guide:
     sections: tuple[Section, ...]  # as written, before they meet a profile
     advice_kinds: Mapping[str, str]  # a check's message key -> when it is shown
+    no_message: NoMessageGuide
 
     def for_profile(self, data: Mapping[str, Any]) -> tuple[Section, ...]:
         """The sections with the fields ``data`` has: one set per length preset, each named."""
@@ -117,7 +137,21 @@ def load_guide() -> Guide:
                 )
             fields.append(Field(f["key"], f["label"], f["help"], unit))
         sections.append(Section(s["id"], s["title"], s["help"], tuple(fields)))
-    return Guide(tuple(sections), dict(raw["advice_kinds"]))
+    nm = raw["no_message"]
+    groups = tuple(
+        (
+            g["title"],
+            tuple(
+                NoMessageField(f["key"], f["label"], f["help"], f.get("suffix", ""))
+                for f in g["field"]
+            ),
+        )
+        for g in nm["group"]
+    )
+    reasons = dict(nm["reasons"])
+    title = reasons.pop("title")
+    no_message = NoMessageGuide(nm["intro"], groups, title, tuple(reasons.items()))
+    return Guide(tuple(sections), dict(raw["advice_kinds"]), no_message)
 
 
 def key_in(message: str) -> str | None:

@@ -21,6 +21,7 @@ from voicemail_coach.app.dialogs.profile_editor import ProfileEditor, key_in
 from voicemail_coach.app.dialogs.scenario_dialog import ScenarioDialog
 from voicemail_coach.app.main_window import MainWindow
 from voicemail_coach.app.settings import Settings
+from voicemail_coach.app.widgets.profile_fields import get_key
 from voicemail_coach.audio.io import load_audio
 from voicemail_coach.storage.packs import export_pack, read_pack
 from voicemail_coach.storage.profile_store import ProfileStore, read_profile_data
@@ -591,3 +592,31 @@ def test_no_message_limits_are_edited_in_a_coachs_words_and_decide_on_reanalysis
     assert not editor.save()
     assert "What the feedback says for too few words: must not be empty" in editor.error.text()
     assert editor.fields.tabText(editor.fields.currentIndex()) == "No message"
+
+
+def test_the_editors_words_name_real_settings_of_the_default_profile() -> None:
+    """resources/profile_fields.toml: every field it names is in the default profile (a typo
+    there would hide the setting under Advanced), each number has a unit, each text a help."""
+    from voicemail_coach.app.profile_guide import has_key, load_guide
+
+    data = read_profile_data(default_profile_path())
+    guide = load_guide()
+    seen = set()
+    for section in guide.for_profile(data):
+        for field in section.fields:
+            assert field.key not in seen, field.key
+            seen.add(field.key)
+            assert field.label and field.help, field.key
+            value = get_key(data, field.key)
+            if isinstance(value, int | float):
+                assert field.unit is not None, field.key
+    written = [f.key for s in guide.sections for f in s.fields]
+    presets = [k for k in written if k.startswith("length_presets[*]")]
+    assert len(seen) == len(written) - len(presets) + len(presets) * len(data["length_presets"])
+    for _, rows in guide.no_message.groups:
+        for f in rows:
+            assert has_key(data["no_message"], f.key), f.key
+    assert {k for k, _ in guide.no_message.reasons} == set(data["no_message"]["reasons"])
+    assert set(guide.advice_kinds) >= {k for c in data["checks"].values() for k in c} - {
+        "weight", "principle",
+    }  # fmt: skip

@@ -41,8 +41,7 @@ from voicemail_coach.analysis.profile import CONTENT_CATEGORIES
 from voicemail_coach.analysis.profile_loader import default_profile_path
 from voicemail_coach.app.profile_guide import Field, Section, load_guide
 from voicemail_coach.app.widgets.check_row import TITLES
-from voicemail_coach.app.widgets.no_message_fields import REASONS, no_message_page
-from voicemail_coach.app.widgets.no_message_fields import SECTIONS as NO_MESSAGE_SECTIONS
+from voicemail_coach.app.widgets.no_message_fields import no_message_page
 from voicemail_coach.storage.profile_store import read_profile_data
 
 RUBRIC_COLUMNS = ("id", "name", "description", "scale_min", "scale_max")
@@ -297,9 +296,9 @@ class ProfileFields(QWidget):
         page, boxes, texts = no_message_page(table)
         self.numbers.update(boxes)
         self.texts.update(texts)
-        for _, rows in NO_MESSAGE_SECTIONS:
-            self.labels.update({f"no_message.{name}": label for name, label, *_ in rows})
-        for name, label in REASONS:
+        for _, rows in guide.no_message.groups:
+            self.labels.update({f"no_message.{f.key}": f.label for f in rows})
+        for name, label in guide.no_message.reasons:
             self.labels[f"no_message.reasons.{name}"] = (
                 f"What the feedback says for {label.lower()}"
             )
