@@ -306,6 +306,11 @@ class LiveTranscript:
     def words(self) -> tuple[Word, ...]:
         return tuple(w for p in list(self._pieces) for w in p.words)
 
+    @property
+    def cuts(self) -> tuple[float, ...]:
+        """Where the pieces so far meet (seconds into the take)."""
+        return tuple(p.end_s for p in list(self._pieces)[:-1])
+
     def step(
         self,
         samples: FloatArray,

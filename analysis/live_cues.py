@@ -6,6 +6,7 @@ phrase); :func:`cues_at` adds what changes with the clock (on the GUI's timer), 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ class WordCues:
     fillers: int = 0
     value_at_s: float | None = None  # when a value proposition was first heard
     cta_at_s: float | None = None  # when a call to action was first heard
+    text: str = ""  # the words so far as the page shows them (tidy_live_text), not as analysed
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,53 @@ def word_cues(words: Sequence[Word], heard_s: float, profile: Profile) -> WordCu
         value_at_s=value.start_s if value else None,
         cta_at_s=cta.start_s if cta else None,
     )
+
+
+# A cut lies at most this far outside the gap between two words and still counts as between them.
+CUT_SLACK_S = 0.1
+# Digits Whisper splits at a piece's edge or writes with stray spaces around hyphens:
+# "859 -473 -4272", "859 - 473 - 4272", "859 473 4272" are written "859-473-4272".
+PHONE_GROUPS = re.compile(r"\b(\d{3})\s*[-.]?\s*-?\s*(\d{3})\s*[-.]?\s*-?\s*(\d{4})\b")
+DIGIT_HYPHEN = re.compile(r"(\d)\s*-\s+(?=\d)|(\d)\s+-\s*(?=\d)")
+# Kept capital after a stop that was dropped: "I" and its contractions.
+ALWAYS_CAPITAL = re.compile(r"^I(?:'[a-z]+)?\W*$")
+
+
+def tidy_live_text(words: Sequence[Word], cuts: Sequence[float] = ()) -> str:
+    """The words heard so far as one readable line, for the practice page only (the analysis
+    reads the words themselves, untouched).
+
+    Whisper ends every window with a full stop whatever was said, so at a cut between two live
+    pieces ("when you. Get a second.") the stop is dropped and the next word loses its capital
+    ("when you get a second."), except "I". Digit groups are joined as one number
+    ("859 -473 -4272." -> "859-473-4272.").
+    """
+    parts: list[str] = []
+    lower_next = False
+    for i, word in enumerate(words):
+        text = word.text.strip()
+        if not text:
+            continue
+        if lower_next and not ALWAYS_CAPITAL.match(text):
+            text = text[:1].lower() + text[1:]
+        lower_next = False
+        after = words[i + 1] if i + 1 < len(words) else None
+        if (
+            after is not None
+            and text.endswith(".")
+            and not text.endswith("..")
+            and _cut_between(word, after, cuts)
+        ):
+            text = text[:-1]
+            lower_next = True
+        parts.append(text)
+    line = " ".join(parts)
+    line = DIGIT_HYPHEN.sub(lambda m: (m.group(1) or m.group(2)) + "-", line)
+    return PHONE_GROUPS.sub(r"\1-\2-\3", line)
+
+
+def _cut_between(before: Word, after: Word, cuts: Sequence[float]) -> bool:
+    return any(before.end_s - CUT_SLACK_S <= cut <= after.start_s + CUT_SLACK_S for cut in cuts)
 
 
 def cues_at(

@@ -330,6 +330,10 @@ class Controller(QObject):
         """Where the next file dialog starts."""
         self._save(last_folder=folder)
 
+    def remember_split(self, coach_open: bool, sizes: str) -> None:
+        """Where the feedback page's dividers were left (with the coach panel open or not)."""
+        self._save(**{"review_split_coach" if coach_open else "review_split": sizes})
+
     def set_take_turns(self, on: bool) -> None:
         """Whether the next person in the session is up after each take (remembered)."""
         self._save(take_turns=on)

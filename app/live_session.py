@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from voicemail_coach.analysis.incremental import LiveTranscript, ends_in_pause
-from voicemail_coach.analysis.live_cues import WordCues, cues_at, word_cues
+from voicemail_coach.analysis.live_cues import WordCues, cues_at, tidy_live_text, word_cues
 from voicemail_coach.analysis.profile import LengthPreset, Profile
 from voicemail_coach.analysis.transcribe import Cancelled
 from voicemail_coach.app.tasks import Task, TaskContext, TaskRunner
@@ -75,7 +76,10 @@ class LiveSession(QObject):
                 if transcriber is None:
                     return
                 if transcript.step(rec.samples(), transcriber, ctx.cancel):
-                    self.words = word_cues(transcript.words, transcript.done_s, profile)
+                    words = transcript.words
+                    cues = word_cues(words, transcript.done_s, profile)
+                    # What the page shows is tidied; the analysis keeps the words as they are.
+                    self.words = replace(cues, text=tidy_live_text(words, transcript.cuts))
                     self.jobs += 1
             except Cancelled:
                 raise

@@ -291,6 +291,8 @@ class MainWindow(QMainWindow):
         self.review.play_toggled.connect(c.toggle_playback)
         self.review.line_chosen.connect(c.set_hear_line)
         self.review.new_take.connect(self.new_take)
+        self.review.restore_split(c.settings.review_split, c.settings.review_split_coach)
+        self.review.split_moved.connect(c.remember_split)
         self.review.coach.set_store(c.coaching, c.profile.rubric)
         self.review.coach.message.connect(self.banner.show_message)
         c.role_play_changed.connect(self._show_role_play)

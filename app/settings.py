@@ -40,6 +40,10 @@ class Settings:
     last_folder: str | None = None
     # The script variant (its uid) the next takes are linked to, chosen on the practice page.
     variant_uid: str | None = None
+    # Where the feedback page's dividers were left ("540,600"; with the coach panel open
+    # "300,560,320"), so the page opens as the user arranged it.
+    review_split: str | None = None
+    review_split_coach: str | None = None
 
 
 def config_dir() -> Path:

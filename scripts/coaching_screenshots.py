@@ -4,7 +4,8 @@
 
 Writes scenario_practice.png (a take being recorded for a scenario card, from a fake microphone
 playing tests/data/audio/good.flac in real time), profile_editor.png (a bad value refused at
-its field) and scenario_cards.png. Settings and data go to a temporary folder. About 15 s.
+its field, in the editor's words), profile_editor_wording.png (the call to action's phrases and
+weights) and scenario_cards.png. Settings and data go to a temporary folder. About 15 s.
 """
 
 from __future__ import annotations
@@ -84,11 +85,15 @@ def main() -> int:
         controller.timer.stop()
 
         editor = ProfileEditor(ProfileStore(), None)
-        editor.resize(900, 640)
+        editor.resize(1020, 720)
         editor.show()
-        editor.fields.numbers["pace.warn_over_wpm"].setValue(-5)
+        editor.fields.numbers["pace.warn_over_wpm"].setValue(150)  # below the ideal's top
         editor.save_as_new()
         ok.append(save(editor, "profile_editor.png"))
+        editor.fields.numbers["pace.warn_over_wpm"].setValue(175)
+        editor.error.hide()
+        editor.fields.setCurrentIndex(editor.fields._tab("Wording: call to action"))
+        ok.append(save(editor, "profile_editor_wording.png"))
         editor.close()
 
         dialog = ScenarioDialog(ScenarioStore())

@@ -15,13 +15,24 @@ compare.png (bad.flac against good.flac), phone_line.png (number_rushed.flac onc
 check is in, played "As they'll hear it"; ``--phone-line-only`` writes just that one),
 coach_review.png (a role-play take with the coach
 panel), role_play.png (the session summary) and feedback_dark.png (1280x860 each), and
-coach_rubric.png (the coach panel's rubric alone). The library
+coach_rubric.png (the coach panel's rubric alone); with --out elsewhere also settings.png and
+profile_editor_pace.png (the dialogs at their opening size). The library
 pages show the takes this run makes: the recorded one, too_long (cancelled, so not analyzed),
 bad, good, fillers, premature_ask and good again.
+
+To look at the layout at other sizes, without touching docs/:
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" python scripts/screenshots.py --size 1180x800 --out /tmp/s
+    ... --size 1920x1080 --out /tmp/l
+    ... --size 1280x720 --scale 1.5 --out /tmp/x   # 150 % scaling on a 1920x1080 screen
+
+``--size`` is the window's size in logical pixels (the app's default is 1180x800), ``--scale``
+sets QT_SCALE_FACTOR (the PNGs are then that many times larger).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -32,10 +43,25 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "docs" / "screenshots"
 AUDIO = REPO / "tests" / "data" / "audio"
-SIZE = (1280, 860)
-MAX_BYTES = 250_000
+DOCS = REPO / "docs" / "screenshots"
+
+
+def _options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="1280x860", help="window size WxH (logical pixels)")
+    parser.add_argument("--scale", type=float, default=None, help="QT_SCALE_FACTOR, e.g. 1.5")
+    parser.add_argument("--out", type=Path, default=DOCS)
+    return parser.parse_args()
+
+
+OPTIONS = _options()
+OUT: Path = OPTIONS.out
+SIZE = tuple(int(n) for n in OPTIONS.size.lower().split("x"))
+if OPTIONS.scale:
+    os.environ["QT_SCALE_FACTOR"] = f"{OPTIONS.scale:g}"
+# The docs' PNGs stay small; a look at other sizes and scales may be larger.
+MAX_BYTES = 250_000 if OUT == DOCS else 2_000_000
 # The fake microphone's name on the device line (the screenshots should not show this machine's).
 MICROPHONE = "USB Headset Microphone"
 
@@ -96,7 +122,7 @@ def settle(seconds: float = 0.3) -> None:
 
 
 def save(window: MainWindow, name: str) -> bool:
-    """Grab the window into docs/screenshots/``name``; False when the file is too big."""
+    """Grab the window (or a dialog) into ``OUT/name``; False when the file is too big."""
     QCursor.setPos(window.mapToGlobal(QPoint(window.width() - 2, window.height() - 2)))
     settle()
     image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
@@ -104,7 +130,7 @@ def save(window: MainWindow, name: str) -> bool:
     if not image.save(str(path), "PNG", 0):  # 0: smallest file
         raise OSError(f"could not write {path}")
     size = path.stat().st_size
-    print(f"{path.relative_to(REPO)}  {image.width()}x{image.height()}  {size // 1024} KB")
+    print(f"{path}  {image.width()}x{image.height()}  {size // 1024} KB")
     if size >= MAX_BYTES:
         print(f"  {name} is over {MAX_BYTES // 1000} KB", file=sys.stderr)
         return False
@@ -211,7 +237,7 @@ def role_play(window: MainWindow) -> list[bool]:
     settle()
     path = OUT / "coach_rubric.png"
     panel.grab().toImage().convertToFormat(QImage.Format.Format_RGB32).save(str(path), "PNG", 0)
-    print(f"{path.relative_to(REPO)}  {panel.width()}x{panel.height()}")
+    print(f"{path}  {panel.width()}x{panel.height()}")
     show_page(window, "Role play")
     shots.append(save(window, "role_play.png"))
     controller.set_role_play(None)
@@ -233,6 +259,25 @@ def phone_line(window: MainWindow) -> bool:
     row = next(r for r in card.rows if r.check.id == "phone_line")
     card.scroll_area.ensureWidgetVisible(row, 0, 40)
     return save(window, "phone_line.png")
+
+
+def dialogs(window: MainWindow) -> list[bool]:
+    """Settings and the profile editor at the size they open with."""
+    from voicemail_coach.app.dialogs.profile_editor import ProfileEditor
+    from voicemail_coach.app.dialogs.settings_dialog import SettingsDialog
+    from voicemail_coach.storage.profile_store import ProfileStore
+
+    shots = []
+    settings = SettingsDialog(window.controller.settings, window)
+    settings.show()
+    shots.append(save(settings, "settings.png"))  # type: ignore[arg-type]
+    settings.close()
+    editor = ProfileEditor(ProfileStore(), None, window)
+    editor.show()
+    editor.fields.setCurrentIndex(2)  # Pace
+    shots.append(save(editor, "profile_editor_pace.png"))  # type: ignore[arg-type]
+    editor.close()
+    return shots
 
 
 def main() -> int:
@@ -321,16 +366,19 @@ def main() -> int:
         show_page(window, "Progress")
         ok.append(save(window, "progress.png"))
 
-        show_page(window, "History")
-        pages.history.select_ids([good_id, bad_id])  # the two about to be compared
-        pages.history.table.setFocus()
-        ok.append(save(window, "history.png"))
-
         pages.compare_attempts(bad_id, good_id)  # the older take on the left
         ok.append(save(window, "compare.png"))
 
         ok.append(phone_line(window))
         ok += role_play(window)
+
+        # After the role play: its takes bring the Scenario and Participant columns.
+        show_page(window, "History")
+        pages.history.select_ids([good_id, bad_id])
+        pages.history.table.setFocus()
+        ok.append(save(window, "history.png"))
+        if OUT != DOCS:  # a look at other sizes: the dialogs too (docs/ has its own)
+            ok += dialogs(window)
 
         # As when the system turns dark while the app runs (apply_style follows the change).
         app.setPalette(dark_palette())

@@ -5,6 +5,7 @@ and coaching packs from the Coaching menu."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,16 +14,17 @@ from PySide6.QtCore import Qt
 
 from tests import fakes
 from tests.conftest import AUDIO
-from voicemail_coach.analysis.profile_loader import load_profile
+from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
 from voicemail_coach.analysis.scenarios import Scenario, ScenarioStore
 from voicemail_coach.app.controller import Controller
 from voicemail_coach.app.dialogs.profile_editor import ProfileEditor, key_in
 from voicemail_coach.app.dialogs.scenario_dialog import ScenarioDialog
 from voicemail_coach.app.main_window import MainWindow
 from voicemail_coach.app.settings import Settings
+from voicemail_coach.app.widgets.profile_fields import get_key
 from voicemail_coach.audio.io import load_audio
 from voicemail_coach.storage.packs import export_pack, read_pack
-from voicemail_coach.storage.profile_store import ProfileStore
+from voicemail_coach.storage.profile_store import ProfileStore, read_profile_data
 
 # good.flac says "Hi Dana ... keep a closer eye on their cash flow ... I sent you an email".
 DANA = Scenario(
@@ -125,7 +127,7 @@ def test_editing_a_threshold_changes_the_verdict_on_reanalysis(qtbot, holder, da
     editor = ProfileEditor(ProfileStore(), None, window)
     qtbot.addWidget(editor)
     editor.fields.numbers["timing.value_proposition_within_s"].setValue(2.5)
-    editor.ask_name = lambda suggested: "Quick value"
+    editor.ask_new = lambda name, description: ("Quick value", description)
     qtbot.mouseClick(editor.save_new_button, Qt.MouseButton.LeftButton)
     saved = data_dir / "profiles" / "quick-value.toml"
     assert load_profile(saved).timing.value_proposition_within_s == 2.5
@@ -155,20 +157,34 @@ def test_a_bad_value_is_refused_at_its_field_and_nothing_is_written(qtbot, data_
     qtbot.addWidget(editor)
     editor.show()
     assert not editor.save_button.isEnabled()  # the built-in default is read-only
-    editor.fields.setCurrentIndex(3)
+    editor.fields.setCurrentIndex(0)
     box = editor.fields.numbers["pace.warn_over_wpm"]
-    box.setValue(-5)
-    editor.ask_name = lambda suggested: pytest.fail("asked for a name for a bad profile")
+    assert box.minimum() == 0  # a pace cannot be typed negative
+    box.setValue(150)  # below the ideal pace's top, 165 wpm
+    editor.ask_new = lambda name, description: pytest.fail("asked for a name for a bad profile")
     assert editor.save_as_new() is None
-    assert "pace.warn_over_wpm: must not be negative" in editor.error.text()
+    # The message speaks the editor's words, not the file's keys.
+    assert editor.error.text() == (
+        "Pace \u203a Too fast above: must be at least \u201cIdeal pace up to\u201d (165)"
+    )
+    assert "pace." not in editor.error.text() and "_wpm" not in editor.error.text()
     assert box.property("invalid") is True and editor.focusWidget() is box
-    assert editor.fields.tabText(editor.fields.currentIndex()) == "Thresholds"
+    assert editor.fields.tabText(editor.fields.currentIndex()) == "Pace"
     assert not (data_dir / "profiles").exists()
-    # A rubric problem selects the rubric cell it names.
+    # A length preset's limit, named by its preset.
     box.setValue(175)
+    editor.fields.numbers["length_presets[0].target_max_s"].setValue(15.0)
+    assert editor.save_as_new() is None
+    assert editor.error.text() == (
+        "Length \u203a Standard length: longest ideal: must be at least "
+        "\u201cStandard length: shortest ideal\u201d (20)"
+    )
+    assert editor.fields.tabText(editor.fields.currentIndex()) == "Length"
+    editor.fields.numbers["length_presets[0].target_max_s"].setValue(30.0)
+    # A rubric problem selects the rubric cell it names.
     editor.fields.add_rubric_row({"id": "opening", "name": "Again", "scale_min": 1, "scale_max": 5})
     assert editor.save_as_new() is None
-    assert "rubric[5].id: 'opening' is used twice" in editor.error.text()
+    assert editor.error.text() == "Rubric, criterion 6: id: 'opening' is used twice"
     assert editor.fields.tabText(editor.fields.currentIndex()) == "Rubric"
     assert editor.fields.rubric.currentRow() == 5
     assert (
@@ -176,38 +192,128 @@ def test_a_bad_value_is_refused_at_its_field_and_nothing_is_written(qtbot, data_
     )
 
 
+def test_the_editor_speaks_a_coachs_words(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+    """Sections follow the report; every field a section shows has a label and a help text in
+    plain words (from resources/profile_fields.toml), a unit, and each weight its share."""
+    from PySide6.QtWidgets import QLabel
+
+    editor = ProfileEditor(ProfileStore(), None)
+    qtbot.addWidget(editor)
+    fields = editor.fields
+    tabs = [fields.tabText(i) for i in range(fields.count())]
+    assert tabs[:6] == ["Length", "Opening", "Pace", "Fillers", "Pauses", "Voice"]
+    assert {"Wording: value", "Wording: call to action", "Wording: opt-out"} <= set(tabs)
+    assert tabs[-5:] == [
+        "No message", "Coach's examples", "Advice texts", "Rubric", "Advanced: patterns",
+    ]  # fmt: skip
+
+    def label_of(widget):  # type: ignore[no-untyped-def]
+        page = next(
+            fields.widget(i) for i in range(fields.count()) if fields.widget(i).isAncestorOf(widget)
+        )
+        return next(lb for lb in page.findChildren(QLabel) if lb.buddy() is widget)
+
+    assert label_of(fields.numbers["length_presets[0].target_min_s"]).text() == (
+        "Standard length: shortest ideal"
+    )
+    assert fields.numbers["length_presets[0].target_min_s"].suffix() == " s"
+    assert label_of(fields.numbers["length_presets[1].fail_over_s"]).text() == (
+        "Short length: fails above"
+    )
+    callback = fields.phrases["structure.call_to_action.callback.phrases"]
+    assert label_of(callback).text() == "Phrases that count as a call back"
+    assert "give me a call" in callback.toPlainText().splitlines()
+    weight = fields.numbers["checks.self_praise.weight"]
+    assert label_of(weight).text() == "How much self-praise weighs in the score"
+    assert weight.suffix() == " points"
+    total = sum(
+        float(w["weight"])
+        for c, w in read_profile_data(default_profile_path())["checks"].items()
+        if not c.startswith("scenario_")
+    )
+    assert fields.share_of("checks.self_praise.weight").startswith(f"{100 * 10 / total:.0f} % ")
+    weight.setValue(40)  # the share follows the weight as it is typed
+    assert fields.share_of("checks.self_praise.weight").startswith(
+        f"{100 * 40 / (total + 30):.0f} % "
+    )
+    # Every section field: a plain label (no dotted key) and a help text.
+    for label in fields.labels.values():
+        assert not re.search(r"[a-z]\.[a-z]|_", label), label
+    for key in fields.places:
+        widget = {**fields.numbers, **fields.phrases, **fields.texts}[key]
+        assert widget.toolTip(), key
+    # Raw keys only under Advanced: the patterns.
+    keys = [fields.list_keys.item(i).text() for i in range(fields.list_keys.count())]
+    assert "structure.self_praise.patterns" in keys
+    assert "structure.self_praise.phrases" not in keys
+    advanced = fields.widget(tabs.index("Advanced: patterns"))
+    assert advanced.isAncestorOf(fields.list_keys)
+    # The advice texts and principles can be edited and are saved.
+    fields.texts["checks.self_praise.warn"].setText('Praise them, not you: "{text}".')
+    fields.long_texts["principles.concise.text"].setPlainText("Short.\nAnd kind.")
+    fields.choices["checks.pace.principle"].setCurrentIndex(
+        fields.choices["checks.pace.principle"].findData("professional")
+    )
+    editor.ask_new = lambda name, description: ("Coach words", "For the Q3 team")
+    path = editor.save_as_new()
+    assert path is not None
+    profile = load_profile(path)
+    assert profile.checks["self_praise"].messages["warn"] == 'Praise them, not you: "{text}".'
+    assert profile.principles["concise"].text == "Short. And kind."
+    assert profile.checks["pace"].principle == "professional"
+    assert profile.checks["self_praise"].weight == 40
+    assert profile.description == "For the Q3 team"
+
+
+def test_save_as_new_asks_for_a_name_and_a_description(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from voicemail_coach.app.dialogs.new_profile_dialog import NewProfileDialog
+
+    dialog = NewProfileDialog("Standard (20-30 s) (copy)", "Defaults.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.width() >= 480 and dialog.height() > 150
+    save = dialog.buttons.buttons()[0]
+    assert save.isEnabled()
+    dialog.name.setText("   ")
+    assert not save.isEnabled()  # a profile needs a name
+    dialog.name.setText("Team Q3")
+    dialog.description.setPlainText("Short and\npersonal.")
+    assert dialog.answer() == ("Team Q3", "Short and personal.")
+
+
 def test_phrase_lists_and_weights_are_saved(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
     store = ProfileStore()
     editor = ProfileEditor(store, None)
     qtbot.addWidget(editor)
-    keys = [editor.fields.list_keys.item(i).text() for i in range(editor.fields.list_keys.count())]
-    row = keys.index("structure.self_praise.phrases")
-    editor.fields.list_keys.setCurrentRow(row)
-    editor.fields.list_text.setPlainText("second to none\nhands down the best\n")
-    editor.fields.numbers["checks.opt_out.weight"].setValue(20)
-    editor.ask_name = lambda suggested: "Strict"
+    fields = editor.fields
+    fields.phrases["structure.self_praise.phrases"].setPlainText(
+        "second to none\nhands down the best\n"
+    )
+    fields.numbers["checks.opt_out.weight"].setValue(20)
+    editor.ask_new = lambda name, description: ("Strict", description)
     path = editor.save_as_new()
     assert path is not None
     profile = load_profile(path)
     assert profile.checks["opt_out"].weight == 20.0
     assert profile.structure["self_praise"].find("we are hands down the best") == [(7, 26)]
     assert editor.save_button.isEnabled()  # now it is the user's own
-    # A broken pattern is refused and its list is brought up, marked.
-    editor.fields.list_keys.setCurrentRow(keys.index("structure.pressure.patterns"))
-    editor.fields.list_text.setPlainText("(unclosed")
-    editor.fields.list_keys.setCurrentRow(0)
+    # A broken pattern is refused and its list is brought up, marked, under Advanced.
+    keys = [fields.list_keys.item(i).text() for i in range(fields.list_keys.count())]
+    fields.list_keys.setCurrentRow(keys.index("structure.pressure.patterns"))
+    fields.list_text.setPlainText("(unclosed")
+    fields.list_keys.setCurrentRow(0)
     assert not editor.save()
     assert "structure.pressure.patterns: bad regular expression '(unclosed'" in editor.error.text()
-    assert editor.fields.tabText(editor.fields.currentIndex()) == "Phrase lists"
-    assert editor.fields.list_keys.currentItem().text() == "structure.pressure.patterns"
-    assert "border" in editor.fields.list_text.styleSheet()
+    assert fields.tabText(fields.currentIndex()) == "Advanced: patterns"
+    assert fields.list_keys.currentItem().text() == "structure.pressure.patterns"
+    assert "border" in fields.list_text.styleSheet()
     assert load_profile(path).structure["pressure"].find("you must act now")  # unchanged
-    editor.fields.list_text.setPlainText("\\bact now\\b")
+    fields.list_text.setPlainText("\\bact now\\b")
     assert editor.save()
     assert load_profile(path).structure["pressure"].find("please act now") == [(7, 14)]
     editor.name.setText("")
     assert not editor.save()
-    assert "profile.name: give the profile a name" in editor.error.text()
+    assert "Name: give the profile a name" in editor.error.text()
     assert "border" in editor.name.styleSheet()
     assert load_profile(path).name == "Strict"
     editor.ask_delete = lambda name: name == ""
@@ -421,9 +527,9 @@ def test_example_sentences_added_in_the_editor_change_the_verdict(qtbot, data_di
     editor = ProfileEditor(ProfileStore(), None)
     qtbot.addWidget(editor)
     tabs = [editor.fields.tabText(i) for i in range(editor.fields.count())]
-    assert "Examples" in tabs
+    assert "Coach's examples" in tabs
     editor.fields.set_examples("call_to_action", ["Drop a note on the Bluebird huddle board."], [])
-    editor.ask_name = lambda suggested: "Bluebird"
+    editor.ask_new = lambda name, description: ("Bluebird", description)
     path = editor.save_as_new()
     assert path is not None
     profile = load_profile(path)
@@ -460,7 +566,7 @@ def test_no_message_limits_are_edited_in_a_coachs_words_and_decide_on_reanalysis
     editor = ProfileEditor(ProfileStore(), None)
     qtbot.addWidget(editor)
     tabs = [editor.fields.tabText(i) for i in range(editor.fields.count())]
-    assert tabs[:2] == ["Thresholds", "No message"]
+    assert "No message" in tabs
     box = editor.fields.numbers["no_message.min_words"]
     form = box.parentWidget().layout()
     assert form.labelForField(box).text() == "Words needed for a message"
@@ -469,7 +575,7 @@ def test_no_message_limits_are_edited_in_a_coachs_words_and_decide_on_reanalysis
     assert reason.text() == load_profile().no_message.reasons["few_words"]
     box.setValue(10)
     reason.setText("Say a whole message: ten words at least.")
-    editor.ask_name = lambda suggested: "Ten words"
+    editor.ask_new = lambda name, description: ("Ten words", description)
     path = editor.save_as_new()
     assert path is not None
     strict = load_profile(path)
@@ -484,5 +590,33 @@ def test_no_message_limits_are_edited_in_a_coachs_words_and_decide_on_reanalysis
     # An empty reason is refused at its field: the page would have nothing to say.
     editor.fields.texts["no_message.reasons.few_words"].setText("  ")
     assert not editor.save()
-    assert "no_message.reasons.few_words: must not be empty" in editor.error.text()
+    assert "What the feedback says for too few words: must not be empty" in editor.error.text()
     assert editor.fields.tabText(editor.fields.currentIndex()) == "No message"
+
+
+def test_the_editors_words_name_real_settings_of_the_default_profile() -> None:
+    """resources/profile_fields.toml: every field it names is in the default profile (a typo
+    there would hide the setting under Advanced), each number has a unit, each text a help."""
+    from voicemail_coach.app.profile_guide import has_key, load_guide
+
+    data = read_profile_data(default_profile_path())
+    guide = load_guide()
+    seen = set()
+    for section in guide.for_profile(data):
+        for field in section.fields:
+            assert field.key not in seen, field.key
+            seen.add(field.key)
+            assert field.label and field.help, field.key
+            value = get_key(data, field.key)
+            if isinstance(value, int | float):
+                assert field.unit is not None, field.key
+    written = [f.key for s in guide.sections for f in s.fields]
+    presets = [k for k in written if k.startswith("length_presets[*]")]
+    assert len(seen) == len(written) - len(presets) + len(presets) * len(data["length_presets"])
+    for _, rows in guide.no_message.groups:
+        for f in rows:
+            assert has_key(data["no_message"], f.key), f.key
+    assert {k for k, _ in guide.no_message.reasons} == set(data["no_message"]["reasons"])
+    assert set(guide.advice_kinds) >= {k for c in data["checks"].values() for k in c} - {
+        "weight", "principle",
+    }  # fmt: skip

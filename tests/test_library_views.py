@@ -224,6 +224,21 @@ def test_compare_shows_both_transcripts_and_key_figures(qtbot, library: Library)
     assert "good" in sheet and "bad" in sheet and "24.8 s" in sheet
     assert len(view.rows) > len(rg.checks)  # a header, the figures, one row per check
 
+    # A different verdict is marked in words and a symbol, not by a tint alone, and only there.
+    from voicemail_coach.app.pages.compare_view import DIFFERS_BADGE
+
+    status_b = {c.id: c.status for c in rb.checks}
+    differing = {c.id for c in rg.checks if status_b.get(c.id) != c.status}
+    assert differing  # good.flac and bad.flac disagree on several checks
+    marked = [row for row in view.rows if DIFFERS_BADGE.replace(" ", "&nbsp;") in row.label.text()]
+    assert len(marked) == len(differing) and all(row.differs for row in marked)
+    unmarked = [row for row in view.rows if not row.differs]
+    assert all(DIFFERS_BADGE.replace(" ", "&nbsp;") not in row.label.text() for row in unmarked)
+    assert all(
+        row.accessibleDescription() == "The two takes got different verdicts" for row in marked
+    )
+    assert any(DIFFERS_BADGE in row.cells[0].text() for row in view.rows if row.kind == "section")
+
 
 # progress -------------------------------------------------------------------------------------
 

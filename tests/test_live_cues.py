@@ -97,3 +97,48 @@ def test_the_live_value_cue_reads_sentences_as_the_report_does(profile) -> None:
     ]  # fmt: skip
     cues = word_cues(words, 6.3, profile)
     assert cues.value_at_s == 3.86  # the evidence "We help Payroll teams get every" starts here
+
+
+def test_the_live_line_drops_cut_artefacts_but_the_words_stay() -> None:
+    """At a cut between two live pieces Whisper writes a full stop whatever was said, and splits
+    a phone number's digits; the line on the page is tidied, the words the analysis reads are
+    not."""
+    from voicemail_coach.analysis.live_cues import tidy_live_text
+    from voicemail_coach.analysis.transcript import Word
+
+    words = [
+        Word("Call", 14.0, 14.2), Word("me", 14.2, 14.3), Word("when", 14.3, 14.5),
+        Word("you.", 14.5, 14.7), Word("Get", 15.3, 15.5), Word("a", 15.5, 15.6),
+        Word("second.", 15.6, 16.0), Word("My", 16.6, 16.7), Word("number", 16.7, 17.0),
+        Word("is", 17.0, 17.1), Word("859", 17.2, 17.8), Word("-473", 17.9, 18.5),
+        Word("-4272.", 18.6, 19.4),
+    ]  # fmt: skip
+    original = list(words)
+    line = tidy_live_text(words, cuts=(15.0,))
+    assert line == "Call me when you get a second. My number is 859-473-4272."
+    assert words == original and words[3].text == "you." and words[4].text == "Get"
+    # Without a cut there, a full stop is the speaker's: kept, capital and all.
+    assert tidy_live_text(words[:7]) == "Call me when you. Get a second."
+    # "I" keeps its capital when the stop before it goes.
+    assert tidy_live_text([Word("then.", 1.0, 1.2), Word("I'll", 1.5, 1.7)], (1.3,)) == (
+        "then I'll"
+    )
+    assert tidy_live_text([Word("859", 0, 1), Word("-", 1, 1.1), Word("473", 1.2, 2),
+                           Word("4272", 2, 3)]) == "859-473-4272"  # fmt: skip
+
+
+def test_the_widget_shows_the_tidy_line(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from voicemail_coach.app.widgets.live_cues import HEARD_CHARS, LiveCuesView
+
+    view = LiveCuesView()
+    qtbot.addWidget(view)
+    view.show()
+    text = "when you get a second. My number is 859-473-4272."
+    view.show_cues(LiveCues(20.0, WordCues(heard_s=19.0, words=30, text=text), None, 0))
+    assert view.heard.isVisible() and view.heard.text() == text
+    long = " ".join(["word"] * 80) + " the end."
+    view.show_cues(LiveCues(21.0, WordCues(heard_s=20.0, words=81, text=long), None, 0))
+    assert view.heard.text().startswith("\u2026word") and view.heard.text().endswith("the end.")
+    assert len(view.heard.text()) <= HEARD_CHARS + 1
+    view.reset()
+    assert not view.heard.isVisible() and view.heard.text() == ""

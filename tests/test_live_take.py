@@ -51,6 +51,8 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     )  # the script has none; Whisper may hear one
     assert re.fullmatch(r"Pace (\d+) wpm", cues.pace.text())
     assert 120 <= int(cues.pace.text().split()[1]) <= 220
+    # The words heard so far are on the page, as one line ("Hi Dana, this is Sam ...").
+    assert cues.heard.isVisible() and "companies" in cues.heard.text()
 
     qtbot.waitUntil(lambda: stream.fed_frames >= len(good) + 16_000, timeout=30_000)
     with qtbot.waitSignal(controller.feedback_ready, timeout=60_000) as got:

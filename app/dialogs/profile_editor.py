@@ -4,16 +4,17 @@ profile; import and export profile files."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from voicemail_coach.analysis.profile import ProfileError
 from voicemail_coach.app.dialogs.file_dialogs import open_file, save_file
+from voicemail_coach.app.dialogs.new_profile_dialog import ask_new_profile
+from voicemail_coach.app.profile_guide import in_words, key_in
 from voicemail_coach.app.widgets.profile_fields import INVALID, ProfileFields
 from voicemail_coach.storage.profile_store import (
     ProfileConflict,
@@ -32,25 +35,20 @@ from voicemail_coach.storage.profile_store import (
     validate_data,
 )
 
-# "<file>: <dotted.key>: problem" -> the key
-KEY_IN_MESSAGE = re.compile(r":\s([a-z_]+(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*):\s")
-
-
-def key_in(message: str) -> str | None:
-    m = KEY_IN_MESSAGE.search(message if message.count(": ") > 1 else f"x: {message}")
-    return m.group(1) if m else None
+__all__ = ["ProfileEditor", "ask_conflict", "key_in"]
 
 
 class ProfileEditor(QDialog):
     def __init__(self, store: ProfileStore, current: str | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Guidance profiles")
-        self.resize(860, 640)
+        self.resize(fitted(QSize(1020, 720), parent))
         self.store = store
         self.changed = False  # a profile was saved or imported
         self.use_path: Path | None = None  # "Use for practice" was pressed on this profile
         # Dialogs are attributes so tests can answer them.
-        self.ask_name: Callable[[str], str | None] = self._ask_name
+        # (suggested name, description) -> (name, description), None when cancelled
+        self.ask_new: Callable[[str, str], tuple[str, str] | None] = self._ask_new
         self.ask_open_path: Callable[[], str | None] = self._ask_open_path
         self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
         self.ask_conflict: Callable[[str], str | None] = self._ask_conflict
@@ -148,9 +146,9 @@ class ProfileEditor(QDialog):
 
     # -- saving -------------------------------------------------------------------------------
 
-    def edited(self) -> dict[str, object]:
+    def edited(self) -> dict[str, Any]:
         data = self.fields.result()
-        meta = dict(data.get("profile", {}))  # type: ignore[call-overload]
+        meta = dict(data.get("profile", {}))
         meta["name"] = self.name.text().strip()
         meta["description"] = self.description.text().strip()
         data["profile"] = meta
@@ -158,7 +156,7 @@ class ProfileEditor(QDialog):
 
     def save(self) -> bool:
         try:
-            path = self.store.save(self.path, self.edited())  # type: ignore[arg-type]
+            path = self.store.save(self.path, self.edited())
         except ProfileError as exc:
             self.show_problem(str(exc))
             return False
@@ -168,15 +166,17 @@ class ProfileEditor(QDialog):
     def save_as_new(self) -> Path | None:
         data = self.edited()
         try:
-            validate_data(data, self.name.text().strip() or "This profile")  # type: ignore[arg-type]
+            validate_data(data, self.name.text().strip() or "This profile")
         except ProfileError as exc:
             self.show_problem(str(exc))
             return None
-        name = self.ask_name(f"{self.name.text().strip()} (copy)")
-        if not name:
+        answer = self.ask_new(f"{self.name.text().strip()} (copy)", self.description.text())
+        if not answer or not answer[0].strip():
             return None
+        name, description = answer[0].strip(), answer[1].strip()
+        data["profile"] = {**data["profile"], "description": description}
         try:
-            path = self.store.save_new(data, name)  # type: ignore[arg-type]
+            path = self.store.save_new(data, name)
         except ProfileError as exc:
             self.show_problem(str(exc))
             return None
@@ -191,10 +191,15 @@ class ProfileEditor(QDialog):
         self.error.show()
 
     def show_problem(self, message: str) -> None:
-        """Say what is wrong, and bring the field it names into view, marked."""
+        """Say what is wrong in the field's own words, and bring the field into view, marked."""
         self.error.setStyleSheet("color:#c0392b;")
         self.name.setStyleSheet("")
-        self.error.setText(message)
+        labels = {
+            **self.fields.labels,
+            "profile.name": "Name",
+            "profile.description": "Description",
+        }
+        self.error.setText(in_words(message, labels, self.fields.places))
         self.error.show()
         key = key_in(message)
         if key in ("profile.name", "profile.description"):
@@ -254,9 +259,8 @@ class ProfileEditor(QDialog):
 
     # -- default dialogs ----------------------------------------------------------------------
 
-    def _ask_name(self, suggested: str) -> str | None:
-        name, ok = QInputDialog.getText(self, "Save as new profile", "Name", text=suggested)
-        return name if ok else None
+    def _ask_new(self, name: str, description: str) -> tuple[str, str] | None:
+        return ask_new_profile(self, name, description)
 
     def _ask_open_path(self) -> str | None:
         return open_file(self, "Import a profile", "Profiles (*.toml)")
@@ -276,6 +280,15 @@ class ProfileEditor(QDialog):
         )
 
 
+def fitted(wanted: QSize, parent: QWidget | None) -> QSize:
+    """``wanted``, made smaller to fit nine tenths of the screen (150 % scaling on a laptop)."""
+    screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    room = screen.availableGeometry().size() * 0.9
+    return wanted.boundedTo(room)
+
+
 def ask_conflict(
     parent: QWidget, text: str, can_replace: bool = True, can_keep_both: bool = True
 ) -> str | None:
@@ -290,4 +303,5 @@ def ask_conflict(
     skip = box.addButton("Skip", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     clicked = box.clickedButton()
-    return {replace: "replace", both: "keep_both", skip: "skip"}.get(clicked)
+    answers: dict[object, str] = {replace: "replace", both: "keep_both", skip: "skip"}
+    return answers.get(clicked)

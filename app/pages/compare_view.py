@@ -6,7 +6,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 Side = tuple["Attempt", "StoredReport"]
 RANK = {"fail": 0, "warn": 1, "pass": 2}
 LABEL_W = 180
+# A row whose two takes got different verdicts: a badge in words and a symbol (readable without
+# colour), a bar at its left edge and a tint, in a colour no status and no stripe uses.
+DIFFERS_COLOR = QColor("#7b4fc9")
+DIFFERS_BADGE = "\u2260 different verdict"
 
 
 def _check(report: Report, check_id: str) -> Check | None:
@@ -54,6 +58,13 @@ class _Row(QWidget):
     def __init__(self, label: str, a: str, b: str, kind: str = "row") -> None:
         super().__init__()
         self.kind = kind  # "row", "shaded", "differs", "section", "header"
+        self.differs = kind == "differs"
+        if self.differs:
+            label += (
+                f"<br><span style='color:{DIFFERS_COLOR.name()}; font-size:small; "
+                f"font-weight:700'>{DIFFERS_BADGE.replace(' ', '&nbsp;')}</span>"
+            )
+            self.setAccessibleDescription("The two takes got different verdicts")
         self.label = QLabel(label)
         self.label.setFixedWidth(LABEL_W)
         self.cells = (QLabel(a), QLabel(b))
@@ -71,7 +82,7 @@ class _Row(QWidget):
         base = pal.color(QPalette.ColorRole.Base)
         color = {
             "shaded": pal.color(QPalette.ColorRole.AlternateBase),
-            "differs": blend(pal.color(QPalette.ColorRole.Highlight), base, 0.13),
+            "differs": blend(DIFFERS_COLOR, base, 0.16),
         }.get(self.kind)
         if color is not None:
             p = QPainter(self)
@@ -79,6 +90,9 @@ class _Row(QWidget):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(color)
             p.drawRoundedRect(QRectF(self.rect()).adjusted(2, 1, -2, -1), 5, 5)
+            if self.differs:
+                p.setBrush(DIFFERS_COLOR)
+                p.drawRoundedRect(QRectF(2, 1, 5, self.height() - 2), 2, 2)
             p.end()
 
 
@@ -262,7 +276,8 @@ class CompareView(QWidget):
             tb = f"<b>{html.escape(vb)}</b>{mark}" if a_better is False else html.escape(vb)
             self._add(html.escape(label), ta, tb, "shaded" if n % 2 else "row")
         note = (
-            f"<span style='color:{muted}'>Tinted rows: the two takes got different verdicts</span>"
+            f"<span style='color:{muted}'>Rows marked <b style='color:{DIFFERS_COLOR.name()}'>"
+            f"{DIFFERS_BADGE}</b>: the two takes got different verdicts</span>"
         )
         self._add("<b>Scorecard</b>", note, "", "section")
         ids = list(dict.fromkeys([c.id for c in ra.checks] + [c.id for c in rb.checks]))

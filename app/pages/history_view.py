@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from voicemail_coach.storage.records import Attempt
 
 ALL = "__all__"
+TEXT_COLUMN_W = 170  # the Tags and Scenario columns' width (the user may drag them wider)
 
 
 def _make_table(proxy: HistoryFilter, row_height: int) -> QTableView:
@@ -62,8 +63,16 @@ def _make_table(proxy: HistoryFilter, row_height: int) -> QTableView:
     header = table.horizontalHeader()
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    # Figures and dates as wide as they need, the words (tags, scenario) at most TEXT_COLUMN_W
+    # (elided, the whole text in the tooltip), and the title all the rest: a Scenario column
+    # appearing no longer cuts the titles to "Recording 2026-...".
+    header.setMinimumSectionSize(48)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-    header.setMinimumSectionSize(60)
+    for column in (TAGS, SCENARIO):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, TEXT_COLUMN_W)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     return table
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,6 +32,13 @@ from voicemail_coach.app.widgets.timeline import Timeline
 from voicemail_coach.app.widgets.transcript_view import TranscriptView
 
 CTA_KINDS = {"follow_up": "follow-up", "callback": "callback", "email": "email"}
+# Default shares of the page's width: scorecard and transcript; with the coach panel open, the
+# transcript keeps half (the coach comments on what was said) and the scorecard gives way.
+SPLIT = (0.5, 0.5)
+SPLIT_COACH = (0.23, 0.53, 0.24)
+# The timeline's height: this share of the page's, between these limits.
+TIMELINE_SHARE = 0.19
+TIMELINE_MIN_H, TIMELINE_MAX_H = 110, 170
 SEP = "&nbsp;&nbsp;&nbsp; "  # the plain space is where a narrow window may wrap
 
 
@@ -135,6 +142,7 @@ class ReviewView(QWidget):
     new_take = Signal()
     save_as = Signal()  # keep a take that is only in memory somewhere else
     outcome_requested = Signal(int)  # the attempt shown
+    split_moved = Signal(bool, str)  # coach panel open, "540,600": where the dividers were left
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -241,14 +249,22 @@ class ReviewView(QWidget):
         self.scorecard.scroll_area.installEventFilter(self)
 
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("feedbackSplit")
         split.addWidget(self.scorecard)
         split.addWidget(words)
         split.addWidget(self.coach)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setStretchFactor(2, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setStretchFactor(2, 0)
         self.coach.hide()
         split.setChildrenCollapsible(False)
+        self.split = split
+        self.words = words
+        # The dividers as the user left them, with the coach panel open and closed (None: the
+        # shares below); split_moved carries a change to the settings.
+        self._remembered: dict[bool, list[int] | None] = {False: None, True: None}
+        split.splitterMoved.connect(self._split_moved)
+        self.coach_toggle.toggled.connect(self._arrange)
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
         layout.addLayout(header)
@@ -396,6 +412,52 @@ class ReviewView(QWidget):
         self.timeline.set_position(position_s)
         self.coach.comments.follow(position_s)
         self.transcript.set_current_time(position_s if playing or position_s > 0 else -1.0)
+
+    def restore_split(self, without_coach: str | None, with_coach: str | None) -> None:
+        """The dividers as saved in the settings ("540,600" and "300,560,320")."""
+        for coach, text in ((False, without_coach), (True, with_coach)):
+            try:
+                sizes = [int(n) for n in (text or "").split(",") if n.strip()]
+            except ValueError:
+                sizes = []
+            wanted = 3 if coach else 2
+            self._remembered[coach] = sizes if len(sizes) == wanted and min(sizes) > 0 else None
+        self._arrange()
+
+    def _arrange(self, *_: object) -> None:
+        """Lay the scorecard, the transcript and the coach panel out as last left, else by the
+        default shares: half and half; with the coach, the transcript keeps half the width."""
+        coach = self.coach_toggle.isChecked()
+        total = max(self.split.width(), 600)
+        sizes = self._remembered[coach]
+        if sizes is None:
+            shares = SPLIT_COACH if coach else SPLIT
+            sizes = [round(total * s) for s in shares]
+            if coach:  # the panel at its narrowest still shows its tabs: the scorecard gives way
+                sizes[2] = max(sizes[2], self.coach.minimumWidth())
+                sizes[0] = max(total - sizes[1] - sizes[2], 1)
+        elif not coach:
+            sizes = [*sizes, 0]
+        self.split.setSizes(sizes)
+
+    def _split_moved(self, *_: object) -> None:
+        coach = self.coach.isVisible()
+        sizes = self.split.sizes()[: 3 if coach else 2]
+        self._remembered[coach] = sizes
+        self.split_moved.emit(coach, ",".join(str(n) for n in sizes))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._arrange()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # On a short window the waveform gives up height first, for the checks below it.
+        self.timeline.setFixedHeight(
+            max(TIMELINE_MIN_H, min(TIMELINE_MAX_H, round(self.height() * TIMELINE_SHARE)))
+        )
+        if self._remembered[self.coach_toggle.isChecked()] is None:
+            self._arrange()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.scorecard.scroll_area and event.type() in (

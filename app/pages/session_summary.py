@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +31,9 @@ from voicemail_coach.storage.coaching_records import SummaryRow, rubric_columns,
 ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = ""
 FIXED_HEADERS = ("Time", "Who", "Scenario", "Length", "Auto")
+SCENARIO_W = 150  # the Scenario column's widest (the user may drag it wider)
+SCENARIO_MIN_W = 90  # ... and how far it gives way when the table is short of room
+RUBRIC_MIN_W = 52  # no column narrower (a header cut short keeps its name in its tooltip)
 
 
 def two_lines(name: str, longest: int = 9) -> str:
@@ -55,6 +58,31 @@ class NumberItem(QTableWidgetItem):
         mine = self.value if self.value is not None else float("-inf")
         theirs = getattr(other, "value", None)
         return mine < (theirs if theirs is not None else float("-inf"))
+
+
+def fit_widths(
+    widths: list[int], room: int, scenario: int, keep: frozenset[int] = frozenset()
+) -> list[int]:
+    """Column widths that fit ``room``: the scenario column gives way first (to
+    SCENARIO_MIN_W), then every column wider than RUBRIC_MIN_W but those in ``keep`` (who, the
+    total) shares what is still over."""
+    widths = list(widths)
+    widths[scenario] = min(widths[scenario], SCENARIO_W)
+    over = sum(widths) - room
+    if over > 0:
+        cut = min(over, max(0, widths[scenario] - SCENARIO_MIN_W))
+        widths[scenario] -= cut
+        over -= cut
+    wide = [i for i, w in enumerate(widths) if w > RUBRIC_MIN_W and i != scenario and i not in keep]
+    while over > 0 and wide:
+        share = max(1, over // len(wide))
+        for i in list(wide):
+            cut = min(share, widths[i] - RUBRIC_MIN_W, over)
+            widths[i] -= cut
+            over -= cut
+            if widths[i] <= RUBRIC_MIN_W:
+                wide.remove(i)
+    return widths
 
 
 class SessionSummary(QWidget):
@@ -86,6 +114,8 @@ class SessionSummary(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.activated.connect(self._open)
@@ -140,6 +170,36 @@ class SessionSummary(QWidget):
                 return item.text() if item is not None else ""
         raise KeyError(header)
 
+    def _fit_columns(self) -> None:
+        """Every column in view without scrolling sideways, Rubric and Comments included: each
+        as wide as its contents, then the scenario and the widest give way (elided)."""
+        table, header = self.table, self.table.horizontalHeader()
+        count = table.columnCount()
+        if not count:
+            return
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        natural = [header.sectionSize(c) for c in range(count)]
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Not laid out yet (a page not shown): as wide as they need; fitted once shown.
+        room = table.viewport().width() if table.isVisible() else sum(natural)
+        scenario = FIXED_HEADERS.index("Scenario")
+        keep = frozenset({0, FIXED_HEADERS.index("Who"), count - 2})  # time, who, the total
+        for column, width in enumerate(fit_widths(natural, room, scenario, keep)):
+            header.resizeSection(column, width)
+            head = table.horizontalHeaderItem(column)
+            if head is not None and width < natural[column] and not head.toolTip():
+                head.setToolTip(head.text().replace("\n", " "))
+        header.setStretchLastSection(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_columns()
+
     def _fill(self) -> None:
         rows = self.shown()
         headers = [*FIXED_HEADERS, *(two_lines(c.name) for c in self.columns), "Rubric", "Comments"]
@@ -193,9 +253,12 @@ class SessionSummary(QWidget):
                 item.setToolTip(f"{a.title} \u00b7 {when}")
                 table.setItem(n, col, item)
         table.setSortingEnabled(True)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        scenario = FIXED_HEADERS.index("Scenario")
+        for n in range(len(rows)):
+            cell = table.item(n, scenario)
+            if cell is not None:
+                cell.setToolTip(cell.text())
+        self._fit_columns()
         shown, total_rows = len(rows), len(self.rows)
         self.count.setText(
             f"{total_rows} take{'s' if total_rows != 1 else ''}"

@@ -39,6 +39,9 @@ from voicemail_coach.storage.records import LibraryError
 SESSION_ROLE = Qt.ItemDataRole.UserRole
 
 
+SESSIONS_W = 220  # the sessions list's width at first (the takes table gets the rest)
+
+
 class SessionView(QWidget):
     open_requested = Signal(int)  # attempt id
     practise_requested = Signal()
@@ -173,9 +176,10 @@ class SessionView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(holder)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
+        split.setSizes([SESSIONS_W, 4 * SESSIONS_W])  # the sessions list as wide as it needs
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(split, 1)

@@ -6,7 +6,18 @@ import html
 import re
 
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from voicemail_coach.analysis.report import Check
@@ -128,7 +139,11 @@ def format_time(t_s: float) -> str:
 
 
 class CheckRow(QFrame):
-    """One check. Rows with evidence are focusable and clickable (they seek to the evidence)."""
+    """One check. Rows with evidence are focusable and clickable (they seek to the evidence).
+
+    Compact until opened: the verdict, what was measured and the advice on one line; a click
+    (or focus from the keyboard) opens it on the full advice, the evidence, how it was found
+    and why it matters, so a scorecard shows many checks at a time."""
 
     activated = Signal(float)
 
@@ -137,6 +152,9 @@ class CheckRow(QFrame):
         self.check = check
         self._shaded = shaded
         self._hover = False
+        self.expanded = False
+        self._pinned = False  # opened by a click (stays open), not by focus
+        self.details: list[QLabel] = []
         self.seek_time: float | None = check.evidence[0].start_s if check.evidence else None
         pal = self.palette()
         muted = muted_text(pal).name()
@@ -145,12 +163,13 @@ class CheckRow(QFrame):
         word = status_word(check)
 
         grid = QGridLayout(self)
-        grid.setContentsMargins(10, 8, 10, 8)
+        self._grid = grid
+        grid.setContentsMargins(10, 5, 10, 5)
         grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(3)
+        grid.setVerticalSpacing(2)
 
         mark = QLabel(
-            f"<div align='center'><span style='color:{color.name()}; font-size:15pt;"
+            f"<div align='center'><span style='color:{color.name()}; font-size:13pt;"
             f" font-weight:700'>{STATUS_SYMBOLS.get(check.status, '?')}</span><br>"
             f"<span style='color:{muted}; font-size:8pt'>{word}</span></div>"
         )
@@ -158,16 +177,20 @@ class CheckRow(QFrame):
         mark.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         grid.addWidget(mark, 0, 0, 4, 1)
 
-        head = QLabel(
-            f"<b>{html.escape(title)}</b>&nbsp;&nbsp;<span style='color:{muted}'>"
-            f"{html.escape(format_value(check))} · {html.escape(format_target(check))}</span>"
-        )
-        head.setWordWrap(True)
+        # The title, then what was measured against what (elided on one line while closed).
+        self._title = title
+        self._figures = f"{format_value(check)} · {format_target(check)}"
+        head = QLabel(self._head_html(self._figures))
+        head.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        head.setToolTip(f"{title}: {self._figures}")
+        self.head = head
         grid.addWidget(head, 0, 1)
 
         message = QLabel(check.message)
-        message.setWordWrap(True)
         message.setTextFormat(Qt.TextFormat.PlainText)
+        message.setMinimumWidth(60)
+        message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.message = message
         grid.addWidget(message, 1, 1)
         row = 2
         if check.evidence:
@@ -185,6 +208,7 @@ class CheckRow(QFrame):
             evidence.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
             evidence.linkActivated.connect(self._link)
             evidence.setAccessibleName(f"{title}: where it was heard")
+            self.details.append(evidence)
             grid.addWidget(evidence, row, 1)
             row += 1
         if check.why:
@@ -196,6 +220,7 @@ class CheckRow(QFrame):
             how.setTextFormat(Qt.TextFormat.PlainText)
             how.setStyleSheet(f"color:{muted}")
             how.setAccessibleName(f"{title}: how it was found")
+            self.details.append(how)
             grid.addWidget(how, row, 1)
             row += 1
         why = QLabel(
@@ -203,28 +228,91 @@ class CheckRow(QFrame):
         )
         why.setToolTip(f"<p>{html.escape(check.principle_text)}</p>")
         why.setWordWrap(True)
+        self.details.append(why)
         grid.addWidget(why, row, 1)
         grid.setColumnStretch(1, 1)
+        self.set_expanded(False)
 
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setAccessibleName(f"{title}: {word}")
         self.setAccessibleDescription(check.message)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
         if self.seek_time is not None:
-            self.setCursor(Qt.CursorShape.PointingHandCursor)
             self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            self.setToolTip(f"Click to play from {format_time(self.seek_time)}")
+            self.setToolTip(
+                f"Click to play from {format_time(self.seek_time)} and show the details"
+            )
+        else:
+            self.setToolTip("Click to show or hide the details")
+
+    def set_expanded(self, expanded: bool) -> None:
+        """Open the row on its full advice and details, or close it to one line."""
+        self.expanded = expanded
+        self.head.setWordWrap(expanded)
+        self.message.setWordWrap(expanded)
+        for label in self.details:
+            label.setVisible(expanded)
+        self._grid.setContentsMargins(10, 8 if expanded else 5, 10, 8 if expanded else 5)
+        self._elide()
+
+    def _head_html(self, figures: str) -> str:
+        muted = muted_text(self.palette()).name()
+        return (
+            f"<b>{html.escape(self._title)}</b>&nbsp;&nbsp;"
+            f"<span style='color:{muted}'>{html.escape(figures)}</span>"
+        )
+
+    def _elide(self) -> None:
+        """Closed and laid out: the advice and the figures cut to the row's width with "…"."""
+        text, figures = self.check.message, self._figures
+        if not self.expanded and self.isVisible():
+            metrics = self.message.fontMetrics()
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.message.width())
+            bold = self.head.font()
+            bold.setBold(True)
+            title_w = QFontMetrics(bold).horizontalAdvance(self._title + "  ")
+            room = max(20, self.head.width() - title_w)
+            figures = metrics.elidedText(figures, Qt.TextElideMode.ElideRight, room)
+        self.message.setText(text)
+        self.head.setText(self._head_html(figures))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self.expanded:
+            self._elide()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._elide()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if not self.expanded:
+            self.set_expanded(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if self.expanded and not self._pinned:
+            self.set_expanded(False)
+
+    def toggle(self) -> None:
+        self._pinned = not self.expanded
+        self.set_expanded(not self.expanded)
 
     def _link(self, href: str) -> None:
         if href.startswith("t:"):
             self.activated.emit(float(href[2:]))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if (
-            self.seek_time is not None
-            and event.button() == Qt.MouseButton.LeftButton
-            and self.rect().contains(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
         ):
-            self.activated.emit(self.seek_time)
+            if self.seek_time is not None:
+                self.activated.emit(self.seek_time)
+                self._pinned = True
+                self.set_expanded(True)
+            else:
+                self.toggle()
             event.accept()
             return
         super().mouseReleaseEvent(event)

@@ -68,6 +68,9 @@ class CoachPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.who)
         layout.addWidget(self.tabs, 1)
+        # Never so narrow that its tabs scroll ("Comments (3)", "Rubric 14/15", "Notes").
+        self.tabs.tabBar().setExpanding(False)
+        self.setMinimumWidth(300)
 
     def set_store(
         self, store: Coaching | None, fallback_rubric: tuple[RubricCriterion, ...] = ()

@@ -19,6 +19,18 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
+# The heard-so-far line keeps this many characters of the latest words (two lines at most).
+HEARD_CHARS = 160
+
+
+def _latest(text: str) -> str:
+    """The end of ``text``, cut at a word: what was just said matters while speaking."""
+    if len(text) <= HEARD_CHARS:
+        return text
+    tail = text[-HEARD_CHARS:]
+    return "\u2026" + tail[tail.find(" ") + 1 :] if " " in tail else "\u2026" + tail
+
+
 class LiveCuesView(QWidget):
     """A row of four cues, with the nudge and the dropped-audio warning below it."""
 
@@ -35,6 +47,14 @@ class LiveCuesView(QWidget):
         for label in (self.pace, self.fillers, self.value, self.cta):
             row.addWidget(label)
         row.addStretch(1)
+        # The words heard so far, tidied (analysis.live_cues.tidy_live_text): the latest ones.
+        self.heard = QLabel()
+        self.heard.setObjectName("liveHeard")
+        self.heard.setAccessibleName("Heard so far")
+        self.heard.setTextFormat(Qt.TextFormat.PlainText)
+        self.heard.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.heard.setWordWrap(True)
+        self.heard.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
         self.nudge = QLabel()
         self.nudge.setObjectName("liveNudge")
         self.nudge.setAccessibleName("Reminder")
@@ -50,6 +70,7 @@ class LiveCuesView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(row)
+        layout.addWidget(self.heard)
         layout.addWidget(self.nudge)
         layout.addWidget(self.overflow)
         self._shown: LiveCues | None = None
@@ -68,6 +89,8 @@ class LiveCuesView(QWidget):
         for label in (self.pace, self.fillers, self.value, self.cta):
             label.clear()
             label.setStyleSheet("")
+        self.heard.clear()
+        self.heard.hide()
         self.nudge.hide()
         self.overflow.hide()
         self._shown = None
@@ -83,6 +106,8 @@ class LiveCuesView(QWidget):
         self.fillers.setText(f"Fillers {heard.fillers}")
         self._mark(self.value, "Value", heard.value_at_s)
         self._mark(self.cta, "Next step", heard.cta_at_s)
+        self.heard.setText(_latest(heard.text))
+        self.heard.setVisible(bool(heard.text))
         self.nudge.setText(cues.nudge or "")
         self.nudge.setVisible(cues.nudge is not None)
         if cues.overflows:

@@ -1,21 +1,28 @@
-"""The editable parts of a guidance profile, as widgets keyed by the profile's dotted keys.
+"""The editable parts of a guidance profile, in a coach's words, keyed by the profile's dotted keys.
 
-``ProfileFields`` builds tabs (thresholds with units, when a take is no message, phrase lists,
-check weights, example sentences per category, the rubric)
-from a profile's TOML table, writes the edits back into a copy of it, and can point at the
-field a validation message names.
+``ProfileFields`` shows one page per section, chosen from a list on the left: the sections of
+``resources/profile_fields.toml`` (Length, Opening, Pace, Fillers, Pauses, Voice, the wording
+checks; each field with its label, a one-line help text, its unit and a sensible range, each
+weight with its share of the score), then when a take is no message, the coach's example
+sentences, the advice texts and principles, the rubric, and "Advanced": every setting no section
+names (patterns, word lists for patterns, fine-tuning), by its key in the file. It writes the
+edits back into a copy of the profile's table and can point at the field a validation message
+names. The pages answer to ``count``/``tabText``/``setCurrentIndex`` like tabs.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,70 +31,27 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from voicemail_coach.analysis.profile import CONTENT_CATEGORIES
 from voicemail_coach.analysis.profile_loader import default_profile_path
+from voicemail_coach.app.profile_guide import Field, Section, load_guide
 from voicemail_coach.app.widgets.check_row import TITLES
 from voicemail_coach.app.widgets.no_message_fields import no_message_page
 from voicemail_coach.storage.profile_store import read_profile_data
 
-UNITS = (
-    ("_wpm", " wpm"), ("_dbfs", " dBFS"), ("_hz", " Hz"), ("_semitones", " st"),
-    ("_per_minute", " /min"), ("_s", " s"), ("_share", " of words"), ("_fraction", " of samples"),
-)  # fmt: skip
-THRESHOLD_TABLES = ("timing", "pace", "fillers", "pauses", "pitch", "loudness", "phone", "scenario")
 RUBRIC_COLUMNS = ("id", "name", "description", "scale_min", "scale_max")
+RUBRIC_HEADERS = ("Id", "Name", "What a top score sounds like", "Lowest", "Highest")
 INVALID = "border: 2px solid #d64541;"
-
-
-def unit_for(key: str) -> str:
-    return next((unit for suffix, unit in UNITS if key.endswith(suffix)), "")
-
-
-def _number(value: float | int, key: str) -> QAbstractSpinBox:
-    box: QSpinBox | QDoubleSpinBox
-    if isinstance(value, int):
-        box = QSpinBox()
-        box.setRange(-1000, 100_000)
-        box.setValue(value)
-    else:
-        box = QDoubleSpinBox()
-        box.setDecimals(3 if abs(value) < 1 and value != 0 else 2)
-        box.setRange(-1000.0, 100_000.0)
-        box.setValue(value)
-    box.setSuffix(unit_for(key))
-    box.setAccessibleName(key)
-    box.setObjectName(key)
-    return box
-
-
-def _walk_numbers(data: Any, prefix: str) -> list[tuple[str, float | int]]:
-    out: list[tuple[str, float | int]] = []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += _walk_numbers(v, f"{prefix}.{k}" if prefix else k)
-    elif isinstance(data, list) and all(isinstance(x, dict) for x in data):
-        for i, item in enumerate(data):
-            out += _walk_numbers(item, f"{prefix}[{i}]")
-    elif isinstance(data, int | float) and not isinstance(data, bool):
-        out.append((prefix, data))
-    return out
-
-
-def _walk_lists(data: Any, prefix: str) -> list[str]:
-    out: list[str] = []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += _walk_lists(v, f"{prefix}.{k}" if prefix else k)
-    elif isinstance(data, list) and all(isinstance(x, str) for x in data):
-        out.append(prefix)
-    return out
+HELP_STYLE = "color: palette(placeholder-text);"
+# Tables whose numbers and lists "Advanced" offers when no section names them.
+NOT_ADVANCED = ("profile", "principles", "checks", "rubric", "no_message")
+NO_LISTS = ("structure.call_to_action.kinds", "content.examples")
 
 
 def _path(key: str) -> list[str | int]:
@@ -113,17 +77,159 @@ def set_key(data: Any, key: str, value: Any) -> None:
     data[last] = value
 
 
-class ProfileFields(QTabWidget):
+def _walk_numbers(data: Any, prefix: str) -> list[tuple[str, float | int]]:
+    out: list[tuple[str, float | int]] = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _walk_numbers(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(data, list) and all(isinstance(x, dict) for x in data):
+        for i, item in enumerate(data):
+            out += _walk_numbers(item, f"{prefix}[{i}]")
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        out.append((prefix, data))
+    return out
+
+
+def _walk_lists(data: Any, prefix: str) -> list[str]:
+    out: list[str] = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _walk_lists(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(data, list) and all(isinstance(x, str) for x in data):
+        out.append(prefix)
+    return out
+
+
+def _number(key: str, value: float | int, field: Field | None) -> QAbstractSpinBox:
+    """A spin box for ``value`` with the field's unit and range (widened to hold the value)."""
+    unit = field.unit if field else None
+    low, high = (unit.minimum, unit.maximum) if unit else (-1000.0, 100_000.0)
+    box: QSpinBox | QDoubleSpinBox
+    if isinstance(value, int):
+        box = QSpinBox()
+        box.setRange(int(min(low, value)), int(max(high, value)))
+        box.setSingleStep(max(1, int(unit.step)) if unit else 1)
+        box.setValue(int(value))
+    else:
+        box = QDoubleSpinBox()
+        decimals = unit.decimals if unit else (3 if abs(value) < 1 and value != 0 else 2)
+        # Never fewer decimals than the profile's own value needs.
+        written = len(repr(value).partition(".")[2].rstrip("0"))
+        box.setDecimals(max(decimals, min(written, 4)))
+        box.setRange(min(low, value), max(high, value))
+        if unit:
+            box.setSingleStep(unit.step)
+    if isinstance(box, QDoubleSpinBox):
+        box.setValue(float(value))
+    box.setSuffix(unit.suffix if unit else "")
+    box.setAccessibleName(field.label if field else key)
+    if field:
+        box.setToolTip(field.help)
+        box.setAccessibleDescription(field.help)
+    box.setObjectName(key)
+    box.setMinimumWidth(130)
+    return box
+
+
+def _lines(box: QPlainTextEdit) -> list[str]:
+    return [x.strip() for x in box.toPlainText().splitlines() if x.strip()]
+
+
+def _help(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(HELP_STYLE)
+    return label
+
+
+class _Page(QScrollArea):
+    """A section's page: its title, what it is about, and a grid of label, widget and help."""
+
+    def __init__(self, title: str, about: str) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        inner = QWidget()
+        self.outer = QVBoxLayout(inner)
+        heading = QLabel(title)
+        heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.outer.addWidget(heading)
+        if about:
+            self.outer.addWidget(_help(about))
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(14)
+        self.grid.setVerticalSpacing(8)
+        self.grid.setColumnStretch(2, 1)
+        self.outer.addLayout(self.grid)
+        self.outer.addStretch(1)
+        self.setWidget(inner)
+        self.setAccessibleName(title)
+
+    def heading(self, text: str) -> None:
+        label = QLabel(f"<b>{text}</b>")
+        label.setContentsMargins(0, 8, 0, 0)
+        self.grid.addWidget(label, self.grid.rowCount(), 0, 1, 3)
+
+    def row(self, label: str, widget: QWidget, help_text: str, tall: bool = False) -> QLabel:
+        """Label | widget | help; a tall widget spans the widget and help columns, its help
+        under the label."""
+        r = self.grid.rowCount()
+        name = QLabel(label)
+        name.setWordWrap(True)
+        name.setBuddy(widget)
+        name.setMinimumWidth(200)
+        name.setMaximumWidth(300)
+        widget.setAccessibleName(label)
+        if help_text:
+            widget.setToolTip(help_text)
+            widget.setAccessibleDescription(help_text)
+        helper = _help(help_text)
+        if tall:
+            left = QWidget()
+            column = QVBoxLayout(left)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(name)
+            column.addWidget(helper)
+            column.addStretch(1)
+            self.grid.addWidget(left, r, 0)
+            self.grid.addWidget(widget, r, 1, 1, 2)
+        else:
+            align = Qt.AlignmentFlag.AlignVCenter
+            self.grid.addWidget(name, r, 0, align)
+            self.grid.addWidget(widget, r, 1, align)
+            self.grid.addWidget(helper, r, 2, align)
+        name.setProperty("helpLabel", helper)
+        return helper
+
+
+class ProfileFields(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: dict[str, Any] = {}
         self.numbers: dict[str, QAbstractSpinBox] = {}
-        self.texts: dict[str, QLineEdit] = {}  # single lines of text (the no-message reasons)
-        self.lists: dict[str, list[str]] = {}
+        self.texts: dict[str, QLineEdit] = {}  # single lines of text
+        self.long_texts: dict[str, QPlainTextEdit] = {}  # the principles' texts
+        self.choices: dict[str, QComboBox] = {}  # each check's principle
+        self.phrases: dict[str, QPlainTextEdit] = {}  # lists a section names, one per line
+        self.labels: dict[str, str] = {}  # dotted key -> what the editor calls it
+        self.places: dict[str, str] = {}  # dotted key -> the page it is on
+        self.shares: dict[str, QLabel] = {}  # a weight's key -> its share of the score
+        self.lists: dict[str, list[str]] = {}  # "Advanced" lists, edited one at a time
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Sections")
+        self.nav.setMaximumWidth(230)
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget()
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+
         self.list_keys = QListWidget()
-        self.list_keys.setAccessibleName("Phrase lists")
+        self.list_keys.setAccessibleName("Patterns and word lists")
         self.list_text = QPlainTextEdit()
-        self.list_text.setAccessibleName("Phrases, one per line")
+        self.list_text.setAccessibleName("Patterns or words, one per line")
         self.list_keys.currentTextChanged.connect(self._show_list)
         self._shown_list: str | None = None
         self.examples: dict[str, dict[str, list[str]]] = {}
@@ -136,69 +242,202 @@ class ProfileFields(QTabWidget):
         self.example_category.currentIndexChanged.connect(self._show_examples)
         self._shown_examples: str | None = None
         self.rubric = QTableWidget(0, len(RUBRIC_COLUMNS))
-        self.rubric.setHorizontalHeaderLabels(["Id", "Name", "Description", "Min", "Max"])
+        self.rubric.setHorizontalHeaderLabels(list(RUBRIC_HEADERS))
         self.rubric.setAccessibleName("Rubric criteria")
         self.rubric.horizontalHeader().setStretchLastSection(False)
         self.rubric.setColumnWidth(2, 360)
 
+    # -- the pages as tabs ------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.stack.count()
+
+    def tabText(self, index: int) -> str:
+        item = self.nav.item(index)
+        return item.text() if item else ""
+
+    def currentIndex(self) -> int:
+        return self.stack.currentIndex()
+
+    def setCurrentIndex(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+
+    def widget(self, index: int) -> QWidget:
+        page = self.stack.widget(index)
+        assert page is not None, f"no page {index}"
+        return page
+
+    def _add_page(self, page: QWidget, title: str) -> None:
+        page.setAccessibleName(title)  # a screen reader names each page as the list does
+        self.stack.addWidget(page)
+        self.nav.addItem(title)
+
+    # -- loading ----------------------------------------------------------------------------------
+
     def load(self, data: dict[str, Any]) -> None:
         self.data = copy.deepcopy(data)
-        while self.count():
-            self.removeTab(0)
-        self.numbers = {}
-        self.texts = {}
-        thresholds = {k: v for k, v in data.items() if k in THRESHOLD_TABLES}
-        number_rows = _walk_numbers(data.get("length_presets", []), "length_presets")
-        number_rows += _walk_numbers(thresholds, "")
-        self.addTab(self._form(number_rows), "Thresholds")
+        current = self.currentIndex()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        while self.stack.count():
+            page = self.stack.widget(0)
+            assert page is not None
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.nav.blockSignals(False)
+        for keep in (self.list_keys, self.list_text, self.rubric, self.example_category,
+                     self.example_counts, self.example_not):  # fmt: skip
+            keep.setParent(None)  # shared widgets outlive the pages they sit on
+        self.numbers, self.texts, self.long_texts, self.choices = {}, {}, {}, {}
+        self.phrases, self.labels, self.shares, self.places = {}, {}, {}, {}
+        guide = load_guide()
+        sections = guide.for_profile(self.data)
+        for section in sections:
+            self._section_page(section)
         # A profile written before the table borrows the default's: shown (and saved) as its own.
-        table = data.get("no_message")
+        table = self.data.get("no_message")
         if not isinstance(table, dict):
             table = read_profile_data(default_profile_path())["no_message"]
             self.data["no_message"] = copy.deepcopy(table)
-        page, boxes, self.texts = no_message_page(table)
+        page, boxes, texts = no_message_page(table)
         self.numbers.update(boxes)
-        self.addTab(page, "No message")
-        self._set_lists(data)
-        weights = [(f"checks.{c}.weight", v["weight"]) for c, v in data.get("checks", {}).items()]
-        self.addTab(self._form(weights), "Check weights")
-        self._set_examples(data.get("content", {}).get("examples", {}))
-        self._set_rubric(data.get("rubric", []))
-        for index in range(self.count()):  # a screen reader names each page by its tab
-            self.widget(index).setAccessibleName(self.tabText(index))
+        self.texts.update(texts)
+        for _, rows in guide.no_message.groups:
+            self.labels.update({f"no_message.{f.key}": f.label for f in rows})
+        for name, label in guide.no_message.reasons:
+            self.labels[f"no_message.reasons.{name}"] = (
+                f"What the feedback says for {label.lower()}"
+            )
+        self._add_page(page, "No message")
+        self._set_examples(self.data.get("content", {}).get("examples", {}))
+        self._advice_page(guide.advice_kinds)
+        self._set_rubric(self.data.get("rubric", []))
+        covered = {f.key for s in sections for f in s.fields}
+        self._advanced_page(covered)
+        self._update_shares()
+        self.setCurrentIndex(max(0, min(current, self.count() - 1)))
 
-    def _form(self, rows: list[tuple[str, float | int]]) -> QScrollArea:
-        page = QWidget()
-        form = QFormLayout(page)
-        presets = [p.get("id", "") for p in self.data.get("length_presets", [])]
-        for key, value in rows:
-            box = _number(value, key)
-            self.numbers[key] = box
-            label = key
-            if key.startswith("length_presets["):
-                index = int(key[len("length_presets[") : key.index("]")])
-                label = f"{key}  ({presets[index] if index < len(presets) else '?'})"
-            form.addRow(label, box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(page)
-        return scroll
+    def _section_page(self, section: Section) -> None:
+        page = _Page(section.title, section.help)
+        for field in section.fields:
+            value = get_key(self.data, field.key)
+            self.labels[field.key] = field.label
+            self.places[field.key] = section.title
+            if isinstance(value, list):
+                box = QPlainTextEdit("\n".join(str(x) for x in value))
+                box.setMinimumHeight(90)
+                box.setMaximumHeight(130)
+                box.setObjectName(field.key)
+                self.phrases[field.key] = box
+                page.row(field.label, box, field.help, tall=True)
+            elif isinstance(value, str):
+                edit = QLineEdit(value)
+                edit.setObjectName(field.key)
+                edit.setCursorPosition(0)
+                self.texts[field.key] = edit
+                page.row(field.label, edit, field.help)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                number = _number(field.key, value, field)
+                self.numbers[field.key] = number
+                helper = page.row(field.label, number, field.help)
+                if field.is_weight:
+                    self.shares[field.key] = helper
+                    helper.setProperty("plainHelp", field.help)
+                    number.valueChanged.connect(self._update_shares)  # type: ignore[attr-defined]
+        self._add_page(page, section.title)
 
-    def _set_lists(self, data: dict[str, Any]) -> None:
+    def _update_shares(self) -> None:
+        """Each weight's share of the score, beside it (the scenario checks count only with a
+        scenario card, so the others are shared out among the checks always made)."""
+        weights = {k: float(self.value_of(k)) for k in self.shares}
+        always = sum(w for k, w in weights.items() if not k.startswith("checks.scenario_"))
+        every = sum(weights.values())
+        for key, label in self.shares.items():
+            total = every if key.startswith("checks.scenario_") else always
+            share = 100 * weights[key] / total if total else 0.0
+            label.setText(f"{share:.0f} % of the score. {label.property('plainHelp')}")
+
+    def value_of(self, key: str) -> float | int:
+        box = self.numbers[key]
+        return box.value() if isinstance(box, QSpinBox | QDoubleSpinBox) else 0
+
+    def share_of(self, key: str) -> str:
+        """What the page says beside a weight ("9 % of the score. ...")."""
+        return self.shares[key].text()
+
+    def _advice_page(self, kinds: Mapping[str, str]) -> None:
+        page = _Page(
+            "Advice texts",
+            "What the scorecard says for each outcome, and the principle each check names. "
+            "{value}, {target} and the other names in braces are filled in by the check.",
+        )
+        principles = self.data.get("principles", {})
+        page.heading("Principles")
+        for pid, p in principles.items():
+            title_key, text_key = f"principles.{pid}.title", f"principles.{pid}.text"
+            title = QLineEdit(str(p.get("title", "")))
+            self.texts[title_key] = title
+            self.labels[title_key] = f"Principle \u201c{p.get('title', pid)}\u201d: its title"
+            page.row(f"Principle: {p.get('title', pid)}", title, "Its title, as checks name it.")
+            text = QPlainTextEdit(str(p.get("text", "")))
+            text.setMaximumHeight(70)
+            self.long_texts[text_key] = text
+            self.labels[text_key] = f"Principle \u201c{p.get('title', pid)}\u201d: what it says"
+            page.row("\u2026what it says", text, "", tall=True)
+        for cid, spec in self.data.get("checks", {}).items():
+            title = TITLES.get(cid, cid.replace("_", " ").capitalize())
+            page.heading(title)
+            choice = QComboBox()
+            for pid, p in principles.items():
+                choice.addItem(str(p.get("title", pid)), pid)
+            choice.setCurrentIndex(max(0, choice.findData(spec.get("principle"))))
+            key = f"checks.{cid}.principle"
+            self.choices[key] = choice
+            self.labels[key] = f"{title}: the principle it names"
+            page.row("Principle", choice, "Shown with the check's advice.")
+            for kind, text in spec.items():
+                if kind in ("weight", "principle") or not isinstance(text, str):
+                    continue
+                key = f"checks.{cid}.{kind}"
+                edit = QLineEdit(text)
+                edit.setCursorPosition(0)
+                self.texts[key] = edit
+                when = kinds.get(kind, kind.replace("_", " "))
+                self.labels[key] = f"{title}: advice {when[:1].lower()}{when[1:]}"
+                page.row(when, edit, "", tall=True)
+        self._add_page(page, "Advice texts")
+
+    def _advanced_page(self, covered: set[str]) -> None:
+        page = _Page(
+            "Advanced: patterns and fine-tuning",
+            "Regular expressions, the word lists patterns use ({name} in a pattern), and the "
+            "detectors' fine-tuning, by their names in the profile file (its comments say what "
+            "each does).",
+        )
+        tables = {k: v for k, v in self.data.items() if k not in NOT_ADVANCED}
+        checks = _walk_numbers(self.data.get("checks", {}), "checks")
+        for key, value in _walk_numbers(tables, "") + checks:
+            if key not in covered and not key.startswith("length_presets"):
+                box = _number(key, value, None)
+                self.numbers[key] = box
+                page.row(key, box, "")
         keys = [
-            k
-            for k in _walk_lists(data, "")
-            if not k.startswith(("structure.call_to_action.kinds", "content.examples"))
+            k for k in _walk_lists(tables, "") if not k.startswith(NO_LISTS) and k not in covered
         ]
-        self.lists = {k: list(get_key(data, k)) for k in keys}
+        keys += [k for k in _walk_lists(self.data.get("no_message", {}), "no_message")]
+        self.lists = {k: list(get_key(self.data, k)) for k in keys}
         self._shown_list = None
         self.list_keys.clear()
         self.list_keys.addItems(keys)
-        page = QWidget()
-        row = QHBoxLayout(page)
-        row.addWidget(self.list_keys, 2)
-        row.addWidget(self.list_text, 3)
-        self.addTab(page, "Phrase lists")
+        lists = QWidget()
+        side = QHBoxLayout(lists)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.list_keys, 2)
+        side.addWidget(self.list_text, 3)
+        lists.setMinimumHeight(320)
+        page.heading("Patterns and word lists")
+        page.grid.addWidget(lists, page.grid.rowCount(), 0, 1, 3)
+        self._add_page(page, "Advanced: patterns")
         if keys:
             self.list_keys.setCurrentRow(0)
 
@@ -209,8 +448,7 @@ class ProfileFields(QTabWidget):
 
     def _keep_list_edit(self) -> None:
         if self._shown_list is not None:
-            lines = self.list_text.toPlainText().splitlines()
-            self.lists[self._shown_list] = [x.strip() for x in lines if x.strip()]
+            self.lists[self._shown_list] = _lines(self.list_text)
 
     def _set_examples(self, raw: dict[str, Any]) -> None:
         """Example sentences per category, which decide close sentences at once (no retraining)."""
@@ -229,18 +467,21 @@ class ProfileFields(QTabWidget):
         self.example_category.blockSignals(False)
         page = QWidget()
         layout = QVBoxLayout(page)
-        intro = QLabel(
-            "Teach the checks your team's own wording. A sentence close enough to one of these "
-            "examples is decided by it on the next analysis; nothing is retrained."
+        heading = QLabel("Coach's examples")
+        heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        layout.addWidget(heading)
+        layout.addWidget(
+            _help(
+                "Teach the checks your team's own wording. A sentence close enough to one of "
+                "these examples is decided by it on the next analysis; nothing is retrained."
+            )
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         form = QFormLayout()
         form.addRow("Category", self.example_category)
         form.addRow("Counts as this, one per line", self.example_counts)
         form.addRow("Does not count, one per line", self.example_not)
         layout.addLayout(form)
-        self.addTab(page, "Examples")
+        self._add_page(page, "Coach's examples")
         self._show_examples()
 
     def _show_examples(self) -> None:
@@ -254,8 +495,7 @@ class ProfileFields(QTabWidget):
     def _keep_examples_edit(self) -> None:
         if self._shown_examples is not None:
             for key, box in (("counts", self.example_counts), ("not", self.example_not)):
-                lines = box.toPlainText().splitlines()
-                self.examples[self._shown_examples][key] = [x.strip() for x in lines if x.strip()]
+                self.examples[self._shown_examples][key] = _lines(box)
 
     def set_examples(self, category: str, counts: list[str], not_counts: list[str]) -> None:
         """Show ``category``'s examples and replace them (as a coach typing them would)."""
@@ -267,8 +507,19 @@ class ProfileFields(QTabWidget):
         self.rubric.setRowCount(0)
         for entry in rubric:
             self.add_rubric_row(entry)
+        for r in range(len(rubric)):
+            for c, header in enumerate(RUBRIC_HEADERS):
+                self.labels[f"rubric[{r}].{RUBRIC_COLUMNS[c]}"] = (
+                    f"Rubric, criterion {r + 1}: {header[:1].lower()}{header[1:]}"
+                )
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.addWidget(
+            _help(
+                "What a coach scores by hand in role play. Each criterion has a whole-number "
+                "scale; the description says what a top score sounds like."
+            )
+        )
         layout.addWidget(self.rubric)
         buttons = QHBoxLayout()
         add = QPushButton("Add criterion")
@@ -279,25 +530,37 @@ class ProfileFields(QTabWidget):
         buttons.addWidget(remove)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.addTab(page, "Rubric")
+        self._add_page(page, "Rubric")
 
     def add_rubric_row(self, entry: dict[str, Any]) -> None:
         r = self.rubric.rowCount()
         self.rubric.insertRow(r)
         for c, key in enumerate(RUBRIC_COLUMNS):
             self.rubric.setItem(r, c, QTableWidgetItem(str(entry.get(key, ""))))
+            header = RUBRIC_HEADERS[c]
+            self.labels[f"rubric[{r}].{key}"] = (
+                f"Rubric, criterion {r + 1}: {header[:1].lower()}{header[1:]}"
+            )
+
+    # -- saving -----------------------------------------------------------------------------------
 
     def result(self) -> dict[str, Any]:
         """The profile table with every edit applied (validation happens on save)."""
         self._keep_list_edit()
         data = copy.deepcopy(self.data)
-        for key, box in self.numbers.items():
-            value = box.value() if isinstance(box, QSpinBox | QDoubleSpinBox) else None
+        for key in self.numbers:
+            value = self.value_of(key)
             set_key(data, key, round(value, 6) if isinstance(value, float) else value)
         for key, items in self.lists.items():
             set_key(data, key, items)
+        for key, box in self.phrases.items():
+            set_key(data, key, _lines(box))
         for key, edit in self.texts.items():
             set_key(data, key, edit.text().strip())
+        for key, long in self.long_texts.items():
+            set_key(data, key, " ".join(long.toPlainText().split()))
+        for key, choice in self.choices.items():
+            set_key(data, key, choice.currentData())
         rubric = []
         for r in range(self.rubric.rowCount()):
             entry: dict[str, Any] = {}
@@ -324,27 +587,28 @@ class ProfileFields(QTabWidget):
                 del data["content"]
         return data
 
+    # -- pointing at a problem --------------------------------------------------------------------
+
     def point_at(self, key: str) -> bool:
         """Bring the field ``key`` (as a validation message names it) into view and mark it."""
         self.clear_marks()
-        box = self.numbers.get(key) or next(
-            (b for k, b in self.numbers.items() if k.startswith(key + ".")), None
+        widgets: dict[str, QWidget] = {
+            **self.numbers, **self.texts, **self.long_texts, **self.choices, **self.phrases,
+        }  # fmt: skip
+        widget = widgets.get(key) or next(
+            (w for k, w in widgets.items() if k.startswith(key + ".")), None
         )
-        if box is not None:
-            self._show_tab_of(box)
-            box.setStyleSheet(INVALID)
-            box.setProperty("invalid", True)
-            box.setFocus()
-            return True
-        text = self.texts.get(key)
-        if text is not None:
-            self._show_tab_of(text)
-            text.setStyleSheet(INVALID)
-            text.setFocus()
+        if widget is None:
+            widget = next((w for k, w in self.phrases.items() if key.startswith(k)), None)
+        if widget is not None:
+            self._show_tab_of(widget)
+            widget.setStyleSheet(INVALID)
+            widget.setProperty("invalid", True)
+            widget.setFocus()
             return True
         list_key = next((k for k in self.lists if key == k or key.startswith(k)), None)
         if list_key is not None:
-            self.setCurrentIndex(self._tab("Phrase lists"))
+            self._show_tab_of(self.list_keys)
             self.list_keys.setCurrentRow(list(self.lists).index(list_key))
             self.list_text.setStyleSheet(INVALID)
             return True
@@ -359,20 +623,22 @@ class ProfileFields(QTabWidget):
         return False
 
     def clear_marks(self) -> None:
-        for box in self.numbers.values():
-            box.setStyleSheet("")
-            box.setProperty("invalid", False)
-        for text in self.texts.values():
-            text.setStyleSheet("")
-        self.list_text.setStyleSheet("")
+        widgets: list[QWidget] = [
+            *self.numbers.values(), *self.texts.values(), *self.long_texts.values(),
+            *self.choices.values(), *self.phrases.values(), self.list_text,
+        ]  # fmt: skip
+        for widget in widgets:
+            widget.setStyleSheet("")
+            widget.setProperty("invalid", False)
 
     def _tab(self, title: str) -> int:
         return next(i for i in range(self.count()) if self.tabText(i) == title)
 
     def _show_tab_of(self, widget: QWidget) -> None:
         for i in range(self.count()):
-            if self.widget(i).isAncestorOf(widget):
+            page = self.widget(i)
+            if page.isAncestorOf(widget):
                 self.setCurrentIndex(i)
-                if isinstance(self.widget(i), QScrollArea):
-                    self.widget(i).ensureWidgetVisible(widget)  # type: ignore[attr-defined]
+                if isinstance(page, QScrollArea):
+                    page.ensureWidgetVisible(widget)
                 return

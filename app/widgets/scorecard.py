@@ -6,7 +6,14 @@ import html
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.app.widgets.check_row import (
@@ -44,7 +51,7 @@ class Scorecard(QWidget):
         self.score_label = QLabel("No score yet")
         self.score_label.setAccessibleName("Score")
         font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 2.4)
+        font.setPointSizeF(font.pointSizeF() * 2.0)
         font.setBold(True)
         self.score_label.setFont(font)
         self.summary_label = QLabel("Analyze a voicemail to see how it did.")
@@ -74,14 +81,30 @@ class Scorecard(QWidget):
         self.scroll_area.setWidget(self._list)
         self.scroll_area.setAccessibleName("Checks")
 
+        # Every row opened at once (a row also opens when clicked or reached with Tab).
+        self.details_button = QToolButton()
+        self.details_button.setText("Show all details")
+        self.details_button.setCheckable(True)
+        self.details_button.setAccessibleName("Show every check's details")
+        self.details_button.setToolTip("Open every check on its evidence and why it matters")
+        self.details_button.toggled.connect(self._show_details)
+        self.details_button.setAutoRaise(True)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.score_label.setContentsMargins(8, 4, 8, 0)
-        self.summary_label.setContentsMargins(8, 0, 8, 4)
+        self.summary_label.setContentsMargins(8, 0, 8, 2)
         self.issues_label.setContentsMargins(8, 0, 8, 4)
         self.notes_label.setContentsMargins(8, 0, 8, 4)
-        layout.addWidget(self.score_label)
+        # The score, with the button that opens every row at its side.
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(10)
+        top.addWidget(self.score_label, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addStretch(1)
+        top.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(top)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.issues_label)
         layout.addWidget(self.notes_label)
@@ -135,6 +158,8 @@ class Scorecard(QWidget):
             self.notes_label.hide()
         for n, check in enumerate(report.checks):
             row = CheckRow(check, shaded=n % 2 == 1)
+            if self.details_button.isChecked():
+                row.set_expanded(True)
             row.activated.connect(self.seek_requested)
             self._rows_layout.insertWidget(self._rows_layout.count() - 1, row)
             self.rows.append(row)
@@ -168,8 +193,24 @@ class Scorecard(QWidget):
         """Scroll the row to the top of the list and focus it (Enter then plays its evidence)."""
         if href.startswith("row:") and 0 <= int(href[4:]) < len(self.rows):
             row = self.rows[int(href[4:])]
+            if not row.expanded:
+                row.toggle()
             self.scroll_area.verticalScrollBar().setValue(row.y() - 4)
             row.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_details(self, on: bool) -> None:
+        for row in self.rows:
+            row.set_expanded(on)
+
+    def visible_rows(self) -> int:
+        """How many check rows are wholly in view in the list."""
+        view = self.scroll_area.viewport()
+        shown = view.rect()
+        return sum(
+            shown.contains(row.geometry().translated(self._list.pos()))
+            for row in self.rows
+            if row.isVisible()
+        )
 
     @staticmethod
     def summary(report: Report) -> str:
