@@ -39,8 +39,21 @@ MEASURED = {
         "personalization": (0.83, 0.95),
         "phone_number": (1.00, 1.00),
     },
+    # Authors I and J (1,294 sentences), written without seeing the rules or the model and not
+    # learnt from by the shipped head: a second held-out set.
+    "extra": {
+        "intro": (0.98, 0.96),
+        "value_proposition": (0.93, 0.94),
+        "call_to_action": (0.96, 0.90),
+        "opt_out": (0.93, 0.95),
+        "premature_ask": (0.93, 0.82),
+        "self_praise": (0.99, 0.82),
+        "pressure": (0.84, 0.89),
+        "personalization": (0.82, 0.87),
+        "phone_number": (0.97, 1.00),
+    },
 }
-MEASURED_KIND = {"blind": 0.92, "old_blind": 0.96}
+MEASURED_KIND = {"blind": 0.92, "old_blind": 0.96, "extra": 0.89}
 MEASURED_PRESENCE = {
     "intro": 0.99,
     "value_proposition": 0.88,
@@ -60,7 +73,7 @@ def model() -> None:
         pytest.fail(f"the meaning model must load in the test environment: {load_error()}")
 
 
-@pytest.mark.parametrize("split", ["blind", "old_blind"])
+@pytest.mark.parametrize("split", ["blind", "old_blind", "extra"])
 def test_blind_sentences_keep_their_measured_figures(split: str) -> None:
     s = score_sentences(cases(split), load_profile(), keep_misses=False)
     assert s.n >= 130
