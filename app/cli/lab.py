@@ -101,7 +101,10 @@ def run_lab_command(args: argparse.Namespace) -> int | None:
 
         # Adding a script may come first, so it starts a library; the rest need one already.
         creates = command == "variants" and args.variants_action in ("add", "version")
-        with Library() if creates else _open_library() as library:
+        writes = command == "outcome" or (
+            command == "variants" and args.variants_action in ("link", "unlink")
+        )
+        with Library() if creates else _open_library(read_only=not writes) as library:
             outcomes = Outcomes(library)
             if command == "outcome":
                 return _outcome(outcomes, args)

@@ -66,10 +66,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _open_library() -> Library:
-    """The user's library, opened read-only: these commands only read, so they work on a
-    read-only or full disk too, and never create, migrate or move anything. A library that
+def _open_library(read_only: bool = True) -> Library:
+    """The user's library, opened read-only for a command that only reads, so it works on a
+    read-only or full disk too, and never creates, migrates or moves anything. A library that
     needs a migration first is opened for writing (migrated) when its folder allows it.
+    A command that writes (an outcome, a variant link) opens it for writing.
 
     Raises:
         LibraryError: there is no library yet, or it cannot be opened (the message says why,
@@ -83,6 +84,8 @@ def _open_library() -> Library:
     folder = data_dir() / LIBRARY_DIR
     if not (folder / DB_NAME).is_file():
         raise LibraryError(f"no library at {folder}: record or open a voicemail in the app first")
+    if not read_only:
+        return Library(folder)
     try:
         library = Library(folder, read_only=True)
     except OlderLibraryError as older:
