@@ -21,8 +21,8 @@ from voicemail_coach.analysis.incremental import (
 from voicemail_coach.analysis.pipeline import analyze_audio, reanalyze_audio
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.report import Report
-from voicemail_coach.analysis.scenarios import Scenario
-from voicemail_coach.app.model_holder import ModelHolder
+from voicemail_coach.analysis.scenarios import Scenario, ScenarioStore
+from voicemail_coach.app.model_holder import ModelHolder, retranscription_reason
 from voicemail_coach.app.tasks import TaskContext
 from voicemail_coach.audio.io import Audio, load_audio
 from voicemail_coach.storage.library import Library
@@ -183,3 +183,26 @@ def analysis_job(
         )  # fmt: skip
 
     return run
+
+
+def reanalysis_job(
+    library: Library,
+    attempt_id: int,
+    profile: Profile,
+    preset: str,
+    holder: ModelHolder,
+    scenarios: ScenarioStore,
+    transcribe: bool,
+) -> Job:
+    """Analyze a stored attempt again against the scenario it was analyzed against (if its card
+    still exists). Its stored transcript serves unless ``transcribe`` asks for a new one or the
+    transcription would differ (`retranscription_reason`, kept on the feedback)."""
+    stored = library.latest_report(attempt_id)
+    kept = stored.report.scenario if stored is not None else None
+    scenario = scenarios.find(kept.id) if kept is not None else None
+    why = retranscription_reason(stored.report if stored is not None else None, holder, transcribe)
+    return analysis_job(
+        lambda: library.attempt(attempt_id), None, holder, profile, preset, scenario, library,
+        None, reuse=stored.report if stored is not None and why is None else None,
+        transcribed_again=why,
+    )  # fmt: skip

@@ -26,11 +26,12 @@ from voicemail_coach.app.analysis_tasks import (
     Job,
     analysis_job,
     memory_job,
+    reanalysis_job,
     stored_job,
 )
 from voicemail_coach.app.greeting_control import GreetingControl, greeting_plan
 from voicemail_coach.app.live_session import LiveSession
-from voicemail_coach.app.model_holder import ModelHolder, retranscription_reason
+from voicemail_coach.app.model_holder import ModelHolder, retranscription_reason, warm_up
 from voicemail_coach.app.phone_line_control import PhoneLineControl
 from voicemail_coach.app.playback_control import PlaybackControl
 from voicemail_coach.app.settings import Settings, save_settings
@@ -174,21 +175,7 @@ class Controller(QObject):
     def load_model(self) -> Task:
         """Load the model in the background so the first analysis does not wait for it."""
         holder = self.models
-
-        def load(ctx: TaskContext) -> str:
-            transcriber = holder.get()
-            # One tiny transcription warms the decoder, so the first real take is not slower.
-            transcriber.transcribe(np.zeros(8000, dtype=np.float32))
-            # The meaning model (sentence encoder + trained head) is loaded here too, off the GUI
-            # thread; without it the wording is checked by the profile's rules alone.
-            from voicemail_coach.analysis.meaning import get_model
-
-            meaning = get_model()
-            if meaning is not None:
-                meaning.embed(["Hi, this is a warm-up sentence."])
-            return f"{transcriber.name} ({transcriber.compute_type})"
-
-        task = self.runner.submit("loading the model", load)
+        task = self.runner.submit("loading the model", lambda ctx: warm_up(holder))
         task.succeeded.connect(self.model_ready.emit)
         task.failed.connect(self.model_failed.emit)
         return task
@@ -307,19 +294,10 @@ class Controller(QObject):
         models = self.models
         if model_dir and model_dir != self.settings.model_dir:
             models = ModelHolder(model_dir, self.settings.keep_fillers)
-        stored = library.latest_report(attempt_id)
-        # Keep the scenario the take was analyzed against (if its card still exists).
-        kept = stored.report.scenario if stored is not None else None
-        scenario = self.scenarios.find(kept.id) if kept is not None else None
-        why = retranscription_reason(
-            stored.report if stored is not None else None, models, transcribe
+        job = reanalysis_job(
+            library, attempt_id, profile, preset, models, self.scenarios, transcribe
         )
-        return self._analyze_task(
-            lambda: library.attempt(attempt_id), None, profile=profile, preset=preset,
-            models=models, scenario=scenario,
-            reuse=stored.report if stored is not None and why is None else None,
-            transcribed_again=why,
-        )  # fmt: skip
+        return self._start_analysis("analysing the message", job)
 
     def show_attempt(self, attempt_id: int) -> Task | None:
         """Show a stored attempt's newest report without analysing again."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.analysis.transcribe import FILLER_PROMPT, Transcriber, resolve_model
 
@@ -59,3 +61,19 @@ def retranscription_reason(stored: Report | None, models: ModelHolder, asked: bo
     if before.initial_prompt is not None and before.initial_prompt != prompt:
         return "the filler prompt is off now" if prompt is None else "another transcription prompt"
     return None
+
+
+def warm_up(holder: ModelHolder) -> str:
+    """Load the model (and the meaning model) and warm them, so the first analysis does not
+    wait; runs on a worker. Says which model loaded."""
+    transcriber = holder.get()
+    # One tiny transcription warms the decoder, so the first real take is not slower.
+    transcriber.transcribe(np.zeros(8000, dtype=np.float32))
+    # The meaning model (sentence encoder + trained head) is loaded here too, off the GUI
+    # thread; without it the wording is checked by the profile's rules alone.
+    from voicemail_coach.analysis.meaning import get_model
+
+    meaning = get_model()
+    if meaning is not None:
+        meaning.embed(["Hi, this is a warm-up sentence."])
+    return f"{transcriber.name} ({transcriber.compute_type})"
