@@ -95,37 +95,18 @@ def _rubric(coaching: Coaching, session_id: int) -> tuple[RubricCriterion, ...]:
 
 def summary_table(rows: list[SummaryRow], rubric: tuple[RubricCriterion, ...]) -> str:
     """The takes with the automatic score and each rubric criterion side by side."""
-    from voicemail_coach.storage.coaching_records import rubric_columns, rubric_total
+    from voicemail_coach.app.summary_cells import headers, row_cells
+    from voicemail_coach.storage.coaching_records import rubric_columns
 
     if not rows:
         return "No takes in this session yet."
     columns = rubric_columns(rubric, [r.scores for r in rows])
-    header = (
-        "ID",
-        "Time",
-        "Who",
-        "Scenario",
-        "Length",
-        "Auto",
-        *(c.name for c in columns),
-        "Rubric",
-        "Comments",
-    )
+    header = ("ID", *headers(columns))
+    names = {header.index("Who"), header.index("Scenario")}  # clipped to NAME_WIDTH
     lines = []
     for r in rows:
-        a = r.attempt
-        scores = tuple(str(r.scores[c.id].score) if c.id in r.scores else "--" for c in columns)
-        lines.append(
-            (
-                str(a.id),
-                format_date(a.created_at)[11:],
-                clip(a.participant or "--", NAME_WIDTH),
-                clip(a.scenario or "--", NAME_WIDTH),
-                "--" if a.duration_s is None else f"{a.duration_s:.1f} s",
-                "--" if a.score is None else str(a.score),
-                *scores,
-                rubric_total(columns, r.scores).text() or "--",
-                str(r.comment_count),
-            )
-        )
+        when = format_date(r.attempt.created_at)[11:]
+        cells = row_cells(r, columns, when, "--", short_total=False)
+        texts = [str(r.attempt.id), *(c.text for c in cells)]
+        lines.append(tuple(clip(t, NAME_WIDTH) if i in names else t for i, t in enumerate(texts)))
     return text_table(header, lines, {1, 2, 3, len(header) - 2})

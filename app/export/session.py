@@ -12,6 +12,7 @@ from pathlib import Path
 from voicemail_coach.analysis.profile import RubricCriterion
 from voicemail_coach.app.dates import format_date
 from voicemail_coach.app.export.report_html import CSS, MUTED, SHADE
+from voicemail_coach.app.summary_cells import headers, one_day, row_cells
 from voicemail_coach.storage.coaching import Coaching
 from voicemail_coach.storage.coaching_records import (
     Session,
@@ -58,23 +59,17 @@ def summary_html(
 ) -> str:
     """The summary as one self-contained HTML document."""
     columns = rubric_columns(rubric, [r.scores for r in rows])
-    head = ["Time", "Who", "Scenario", "Length", "Auto", *(c.name for c in columns)]
-    head += ["Rubric", "Comments"]
-    one_day = len({format_date(r.attempt.created_at, "day") for r in rows}) <= 1
+    head = headers(columns)
+    same_day = one_day(rows)
+    auto = head.index("Auto")
     body = []
     for n, r in enumerate(rows):
-        a = r.attempt
         bg = f" bgcolor='{SHADE}'" if n % 2 else ""
-        when = format_date(a.created_at, "long")
+        when = format_date(r.attempt.created_at, "long")
+        shown_when = when.rsplit(", ", 1)[-1] if same_day else when
         cells = [
-            _e(when.rsplit(", ", 1)[-1] if one_day else when),
-            _e(a.participant or "—"),
-            _e(a.scenario or "—"),
-            "—" if a.duration_s is None else f"{a.duration_s:.1f} s",
-            "—" if a.score is None else f"<b>{a.score}</b>",
-            *(str(r.scores[c.id].score) if c.id in r.scores else "—" for c in columns),
-            _e(rubric_total(columns, r.scores).text().replace(" scored", "") or "—"),
-            str(r.comment_count),
+            f"<b>{_e(cell.text)}</b>" if i == auto and cell.value is not None else _e(cell.text)
+            for i, cell in enumerate(row_cells(r, columns, shown_when, "—"))
         ]
         body.append("<tr>" + "".join(f"<td{bg}>{c}</td>" for c in cells) + "</tr>")
     coach = f" &nbsp;·&nbsp; coach {_e(session.coach)}" if session.coach else ""

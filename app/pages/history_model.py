@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from voicemail_coach.app.dates import format_date
+from voicemail_coach.app.summary_cells import score_status as score_status  # Qt-free, shared
 from voicemail_coach.app.widgets.colors import STATUS_COLORS
 
 if TYPE_CHECKING:
@@ -64,10 +65,6 @@ def format_seconds(value: float | None) -> str:
 
 def format_number(value: float | None, decimals: int = 0) -> str:
     return MISSING if value is None else f"{value:.{decimals}f}"
-
-
-def score_status(score: int) -> str:
-    return "pass" if score >= 80 else "warn" if score >= 60 else "fail"
 
 
 def parse_tags(text: str) -> tuple[str, ...]:

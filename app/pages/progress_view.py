@@ -29,19 +29,41 @@ ZONE = QColor("#2e9e4f")
 
 @dataclass(frozen=True)
 class Metric:
+    """One plot: the figure, and what it is drawn against (the view's zones and limits, which
+    come from the profile)."""
+
     key: str
     title: str
     unit: str
     decimals: int
     value: Callable[[Attempt], float | None]
+    scored: bool = False  # a score out of 100: points coloured by status, drawn 0-100
+    zone: Callable[[ProgressView], tuple[float, float]] | None = None  # the band to stay in
+    limit: Callable[[ProgressView], float] | None = None  # a dashed line not to pass
+    misses: bool = False  # takes without the figure get a cross along the top ("not heard")
 
 
 METRICS = (
-    Metric("score", "Score", "", 0, lambda a: a.score),
-    Metric("length", "Length", "s", 1, lambda a: a.duration_s),
-    Metric("time_to_value", "Time to value proposition", "s", 1, lambda a: a.time_to_value_s),
-    Metric("wpm", "Words per minute", "wpm", 0, lambda a: a.wpm),
-    Metric("fillers", "Fillers per minute", "/min", 1, lambda a: a.fillers_per_min),
+    Metric("score", "Score", "", 0, lambda a: a.score, scored=True),
+    Metric("length", "Length", "s", 1, lambda a: a.duration_s, zone=lambda v: v.length_zone),
+    Metric(
+        "time_to_value",
+        "Time to value proposition",
+        "s",
+        1,
+        lambda a: a.time_to_value_s,
+        limit=lambda v: v.value_within_s,
+        misses=True,
+    ),
+    Metric("wpm", "Words per minute", "wpm", 0, lambda a: a.wpm, zone=lambda v: v.wpm_zone),
+    Metric(
+        "fillers",
+        "Fillers per minute",
+        "/min",
+        1,
+        lambda a: a.fillers_per_min,
+        limit=lambda v: v.fillers_max,
+    ),
 )
 
 
@@ -63,10 +85,10 @@ class ProgressView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.library = library
-        self.length_zone = length_zone
-        self.wpm_zone = wpm_zone
-        self.value_within_s = value_within_s
-        self.fillers_max = fillers_max
+        self.length_zone: tuple[float, float] = length_zone
+        self.wpm_zone: tuple[float, float] = wpm_zone
+        self.value_within_s: float = value_within_s
+        self.fillers_max: float = fillers_max
         self._attempts: list[Attempt] = []
         self.setAccessibleName("Progress")
 
@@ -210,15 +232,15 @@ class ProgressView(QWidget):
             axis = item.getAxis(side)
             axis.setPen(pg.mkPen(muted))
             axis.setTextPen(pg.mkPen(text))
-        if metric.key == "score":
+        if metric.scored:
             item.getAxis("bottom").setLabel("Take (oldest first)", color=muted.name())
 
         points = [(i + 1, metric.value(a), a) for i, a in enumerate(self._attempts)]
         shown = [(x, float(v), a) for x, v, a in points if v is not None]
         values = [v for _, v, _ in shown]
         refs: list[float] = []
-        if metric.key in ("length", "wpm"):
-            low, high = self.length_zone if metric.key == "length" else self.wpm_zone
+        if metric.zone is not None:
+            low, high = metric.zone(self)
             zone = QColor(ZONE)
             zone.setAlphaF(0.16)
             band = pg.LinearRegionItem(
@@ -227,8 +249,8 @@ class ProgressView(QWidget):
             band.setZValue(-10)
             item.addItem(band)
             refs = [low, high]
-        elif metric.key in ("time_to_value", "fillers"):
-            at = self.value_within_s if metric.key == "time_to_value" else self.fillers_max
+        elif metric.limit is not None:
+            at = metric.limit(self)
             pen = pg.mkPen(
                 blend(STATUS_COLORS["warn"], base, 0.85), width=1.5, style=Qt.PenStyle.DashLine
             )
@@ -245,7 +267,7 @@ class ProgressView(QWidget):
                 [x for x, _, _ in points], ys, pen=pg.mkPen(accent, width=2), connect="finite"
             )
             item.addItem(curve)
-        if metric.key == "time_to_value":
+        if metric.misses:
             misses = [(x, a) for x, v, a in points if v is None]
             if misses:
                 refs.append(self._draw_misses(item, misses, refs + values))
@@ -290,7 +312,7 @@ class ProgressView(QWidget):
 
     @staticmethod
     def _point_color(metric: Metric, a: Attempt, accent: QColor) -> QColor:
-        if metric.key == "score" and a.score is not None:
+        if metric.scored and a.score is not None:
             return STATUS_COLORS[score_status(a.score)]
         return accent
 
@@ -300,7 +322,7 @@ class ProgressView(QWidget):
         item.setXRange(0.5, max(n, 1) + 0.5, padding=0)
         step = max(1, -(-n // 12))
         item.getAxis("bottom").setTicks([[(x, str(x)) for x in range(1, n + 1, step)], []])
-        if metric.key == "score":
+        if metric.scored:
             item.setYRange(0, 100, padding=0.04)
             return
         low = min([0.0, *values])

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 
 from voicemail_coach.analysis.profile import RubricCriterion
 from voicemail_coach.app.dates import format_date
-from voicemail_coach.app.pages.history_model import MISSING, score_status
+from voicemail_coach.app.pages.history_model import MISSING
+from voicemail_coach.app.summary_cells import FIXED_HEADERS, headers, one_day, row_cells
 from voicemail_coach.app.widgets.colors import STATUS_COLORS
-from voicemail_coach.storage.coaching_records import SummaryRow, rubric_columns, rubric_total
+from voicemail_coach.storage.coaching_records import SummaryRow, rubric_columns
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ALL = ""
-FIXED_HEADERS = ("Time", "Who", "Scenario", "Length", "Auto")
 SCENARIO_W = 150  # the Scenario column's widest (the user may drag it wider)
 SCENARIO_MIN_W = 90  # ... and how far it gives way when the table is short of room
 RUBRIC_MIN_W = 52  # no column narrower (a header cut short keeps its name in its tooltip)
@@ -202,16 +202,16 @@ class SessionSummary(QWidget):
 
     def _fill(self) -> None:
         rows = self.shown()
-        headers = [*FIXED_HEADERS, *(two_lines(c.name) for c in self.columns), "Rubric", "Comments"]
+        names = [two_lines(name) for name in headers(self.columns)]
         table = self.table
         table.setSortingEnabled(False)
         table.clear()
-        table.setColumnCount(len(headers))
-        table.setHorizontalHeaderLabels(headers)
+        table.setColumnCount(len(names))
+        table.setHorizontalHeaderLabels(names)
         auto = table.horizontalHeaderItem(FIXED_HEADERS.index("Auto"))
         if auto is not None:
             auto.setToolTip("The automatic score out of 100, from the analysis")
-        total_head = table.horizontalHeaderItem(len(headers) - 2)
+        total_head = table.horizontalHeaderItem(len(names) - 2)
         if total_head is not None:
             total_head.setToolTip("The coach's rubric scores added up, out of their maxima")
         for col, c in enumerate(self.columns, start=len(FIXED_HEADERS)):
@@ -219,36 +219,19 @@ class SessionSummary(QWidget):
             if head is not None:
                 head.setToolTip(f"{c.description} ({c.scale_min}-{c.scale_max})".strip())
         table.setRowCount(len(rows))
-        one_day = len({format_date(r.attempt.created_at, "day") for r in rows}) <= 1
+        same_day = one_day(rows)
         for n, r in enumerate(rows):
             a = r.attempt
-            total = rubric_total(self.columns, r.scores)
-            ratio = total.points / total.max_points if total.max_points else None
             when = format_date(a.created_at)
-            cells: list[QTableWidgetItem] = [
-                QTableWidgetItem(when[11:] if one_day else format_date(a.created_at, "short")),
-                QTableWidgetItem(a.participant or MISSING),
-                QTableWidgetItem(a.scenario or MISSING),
-                NumberItem(
-                    MISSING if a.duration_s is None else f"{a.duration_s:.1f} s", a.duration_s
-                ),
-                NumberItem(MISSING if a.score is None else str(a.score), a.score),
-            ]
-            for c in self.columns:
-                s = r.scores.get(c.id)
-                cells.append(
-                    NumberItem(
-                        MISSING if s is None else str(s.score), None if s is None else s.score
-                    )
+            shown_when = when[11:] if same_day else format_date(a.created_at, "short")
+            for col, entry in enumerate(row_cells(r, self.columns, shown_when, MISSING)):
+                item = (
+                    NumberItem(entry.text, entry.value)
+                    if entry.number
+                    else QTableWidgetItem(entry.text)
                 )
-            # "14/15 (3 of 5)": the table is wide enough without the word "scored".
-            cells.append(NumberItem(total.text().replace(" scored", "") or MISSING, ratio))
-            cells.append(NumberItem(str(r.comment_count), r.comment_count))
-            if a.score is not None:
-                cells[4].setForeground(STATUS_COLORS[score_status(a.score)])
-            if ratio is not None:
-                cells[-2].setForeground(STATUS_COLORS[score_status(round(ratio * 100))])
-            for col, item in enumerate(cells):
+                if entry.status is not None:
+                    item.setForeground(STATUS_COLORS[entry.status])
                 item.setData(ID_ROLE, a.id)
                 item.setToolTip(f"{a.title} \u00b7 {when}")
                 table.setItem(n, col, item)

@@ -63,8 +63,30 @@ class SessionView(QWidget):
         self.setAccessibleName("Role play")
         self.session: Session | None = None
 
+        left = self._build_sessions_column()
+        holder = self._build_detail()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(holder)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        split.setSizes([SESSIONS_W, 4 * SESSIONS_W])  # the sessions list as wide as it needs
         title = QLabel("Role play")
         title.setObjectName("pageTitle")
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(split, 1)
+        controller.role_play_changed.connect(lambda _r: self._show_turn())
+        self._new_takes: set[int] = set()
+        controller.take_labelled.connect(self._new_takes.add)
+        controller.feedback_ready.connect(self._after_take)
+        self.refresh()
+
+    # -- building the page ----------------------------------------------------------------------
+
+    def _build_sessions_column(self) -> QWidget:
+        """The left column: a new session's name, coach and Start, then the sessions."""
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Thursday drill: renewals")
         self.name.setAccessibleName("Session name")
@@ -90,20 +112,11 @@ class SessionView(QWidget):
         column.addWidget(new_box)
         column.addWidget(QLabel("<b>Sessions</b>"))
         column.addWidget(self.list, 1)
+        return left
 
-        self.heading = QLabel()
-        self.heading.setObjectName("sessionHeading")
-        self.heading.setWordWrap(True)
-        self.status = QLabel()
-        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.notes = QLineEdit()
-        self.notes.setAccessibleName("Session notes")
-        self.notes.setPlaceholderText("Notes on the session, e.g. today's focus (in the summary)")
-        self.notes.editingFinished.connect(self._save_notes)
-        self.participants = ParticipantsEditor()
-        self.participants.changed.connect(self._save_participants)
-        self.participants.renamed.connect(self._rename)
-        self.participants.message.connect(self.message.emit)
+    def _build_turn_row(self) -> QHBoxLayout:
+        """Who is up next, the scenario of the next takes, Practise now, Take turns, End."""
+        controller = self.controller
         self.up_next = QComboBox()
         self.up_next.setAccessibleName("Up next")
         self.up_next.setMinimumContentsLength(14)
@@ -131,8 +144,6 @@ class SessionView(QWidget):
         self.take_turns.toggled.connect(controller.set_take_turns)
         self.end = QPushButton("End session")
         self.end.clicked.connect(self.toggle_ended)
-        self.export = QPushButton("Export summary\u2026")
-        self.export.clicked.connect(self.export_summary)
         turn = QHBoxLayout()
         turn.addWidget(QLabel("Up next:"))
         turn.addWidget(self.up_next)
@@ -141,6 +152,12 @@ class SessionView(QWidget):
         turn.addWidget(self.take_turns)
         turn.addStretch(1)
         turn.addWidget(self.end)
+        return turn
+
+    def _build_summary_head(self) -> QHBoxLayout:
+        """The takes table's heading and Export summary; makes the table."""
+        self.export = QPushButton("Export summary\u2026")
+        self.export.clicked.connect(self.export_summary)
         self.summary = SessionSummary()
         self.summary.open_requested.connect(self.open_requested.emit)
         self.summary.relabel_requested.connect(self._relabel)
@@ -148,6 +165,26 @@ class SessionView(QWidget):
         summary_head = QHBoxLayout()
         summary_head.addWidget(QLabel("<b>Takes</b> (double-click one to review it)"), 1)
         summary_head.addWidget(self.export)
+        return summary_head
+
+    def _build_detail(self) -> QWidget:
+        """The right side: the chosen session (heading, notes, participants, who is up next,
+        its takes), or the placeholder while there is none."""
+        self.heading = QLabel()
+        self.heading.setObjectName("sessionHeading")
+        self.heading.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.notes = QLineEdit()
+        self.notes.setAccessibleName("Session notes")
+        self.notes.setPlaceholderText("Notes on the session, e.g. today's focus (in the summary)")
+        self.notes.editingFinished.connect(self._save_notes)
+        self.participants = ParticipantsEditor()
+        self.participants.changed.connect(self._save_participants)
+        self.participants.renamed.connect(self._rename)
+        self.participants.message.connect(self.message.emit)
+        turn = self._build_turn_row()
+        summary_head = self._build_summary_head()
         self.detail = QWidget()
         right = QVBoxLayout(self.detail)
         right.setContentsMargins(0, 0, 0, 0)
@@ -172,22 +209,7 @@ class SessionView(QWidget):
         stack.setContentsMargins(8, 0, 0, 0)
         stack.addWidget(self.placeholder, 1)
         stack.addWidget(self.detail, 1)
-
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(holder)
-        split.setStretchFactor(0, 0)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
-        split.setSizes([SESSIONS_W, 4 * SESSIONS_W])  # the sessions list as wide as it needs
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(split, 1)
-        controller.role_play_changed.connect(lambda _r: self._show_turn())
-        self._new_takes: set[int] = set()
-        controller.take_labelled.connect(self._new_takes.add)
-        controller.feedback_ready.connect(self._after_take)
-        self.refresh()
+        return holder
 
     # -- sessions -------------------------------------------------------------------------------
 

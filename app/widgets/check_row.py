@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from voicemail_coach.analysis.report import Check
+from voicemail_coach.app.check_values import value_text
 from voicemail_coach.app.widgets.colors import (
     FINE_WORD,
     STATUS_COLORS,
@@ -80,37 +81,7 @@ def format_value(check: Check) -> str:
         return "not found" if check.status == "fail" else "not measured"
     if isinstance(v, str):
         return CTA_KINDS.get(v, v) if check.id == "call_to_action" else v
-    i = check.id
-    if i == "length":
-        return f"{v:.1f} s"
-    if i in ("intro", "value_proposition_timing"):
-        return f"at {v:.1f} s"
-    if i in ("premature_ask", "self_praise", "pressure", "personalization"):
-        return "none" if v == 0 else f"{v} found"
-    if i == "phone_number":
-        return "not said" if v == 0 else f"said {v} times" if v != 1 else "said once"
-    if i == "pace":
-        return f"{v:.0f} wpm"
-    if i == "fillers" and check.bands and check.bands[0].value is not None:
-        n = int(check.bands[0].value)
-        return f"{n} ({v:.1f} per minute)"
-    if i == "fillers":
-        return f"{v:.1f} per minute"
-    if i == "pauses":
-        return "none too long" if v == 0 else f"{v:.1f} s"
-    if i == "monotone":
-        return f"{v:.1f} semitones"
-    if i == "loudness":
-        return f"{v:.0f} dBFS"
-    if i in ("hesitations", "uptalk"):
-        return "none" if v == 0 else f"{v} heard"
-    if i == "rushing":
-        if isinstance(v, float):
-            return f"{v:.1f}x faster at the end"
-        return "none" if v == 0 else f"{v} sentence(s)"
-    if i == "noise":
-        return f"{v:.1f} dB above the background"
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return value_text(check)
 
 
 def format_target(check: Check) -> str:
