@@ -42,6 +42,12 @@ PIECE_TOKENS_PER_S = 8.0
 PIECE_TOKEN_MARGIN = 20
 # Whisper's limit (448) minus the longest prompt it keeps (223).
 MAX_PIECE_TOKENS = 224
+# With word timestamps the decoder seeks on from the last word it wrote, so a piece that ends in
+# a pause was read twice: a second 30 s window over the pause alone (another encoder pass, 0.3 s
+# of the 1.0 s the bench voicemail's last phrase took), which writes nothing or an invented
+# closing ("7 -2."). A piece's decode stops once its words reach this close to the end of the
+# piece's speech (by energy): what a later window could add lies on the pause.
+PIECE_SPEECH_END_MARGIN_S = 0.2
 # Beam width: 5 for a whole file; pieces of a take (the last of which is on the user's wait
 # after Stop) use 2, which took 0.50 s instead of 0.81 s for the last 6.4 s of the bench
 # voicemail with the same words (bench/bench_live.py measures word error against a whole pass).
@@ -238,6 +244,7 @@ class Transcriber:
         """
         extra: dict[str, Any] = {"context": context}
         if piece:
+            extra["speech_end_s"] = speech_end(samples)
             extra["options"] = {
                 "condition_on_previous_text": False,
                 "beam_size": PIECE_BEAM_SIZE,
@@ -260,7 +267,10 @@ class Transcriber:
         cancel: threading.Event | None,
         context: str | None = None,
         options: dict[str, Any] | None = None,
+        speech_end_s: float | None = None,
     ) -> TranscriptionResult:
+        """One decode; with ``speech_end_s`` (a piece) no window is started after the words
+        have reached the end of the speech (see PIECE_SPEECH_END_MARGIN_S)."""
         duration = len(samples) / 16_000
         full_prompt = " ".join(p for p in (prompt, context) if p) or None
         settings: dict[str, Any] = {"beam_size": BEAM_SIZE, **(options or {})}
@@ -301,6 +311,9 @@ class Transcriber:
                     )
                 if progress is not None and duration > 0:
                     progress(min(1.0, float(seg.end) / duration))
+                reached = max(float(seg.end), words[-1].end_s if words else 0.0)
+                if speech_end_s is not None and reached >= speech_end_s - PIECE_SPEECH_END_MARGIN_S:
+                    break
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         kept, coverage = _keep_voiced(drop_squeezed_runs(words), samples)
@@ -328,6 +341,12 @@ def drop_invented_ending(
         and segment.no_speech_prob >= INVENTED_MIN_NO_SPEECH
     )
     return list(words[:-ending]) if invented else list(words)
+
+
+def speech_end(samples: npt.NDArray[np.float32]) -> float:
+    """Where the last speech (by energy) in ``samples`` (16 kHz) ends, in seconds; 0 without."""
+    voiced = np.flatnonzero(analyze_levels(samples, 16_000).speech_frames)
+    return float(voiced[-1] + 1) * FRAME_S if len(voiced) else 0.0
 
 
 def _sample_opening() -> npt.NDArray[np.float32]:
