@@ -91,6 +91,9 @@ FIRST_PACE_S_PER_S = 0.15
 # A wait this many times the estimate (plus half a second) is the computer's being busy.
 BUSY_FACTOR = 2.0
 TICK_S = 0.1
+# Early decodes only while the live jobs keep up with the rep: on a machine so busy that a decode
+# takes over half as long as its audio, one thrown away (the rep spoke on) holds up the next.
+EARLY_MAX_PACE_S_PER_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -340,6 +343,15 @@ def _append(pieces: list[Piece], piece: Piece) -> None:
     pieces.append(replace(piece, mends=None))
 
 
+def _same_word(a: Word, b: Word) -> bool:
+    """The same word, whatever its punctuation and case."""
+    return _letters(a.text) == _letters(b.text) != ""
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum() or c == "'")
+
+
 def _unsure(words: Sequence[Word]) -> bool:
     return any(w.probability < EDGE_MIN_PROBABILITY for w in words)
 
@@ -457,6 +469,8 @@ class LiveTranscript:
         rate = self.sample_rate
         end = round(len(samples) / rate, 2)
         if not self.early or len(samples) < rate or end - start > MAX_JOB_S:
+            return
+        if self._pace > EARLY_MAX_PACE_S_PER_S:
             return
         voiced = voiced_frames(samples, rate)
         since = voiced[round(start / FRAME_S) :]
@@ -692,7 +706,12 @@ class LiveTranscript:
         after = tuple(decoded.words[len(read) :])
         last = before.words[-1]
         mends = None
-        if read and abs(read[-1].end_s - last.end_s) <= EDGE_S:
+        if after and after[0].start_s < start_s and _same_word(after[0], last):
+            # The word at the cut itself, read with more of it after the cut than before (the
+            # cut fell in it): it is the reading of that word, not a word of this piece
+            # ("when you. | you get" read as "when when you get" otherwise).
+            mends, after = after[0], after[1:]
+        elif read and abs(read[-1].end_s - last.end_s) <= EDGE_S:
             mends = read[-1]
         # Without the word before the cut read again, that word still ended a window.
         across = mends is not None

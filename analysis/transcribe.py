@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -76,6 +79,38 @@ SAMPLE_MAX_TOKENS = 40
 # The check took 0.7 s with tiny.en on a busy 2-core machine; Whisper pads every clip to 30 s,
 # so a large model's encoder alone can take several seconds on a slow computer.
 SAMPLE_TIME_LIMIT_S = 60.0
+# Memory (glibc): CTranslate2 frees large buffers after every decode (the encoder's attention
+# scores alone are 54 MB), but glibc keeps freed heap memory, in one arena per thread that ever
+# decoded, so the app's resident memory crept up with every decode (571 MB peak in
+# bench/bench_live.py against a 500 MB target). Buffers from this size on are mapped on their
+# own and given back when freed (a fixed threshold: glibc's own rises with the buffers freed),
+# and after each transcription the heaps' free memory is given back (malloc_trim).
+MMAP_THRESHOLD_BYTES = 4 << 20
+
+
+@functools.cache
+def _glibc() -> Any | None:
+    """The C library when it is glibc (malloc_trim and mallopt), else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except OSError:
+        return None
+
+
+def _map_large_buffers() -> None:
+    libc = _glibc()
+    if libc is not None and MMAP_THRESHOLD_BYTES > 0:
+        libc.mallopt(-3, MMAP_THRESHOLD_BYTES)  # M_MMAP_THRESHOLD
+
+
+def release_free_memory() -> None:
+    """Give the heaps' free memory back to the system (glibc; elsewhere nothing)."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 class ModelError(Exception):
@@ -170,6 +205,7 @@ class Transcriber:
         self.initial_prompt = initial_prompt
         if self.spec.bundled:
             verify_bundled(self.spec.path)
+        _map_large_buffers()
         from faster_whisper import WhisperModel
 
         try:
@@ -253,11 +289,14 @@ class Transcriber:
                     PIECE_TOKEN_MARGIN + int(PIECE_TOKENS_PER_S * len(samples) / 16_000),
                 ),
             }
-        first = self._run(samples, self.initial_prompt, progress, cancel, **extra)
-        if self.initial_prompt is None or first.coverage >= MIN_COVERAGE:
-            return first
-        second = self._run(samples, None, progress, cancel, **extra)
-        return second if second.coverage > first.coverage + 0.02 else first
+        try:
+            first = self._run(samples, self.initial_prompt, progress, cancel, **extra)
+            if self.initial_prompt is None or first.coverage >= MIN_COVERAGE:
+                return first
+            second = self._run(samples, None, progress, cancel, **extra)
+            return second if second.coverage > first.coverage + 0.02 else first
+        finally:
+            release_free_memory()
 
     def _run(
         self,

@@ -657,3 +657,24 @@ def test_a_piece_is_not_read_on_past_its_speech(monkeypatch: pytest.MonkeyPatch)
     whole = transcriber.transcribe(audio)  # a whole file is read as before, to its end
     assert pulled == ["One", "two.", "(second window)"]
     assert [w.text for w in whole.words][:2] == ["One", "two."]
+
+
+def test_a_cut_inside_a_word_reads_that_word_once(short_first: None) -> None:
+    """The cut fell in "you" as the decode across it reads it (more of the word after the cut
+    than before): that reading replaces the piece's "you." and is not also the next piece's
+    first word, nor does the word before it ("when") replace "you." ("when when you get")."""
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0), (9.0, 13.0)]  # pauses at 3.3, 6.3, 8.5, 13.5
+    audio = speech_like(spans, 14.0)
+    first_piece = [("We", 0.5, 1.0, 0.9), ("help", 1.0, 3.0, 0.9), ("teams", 3.6, 6.0, 0.9),
+                   ("when", 6.6, 7.2, 0.9), ("you.", 7.2, 7.5, 0.9)]  # fmt: skip
+    # From the pause at 6.3 s, on its own clock: "you" 7.9-9.2 s on the take's.
+    from_pause = [("when", 0.3, 0.9, 0.9), ("you", 1.6, 2.9, 0.8), ("get", 2.9, 3.5, 0.9),
+                  ("a", 3.5, 3.9, 0.9), ("second.", 3.9, 6.7, 0.9)]  # fmt: skip
+    live = LiveTranscript(read_first_again=False)
+    script = ScriptedTranscriber(first_piece, from_pause)
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    assert live.step(audio, script)
+    assert [w.text for w in live.words] == [
+        "We", "help", "teams", "when", "you", "get", "a", "second."
+    ]  # fmt: skip
+    assert live.words[4].probability == 0.8
