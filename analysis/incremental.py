@@ -226,11 +226,19 @@ def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
     for before, after in itertools.pairwise(pieces):
         if after.read_across:
             continue  # no window ended or began there: an unsure word is Whisper's own doubt
-        cut = before.end_s
-        for w in (*before.words, *after.words):
-            near = abs(w.end_s - cut) <= EDGE_S or abs(w.start_s - cut) <= EDGE_S
-            if near and w.probability < EDGE_MIN_PROBABILITY:
-                return f"an uncertain word ({w.text!r}) sits at the cut at {cut:.1f} s"
+        w = _unsure_at_cut(before, after)
+        if w is not None:
+            return f"an uncertain word ({w.text!r}) sits at the cut at {before.end_s:.1f} s"
+    return None
+
+
+def _unsure_at_cut(before: Piece, after: Piece) -> Word | None:
+    """A word Whisper was unsure of within EDGE_S of the cut between two pieces, if any."""
+    cut = before.end_s
+    for w in (*before.words, *after.words):
+        near = abs(w.end_s - cut) <= EDGE_S or abs(w.start_s - cut) <= EDGE_S
+        if near and w.probability < EDGE_MIN_PROBABILITY:
+            return w
     return None
 
 
@@ -646,6 +654,25 @@ class LiveTranscript:
                         tail = self._transcribe_after(
                             transcriber, samples, start, duration, cancel, JOIN_AFTER_STOP_S
                         )
+                    before = pieces[-1] if pieces and pieces[-1].end_s == start else None
+                    if (
+                        before is not None
+                        and not tail.read_across
+                        and _unsure_at_cut(before, tail) is not None
+                        and self._overlap_from(samples, before, duration, MAX_JOB_S) is not None
+                    ):
+                        # Not read across the cut (over JOIN_AFTER_STOP_S) and unsure there:
+                        # the whole take would be transcribed again (16 s on a busy machine).
+                        # Read across it as one job allows instead. (Only then: across a
+                        # pause Whisper may time the first word after it late, e.g.
+                        # premature_ask.flac's "Just" 0.3 s after the whole-file pass's.)
+                        log.debug("tail unsure at the cut %.1f s: read across it", start)
+                        with _ticking(_Estimate(advance, say, text, expected * 2, 0.3, 0.75)):
+                            across = self._transcribe_after(
+                                transcriber, samples, start, duration, cancel, MAX_JOB_S
+                            )
+                        if across.read_across:
+                            tail = across
                     tail_s = duration - start
                     log.debug(
                         "tail %.1f-%.1f s took %.2f s", start, duration, time.monotonic() - t0

@@ -678,3 +678,31 @@ def test_a_cut_inside_a_word_reads_that_word_once(short_first: None) -> None:
         "We", "help", "teams", "when", "you", "get", "a", "second."
     ]  # fmt: skip
     assert live.words[4].probability == 0.8
+
+
+def test_a_tail_unsure_at_its_cut_is_read_across_it_rather_than_the_whole_take_again(
+    short_first: None,
+) -> None:
+    """A tail too long to read across its cut within JOIN_AFTER_STOP_S (the live jobs fell
+    behind on a busy machine), unsure at the cut: it is decoded again across the cut as one job
+    allows, instead of the whole take being transcribed again."""
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0), (8.4, 20.0)]  # pauses at 3.3, 6.3, 8.2
+    audio = speech_like(spans, 20.5)
+    first_piece = [("We", 0.5, 1.0, 0.9), ("help", 1.0, 3.0, 0.9), ("teams", 3.6, 6.0, 0.9),
+                   ("when", 6.6, 7.2, 0.9), ("you.", 7.2, 8.0, 0.9)]  # fmt: skip
+    from_cut = [("Get", 0.2, 1.0, 0.1), ("a", 1.0, 1.4, 0.9), ("second.", 1.4, 11.8, 0.9)]
+    from_pause = [("when", 0.3, 0.9, 0.9), ("you", 0.9, 1.7, 0.8), ("get", 2.1, 2.9, 0.9),
+                  ("a", 2.9, 3.3, 0.9), ("second.", 3.3, 13.7, 0.9)]  # fmt: skip
+    live = LiveTranscript()
+    script = ScriptedTranscriber(first_piece, from_cut, from_pause)
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    done = live.finish(audio, script)
+    assert [c["seconds"] for c in script.calls] == [
+        pytest.approx(8.2, abs=0.05),
+        pytest.approx(12.3, abs=0.05),  # from the cut: 12.3 s + 1.9 s back to the pause > 10 s
+        pytest.approx(20.5 - 6.3, abs=0.05),  # across the cut
+    ]
+    assert done.fallback is None and done.pieces == 2
+    assert [w.text for w in done.result.words] == [
+        "We", "help", "teams", "when", "you", "get", "a", "second."
+    ]  # fmt: skip
