@@ -459,7 +459,7 @@ class LiveTranscript:
         finally:
             self._job = None
         took = time.monotonic() - t0
-        # (the later decodes read up to 10 s more from before their start: an upper bound)
+        # (a decode across its cut reads a few seconds before ``start`` too: the pace errs long)
         self._pace = took / max(end - from_s, 1.0)
         log.debug("live piece %.1f-%.1f s took %.2f s", start, end, took)
         return piece
