@@ -12,11 +12,13 @@ away and transcribes the whole take instead (see :func:`fallback_reason`).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
+import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -78,6 +80,20 @@ END_PAUSE_S = 0.3
 # writes a full stop whatever was said ("... when you. | Get a second."). The decode's verdict
 # on that word's full stop replaces the piece before's.
 OVERLAP_S = 0.5
+# The rep may have finished: once the take so far ends in this much quiet after a phrase long
+# enough to cut, that phrase is decoded at once ("early"), while the pause is still too short to
+# be a cut (MIN_PAUSE_S). The decode is used when nothing more is said before the cut or Stop,
+# so the last phrase's decode starts about 0.2 s sooner; speech before the cut throws it away.
+EARLY_PAUSE_S = 0.15
+# While the analysis after Stop waits for a decode, its progress is estimated from the pace of
+# this take's live jobs (seconds of work per second of audio); before one is measured, this.
+FIRST_PACE_S_PER_S = 0.15
+# A wait this many times the estimate (plus half a second) is the computer's being busy.
+BUSY_FACTOR = 2.0
+TICK_S = 0.1
+# Early decodes only while the live jobs keep up with the rep: on a machine so busy that a decode
+# takes over half as long as its audio, one thrown away (the rep spoke on) holds up the next.
+EARLY_MAX_PACE_S_PER_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -210,11 +226,19 @@ def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
     for before, after in itertools.pairwise(pieces):
         if after.read_across:
             continue  # no window ended or began there: an unsure word is Whisper's own doubt
-        cut = before.end_s
-        for w in (*before.words, *after.words):
-            near = abs(w.end_s - cut) <= EDGE_S or abs(w.start_s - cut) <= EDGE_S
-            if near and w.probability < EDGE_MIN_PROBABILITY:
-                return f"an uncertain word ({w.text!r}) sits at the cut at {cut:.1f} s"
+        w = _unsure_at_cut(before, after)
+        if w is not None:
+            return f"an uncertain word ({w.text!r}) sits at the cut at {before.end_s:.1f} s"
+    return None
+
+
+def _unsure_at_cut(before: Piece, after: Piece) -> Word | None:
+    """A word Whisper was unsure of within EDGE_S of the cut between two pieces, if any."""
+    cut = before.end_s
+    for w in (*before.words, *after.words):
+        near = abs(w.end_s - cut) <= EDGE_S or abs(w.start_s - cut) <= EDGE_S
+        if near and w.probability < EDGE_MIN_PROBABILITY:
+            return w
     return None
 
 
@@ -243,6 +267,64 @@ def cut_in_moment(
     return None
 
 
+class _Estimate:
+    """Progress while waiting for a decode: the share of its estimated time spent, mapped to
+    ``low``-``high`` of the analysis (it slows down towards ``high`` and never reaches it), and
+    "the computer is busy" once it takes far longer than estimated."""
+
+    def __init__(
+        self,
+        advance: Callable[[float], None],
+        say: StatusFn,
+        text: str,
+        expected_s: float,
+        low: float,
+        high: float,
+        t0: float | None = None,
+    ) -> None:
+        self.advance, self.say, self.text = advance, say, text
+        self.expected_s = max(expected_s, 0.05)
+        self.low, self.high = low, high
+        self.t0 = time.monotonic() if t0 is None else t0
+        self.busy = False
+
+    def update(self) -> None:
+        spent = time.monotonic() - self.t0
+        share = 1.0 - math.exp(-spent / self.expected_s)
+        self.advance(self.low + (self.high - self.low) * share)
+        if not self.busy and spent > BUSY_FACTOR * self.expected_s + 0.5:
+            self.busy = True
+            self.say(f"{self.text}; the computer is busy")
+
+
+@contextlib.contextmanager
+def _ticking(estimate: _Estimate) -> Iterator[None]:
+    """Update ``estimate`` every TICK_S on a helper thread while the body runs."""
+    done = threading.Event()
+
+    def tick() -> None:
+        while not done.wait(TICK_S):
+            estimate.update()
+
+    helper = threading.Thread(target=tick, name="progress estimate", daemon=True)
+    helper.start()
+    try:
+        yield
+    finally:
+        done.set()
+        helper.join()
+
+
+@dataclass(frozen=True)
+class _Early:
+    """A phrase decoded before its pause was long enough to be a cut (see EARLY_PAUSE_S)."""
+
+    start_s: float  # where the take's pieces ended when it was decoded
+    end_s: float  # the end of the audio it was decoded from
+    piece: Piece
+    again: bool  # it reads the take from its start (the first piece read again)
+
+
 def _forward_only(progress: Callable[[float], None] | None) -> Callable[[float], None]:
     """``progress`` that never goes back (a whole-file pass after a wait starts at 0 again)."""
     best = [0.0]
@@ -269,6 +351,15 @@ def _append(pieces: list[Piece], piece: Piece) -> None:
     pieces.append(replace(piece, mends=None))
 
 
+def _same_word(a: Word, b: Word) -> bool:
+    """The same word, whatever its punctuation and case."""
+    return _letters(a.text) == _letters(b.text) != ""
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum() or c == "'")
+
+
 def _unsure(words: Sequence[Word]) -> bool:
     return any(w.probability < EDGE_MIN_PROBABILITY for w in words)
 
@@ -286,10 +377,17 @@ class LiveTranscript:
         sample_rate: int = SAMPLE_RATE,
         overlap_s: float = OVERLAP_S,
         read_first_again: bool = True,
+        early: bool = True,
     ) -> None:
         self.sample_rate = sample_rate
         self.overlap_s = overlap_s
         self.read_first_again = read_first_again
+        self.early = early
+        self._early: _Early | None = None
+        self.early_used = 0  # early decodes that became a piece (for the bench)
+        # The decode running now (start time, seconds of audio) and the pace measured so far.
+        self._job: tuple[float, float] | None = None
+        self._pace = FIRST_PACE_S_PER_S
         self._lock = threading.Lock()
         self._pieces: list[Piece] = []
         self._held_s: float | None = None
@@ -318,46 +416,139 @@ class LiveTranscript:
         cancel: threading.Event | None = None,
     ) -> bool:
         """Transcribe the latest finished phrase(s) in ``samples`` (the take so far, from its
-        start); False when no phrase is finished yet."""
+        start); False when no phrase is finished yet. When the take ends in a short pause that
+        may be the end of the phrase, the phrase is decoded early (see EARLY_PAUSE_S)."""
         with self._lock:
             start = self.done_s
             need = MIN_PHRASE_S if self._pieces else FIRST_PHRASE_S
             cut = find_cut(samples, start, self.sample_rate, min_phrase_s=need)
             if cut is None or not self._speech_since_held(samples, cut):
+                self._decode_early(samples, transcriber, start, need, cancel)
                 return False
-            t0 = time.monotonic()
-            # The first piece is read once more, with the second, in one job: the first seconds
-            # (a name, a company) come out as a whole-file pass reads them only with what
-            # follows ("Hi there" for "Hi Dana", "APEC Slager" for "Apex Ledger").
-            again = (
-                self.read_first_again
-                and len(self._pieces) == 1
-                and not self._first_read_again
-                and cut <= MAX_JOB_S
-            )
+            again = self._reads_first_again(cut)
+            piece = self._early_piece(samples, start, cut, again)
+            if piece is None:
+                piece = self._decode(transcriber, samples, start, cut, again, cancel)
+            return self._commit(samples, transcriber, cut, piece, again, cancel)
+
+    def _reads_first_again(self, cut: float) -> bool:
+        # The first piece is read once more, with the second, in one job: the first seconds
+        # (a name, a company) come out as a whole-file pass reads them only with what
+        # follows ("Hi there" for "Hi Dana", "APEC Slager" for "Apex Ledger").
+        return (
+            self.read_first_again
+            and len(self._pieces) == 1
+            and not self._first_read_again
+            and cut <= MAX_JOB_S
+        )
+
+    def _decode(
+        self,
+        transcriber: Transcriber,
+        samples: FloatArray,
+        start: float,
+        end: float,
+        again: bool,
+        cancel: threading.Event | None,
+    ) -> Piece:
+        """The piece ``start``-``end`` (from the take's start when ``again``), timed: the pace
+        estimates the wait for the next decode."""
+        t0 = time.monotonic()
+        from_s = 0.0 if again else start
+        self._job = (t0, end - from_s)
+        try:
             if again:
-                piece = self._transcribe(transcriber, samples, 0.0, cut, cancel)
+                piece = self._transcribe(transcriber, samples, 0.0, end, cancel)
             else:
-                piece = self._transcribe_after(transcriber, samples, start, cut, cancel, MAX_JOB_S)
-            log.debug("live piece %.1f-%.1f s took %.2f s", start, cut, time.monotonic() - t0)
-            held: Piece | None = None
-            if _unsure(piece.words[-EDGE_WORDS:]):
-                # Unsure at the cut (often a closing it invented in the pause): do not keep
-                # this cut. Keep the words up to an earlier pause, where Whisper heard on past
-                # them; the next job starts there and reads on to a later pause.
-                log.debug("live cut at %.1f s held: unsure end %r", cut, piece.words[-1].text)
-                split = self._split_at_pause(samples, piece)
-                if split is None:
-                    self._held_s, self._held = cut, piece
-                    return False
-                piece, held = split
-            if again:
-                self._pieces.pop()
-                self._first_read_again = True
-            piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
-            _append(self._pieces, piece)
-            self._held_s, self._held = (cut, held) if held is not None else (None, None)
-            return True
+                piece = self._transcribe_after(transcriber, samples, start, end, cancel, MAX_JOB_S)
+        finally:
+            self._job = None
+        took = time.monotonic() - t0
+        # (a decode across its cut reads a few seconds before ``start`` too: the pace errs long)
+        self._pace = took / max(end - from_s, 1.0)
+        log.debug("live piece %.1f-%.1f s took %.2f s", start, end, took)
+        return piece
+
+    def _decode_early(
+        self,
+        samples: FloatArray,
+        transcriber: Transcriber,
+        start: float,
+        need: float,
+        cancel: threading.Event | None,
+    ) -> None:
+        """Decode the phrase since ``start`` now if the take ends in a short pause after enough
+        speech (it may be the last phrase); kept in ``_early`` for the cut or Stop to use."""
+        rate = self.sample_rate
+        end = round(len(samples) / rate, 2)
+        if not self.early or len(samples) < rate or end - start > MAX_JOB_S:
+            return
+        if self._pace > EARLY_MAX_PACE_S_PER_S:
+            return
+        voiced = voiced_frames(samples, rate)
+        since = voiced[round(start / FRAME_S) :]
+        if (
+            len(since) <= round(EARLY_PAUSE_S / FRAME_S)
+            or since[-round(EARLY_PAUSE_S / FRAME_S) :].any()
+        ):
+            return  # the take does not end in a pause
+        if np.count_nonzero(since) < round(need / FRAME_S) or not self._speech_since_held(
+            samples, end
+        ):
+            return  # too little speech for a phrase, or none since a held cut
+        early = self._early
+        same = early is not None and early.start_s == start
+        if same and early is not None and not voiced[round(early.end_s / FRAME_S) :].any():
+            return  # decoded already: only more quiet since
+        again = self._reads_first_again(end)
+        piece = self._decode(transcriber, samples, start, end, again, cancel)
+        log.debug("early decode %.1f-%.1f s", start, end)
+        self._early = _Early(start, end, piece, again)
+
+    def _early_piece(
+        self, samples: FloatArray, start: float, cut: float, again: bool
+    ) -> Piece | None:
+        """The early decode as the piece up to ``cut``, when it read the same speech: decoded
+        from the same start, and nothing said between its end and the cut."""
+        early, self._early = self._early, None
+        if early is None or early.start_s != start or early.again != again:
+            return None
+        voiced = voiced_frames(samples, self.sample_rate)
+        low, high = sorted((early.end_s, cut))
+        if voiced[round(low / FRAME_S) : round(high / FRAME_S) + 1].any():
+            return None
+        log.debug("early decode %.1f-%.1f s used for the cut at %.1f s", start, early.end_s, cut)
+        self.early_used += 1
+        return replace(early.piece, end_s=cut)
+
+    def _commit(
+        self,
+        samples: FloatArray,
+        transcriber: Transcriber,
+        cut: float,
+        piece: Piece,
+        again: bool,
+        cancel: threading.Event | None,
+    ) -> bool:
+        """Keep ``piece`` (up to ``cut``); False when it is held back for its unsure end."""
+        held: Piece | None = None
+        if _unsure(piece.words[-EDGE_WORDS:]):
+            # Unsure at the cut (often a closing it invented in the pause): do not keep
+            # this cut. Keep the words up to an earlier pause, where Whisper heard on past
+            # them; the next job starts there and reads on to a later pause.
+            log.debug("live cut at %.1f s held: unsure end %r", cut, piece.words[-1].text)
+            split = self._split_at_pause(samples, piece)
+            if split is None:
+                self._held_s, self._held = cut, piece
+                return False
+            piece, held = split
+        if again:
+            self._pieces.pop()
+            self._first_read_again = True
+        piece = self._join_if_unsure(self._pieces, piece, transcriber, samples, cancel)
+        _append(self._pieces, piece)
+        self._held_s, self._held = (cut, held) if held is not None else (None, None)
+        return True
 
     def _split_at_pause(self, samples: FloatArray, piece: Piece) -> tuple[Piece, Piece] | None:
         """``piece`` split at an inner pause that no word straddles and that follows sure words:
@@ -433,10 +624,16 @@ class LiveTranscript:
         advance = _forward_only(progress)
         t0 = time.monotonic()
         if not self._lock.acquire(blocking=False):
-            say("Finishing the last phrase")
+            text = "Finishing the last phrase"
+            say(text)
             advance(0.05)
-            self._lock.acquire()
+            job = self._job
+            started, audio_s = job if job is not None else (t0, 5.0)
+            waiting = _Estimate(advance, say, text, self._pace * audio_s, 0.05, 0.7, started)
+            while not self._lock.acquire(timeout=TICK_S):
+                waiting.update()
         try:
+            self._use_early(samples, transcriber, cancel)
             pieces, held = list(self._pieces), self._held
         finally:
             self._lock.release()
@@ -454,11 +651,33 @@ class LiveTranscript:
                     tail = held
                 else:
                     t0 = time.monotonic()
-                    say(f"Transcribing the last {duration - start:.0f} s")
+                    text = f"Transcribing the last {duration - start:.0f} s"
+                    say(text)
                     advance(0.1)
-                    tail = self._transcribe_after(
-                        transcriber, samples, start, duration, cancel, JOIN_AFTER_STOP_S
-                    )
+                    expected = self._pace * min(duration - start + OVERLAP_S, JOIN_AFTER_STOP_S)
+                    with _ticking(_Estimate(advance, say, text, expected, 0.1, 0.75)):
+                        tail = self._transcribe_after(
+                            transcriber, samples, start, duration, cancel, JOIN_AFTER_STOP_S
+                        )
+                    before = pieces[-1] if pieces and pieces[-1].end_s == start else None
+                    if (
+                        before is not None
+                        and not tail.read_across
+                        and _unsure_at_cut(before, tail) is not None
+                        and self._overlap_from(samples, before, duration, MAX_JOB_S) is not None
+                    ):
+                        # Not read across the cut (over JOIN_AFTER_STOP_S) and unsure there:
+                        # the whole take would be transcribed again (16 s on a busy machine).
+                        # Read across it as one job allows instead. (Only then: across a
+                        # pause Whisper may time the first word after it late, e.g.
+                        # premature_ask.flac's "Just" 0.3 s after the whole-file pass's.)
+                        log.debug("tail unsure at the cut %.1f s: read across it", start)
+                        with _ticking(_Estimate(advance, say, text, expected * 2, 0.3, 0.75)):
+                            across = self._transcribe_after(
+                                transcriber, samples, start, duration, cancel, MAX_JOB_S
+                            )
+                        if across.read_across:
+                            tail = across
                     tail_s = duration - start
                     log.debug(
                         "tail %.1f-%.1f s took %.2f s", start, duration, time.monotonic() - t0
@@ -482,6 +701,21 @@ class LiveTranscript:
         whole = transcribe_whole(transcriber, samples, advance, cancel, status)
         return Finished(whole, 1, round(duration, 2), reason)
 
+    def _use_early(
+        self, samples: FloatArray, transcriber: Transcriber, cancel: threading.Event | None
+    ) -> None:
+        """After Stop: an early decode of the last phrase, with nothing said after it, is that
+        phrase's piece (as if its pause had grown into a cut)."""
+        early = self._early
+        if early is None or early.start_s != self.done_s:
+            return
+        voiced = voiced_frames(samples, self.sample_rate)
+        if voiced[round(early.end_s / FRAME_S) :].any():
+            return
+        piece = self._early_piece(samples, early.start_s, early.end_s, early.again)
+        if piece is not None:
+            self._commit(samples, transcriber, early.end_s, piece, early.again, cancel)
+
     def _transcribe_after(
         self,
         transcriber: Transcriber,
@@ -504,7 +738,12 @@ class LiveTranscript:
         after = tuple(decoded.words[len(read) :])
         last = before.words[-1]
         mends = None
-        if read and abs(read[-1].end_s - last.end_s) <= EDGE_S:
+        if after and after[0].start_s < start_s and _same_word(after[0], last):
+            # The word at the cut itself, read with more of it after the cut than before (the
+            # cut fell in it): it is the reading of that word, not a word of this piece
+            # ("when you. | you get" read as "when when you get" otherwise).
+            mends, after = after[0], after[1:]
+        elif read and abs(read[-1].end_s - last.end_s) <= EDGE_S:
             mends = read[-1]
         # Without the word before the cut read again, that word still ended a window.
         across = mends is not None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -42,6 +45,12 @@ PIECE_TOKENS_PER_S = 8.0
 PIECE_TOKEN_MARGIN = 20
 # Whisper's limit (448) minus the longest prompt it keeps (223).
 MAX_PIECE_TOKENS = 224
+# With word timestamps the decoder seeks on from the last word it wrote, so a piece that ends in
+# a pause was read twice: a second 30 s window over the pause alone (another encoder pass, 0.3 s
+# of the 1.0 s the bench voicemail's last phrase took), which writes nothing or an invented
+# closing ("7 -2."). A piece's decode stops once its words reach this close to the end of the
+# piece's speech (by energy): what a later window could add lies on the pause.
+PIECE_SPEECH_END_MARGIN_S = 0.2
 # Beam width: 5 for a whole file; pieces of a take (the last of which is on the user's wait
 # after Stop) use 2, which took 0.50 s instead of 0.81 s for the last 6.4 s of the bench
 # voicemail with the same words (bench/bench_live.py measures word error against a whole pass).
@@ -70,6 +79,38 @@ SAMPLE_MAX_TOKENS = 40
 # The check took 0.7 s with tiny.en on a busy 2-core machine; Whisper pads every clip to 30 s,
 # so a large model's encoder alone can take several seconds on a slow computer.
 SAMPLE_TIME_LIMIT_S = 60.0
+# Memory (glibc): CTranslate2 frees large buffers after every decode (the encoder's attention
+# scores alone are 54 MB), but glibc keeps freed heap memory, in one arena per thread that ever
+# decoded, so the app's resident memory crept up with every decode (571 MB peak in
+# bench/bench_live.py against a 500 MB target). Buffers from this size on are mapped on their
+# own and given back when freed (a fixed threshold: glibc's own rises with the buffers freed),
+# and after each transcription the heaps' free memory is given back (malloc_trim).
+MMAP_THRESHOLD_BYTES = 4 << 20
+
+
+@functools.cache
+def _glibc() -> Any | None:
+    """The C library when it is glibc (malloc_trim and mallopt), else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except OSError:
+        return None
+
+
+def _map_large_buffers() -> None:
+    libc = _glibc()
+    if libc is not None and MMAP_THRESHOLD_BYTES > 0:
+        libc.mallopt(-3, MMAP_THRESHOLD_BYTES)  # M_MMAP_THRESHOLD
+
+
+def release_free_memory() -> None:
+    """Give the heaps' free memory back to the system (glibc; elsewhere nothing)."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 class ModelError(Exception):
@@ -164,6 +205,7 @@ class Transcriber:
         self.initial_prompt = initial_prompt
         if self.spec.bundled:
             verify_bundled(self.spec.path)
+        _map_large_buffers()
         from faster_whisper import WhisperModel
 
         try:
@@ -238,6 +280,7 @@ class Transcriber:
         """
         extra: dict[str, Any] = {"context": context}
         if piece:
+            extra["speech_end_s"] = speech_end(samples)
             extra["options"] = {
                 "condition_on_previous_text": False,
                 "beam_size": PIECE_BEAM_SIZE,
@@ -246,11 +289,14 @@ class Transcriber:
                     PIECE_TOKEN_MARGIN + int(PIECE_TOKENS_PER_S * len(samples) / 16_000),
                 ),
             }
-        first = self._run(samples, self.initial_prompt, progress, cancel, **extra)
-        if self.initial_prompt is None or first.coverage >= MIN_COVERAGE:
-            return first
-        second = self._run(samples, None, progress, cancel, **extra)
-        return second if second.coverage > first.coverage + 0.02 else first
+        try:
+            first = self._run(samples, self.initial_prompt, progress, cancel, **extra)
+            if self.initial_prompt is None or first.coverage >= MIN_COVERAGE:
+                return first
+            second = self._run(samples, None, progress, cancel, **extra)
+            return second if second.coverage > first.coverage + 0.02 else first
+        finally:
+            release_free_memory()
 
     def _run(
         self,
@@ -260,7 +306,10 @@ class Transcriber:
         cancel: threading.Event | None,
         context: str | None = None,
         options: dict[str, Any] | None = None,
+        speech_end_s: float | None = None,
     ) -> TranscriptionResult:
+        """One decode; with ``speech_end_s`` (a piece) no window is started after the words
+        have reached the end of the speech (see PIECE_SPEECH_END_MARGIN_S)."""
         duration = len(samples) / 16_000
         full_prompt = " ".join(p for p in (prompt, context) if p) or None
         settings: dict[str, Any] = {"beam_size": BEAM_SIZE, **(options or {})}
@@ -301,6 +350,9 @@ class Transcriber:
                     )
                 if progress is not None and duration > 0:
                     progress(min(1.0, float(seg.end) / duration))
+                reached = max(float(seg.end), words[-1].end_s if words else 0.0)
+                if speech_end_s is not None and reached >= speech_end_s - PIECE_SPEECH_END_MARGIN_S:
+                    break
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         kept, coverage = _keep_voiced(drop_squeezed_runs(words), samples)
@@ -328,6 +380,12 @@ def drop_invented_ending(
         and segment.no_speech_prob >= INVENTED_MIN_NO_SPEECH
     )
     return list(words[:-ending]) if invented else list(words)
+
+
+def speech_end(samples: npt.NDArray[np.float32]) -> float:
+    """Where the last speech (by energy) in ``samples`` (16 kHz) ends, in seconds; 0 without."""
+    voiced = np.flatnonzero(analyze_levels(samples, 16_000).speech_frames)
+    return float(voiced[-1] + 1) * FRAME_S if len(voiced) else 0.0
 
 
 def _sample_opening() -> npt.NDArray[np.float32]:

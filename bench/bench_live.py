@@ -264,6 +264,8 @@ def child_take(speech: Path) -> None:
         "tail_s": live.tail_s if live else None,
         "fallback": live.fallback if live else "no live transcript",
         "live_jobs": session.jobs if session else 0,
+        # live pieces decoded before their pause was a cut (voicemail_coach.analysis.incremental.EARLY_PAUSE_S)
+        "early_used": session.transcript.early_used if session else 0,
         **diff,
         "warnings": [text for level, text in messages if level == "warning"],
     }

@@ -544,3 +544,169 @@ def test_a_real_sentence_cut_mid_way_reads_as_one_sentence_again(transcriber) ->
     assert not any(24.5 <= t <= 25.6 for t in starts), [s.text for s in sentences]
     around = next(s for s in sentences if s.start_s < 24.9 <= s.end_s)
     assert "when you get a second" in around.text.lower().replace(",", "")
+
+
+# -- the last phrase decoded before its pause is a cut ------------------------------------------
+
+
+def test_a_phrase_ending_in_a_short_pause_is_decoded_early_and_kept_at_the_cut(
+    short_first: None,
+) -> None:
+    """At 0.2 s into the pause after 8.0 s (too short for a cut) the phrase is decoded; when
+    the pause has grown into a cut, that decode is the piece: nothing is decoded twice."""
+    audio = speech_like(SPANS, 9.0)
+    live = LiveTranscript(overlap_s=0.0)
+    words = [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)]
+    scripted = ScriptedTranscriber(words)
+    assert not live.step(audio[: round(8.2 * RATE)], scripted)  # not a cut yet
+    assert len(scripted.calls) == 1 and live.done_s == 0.0
+    assert not live.step(audio[: round(8.25 * RATE)], scripted)  # only more quiet: no decode
+    assert live.step(audio[: round(8.9 * RATE)], scripted)  # the cut: the early decode is used
+    assert len(scripted.calls) == 1 and live.early_used == 1
+    assert live.done_s == pytest.approx(8.45, abs=0.03)
+    assert [w.text for w in live.words] == ["One", "two", "three."]
+
+
+def test_an_early_decode_is_thrown_away_when_the_phrase_goes_on(short_first: None) -> None:
+    # A 0.2 s breath at 6.0 after 5 s of speech: decoded early, then the rep speaks on.
+    audio = speech_like(SPANS, 9.0)
+    live = LiveTranscript(overlap_s=0.0)
+    scripted = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two.", 3.6, 6.0, 0.9)],
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)],
+    )
+    assert not live.step(audio[: round(6.18 * RATE)], scripted)
+    assert len(scripted.calls) == 1
+    assert live.step(audio[: round(8.9 * RATE)], scripted)
+    assert len(scripted.calls) == 2 and live.early_used == 0
+    assert [w.text for w in live.words] == ["One", "two", "three."]
+
+
+def test_stop_in_the_short_pause_uses_the_early_decode(short_first: None) -> None:
+    """Stop before the pause is a cut: the early decode is the last piece, no tail is decoded."""
+    audio = speech_like([(0.5, 4.0), (4.6, 8.0)], 8.4)
+    live = LiveTranscript(overlap_s=0.0)
+    scripted = ScriptedTranscriber([("One", 0.5, 4.0, 0.9), ("two.", 4.6, 8.0, 0.9)])
+    assert not live.step(audio[: round(8.2 * RATE)], scripted)
+    tail = ScriptedTranscriber()
+    done = live.finish(audio, tail)
+    assert tail.calls == [] and done.tail_s == 0.0 and done.fallback is None
+    assert [w.text for w in done.result.words] == ["One", "two."]
+
+
+def test_waiting_for_the_last_phrase_shows_progress_and_says_when_the_computer_is_busy(
+    short_first: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pace measured at nearly nothing: the live job takes far longer than estimated.
+    monkeypatch.setattr(incremental, "FIRST_PACE_S_PER_S", 0.01)
+    audio = speech_like(SPANS, 9.0)
+    live = LiveTranscript(overlap_s=0.0)
+    release = threading.Event()
+
+    class Slow(ScriptedTranscriber):
+        def transcribe(self, samples, progress=None, cancel=None, piece=False, context=None):  # type: ignore[no-untyped-def]
+            release.wait(5)
+            return super().transcribe(samples, progress, cancel, piece, context)
+
+    slow = Slow([("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)])
+    worker = threading.Thread(target=live.step, args=(audio[: round(8.9 * RATE)], slow))
+    worker.start()
+    fractions: list[float] = []
+    statuses: list[str] = []
+    threading.Timer(1.2, release.set).start()
+    done = live.finish(audio, ScriptedTranscriber(), fractions.append, None, statuses.append)
+    worker.join(5)
+    assert statuses == [
+        "Finishing the last phrase",
+        "Finishing the last phrase; the computer is busy",
+    ]
+    waiting = [f for f in fractions if f < 0.7]
+    assert len(set(waiting)) >= 5 and waiting == sorted(waiting)  # it moves while it waits
+    assert [w.text for w in done.result.words] == ["One", "two", "three."]
+
+
+def test_a_piece_is_not_read_on_past_its_speech(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With word times the decoder seeks on from the last word, and a piece that ends in a
+    pause got a second window over the pause alone (another encoder pass) that wrote nothing or
+    an invented word. Once the words reach the end of the speech, no more is asked of it."""
+    from types import SimpleNamespace
+
+    from voicemail_coach.analysis.transcribe import Transcriber
+
+    pulled: list[str] = []
+
+    def segment(text: str, start: float, end: float, probability: float) -> SimpleNamespace:
+        word = SimpleNamespace(word=text, start=start, end=end, probability=probability)
+        return SimpleNamespace(
+            start=start, end=end, no_speech_prob=0.01, avg_logprob=-0.2,
+            compression_ratio=1.2, words=[word],
+        )  # fmt: skip
+
+    def segments():  # type: ignore[no-untyped-def]
+        for seg in (segment("One", 0.5, 3.0, 0.9), segment("two.", 3.6, 7.9, 0.9)):
+            pulled.append(seg.words[0].word)
+            yield seg
+        pulled.append("(second window)")
+        yield segment("Okay.", 8.2, 8.5, 0.02)
+
+    model = SimpleNamespace(transcribe=lambda *a, **k: (segments(), None))
+    transcriber = Transcriber.__new__(Transcriber)
+    transcriber._model, transcriber._lock = model, threading.Lock()
+    transcriber.initial_prompt = None
+    audio = speech_like([(0.5, 3.0), (3.6, 8.0)], 9.0)
+    result = transcriber.transcribe(audio, piece=True)
+    assert pulled == ["One", "two."]
+    assert [w.text for w in result.words] == ["One", "two."]
+    pulled.clear()
+    whole = transcriber.transcribe(audio)  # a whole file is read as before, to its end
+    assert pulled == ["One", "two.", "(second window)"]
+    assert [w.text for w in whole.words][:2] == ["One", "two."]
+
+
+def test_a_cut_inside_a_word_reads_that_word_once(short_first: None) -> None:
+    """The cut fell in "you" as the decode across it reads it (more of the word after the cut
+    than before): that reading replaces the piece's "you." and is not also the next piece's
+    first word, nor does the word before it ("when") replace "you." ("when when you get")."""
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0), (9.0, 13.0)]  # pauses at 3.3, 6.3, 8.5, 13.5
+    audio = speech_like(spans, 14.0)
+    first_piece = [("We", 0.5, 1.0, 0.9), ("help", 1.0, 3.0, 0.9), ("teams", 3.6, 6.0, 0.9),
+                   ("when", 6.6, 7.2, 0.9), ("you.", 7.2, 7.5, 0.9)]  # fmt: skip
+    # From the pause at 6.3 s, on its own clock: "you" 7.9-9.2 s on the take's.
+    from_pause = [("when", 0.3, 0.9, 0.9), ("you", 1.6, 2.9, 0.8), ("get", 2.9, 3.5, 0.9),
+                  ("a", 3.5, 3.9, 0.9), ("second.", 3.9, 6.7, 0.9)]  # fmt: skip
+    live = LiveTranscript(read_first_again=False)
+    script = ScriptedTranscriber(first_piece, from_pause)
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    assert live.step(audio, script)
+    assert [w.text for w in live.words] == [
+        "We", "help", "teams", "when", "you", "get", "a", "second."
+    ]  # fmt: skip
+    assert live.words[4].probability == 0.8
+
+
+def test_a_tail_unsure_at_its_cut_is_read_across_it_rather_than_the_whole_take_again(
+    short_first: None,
+) -> None:
+    """A tail too long to read across its cut within JOIN_AFTER_STOP_S (the live jobs fell
+    behind on a busy machine), unsure at the cut: it is decoded again across the cut as one job
+    allows, instead of the whole take being transcribed again."""
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0), (8.4, 20.0)]  # pauses at 3.3, 6.3, 8.2
+    audio = speech_like(spans, 20.5)
+    first_piece = [("We", 0.5, 1.0, 0.9), ("help", 1.0, 3.0, 0.9), ("teams", 3.6, 6.0, 0.9),
+                   ("when", 6.6, 7.2, 0.9), ("you.", 7.2, 8.0, 0.9)]  # fmt: skip
+    from_cut = [("Get", 0.2, 1.0, 0.1), ("a", 1.0, 1.4, 0.9), ("second.", 1.4, 11.8, 0.9)]
+    from_pause = [("when", 0.3, 0.9, 0.9), ("you", 0.9, 1.7, 0.8), ("get", 2.1, 2.9, 0.9),
+                  ("a", 2.9, 3.3, 0.9), ("second.", 3.3, 13.7, 0.9)]  # fmt: skip
+    live = LiveTranscript()
+    script = ScriptedTranscriber(first_piece, from_cut, from_pause)
+    assert live.step(audio[: round(8.9 * RATE)], script)
+    done = live.finish(audio, script)
+    assert [c["seconds"] for c in script.calls] == [
+        pytest.approx(8.2, abs=0.05),
+        pytest.approx(12.3, abs=0.05),  # from the cut: 12.3 s + 1.9 s back to the pause > 10 s
+        pytest.approx(20.5 - 6.3, abs=0.05),  # across the cut
+    ]
+    assert done.fallback is None and done.pieces == 2
+    assert [w.text for w in done.result.words] == [
+        "We", "help", "teams", "when", "you", "get", "a", "second."
+    ]  # fmt: skip
