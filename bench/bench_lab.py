@@ -27,32 +27,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from voicemail_coach.analysis.lab import OUTCOME_KINDS
+from voicemail_coach.analysis.profile import CHECK_IDS
 from voicemail_coach.storage.library import Library
 from voicemail_coach.storage.outcomes import Outcomes
 
-CHECKS = [
-    "length",
-    "intro",
-    "value_proposition",
-    "value_proposition_timing",
-    "call_to_action",
-    "opt_out",
-    "premature_ask",
-    "self_praise",
-    "pressure",
-    "personalization",
-    "phone_number",
-    "pace",
-    "fillers",
-    "pauses",
-    "monotone",
-    "loudness",
-    "hesitations",
-    "uptalk",
-    "rushing",
-    "noise",
-    "value_specificity",
-]
+# Every check a report can hold, with a random status each (the lab compares them).
+CHECKS = CHECK_IDS
 CTA_KINDS = ("callback", "follow_up", "email", "other", None)
 WEIGHTS = (0.10, 0.08, 0.04, 0.70, 0.08)  # called back, email, meeting, none, wrong person
 
