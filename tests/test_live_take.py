@@ -51,8 +51,10 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     )  # the script has none; Whisper may hear one
     assert re.fullmatch(r"Pace (\d+) wpm", cues.pace.text())
     assert 120 <= int(cues.pace.text().split()[1]) <= 220
-    # The words heard so far are on the page, as one line ("Hi Dana, this is Sam ...").
-    assert cues.heard.isVisible() and "companies" in cues.heard.text()
+    # The words heard so far are on the page, as one line ("Hi Dana, this is Sam ..."; only the
+    # latest ones once the line is full, so which words depends on how far the live jobs got).
+    heard = cues.heard.text()
+    assert cues.heard.isVisible() and len(heard.strip("\u2026").split()) >= 3
 
     qtbot.waitUntil(lambda: stream.fed_frames >= len(good) + 16_000, timeout=30_000)
     with qtbot.waitSignal(controller.feedback_ready, timeout=60_000) as got:
@@ -65,6 +67,11 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     assert feedback.live.pieces >= 1
     assert feedback.live.tail_s < feedback.report.source.duration_s / 2
     report = feedback.report
+    # What the page showed live are words of the take (tidied: no stops at cuts, digits joined).
+    said = re.sub(r"[^a-z0-9 ]", "", report.transcript.text.lower())
+    # (A live read may still change a word before the end: most, not all, must be there.)
+    live_words = re.sub(r"[^a-z0-9 ]", "", heard.lower()).split()[1:-1]
+    assert sum(word in said for word in live_words) >= len(live_words) * 0.7, (heard, said)
     assert report.value_proposition.found
     assert report.value_proposition.text.startswith("We work with companies in your industry")
     assert report.call_to_action.found and report.call_to_action.kind == "follow_up"
