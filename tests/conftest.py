@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from voicemail_coach.storage.library import Library
+
 _SANDBOX = tempfile.mkdtemp(prefix="vmc-tests-")
 os.environ["VOICEMAIL_COACH_DATA_DIR"] = str(Path(_SANDBOX) / "data")
 os.environ["VOICEMAIL_COACH_CACHE_DIR"] = str(Path(_SANDBOX) / "cache")
@@ -124,3 +126,12 @@ def no_dangling_threads() -> Iterator[None]:
     if app is not None:
         timers = [t for t in app.findChildren(QTimer) if t.isActive()]
         assert not timers, f"timers left running: {timers}"
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Iterator[Library]:
+    """An empty attempt library in the test's own folder, closed afterwards (a module that
+    needs another kind of library defines its own ``library``)."""
+    lib = Library(tmp_path / "library")
+    yield lib
+    lib.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,6 @@ from voicemail_coach.storage.coaching import Coaching
 from voicemail_coach.storage.library import Library
 from voicemail_coach.storage.outcomes import Outcomes
 from voicemail_coach.storage.records import LibraryError
-
-
-@pytest.fixture()
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "library")
-    yield lib
-    lib.close()
 
 
 @pytest.fixture()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,13 +23,6 @@ from voicemail_coach.storage.records import LibraryError
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY_V2 = REPO / "tests" / "data" / "library_v2.sql"
 RUBRIC = load_profile().rubric
-
-
-@pytest.fixture()
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "library")
-    yield lib
-    lib.close()
 
 
 @pytest.fixture()

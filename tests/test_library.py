@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 import wave
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,13 +73,6 @@ def reports() -> tuple[Report, Report]:
         dataclasses.replace(first, model=ModelInfo("tiny.en", "int8", "/models/tiny.en", None)),
         dataclasses.replace(second, model=ModelInfo("small.en", "int8", "/models/small", "Hi")),
     )
-
-
-@pytest.fixture()
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "library")
-    yield lib
-    lib.close()
 
 
 def audio_files(lib: Library) -> list[str]:

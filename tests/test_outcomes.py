@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,13 +26,6 @@ FIXTURES = {
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 SCRIPT_A = "Hi Sam, this is Alex from Acme. We cut onboarding time in half. Call me back."
 SCRIPT_B = "Hi Sam, Alex at Acme. Teams like yours onboard in half the time. I'll email you."
-
-
-@pytest.fixture()
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "library")
-    yield lib
-    lib.close()
 
 
 @pytest.fixture()
