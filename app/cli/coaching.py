@@ -11,13 +11,13 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from voicemail_coach.app.cli.text import EXIT_BAD_INPUT, EXIT_OK
+
 if TYPE_CHECKING:
     from voicemail_coach.analysis.scenarios import Scenario
     from voicemail_coach.storage.outcomes import Outcomes
     from voicemail_coach.storage.packs import Conflict, PackContents
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
 COMMANDS = ("scenarios", "profiles", "pack")
 ON_CONFLICT = {"replace": "replace", "keep-both": "keep_both", "skip": "skip"}
 

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from voicemail_coach.app.cli.text import EXIT_OK
+
 APP_ID = "io.github.voicemailcoach.VoicemailCoach"
 COMMAND = "voicemail-coach"
 PNG_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 DESKTOP_PACKAGE = "voicemail_coach.resources.desktop"
 
-EXIT_OK = 0
 EXIT_FAILED = 1
 
 

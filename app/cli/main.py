@@ -24,10 +24,8 @@ from voicemail_coach.app.cli.coaching import (
 from voicemail_coach.app.cli.desktop import add_desktop_commands, run_desktop_command
 from voicemail_coach.app.cli.lab import add_lab_commands, run_lab_command
 from voicemail_coach.app.cli.library import add_library_commands, run_library_command
+from voicemail_coach.app.cli.text import EXIT_BAD_INPUT, EXIT_OK
 from voicemail_coach.audio.io import AudioLoadError
-
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
 
 
 def sample_path() -> Path:
