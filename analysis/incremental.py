@@ -351,6 +351,11 @@ def _append(pieces: list[Piece], piece: Piece) -> None:
     pieces.append(replace(piece, mends=None))
 
 
+def _up_to(words: Sequence[Word], cut: float) -> tuple[Word, ...]:
+    """The words that end by ``cut``."""
+    return tuple(w for w in words if w.end_s <= cut)
+
+
 def _same_word(a: Word, b: Word) -> bool:
     """The same word, whatever its punctuation and case."""
     return _letters(a.text) == _letters(b.text) != ""
@@ -593,12 +598,23 @@ class LiveTranscript:
             pieces.pop()
             return self._transcribe(transcriber, samples, before.start_s, piece.end_s, cancel)
         # Too long for one job: move the cut back to a pause inside the piece before, as early
-        # as one job allows, and keep that piece's words up to there.
-        cut = pause_after(samples, max(before.start_s, piece.end_s - budget_s), before.end_s)
+        # as one job allows, and keep that piece's words up to there. The piece after it is
+        # decoded from a pause before the new cut where one job allows that too, so no window
+        # ends at the new cut either (else a word Whisper is unsure of there, at a window's
+        # edge, would send the whole take to a second pass after Stop).
+        earliest = max(before.start_s, piece.end_s - budget_s)
+        for cut in pauses_between(samples, earliest, before.end_s):
+            shortened = replace(before, end_s=cut, words=_up_to(before.words, cut))
+            from_s = self._overlap_from(samples, shortened, piece.end_s, budget_s)
+            if shortened.words and from_s is not None:
+                pieces[-1] = shortened
+                return self._transcribe_after(
+                    transcriber, samples, cut, piece.end_s, cancel, budget_s, shortened
+                )
+        cut = pause_after(samples, earliest, before.end_s)
         if cut is None:
             return piece
-        kept = tuple(w for w in before.words if w.end_s <= cut)
-        pieces[-1] = replace(before, end_s=cut, words=kept)
+        pieces[-1] = replace(before, end_s=cut, words=_up_to(before.words, cut))
         return self._transcribe(transcriber, samples, cut, piece.end_s, cancel)
 
     def _speech_since_held(self, samples: FloatArray, cut: float) -> bool:
@@ -724,11 +740,14 @@ class LiveTranscript:
         end_s: float,
         cancel: threading.Event | None,
         budget_s: float,
+        before: Piece | None = None,
     ) -> Piece:
         """The piece ``start_s``-``end_s``, decoded from a pause in the piece before (see
-        OVERLAP_S) when one job of ``budget_s`` allows: its words from ``start_s`` on, and in
-        ``mends`` its reading of the word before ``start_s``."""
-        before = self._pieces[-1] if self._pieces and self._pieces[-1].end_s == start_s else None
+        OVERLAP_S; ``before``, by default the last piece kept when it ends at ``start_s``) when
+        one job of ``budget_s`` allows: its words from ``start_s`` on, and in ``mends`` its
+        reading of the word before ``start_s``."""
+        if before is None and self._pieces and self._pieces[-1].end_s == start_s:
+            before = self._pieces[-1]
         from_s = self._overlap_from(samples, before, end_s, budget_s)
         if before is None or from_s is None or not before.words:
             return self._transcribe(transcriber, samples, start_s, end_s, cancel)

@@ -288,7 +288,11 @@ def _debug_events() -> list[tuple[float, str]]:
         def emit(self, record: logging.LogRecord) -> None:
             events.append((time.monotonic(), record.getMessage()))
 
-    for name in ("voicemail_coach.analysis.incremental", "voicemail_coach.app.controller"):
+    for name in (
+        "voicemail_coach.analysis.incremental",
+        "voicemail_coach.app.controller",
+        "voicemail_coach.app.analysis_tasks",
+    ):
         logger = logging.getLogger(name)
         logger.setLevel(logging.DEBUG)
         logger.addHandler(Collect())
