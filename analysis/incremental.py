@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics
 from voicemail_coach.analysis.pipeline import analyze_audio
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.report import Report
@@ -109,6 +110,9 @@ class Piece:
     # to replace the one the piece before ended with; None when not decoded across the cut.
     mends: Word | None = None
     read_across: bool = False  # decoded from before its start: the cut was no window's edge
+    # Decoded from a pause before its start, whether or not the word before the start was read
+    # again (``read_across``): its own first words were not at a window's edge.
+    started_before: bool = False
     segments: tuple[SegmentStats, ...] = ()  # times from the start of the take
 
 
@@ -121,6 +125,15 @@ class Finished:
     tail_s: float  # seconds of audio transcribed after Stop
     fallback: str | None  # why the whole take was transcribed again, None when it was not
     cuts: tuple[float, ...] = ()  # where the merged pieces meet
+    # The cuts that the piece after was decoded across (from a pause before it, with the word
+    # at the cut read again): no window ended or began there.
+    read_across: tuple[float, ...] = ()
+
+    @property
+    def hard_cuts(self) -> tuple[float, ...]:
+        """The cuts where a window ended and the next began: where the words may differ from
+        a single pass's."""
+        return tuple(c for c in self.cuts if c not in self.read_across)
 
 
 def voiced_frames(samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> npt.NDArray[np.bool_]:
@@ -226,7 +239,9 @@ def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
     for before, after in itertools.pairwise(pieces):
         if after.read_across:
             continue  # no window ended or began there: an unsure word is Whisper's own doubt
-        w = _unsure_at_cut(before, after)
+        # A piece decoded from before the cut began no window there: only the piece before
+        # ended one.
+        w = _unsure_at_cut(before, replace(after, words=()) if after.started_before else after)
         if w is not None:
             return f"an uncertain word ({w.text!r}) sits at the cut at {before.end_s:.1f} s"
     return None
@@ -252,7 +267,9 @@ def cut_in_moment(
     have split or punctuated otherwise; or a key sentence that begins right at a cut whose last
     word ended no sentence ("... when you | get a second, just give me a call back"): a single
     pass would likely have begun that sentence later. None when every cut lies between
-    sentences."""
+    sentences. ``cuts``: the hard ones (:attr:`Finished.hard_cuts`); across a cut the piece
+    after was decoded across, the sentence was read whole and its words at the cut read again
+    with what follows."""
     for start, end in spans:
         for cut in cuts:
             if start < cut < end:
@@ -589,8 +606,10 @@ class LiveTranscript:
     ) -> Piece:
         """A piece that starts with an uncertain word is transcribed again together with the
         piece before it (taken off ``pieces``), so no cut lies there; when both fit one job of
-        ``budget_s``."""
-        if not (pieces and _unsure(piece.words[:EDGE_WORDS])):
+        ``budget_s``. Not when it was decoded from before its start: no window began there, so
+        the doubt is Whisper's own (as :func:`fallback_reason` holds), and a redo would only
+        move the cut to where no room is left to read across it."""
+        if not (pieces and _unsure(piece.words[:EDGE_WORDS])) or piece.started_before:
             return piece
         before = pieces[-1]
         log.debug("piece at %.1f s starts unsure: joined with the one before", piece.start_s)
@@ -598,20 +617,9 @@ class LiveTranscript:
             pieces.pop()
             return self._transcribe(transcriber, samples, before.start_s, piece.end_s, cancel)
         # Too long for one job: move the cut back to a pause inside the piece before, as early
-        # as one job allows, and keep that piece's words up to there. The piece after it is
-        # decoded from a pause before the new cut where one job allows that too, so no window
-        # ends at the new cut either (else a word Whisper is unsure of there, at a window's
-        # edge, would send the whole take to a second pass after Stop).
-        earliest = max(before.start_s, piece.end_s - budget_s)
-        for cut in pauses_between(samples, earliest, before.end_s):
-            shortened = replace(before, end_s=cut, words=_up_to(before.words, cut))
-            from_s = self._overlap_from(samples, shortened, piece.end_s, budget_s)
-            if shortened.words and from_s is not None:
-                pieces[-1] = shortened
-                return self._transcribe_after(
-                    transcriber, samples, cut, piece.end_s, cancel, budget_s, shortened
-                )
-        cut = pause_after(samples, earliest, before.end_s)
+        # as one job allows, and keep that piece's words up to there. (No room is left to
+        # decode across the new cut: it would have been used for ``piece`` already.)
+        cut = pause_after(samples, max(before.start_s, piece.end_s - budget_s), before.end_s)
         if cut is None:
             return piece
         pieces[-1] = replace(before, end_s=cut, words=_up_to(before.words, cut))
@@ -712,8 +720,9 @@ class LiveTranscript:
                 segments = tuple(s for p in pieces for s in p.segments)
                 result = TranscriptionResult(tuple(kept), text, used, coverage, segments)
                 cuts = tuple(p.end_s for p in pieces[:-1])
+                across = tuple(b.end_s for b, a in itertools.pairwise(pieces) if a.read_across)
                 advance(0.8)
-                return Finished(result, len(pieces), round(tail_s, 2), None, cuts)
+                return Finished(result, len(pieces), round(tail_s, 2), None, cuts, across)
         whole = transcribe_whole(transcriber, samples, advance, cancel, status)
         return Finished(whole, 1, round(duration, 2), reason)
 
@@ -740,14 +749,11 @@ class LiveTranscript:
         end_s: float,
         cancel: threading.Event | None,
         budget_s: float,
-        before: Piece | None = None,
     ) -> Piece:
         """The piece ``start_s``-``end_s``, decoded from a pause in the piece before (see
-        OVERLAP_S; ``before``, by default the last piece kept when it ends at ``start_s``) when
-        one job of ``budget_s`` allows: its words from ``start_s`` on, and in ``mends`` its
-        reading of the word before ``start_s``."""
-        if before is None and self._pieces and self._pieces[-1].end_s == start_s:
-            before = self._pieces[-1]
+        OVERLAP_S) when one job of ``budget_s`` allows: its words from ``start_s`` on, and in
+        ``mends`` its reading of the word before ``start_s``."""
+        before = self._pieces[-1] if self._pieces and self._pieces[-1].end_s == start_s else None
         from_s = self._overlap_from(samples, before, end_s, budget_s)
         if before is None or from_s is None or not before.words:
             return self._transcribe(transcriber, samples, start_s, end_s, cancel)
@@ -774,6 +780,7 @@ class LiveTranscript:
             words=after,
             mends=mends,
             read_across=across,
+            started_before=True,
             segments=segments,
         )
 
@@ -849,6 +856,28 @@ def transcribe_whole(
     return transcriber.transcribe(samples, went, cancel)
 
 
+class _Measuring:
+    """The audio's acoustic measures (levels, pitch), taken on a thread of their own."""
+
+    def __init__(self, audio: Audio, profile: Profile) -> None:
+        self._audio, self._profile = audio, profile
+        self._acoustics: Acoustics | None = None
+        self._thread = threading.Thread(target=self._run, name="acoustics", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._acoustics = measure_acoustics(
+                self._audio.samples, self._audio.sample_rate, self._profile
+            )
+        except Exception:  # measured again (and any error raised) where the report is built
+            log.exception("measuring the take's acoustics beside the transcription failed")
+
+    def result(self) -> Acoustics | None:
+        self._thread.join()
+        return self._acoustics
+
+
 def analyze_take(
     audio: Audio,
     live: LiveTranscript,
@@ -861,24 +890,31 @@ def analyze_take(
     status: StatusFn | None = None,
 ) -> tuple[Report, Finished]:
     """The report of a take transcribed while recording: from the merged pieces, or from a
-    whole-file pass when :func:`fallback_reason` or :func:`cut_in_moment` says so."""
+    whole-file pass when :func:`fallback_reason` or :func:`cut_in_moment` says so.
+
+    The audio's levels and pitch need no words: they are measured on a thread of their own
+    while the last phrase is transcribed, so the report is ready sooner after Stop."""
+    measuring = _Measuring(audio, profile)
     finished = live.finish(audio.samples, transcriber, progress, cancel, status)
+    acoustics = measuring.result()
     if status is not None:
         status("Checking structure and delivery")
     report = analyze_audio(
-        audio, transcriber, profile, preset, None, cancel, scenario, finished.result
+        audio, transcriber, profile, preset, None, cancel, scenario, finished.result, acoustics
     )
     spans = [
         (m.start_s, m.end_s)
         for m in (report.value_proposition, report.call_to_action)
         if m.start_s is not None and m.end_s is not None
     ]
-    why = cut_in_moment(spans, finished.cuts, finished.result.words)
+    why = cut_in_moment(spans, finished.hard_cuts, finished.result.words)
     if why is None:
         return report, finished
     # The sentence may have come out split or punctuated otherwise than in one pass.
     whole = transcribe_whole(transcriber, audio.samples, progress, cancel, status)
     if status is not None:
         status("Checking structure and delivery")
-    report = analyze_audio(audio, transcriber, profile, preset, None, cancel, scenario, whole)
-    return report, replace(finished, pieces=1, fallback=why, cuts=())
+    report = analyze_audio(
+        audio, transcriber, profile, preset, None, cancel, scenario, whole, acoustics
+    )
+    return report, replace(finished, pieces=1, fallback=why, cuts=(), read_across=())

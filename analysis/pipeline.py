@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from voicemail_coach.analysis import phone_line
 from voicemail_coach.analysis import report as r
-from voicemail_coach.analysis.acoustics import measure_acoustics, snap_to_speech
+from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics, snap_to_speech
 from voicemail_coach.analysis.checks import run_checks, score
 from voicemail_coach.analysis.delivery import analyze_delivery, content_start
 from voicemail_coach.analysis.no_message import screen
@@ -62,8 +62,10 @@ def analyze_audio(
     cancel: threading.Event | None = None,
     scenario: Scenario | None = None,
     transcribed: TranscriptionResult | None = None,
+    acoustics: Acoustics | None = None,
 ) -> r.Report:
-    """``transcribed``: the words already found (while recording); transcribed here if None."""
+    """``transcribed``: the words already found (while recording); transcribed here if None.
+    ``acoustics``: the audio's levels and pitch when already measured (they need no words)."""
     preset = profile.length_preset(length_preset)
     result = transcribed or transcriber.transcribe(audio.samples, progress, cancel)
     model = r.ModelInfo(
@@ -86,6 +88,7 @@ def analyze_audio(
         _warnings(audio.truncated, result.words),
         scenario,
         result.segments,
+        acoustics,
     )
 
 
@@ -178,13 +181,17 @@ def build_report(
     warnings: tuple[str, ...],
     scenario: Scenario | None = None,
     segments: Sequence[SegmentStats] = (),
+    acoustics: Acoustics | None = None,
 ) -> r.Report:
-    """``segments``: what the decoder said of each stretch it transcribed (for recorded audio)."""
-    acoustics = None
+    """``segments``: what the decoder said of each stretch it transcribed (for recorded audio);
+    ``acoustics``: ``samples``' measures if already taken (with the same profile)."""
     verdict = None
-    if samples is not None:
+    if samples is None:
+        acoustics = None
+    else:
         # Frame levels and the pitch track, measured once and shared by every delivery detector.
-        acoustics = measure_acoustics(samples, sample_rate, profile)
+        if acoustics is None:
+            acoustics = measure_acoustics(samples, sample_rate, profile)
         verdict = screen(words, segments, acoustics, profile)
         words = snap_to_speech(words, acoustics.levels)
     words = join_split_phrases(words, profile.sentences)

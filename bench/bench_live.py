@@ -155,7 +155,7 @@ def compare_files(paths: Sequence[Path], slowdown: float = 0.0) -> int:
             m for m in (live_report.value_proposition, live_report.call_to_action) if m.found
         ]
         spans = [(m.start_s, m.end_s) for m in moments]
-        why = cut_in_moment(spans, finished.cuts, finished.result.words)
+        why = cut_in_moment(spans, finished.hard_cuts, finished.result.words)
         if why:  # as the app does: the whole-file pass is the report
             finished = dataclasses.replace(finished, pieces=1, fallback=why)
             finish_s += whole_s
@@ -167,13 +167,15 @@ def compare_files(paths: Sequence[Path], slowdown: float = 0.0) -> int:
                 a, b = getattr(live_report, name), getattr(whole_report, name)
                 print(f"  {name}: live {a.start_s} {a.text!r}\n  {' ' * len(name)}  whole "
                       f"{b.start_s} {b.text!r}")  # fmt: skip
-            print(f"  cuts {finished.cuts}")
+            print(f"  cuts {finished.cuts}, read across {finished.read_across}")
         print(
-            f"{path.name[:30]:30} {audio.duration_s:6.1f} {diff['wer']:6.3f} "
+            f"{path.name[:30]:30} {audio.duration_s:6.1f} {_num(diff['wer']):>6} "
             f"{_num(diff['vp_delta_s']):>6} {_num(diff['cta_delta_s']):>6} "
             f"{finished.pieces:6d} {finished.tail_s:6.1f} {finish_s:12.2f} {whole_s:8.2f} "
-            f"{diff['score']:>3}/{diff['whole_score']:<3}  {finished.fallback or '-'}"
+            f"{diff['score']!s:>3}/{diff['whole_score']!s:<3}  {finished.fallback or '-'}"
         )
+        if diff["differ"]:
+            print(f"  marks that differ (check, live, whole): {diff['differ']}")
     return 0
 
 
