@@ -86,6 +86,11 @@ OVERLAP_S = 0.5
 # be a cut (MIN_PAUSE_S). The decode is used when nothing more is said before the cut or Stop,
 # so the last phrase's decode starts about 0.2 s sooner; speech before the cut throws it away.
 EARLY_PAUSE_S = 0.15
+# A last phrase too short for a cut (under MIN_PHRASE_S of speech: "Thanks, bye.", or the number
+# said again) is decoded early too, once the pause after it is as long as a cut's, so that Stop
+# does not wait for the whole of it (2 s on a loaded machine). Less speech than this is left for
+# the tail: a decode costs nearly as much whatever its length.
+EARLY_SHORT_SPEECH_S = 1.0
 # While the analysis after Stop waits for a decode, its progress is estimated from the pace of
 # this take's live jobs (seconds of work per second of audio); before one is measured, this.
 FIRST_PACE_S_PER_S = 0.15
@@ -509,12 +514,14 @@ class LiveTranscript:
             return
         voiced = voiced_frames(samples, rate)
         since = voiced[round(start / FRAME_S) :]
-        if (
-            len(since) <= round(EARLY_PAUSE_S / FRAME_S)
-            or since[-round(EARLY_PAUSE_S / FRAME_S) :].any()
-        ):
+        speech = np.count_nonzero(since)
+        # A phrase long enough to cut is decoded after a short pause; a shorter one (it may be
+        # the last) once the pause is as long as a cut's.
+        pause_s = EARLY_PAUSE_S if speech >= round(need / FRAME_S) else MIN_PAUSE_S
+        pause = round(pause_s / FRAME_S)
+        if len(since) <= pause or since[-pause:].any():
             return  # the take does not end in a pause
-        if np.count_nonzero(since) < round(need / FRAME_S) or not self._speech_since_held(
+        if speech < round(EARLY_SHORT_SPEECH_S / FRAME_S) or not self._speech_since_held(
             samples, end
         ):
             return  # too little speech for a phrase, or none since a held cut

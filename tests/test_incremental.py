@@ -312,14 +312,18 @@ def test_a_cut_inside_a_key_sentence_calls_for_the_whole_file_pass() -> None:
 def test_the_first_piece_waits_for_more_speech() -> None:
     live = LiveTranscript(overlap_s=0.0)
     script = ScriptedTranscriber(
-        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)]
-    )
-    # 6.7 s of speech and a pause: enough for later pieces, not for the first.
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9)],
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three", 6.2, 8.0, 0.9),
+         ("four.", 9.0, 11.0, 0.9)],
+    )  # fmt: skip
+    # 6.7 s of speech and a pause: enough for later pieces, not for the first. (It is decoded
+    # early, in case it is all the rep says; that decode is no piece.)
     assert not live.step(speech_like(SPANS, 9.0), script)
-    assert script.calls == []
+    assert live.done_s == 0.0 and len(script.calls) == 1
     longer = speech_like([*SPANS, (9.0, 11.0)], 12.0)
     assert live.step(longer, script)
     assert live.done_s == pytest.approx(11.5, abs=0.03)
+    assert len(script.calls) == 2 and live.early_used == 0  # the rep spoke on: decoded again
 
 
 def test_a_piece_held_for_its_uncertain_end_is_the_tail_when_nothing_follows(
@@ -640,6 +644,28 @@ def test_stop_in_the_short_pause_uses_the_early_decode(short_first: None) -> Non
     done = live.finish(audio, tail)
     assert tail.calls == [] and done.tail_s == 0.0 and done.fallback is None
     assert [w.text for w in done.result.words] == ["One", "two."]
+
+
+def test_a_last_phrase_too_short_for_a_cut_is_decoded_early_once_its_pause_is_a_cuts(
+    short_first: None,
+) -> None:
+    """A short last phrase ("Thanks, bye.", 1.5 s of speech) is no cut, but once the take ends in
+    as long a pause as a cut's it is decoded, and Stop uses that decode: no tail after Stop."""
+    audio = speech_like([(0.5, 3.0), (3.6, 6.0), (6.6, 8.0), (9.0, 10.5)], 11.0)
+    live = LiveTranscript(overlap_s=0.0, read_first_again=False)
+    scripted = ScriptedTranscriber(
+        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.6, 8.0, 0.9)],
+        [("Thanks,", 0.55, 1.2, 0.9), ("bye.", 1.3, 2.05, 0.9)],
+    )  # fmt: skip
+    assert live.step(audio[: round(8.9 * RATE)], scripted)
+    assert not live.step(audio[: round(10.7 * RATE)], scripted)  # a short pause: not yet
+    assert len(scripted.calls) == 1
+    assert not live.step(audio[: round(10.85 * RATE)], scripted)  # 0.35 s of quiet: decoded
+    assert len(scripted.calls) == 2
+    tail = ScriptedTranscriber()
+    done = live.finish(audio, tail)
+    assert tail.calls == [] and done.tail_s == 0.0 and done.fallback is None
+    assert [w.text for w in done.result.words] == ["One", "two", "three.", "Thanks,", "bye."]
 
 
 def test_waiting_for_the_last_phrase_shows_progress_and_says_when_the_computer_is_busy(
