@@ -707,7 +707,7 @@ class LiveTranscript:
                             across = self._transcribe_after(
                                 transcriber, samples, start, duration, cancel, MAX_JOB_S
                             )
-                        if across.read_across:
+                        if across.started_before:
                             tail = across
                     tail_s = duration - start
                     log.debug(
