@@ -77,19 +77,29 @@ class Trimmed:
     expected: str | None = None  # the card's prospect (None without a card)
 
     @property
+    def kinds(self) -> str:
+        """What was trimmed, without times: "ringing, greeting and beep"."""
+        found = [
+            name
+            for name, start in (("ringing", self.ring_start_s), ("greeting", self.greeting_start_s))
+            if start is not None
+        ]
+        return ", ".join(found) + (" and beep" if found else "beep")
+
+    @property
     def parts(self) -> str:
-        """ "ringing 0.0-2.0 s, greeting 6.0-19.1 s and beep"."""
+        """What was trimmed, with its times in the file: "ringing 0.0-2.0 s, greeting 6.0-19.1 s
+        and beep"."""
         found = []
         if self.ring_start_s is not None and self.ring_end_s is not None:
             found.append(f"ringing {self.ring_start_s:.1f}-{self.ring_end_s:.1f} s")
         if self.greeting_start_s is not None and self.greeting_end_s is not None:
             found.append(f"greeting {self.greeting_start_s:.1f}-{self.greeting_end_s:.1f} s")
-        found.append("beep")
-        return ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1]
+        return ", ".join(found) + (" and beep" if found else "beep")
 
     @property
     def summary(self) -> str:
-        """ "greeting 0.4-19.1 s and beep trimmed; message starts at 20.8 s"."""
+        """ "greeting 0.4-19.1 s and beep trimmed; message starts at 20.8 s" (the file's times)."""
         return f"{self.parts} trimmed; message starts at {self.end_s:.1f} s"
 
     @property
@@ -98,7 +108,10 @@ class Trimmed:
         if self.person is None:
             return None
         if self.person == "right":
-            return f"The greeting named {self.person_named or self.expected}: right person"
+            expected = self.expected or self.person_named
+            heard = self.person_named
+            as_heard = f" (heard as \u201c{heard}\u201d)" if heard and heard != expected else ""
+            return f"The greeting named {expected}: right person{as_heard}"
         if self.person == "other":
             if self.expected is None:
                 return f"The greeting named {self.person_named}"
@@ -521,8 +534,8 @@ def _t(seconds: float | None) -> str:
 
 def _trimmed_lines(t: Trimmed) -> list[str]:
     lines = [
-        f"Trimmed: {t.summary} (confidence {t.confidence:.2f}); every time below is from the "
-        "message's start"
+        f"Trimmed: {t.summary} in the file (confidence {t.confidence:.2f}); every time below "
+        "counts from the message's start"
     ]
     if t.person_line:
         lines.append(f"Right person? {t.person_line}")

@@ -162,7 +162,8 @@ def _run(
     # The frames' centres are half a window into them; the tone's edges, found on its envelope.
     centre = WINDOW / 2 / rate if rate >= 16_000 else WINDOW / 4 / rate
     start, end = i * hop_s + centre, j * hop_s + centre
-    if not is_dual:  # two tones beat on the envelope; a ring's edges need no precision
+    # Only a beep's edges need precision (and two tones beat on the envelope).
+    if not is_dual and tonality >= BEEP_TONALITY and BEEP_HZ[0] <= f1 <= BEEP_HZ[1]:
         start, end = _edges(samples, rate, f1, start, end)
     return ToneRun(round(start, 3), round(end, 3), freqs_hz, round(tonality, 3))
 
@@ -186,13 +187,12 @@ def _edges(
     centre = (mid_a + mid_b) // 2
     if env[centre] < level / 2:
         return start_s, end_s
-    lo = centre
-    while lo > 0 and env[lo - 1] >= level / 2:
-        lo -= 1
-    hi = centre  # the end where the tone has faded to a tenth, so none of it is left in the message
-    while hi + 1 < len(env) and env[hi + 1] >= level / 10:
-        hi += 1
-    return (a + lo) / rate, (a + hi + 1) / rate
+    below = np.flatnonzero(env[:centre] < level / 2)
+    lo = int(below[-1]) + 1 if below.size else 0
+    # The end where the tone has faded to a tenth, so none of it is left in the message.
+    faded = np.flatnonzero(env[centre:] < level / 10)
+    hi = centre + int(faded[0]) if faded.size else len(env)
+    return (a + lo) / rate, (a + hi) / rate
 
 
 def _is_ring(run: ToneRun, runs: list[ToneRun]) -> bool:

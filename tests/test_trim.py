@@ -167,9 +167,14 @@ def test_the_report_says_what_was_trimmed_and_whom_the_greeting_named() -> None:
     t = _trimmed(greeting_text="Hi, this is Dana", person="right", person_named="Dana",
                  expected="Dana Cole")  # fmt: skip
     assert t.summary == "greeting 0.0-6.2 s and beep trimmed; message starts at 6.6 s"
-    assert t.person_line == "The greeting named Dana: right person"
+    assert t.person_line == "The greeting named Dana Cole: right person (heard as \u201cDana\u201d)"
+    assert t.kinds == "greeting and beep"
+    assert dataclasses.replace(t, person_named="Dana Cole").person_line == (
+        "The greeting named Dana Cole: right person"
+    )
     rung = _trimmed(ring_start_s=0.0, ring_end_s=8.0, greeting_start_s=12.4, greeting_end_s=31.1)
     assert rung.parts == "ringing 0.0-8.0 s, greeting 12.4-31.1 s and beep"
+    assert rung.kinds == "ringing, greeting and beep"
     other = _trimmed(person="other", person_named="Jess Nolan", expected="Dana Cole")
     assert other.person_line == "The greeting named someone else (Jess Nolan), not Dana Cole"
     assert _trimmed(person="none").person_line == "The greeting named no one"
@@ -226,3 +231,11 @@ def test_a_greeted_file_is_analyzed_from_the_beep_and_names_the_right_person(
     assert "not Jess Nolan" in again.trimmed.person_line
     assert again.transcript == report.transcript
     assert again.delivery.wpm == report.delivery.wpm
+
+
+def test_analyze_has_a_no_trim_flag() -> None:
+    from voicemail_coach.app.cli.main import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["analyze", "call.wav", "--no-trim"]).no_trim is True
+    assert parser.parse_args(["analyze", "call.wav"]).no_trim is False
