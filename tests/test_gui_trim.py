@@ -102,3 +102,58 @@ def test_the_player_is_on_the_messages_clock_and_plays_the_lead_too(app: QApplic
         assert control.player is not None and control.player.position_s == 0.0
     finally:
         control.close()
+
+
+@pytest.mark.model
+def test_opening_a_calls_recording_trims_it_and_keeps_the_lead_playable(  # type: ignore[no-untyped-def]
+    qtbot, holder, tmp_path, monkeypatch
+) -> None:
+    """File > Open on a recording of a call (the bundled greeting naming Dana Cole, its beep,
+    then number_rushed.flac), practised for Jess Nolan: analyzed from the beep, the lead kept
+    for the player, the page says the greeting named someone else."""
+    import soundfile
+
+    from tests import fakes
+    from tests.conftest import AUDIO
+    from voicemail_coach.app.controller import Controller
+    from voicemail_coach.app.main_window import MainWindow
+    from voicemail_coach.app.settings import Settings
+    from voicemail_coach.audio.greeting import greeting_and_beep
+    from voicemail_coach.audio.io import load_audio
+
+    monkeypatch.setenv("VOICEMAIL_COACH_DATA_DIR", str(tmp_path / "data"))
+    greeting, beep_end = greeting_and_beep(SR)
+    message = load_audio(AUDIO / "number_rushed.flac").samples
+    path = tmp_path / "call.wav"
+    soundfile.write(path, np.concatenate([greeting, message]), SR, subtype="PCM_16")
+    settings = Settings(greeting=False, scenario_id="construction-checklist-download")
+    controller = Controller(settings, None, fakes.FakeOutputStream())
+    controller.models = holder
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(controller.feedback_ready, timeout=120_000) as done:
+            controller.analyze(path)
+        feedback = done.args[0]
+        t = feedback.report.trimmed
+        assert t is not None and abs(t.end_s - beep_end) < 0.3
+        assert t.person == "other" and t.expected == "Jess Nolan", t.greeting_text
+        assert feedback.lead is not None
+        assert len(feedback.lead) + len(feedback.samples) == len(greeting) + len(message)
+        assert len(feedback.samples) / SR == pytest.approx(
+            feedback.report.source.duration_s, abs=0.01
+        )
+        assert feedback.report.transcript.words[0].start_s < 0.6  # the message's clock
+        review = window.review
+        assert not review.trimmed.isHidden()
+        assert "someone else" in review.trimmed.text() and "not Jess Nolan" in review.trimmed.text()
+        assert review.timeline.lead_s() == pytest.approx(t.end_s, abs=1e-3)
+        player = controller.player
+        assert player is not None
+        assert player.position_s == pytest.approx(t.end_s, abs=1e-3)  # ready at the message
+        controller.seek(-2.0)  # the greeting plays too
+        assert player.position_s == pytest.approx(t.end_s - 2.0, abs=1e-3)
+        assert review.timeline.position() == pytest.approx(-2.0, abs=1e-3)
+    finally:
+        window.close()
