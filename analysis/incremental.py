@@ -907,7 +907,15 @@ def analyze_take(
     if status is not None:
         status("Checking structure and delivery")
     report = analyze_audio(
-        audio, transcriber, profile, preset, None, cancel, scenario, finished.result, acoustics
+        audio,
+        transcriber,
+        profile,
+        preset,
+        None,
+        cancel,
+        scenario,
+        finished.result,
+        acoustics=acoustics,
     )
     spans = [
         (m.start_s, m.end_s)
@@ -922,6 +930,6 @@ def analyze_take(
     if status is not None:
         status("Checking structure and delivery")
     report = analyze_audio(
-        audio, transcriber, profile, preset, None, cancel, scenario, whole, acoustics
+        audio, transcriber, profile, preset, None, cancel, scenario, whole, acoustics=acoustics
     )
     return report, replace(finished, pieces=1, fallback=why, cuts=(), read_across=())

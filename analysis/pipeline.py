@@ -18,6 +18,7 @@ from voicemail_coach.analysis.delivery import analyze_delivery, content_start
 from voicemail_coach.analysis.no_message import screen
 from voicemail_coach.analysis.personalization import scenario_checks
 from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.right_person import judge
 from voicemail_coach.analysis.scenarios import Scenario
 from voicemail_coach.analysis.structure import Finding as StructFinding
 from voicemail_coach.analysis.structure import Structure, analyze_structure
@@ -30,6 +31,7 @@ from voicemail_coach.analysis.transcribe import (
 from voicemail_coach.analysis.transcript import Sentence, Word, split_sentences, words_from_text
 from voicemail_coach.analysis.word_filter import join_split_phrases
 from voicemail_coach.audio.io import Audio, load_audio
+from voicemail_coach.audio.tones import find_message_start
 
 MAX_SCRIPT_CHARS = 20_000
 LOW_CONFIDENCE = 0.5
@@ -47,10 +49,66 @@ def analyze_file(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     scenario: Scenario | None = None,
+    trim: bool = True,
 ) -> r.Report:
     return analyze_audio(
-        load_audio(path), transcriber, profile, length_preset, progress, cancel, scenario
+        load_audio(path), transcriber, profile, length_preset, progress, cancel, scenario,
+        trim=trim,
+    )  # fmt: skip
+
+
+def cut_greeting(
+    audio: Audio,
+    transcriber: Transcriber | None,
+    scenario: Scenario | None,
+    cancel: threading.Event | None = None,
+) -> tuple[Audio, r.Trimmed | None]:
+    """The message alone, when a recording of a real call holds ringing, a greeting and the
+    voicemail beep before it (found in the audio: `audio.tones.find_message_start`), and what
+    was cut, the greeting transcribed by ``transcriber`` (None: not transcribed) to tell whom it
+    named. Nothing found: ``audio`` as it is and None."""
+    found = find_message_start(audio.samples, audio.sample_rate)
+    if not found.trimmed or found.beep is None or found.beep_hz is None:
+        return audio, None
+    cut = round(found.start_s * audio.sample_rate)
+    message = dataclasses.replace(audio, samples=audio.samples[cut:])
+    text = ""
+    if transcriber is not None and found.greeting is not None:
+        a, b = (round(t * audio.sample_rate) for t in found.greeting)
+        heard = transcriber.transcribe(audio.samples[a:b], None, cancel)
+        text = " ".join(w.text.strip() for w in heard.words)
+    trimmed = r.Trimmed(
+        start_s=0.0,
+        end_s=found.start_s,
+        confidence=found.confidence,
+        beep_start_s=found.beep[0],
+        beep_hz=found.beep_hz,
+        greeting_start_s=found.greeting[0] if found.greeting else None,
+        greeting_end_s=found.greeting[1] if found.greeting else None,
+        ring_start_s=found.ring[0] if found.ring else None,
+        ring_end_s=found.ring[1] if found.ring else None,
+        greeting_text=text,
     )
+    return message, judge_person(trimmed, scenario)
+
+
+def judge_person(trimmed: r.Trimmed, scenario: Scenario | None) -> r.Trimmed:
+    """Whom the greeting named, against ``scenario``'s prospect (judged again for another card)."""
+    if not trimmed.greeting_text:
+        return dataclasses.replace(trimmed, person=None, person_named=None, expected=None)
+    prospect = scenario.prospect if scenario else None
+    person, name = judge(trimmed.greeting_text, prospect, scenario.company if scenario else None)
+    return dataclasses.replace(trimmed, person=person, person_named=name, expected=prospect)
+
+
+def lead_samples(
+    samples: npt.NDArray[np.float32], rate: int, report: r.Report
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """A whole recording split into what was trimmed before the message and the message."""
+    if report.trimmed is None:
+        return samples[:0], samples
+    cut = round(report.trimmed.end_s * rate)
+    return samples[:cut], samples[cut:]
 
 
 def analyze_audio(
@@ -63,10 +121,18 @@ def analyze_audio(
     scenario: Scenario | None = None,
     transcribed: TranscriptionResult | None = None,
     acoustics: Acoustics | None = None,
+    trim: bool = False,
+    trimmed: r.Trimmed | None = None,
 ) -> r.Report:
     """``transcribed``: the words already found (while recording); transcribed here if None.
-    ``acoustics``: the audio's levels and pitch when already measured (they need no words)."""
+    ``acoustics``: the audio's levels and pitch when already measured (they need no words).
+    ``trim``: cut ringing, a greeting and the beep before the message first (`cut_greeting`;
+    not with ``transcribed``); ``trimmed``: what the caller cut already (``audio`` is then the
+    message). The report's times are on the message's clock; ``Report.trimmed`` says where it
+    starts in the file."""
     preset = profile.length_preset(length_preset)
+    if trim and transcribed is None and trimmed is None:
+        audio, trimmed = cut_greeting(audio, transcriber, scenario, cancel)
     result = transcribed or transcriber.transcribe(audio.samples, progress, cancel)
     model = r.ModelInfo(
         name=transcriber.name,
@@ -77,7 +143,7 @@ def analyze_audio(
     source = r.Source(
         duration_s=round(audio.duration_s, 2), path=audio.source_path, truncated=audio.truncated
     )
-    return build_report(
+    report = build_report(
         result.words,
         profile,
         preset.id,
@@ -90,6 +156,7 @@ def analyze_audio(
         result.segments,
         acoustics,
     )
+    return dataclasses.replace(report, trimmed=trimmed)
 
 
 def reanalyze_audio(
@@ -113,6 +180,10 @@ def reanalyze_audio(
     if stored.model is None:
         raise ValueError("a written script's report has no recording to analyze again")
     preset = profile.length_preset(length_preset)
+    if stored.trimmed is not None:  # the stored words are on the message's clock
+        audio = dataclasses.replace(
+            audio, samples=lead_samples(audio.samples, audio.sample_rate, stored)[1]
+        )
     words = tuple(Word(w.text, w.start_s, w.end_s, w.probability) for w in stored.transcript.words)
     segments = tuple(
         SegmentStats(s.start_s, s.end_s, s.no_speech_prob, s.avg_logprob, s.compression_ratio)
@@ -130,6 +201,8 @@ def reanalyze_audio(
         scenario,
         segments,
     )
+    if stored.trimmed is not None:
+        report = dataclasses.replace(report, trimmed=judge_person(stored.trimmed, scenario))
     if stored.phone_line is not None:
         # The words heard on the phone line are stored too: judged again, not transcribed.
         report = phone_line.judge(report, stored.phone_line, profile)

@@ -55,6 +55,71 @@ class ScenarioInfo:
 
 
 @dataclass(frozen=True)
+class Trimmed:
+    """What came before the message in a recording of a real call (ringing, the prospect's
+    greeting, the voicemail beep), left out of the analysis. Its times are on the file's clock;
+    every other time in the report is on the message's clock, which starts at ``end_s``."""
+
+    start_s: float  # where the trimmed part starts (the file's start)
+    end_s: float  # where the message starts: the beep's end
+    confidence: float  # 0-1: how sure the beep starts a message
+    beep_start_s: float
+    beep_hz: float
+    greeting_start_s: float | None = None
+    greeting_end_s: float | None = None
+    ring_start_s: float | None = None
+    ring_end_s: float | None = None
+    greeting_text: str = ""  # the greeting transcribed ("" when it was not)
+    # Whom the greeting named: "right" (the card's prospect), "other", "none"; None when there is
+    # no greeting transcript to judge.
+    person: str | None = None
+    person_named: str | None = None  # the name heard, as transcribed
+    expected: str | None = None  # the card's prospect (None without a card)
+
+    @property
+    def kinds(self) -> str:
+        """What was trimmed, without times: "ringing, greeting and beep"."""
+        found = [
+            name
+            for name, start in (("ringing", self.ring_start_s), ("greeting", self.greeting_start_s))
+            if start is not None
+        ]
+        return ", ".join(found) + (" and beep" if found else "beep")
+
+    @property
+    def parts(self) -> str:
+        """What was trimmed, with its times in the file: "ringing 0.0-2.0 s, greeting 6.0-19.1 s
+        and beep"."""
+        found = []
+        if self.ring_start_s is not None and self.ring_end_s is not None:
+            found.append(f"ringing {self.ring_start_s:.1f}-{self.ring_end_s:.1f} s")
+        if self.greeting_start_s is not None and self.greeting_end_s is not None:
+            found.append(f"greeting {self.greeting_start_s:.1f}-{self.greeting_end_s:.1f} s")
+        return ", ".join(found) + (" and beep" if found else "beep")
+
+    @property
+    def summary(self) -> str:
+        """ "greeting 0.4-19.1 s and beep trimmed; message starts at 20.8 s" (the file's times)."""
+        return f"{self.parts} trimmed; message starts at {self.end_s:.1f} s"
+
+    @property
+    def person_line(self) -> str | None:
+        """ "The greeting named Dana Cole: right person" (None: nothing to judge)."""
+        if self.person is None:
+            return None
+        if self.person == "right":
+            expected = self.expected or self.person_named
+            heard = self.person_named
+            as_heard = f" (heard as \u201c{heard}\u201d)" if heard and heard != expected else ""
+            return f"The greeting named {expected}: right person{as_heard}"
+        if self.person == "other":
+            if self.expected is None:
+                return f"The greeting named {self.person_named}"
+            return f"The greeting named someone else ({self.person_named}), not {self.expected}"
+        return "The greeting named no one"
+
+
+@dataclass(frozen=True)
 class ReportWord:
     text: str
     start_s: float
@@ -409,6 +474,8 @@ class Report:
     screening: Screening | None = None
     # None: not checked (off in the profile, a written script, or not yet).
     phone_line: PhoneLine | None = None
+    # What was cut before the message (None: nothing; the report's times are then the file's).
+    trimmed: Trimmed | None = None
 
     @property
     def is_message(self) -> bool:
@@ -465,6 +532,18 @@ def _t(seconds: float | None) -> str:
     return "--" if seconds is None else f"{seconds:5.1f}s"
 
 
+def _trimmed_lines(t: Trimmed) -> list[str]:
+    lines = [
+        f"Trimmed: {t.summary} in the file (confidence {t.confidence:.2f}); every time below "
+        "counts from the message's start"
+    ]
+    if t.person_line:
+        lines.append(f"Right person? {t.person_line}")
+    if t.greeting_text:
+        lines.append(f'  Greeting heard: "{t.greeting_text}"')
+    return lines
+
+
 def render_text(report: Report) -> str:
     """A readable report for the terminal."""
     src = report.source.path or "written script"
@@ -486,6 +565,8 @@ def render_text(report: Report) -> str:
         lines.append(
             f"Phone line: {' -> '.join(pl.chain)}; transcribed again in {pl.transcribe_s:.1f} s"
         )
+    if report.trimmed is not None:
+        lines += _trimmed_lines(report.trimmed)
     lines += [f"Note: {w}" for w in report.warnings]
     if not report.is_message:
         heard = report.transcript.text or "(no words)"

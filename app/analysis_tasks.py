@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,12 @@ from voicemail_coach.analysis.incremental import (
     analyze_take,
     transcribe_whole,
 )
-from voicemail_coach.analysis.pipeline import analyze_audio, reanalyze_audio
+from voicemail_coach.analysis.pipeline import (
+    analyze_audio,
+    cut_greeting,
+    lead_samples,
+    reanalyze_audio,
+)
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.analysis.scenarios import Scenario, ScenarioStore
@@ -50,6 +55,18 @@ class Feedback:
     # Why this take (or its report) is not in the library; None when it is.
     not_saved: str | None = None
     saved: bool = False  # this analysis wrote the take's report to the library
+    # What was trimmed before the message (ringing, a greeting, the beep: report.trimmed), kept
+    # to be played before ``samples``, which are the message the report's times are on.
+    lead: np.ndarray | None = None
+
+
+def _split(feedback: Feedback) -> Feedback:
+    """``feedback`` with its whole recording parted into the lead trimmed before the message
+    and the message (nothing trimmed: as it is)."""
+    if feedback.report.trimmed is None:
+        return feedback
+    lead, message = lead_samples(feedback.samples, feedback.sample_rate, feedback.report)
+    return replace(feedback, samples=message, lead=lead)
 
 
 def stored_job(library: Library, attempt_id: int) -> Job:
@@ -61,10 +78,10 @@ def stored_job(library: Library, attempt_id: int) -> Job:
         if stored is None:
             raise LibraryError(f"Attempt {attempt_id} has no report yet: re-analyze it.")
         audio = load_audio(attempt.audio_path)
-        return Feedback(
+        return _split(Feedback(
             stored.report, audio.samples, audio.sample_rate, Path(attempt.audio_path),
             attempt, library.previous(attempt_id),
-        )  # fmt: skip
+        ))  # fmt: skip
 
     return run
 
@@ -104,6 +121,7 @@ def analysis_job(
     samples: np.ndarray | None = None,
     reuse: Report | None = None,
     transcribed_again: str | None = None,
+    trim: bool = False,
 ) -> Job:
     """Analyze the attempt ``get_attempt`` gives (run on the worker), or the file ``fallback``
     when there is no attempt or the library fails: the take is analyzed all the same.
@@ -112,7 +130,9 @@ def analysis_job(
     ``live``: the words transcribed while recording it (only the rest is transcribed).
     ``samples``: the take as recorded (16 kHz mono), so it need not be read back.
     ``reuse``: a stored report whose transcript is analyzed again (nothing is transcribed).
-    ``transcribed_again``: why a stored take is transcribed again (kept on the feedback)."""
+    ``transcribed_again``: why a stored take is transcribed again (kept on the feedback).
+    ``trim``: a file transcribed whole loses ringing, a greeting and the beep before its message
+    first (`cut_greeting`); the feedback keeps them as its ``lead``."""
 
     def run(ctx: TaskContext) -> Feedback:
         notes: list[str] = []
@@ -145,12 +165,17 @@ def analysis_job(
                 say("Loading the speech model")
             transcriber = holder.get()
             ctx.check()
-            words = transcribe_whole(transcriber, audio.samples, ctx.progress, ctx.cancel, say)
+            message, trimmed = audio, None
+            if trim:
+                say("Looking for a greeting and a beep before the message")
+                message, trimmed = cut_greeting(audio, transcriber, card, ctx.cancel)
+            words = transcribe_whole(transcriber, message.samples, ctx.progress, ctx.cancel, say)
             say("Checking structure and delivery")
             ctx.progress(0.85)
             report = analyze_audio(
-                audio, transcriber, profile, preset, None, ctx.cancel, card, words
-            )
+                message, transcriber, profile, preset, None, ctx.cancel, card, words,
+                trimmed=trimmed,
+            )  # fmt: skip
         else:
             log.debug("analysis: audio loaded")
             transcriber = holder.get()
@@ -177,10 +202,10 @@ def analysis_job(
                 notes.append(f"{exc} The feedback below was not saved.")
                 not_saved = str(exc)
         log.debug("analysis: done")
-        return Feedback(
+        return _split(Feedback(
             report, audio.samples, audio.sample_rate, path, attempt, previous, tuple(notes),
             finished, transcribed_again, not_saved, saved,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     return run
 
@@ -193,6 +218,7 @@ def reanalysis_job(
     holder: ModelHolder,
     scenarios: ScenarioStore,
     transcribe: bool,
+    trim: bool = False,
 ) -> Job:
     """Analyze a stored attempt again against the scenario it was analyzed against (if its card
     still exists). Its stored transcript serves unless ``transcribe`` asks for a new one or the
@@ -204,5 +230,5 @@ def reanalysis_job(
     return analysis_job(
         lambda: library.attempt(attempt_id), None, holder, profile, preset, scenario, library,
         None, reuse=stored.report if stored is not None and why is None else None,
-        transcribed_again=why,
+        transcribed_again=why, trim=trim,
     )  # fmt: skip

@@ -295,8 +295,9 @@ class Controller(QObject):
         if model_dir and model_dir != self.settings.model_dir:
             models = ModelHolder(model_dir, self.settings.keep_fillers)
         job = reanalysis_job(
-            library, attempt_id, profile, preset, models, self.scenarios, transcribe
-        )
+            library, attempt_id, profile, preset, models, self.scenarios, transcribe,
+            self.settings.trim_greeting,
+        )  # fmt: skip
         return self._start_analysis("analysing the message", job)
 
     def show_attempt(self, attempt_id: int) -> Task | None:
@@ -531,7 +532,7 @@ class Controller(QObject):
         job = analysis_job(
             get_attempt, fallback, models or self.models, profile or self.profile,
             preset or self.preset.id, card, library, no_library, live, samples, reuse,
-            transcribed_again,
+            transcribed_again, self.settings.trim_greeting,
         )  # fmt: skip
         return self._start_analysis("analysing the message", job)
 
@@ -632,7 +633,7 @@ class Controller(QObject):
         return self.output_stream_factory, self.settings.output_device
 
     def _prepare_player(self, feedback: Feedback) -> None:
-        self.playing.prepare(feedback.samples, feedback.sample_rate)
+        self.playing.prepare(feedback.samples, feedback.sample_rate, feedback.lead)
 
     def toggle_playback(self) -> None:
         self.playing.toggle()

@@ -1,5 +1,8 @@
 """Playing the take on the feedback page: play, pause, seek, the playhead, and the switch
-between the take as recorded and as the prospect will hear it (the phone-line rendering)."""
+between the take as recorded and as the prospect will hear it (the phone-line rendering).
+
+Times here are on the message's clock, as the report's: a lead trimmed before the message
+(ringing, a greeting, the beep) plays before it, at negative times."""
 
 from __future__ import annotations
 
@@ -31,21 +34,35 @@ class PlaybackControl:
         self.hear_line = False  # the player plays the rendering
         self._samples: np.ndarray | None = None  # the take as recorded
         self._rate = 16_000
+        self._lead: np.ndarray | None = None  # trimmed before the message, played before it
+        self.lead_s = 0.0
 
-    def prepare(self, samples: np.ndarray, sample_rate: int) -> None:
-        """A new feedback: a new player loaded with its take (none when the output fails)."""
+    def prepare(
+        self, samples: np.ndarray, sample_rate: int, lead: np.ndarray | None = None
+    ) -> None:
+        """A new feedback: a new player loaded with its take (none when the output fails),
+        ready at the message's start. ``lead``: what was trimmed before it, playable too."""
         self.stop()
         if self.player is not None:
             self.player.close()
             self.player = None
-        self._samples, self._rate = samples, sample_rate
+        self._lead = lead if lead is not None and len(lead) else None
+        self.lead_s = len(self._lead) / sample_rate if self._lead is not None else 0.0
+        self._samples, self._rate = self._with_lead(samples), sample_rate
         try:
             player = Player(*self._output())
-            player.load(samples, sample_rate)
+            player.load(self._samples, sample_rate)
+            if self.lead_s:
+                player.seek(self.lead_s)
         except (PlaybackError, AudioUnavailable) as exc:
             self._message("warning", f"{exc} Playback is off; the feedback is all there.")
             return
         self.player = player
+
+    def _with_lead(self, samples: np.ndarray) -> np.ndarray:
+        if self._lead is None:
+            return samples
+        return np.concatenate((self._lead.astype(samples.dtype, copy=False), samples))
 
     def forget_line(self) -> None:
         """The rendering is gone (a new take or analysis)."""
@@ -55,7 +72,8 @@ class PlaybackControl:
     def set_hear_line(self, on: bool) -> None:
         """Play the take as recorded, or as the prospect will hear it (from the same moment)."""
         player = self.player
-        samples = self.line_samples if on else self._samples
+        line = self.line_samples
+        samples = (self._with_lead(line) if line is not None else None) if on else self._samples
         if player is None or samples is None or on == self.hear_line:
             return
         position, playing = player.position_s, player.playing
@@ -83,7 +101,7 @@ class PlaybackControl:
 
     def seek(self, t_s: float) -> None:
         if self.player is not None:
-            self.player.seek(max(0.0, t_s))
+            self.player.seek(max(0.0, t_s + self.lead_s))
             self._update()
 
     def stop(self) -> None:
@@ -100,6 +118,6 @@ class PlaybackControl:
         player = self.player
         if player is None:
             return
-        self._position(player.position_s, player.playing)
+        self._position(player.position_s - self.lead_s, player.playing)
         if player.playing:
             QTimer.singleShot(30, self._update)

@@ -29,6 +29,8 @@ class Settings:
     length_preset: str | None = None
     model_dir: str | None = None
     greeting: bool = True
+    # A file opened loses ringing, a greeting and the beep before its message (kept playable).
+    trim_greeting: bool = True
     keep_fillers: bool = True
     scenario_id: str | None = None  # the scenario card chosen for practice
     # The role-play session labelling the takes, who is up next and whether people take turns,

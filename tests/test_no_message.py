@@ -347,7 +347,14 @@ def test_a_phone_systems_prompt_then_a_message_is_scored(
     assert rate == RATE
     both = tmp_path / "prompt_then_message.flac"
     sf.write(both, np.concatenate([prompt, message]).astype(np.float32), RATE)
-    report = analyze_file(both, transcriber, profile)
+    # Untrimmed, the screen hears the prompt's phrases and still finds a message.
+    report = analyze_file(both, transcriber, profile, trim=False)
     assert report.is_message and report.score is not None
     assert report.screening is not None and report.screening.greeting_phrases >= 2
     assert report.value_proposition.found
+    # Opened as a file is (trimmed), the prompt and its beep are cut before the message.
+    from voicemail_coach.audio.tones import find_message_start
+
+    found = find_message_start(np.concatenate([prompt, message]).astype(np.float32), RATE)
+    beep_end_s = len(prompt) / RATE - 1.0  # the prompt ends with its beep and a second's gap
+    assert found.trimmed and abs(found.start_s - beep_end_s) < 0.3

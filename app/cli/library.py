@@ -183,6 +183,10 @@ def _export(library: Library, args: argparse.Namespace) -> int:
     if not target.parent.is_dir():
         return fail(f"{target}: no such folder {target.parent}")
     samples, rate = _load_samples(attempt.audio_path)
+    if samples is not None:  # the message alone: the report's times are on its clock
+        from voicemail_coach.analysis.pipeline import lead_samples
+
+        samples = lead_samples(samples, rate, stored.report)[1]
 
     from voicemail_coach.app.export.report import export_report
     from voicemail_coach.audio import oserrors

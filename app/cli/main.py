@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="transcribe without the prompt that keeps 'um'/'uh'",
     )
+    analyze.add_argument(
+        "--no-trim",
+        action="store_true",
+        help="analyze the whole file: do not cut ringing, a greeting and the beep before the message",
+    )
     common(analyze)
 
     script = sub.add_parser("check-script", help="check a written script before recording it")
@@ -141,7 +146,7 @@ def run_phone_line(args: argparse.Namespace, profile: Profile) -> int:
 
 def run_analyze(args: argparse.Namespace, files: Sequence[str], profile: Profile) -> int:
     from voicemail_coach.analysis.phone_line import check_line
-    from voicemail_coach.analysis.pipeline import analyze_audio
+    from voicemail_coach.analysis.pipeline import analyze_audio, lead_samples
     from voicemail_coach.analysis.transcribe import FILLER_PROMPT, ModelError, Transcriber
     from voicemail_coach.audio.io import load_audio
 
@@ -155,15 +160,16 @@ def run_analyze(args: argparse.Namespace, files: Sequence[str], profile: Profile
         try:
             progress = _progress(Path(f).name)
             audio = load_audio(f)
+            trim = not getattr(args, "no_trim", False)
             report = analyze_audio(
-                audio, transcriber, profile, args.length, progress, scenario=args.scenario_card
-            )
+                audio, transcriber, profile, args.length, progress, scenario=args.scenario_card,
+                trim=trim,
+            )  # fmt: skip
+            message = lead_samples(audio.samples, audio.sample_rate, report)[1]
             # The phone-line check transcribes the take once more (when the profile has it on).
             line_progress = _progress(f"{Path(f).name} (phone line)")
             reports.append(
-                check_line(
-                    report, audio.samples, audio.sample_rate, transcriber, profile, line_progress
-                )
+                check_line(report, message, audio.sample_rate, transcriber, profile, line_progress)
             )
             if progress:
                 print(file=sys.stderr)

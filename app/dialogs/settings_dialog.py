@@ -1,4 +1,5 @@
-"""Settings: devices, guidance profile and length preset, model folder, greeting, fillers."""
+"""Settings: devices, guidance profile and length preset, model folder, greeting, trimming
+opened files, fillers."""
 
 from __future__ import annotations
 
@@ -46,6 +47,14 @@ class SettingsDialog(QDialog):
         self.error = self.fields.error
         self.greeting = QCheckBox("Play a voicemail greeting and beep before recording")
         self.greeting.setChecked(settings.greeting)
+        self.trim = QCheckBox(
+            "Opened files: trim ringing, a greeting and the beep before the message"
+        )
+        self.trim.setToolTip(
+            "A recording of a real call is analyzed from the voicemail beep on; what came before "
+            "stays playable, greyed on the timeline"
+        )
+        self.trim.setChecked(settings.trim_greeting)
         self.fillers = QCheckBox("Keep fillers (um, uh) in the transcript")
         self.fillers.setChecked(settings.keep_fillers)
 
@@ -54,6 +63,7 @@ class SettingsDialog(QDialog):
         form.addRow("Speaker", self.output)
         self.fields.add_rows(form)
         form.addRow("", self.greeting)
+        form.addRow("", self.trim)
         form.addRow("", self.fillers)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -94,5 +104,6 @@ class SettingsDialog(QDialog):
             length_preset=length_preset,
             model_dir=model_dir,
             greeting=self.greeting.isChecked(),
+            trim_greeting=self.trim.isChecked(),
             keep_fillers=self.fillers.isChecked(),
         )

@@ -176,6 +176,13 @@ def _summary(report: Report) -> str:
         _moment_row("opt_out", report.opt_out, "Opt-out"),
     ]
     notes = "".join(f"<p class='note'>⚠ {_e(w)}</p>" for w in report.warnings)
+    if report.trimmed is not None:
+        t = report.trimmed
+        person = f"<br>{_e(t.person_line)}" if t.person_line else ""
+        notes = (
+            f"<p class='note'>Trimmed: {_e(t.summary)}; times count from the message's start."
+            f"{person}</p>" + notes
+        )
     return (
         "<h2>Summary</h2><table cellspacing='0' cellpadding='3'>"
         + "".join(rows)

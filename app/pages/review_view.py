@@ -30,6 +30,7 @@ from voicemail_coach.app.widgets.player_bar import PlayerBar
 from voicemail_coach.app.widgets.scorecard import Scorecard
 from voicemail_coach.app.widgets.timeline import Timeline
 from voicemail_coach.app.widgets.transcript_view import TranscriptView
+from voicemail_coach.app.widgets.trimmed import TrimmedNote
 
 CTA_KINDS = {"follow_up": "follow-up", "callback": "callback", "email": "email"}
 # Default shares of the page's width: scorecard and transcript; with the coach panel open, the
@@ -180,6 +181,7 @@ class ReviewView(QWidget):
         self.coach_toggle.clicked.connect(lambda on: setattr(self, "_coach_wanted", on))
         self.moments = MomentsStrip()
         self.timeline = Timeline()
+        self.trimmed = TrimmedNote()
         self.player = PlayerBar()
         play_hint = _secondary(
             QLabel("Click the timeline, a time or a word to play from there \u00b7 Ctrl+P plays")
@@ -274,6 +276,7 @@ class ReviewView(QWidget):
         layout.addWidget(self.no_message)
         layout.addWidget(self.progress_line)
         layout.addSpacing(2)
+        layout.addWidget(self.trimmed)
         layout.addWidget(self.timeline)
         layout.addLayout(player_row)
         layout.addWidget(split, 1)
@@ -291,7 +294,10 @@ class ReviewView(QWidget):
             )
         self.scenario_line.setVisible(card is not None)
         self._show_progress(feedback)
-        self.timeline.set_data(feedback.samples, feedback.sample_rate, report, attention_window_s)
+        self.timeline.set_data(
+            feedback.samples, feedback.sample_rate, report, attention_window_s, feedback.lead
+        )
+        self.trimmed.set_report(report)
         self.scorecard.set_report(report)
         # No message: a plain note in place of key moments and a scorecard of failures.
         self.no_message.set_report(report)

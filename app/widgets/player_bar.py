@@ -33,10 +33,12 @@ def play_icon(playing: bool, palette: QPalette, dpr: float = 1.0) -> QIcon:
 
 
 def format_clock(t_s: float) -> str:
-    """0:03.2 style: minutes, seconds with tenths."""
-    tenths = round(max(0.0, t_s) * 10)
+    """0:03.2 style: minutes, seconds with tenths; before a message's start (in a part trimmed
+    before it) "-0:05.0"."""
+    tenths = round(abs(t_s) * 10)
     m, rest = divmod(tenths, 600)
-    return f"{m}:{rest // 10:02d}.{rest % 10}"
+    sign = "-" if t_s < 0 and tenths else ""
+    return f"{sign}{m}:{rest // 10:02d}.{rest % 10}"
 
 
 LINE_WAITING = "Preparing the phone-line version of this take"

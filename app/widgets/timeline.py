@@ -1,4 +1,7 @@
-"""Waveform with the report's spans as coloured bands, pauses, the attention window and a playhead."""
+"""Waveform with the report's spans as coloured bands, pauses, the attention window and a playhead.
+
+Times are the report's (the message's clock); a lead trimmed before the message (ringing, a
+greeting, the beep) is drawn greyed at negative times, and can be clicked to play."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.app.widgets.colors import blend, category_color, muted_text
 from voicemail_coach.app.widgets.spans import Span, detail_spans, pause_spans, structure_spans
+from voicemail_coach.app.widgets.trimmed import paint_lead
 
 ENVELOPE_BINS = 8192
 MARGIN_X = 10.0
@@ -51,6 +55,8 @@ class Timeline(QWidget):
         self._env_min: npt.NDArray[np.float32] = np.zeros(0, np.float32)
         self._env_max: npt.NDArray[np.float32] = np.zeros(0, np.float32)
         self._duration_s = 0.0
+        self._lead_s = 0.0  # trimmed before the message: drawn from -lead_s to 0
+        self._lead_text = ""
         self._attention_s: float | None = None
         self._position_s = 0.0
         self._top: list[Span] = []
@@ -82,15 +88,23 @@ class Timeline(QWidget):
         sample_rate: int,
         report: Report | None,
         attention_window_s: float | None = 10.0,
+        lead: npt.NDArray[np.floating] | None = None,
     ) -> None:
-        """Show ``samples`` (mono, or frames x channels) with ``report``'s spans over them."""
+        """Show ``samples`` (mono, or frames x channels) with ``report``'s spans over them;
+        ``lead``: what was trimmed before them (``report.trimmed``), greyed before 0."""
         n = 0
+        self._lead_s = 0.0
+        self._lead_text = ""
         if samples is not None and len(samples):
             mono = np.asarray(samples, dtype=np.float32)
             if mono.ndim > 1:
                 mono = mono.mean(axis=1)
             n = len(mono)
-            edges = np.linspace(0, n, min(ENVELOPE_BINS, n) + 1).astype(np.int64)
+            if lead is not None and len(lead) and report is not None and report.trimmed:
+                self._lead_s = len(lead) / sample_rate
+                self._lead_text = f"{report.trimmed.kinds} (trimmed)".capitalize()
+                mono = np.concatenate((np.asarray(lead, dtype=np.float32).reshape(-1), mono))
+            edges = np.linspace(0, len(mono), min(ENVELOPE_BINS, len(mono)) + 1).astype(np.int64)
             self._env_min = np.minimum.reduceat(mono, edges[:-1])
             self._env_max = np.maximum.reduceat(mono, edges[:-1])
         else:
@@ -143,16 +157,22 @@ class Timeline(QWidget):
     def time_to_x(self, t_s: float) -> float:
         if self._duration_s <= 0:
             return MARGIN_X
-        return MARGIN_X + t_s / self._duration_s * self._plot_width()
+        span = self._duration_s + self._lead_s
+        return MARGIN_X + (t_s + self._lead_s) / span * self._plot_width()
 
     def x_to_time(self, x: float) -> float:
         if self._duration_s <= 0:
             return 0.0
-        t = (x - MARGIN_X) / self._plot_width() * self._duration_s
-        return min(self._duration_s, max(0.0, t))
+        t = (x - MARGIN_X) / self._plot_width() * (self._duration_s + self._lead_s) - self._lead_s
+        return min(self._duration_s, max(-self._lead_s, t))
+
+    def lead_s(self) -> float:
+        """How long the part trimmed before the message is (0: nothing was trimmed)."""
+        return self._lead_s
 
     def seconds_per_pixel(self) -> float:
-        return self._duration_s / self._plot_width() if self._duration_s > 0 else 0.0
+        span = self._duration_s + self._lead_s
+        return span / self._plot_width() if self._duration_s > 0 else 0.0
 
     def marker_color(self) -> QColor:
         """The attention-window line: the palette's text colour, so it reads on any theme."""
@@ -271,6 +291,9 @@ class Timeline(QWidget):
                     p.setPen(label_color(color))
                     p.drawText(band, Qt.AlignmentFlag.AlignCenter, s.title)
 
+        if self._lead_s > 0:
+            lead = QRectF(plot.left(), plot.top(), self.time_to_x(0.0) - plot.left(), plot.height())
+            paint_lead(p, lead, self._lead_text, pal)
         self._paint_axis(p, bottom, muted)
 
         if self._attention_s is not None and 0 < self._attention_s < self._duration_s:
@@ -325,7 +348,7 @@ class Timeline(QWidget):
 
     def _paint_axis(self, p: QPainter, bottom: QRectF, color: QColor) -> None:
         fm = QFontMetricsF(p.font())
-        px_per_s = self._plot_width() / self._duration_s
+        px_per_s = self._plot_width() / (self._duration_s + self._lead_s)
         label_every = next(
             (
                 n
@@ -337,14 +360,15 @@ class Timeline(QWidget):
         tick_every = 1 if px_per_s >= 4 else label_every
         y = bottom.bottom() + 2
         p.setPen(QPen(color, 1))
-        second = 0
+        second = -int(self._lead_s // label_every) * label_every
         while second <= self._duration_s + 1e-9:
             x = self.time_to_x(second)
             labelled = second % label_every == 0
             p.drawLine(QPointF(x, y), QPointF(x, y + (4 if labelled else 2)))
             if labelled:
-                m, s = divmod(second, 60)
-                label = f"{m}:{s:02d}" if self._duration_s >= 60 else f"{second} s"
+                m, s = divmod(abs(second), 60)
+                sign = "-" if second < 0 else ""
+                label = f"{sign}{m}:{s:02d}" if self._duration_s >= 60 else f"{second} s"
                 w = fm.horizontalAdvance(label)
                 lx = min(max(x - w / 2, 0.0), self.width() - w)
                 p.drawText(QPointF(lx, y + 6 + fm.ascent()), label)
@@ -392,7 +416,7 @@ class Timeline(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         step = {Qt.Key.Key_Left: -1.0, Qt.Key.Key_Right: 1.0}.get(Qt.Key(event.key()))
         if self._duration_s > 0 and step is not None:
-            t = min(self._duration_s, max(0.0, self._position_s + step))
+            t = min(self._duration_s, max(-self._lead_s, self._position_s + step))
             self.seek_requested.emit(t)
             return
         if self.comments_enabled and event.key() == Qt.Key.Key_C:
