@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from tests import fakes
@@ -96,12 +97,19 @@ def test_the_scorecard_shows_six_checks_and_the_transcript_half_the_page(
     assert len(card.rows) >= 15
     assert card.visible_rows() >= 6
     assert review.transcript.width() >= 0.4 * review.width()
-    # With the coach panel open the transcript keeps half the page, and the checks stay in view.
+    # With the coach panel open the checks stay in view, each with its title whole and some
+    # of its figures, and the transcript keeps the most room.
     review.coach_toggle.setChecked(True)
     settle(qtbot)
     assert review.coach.isVisible()
-    assert review.transcript.width() >= 0.5 * review.width()
+    assert review.transcript.width() >= 0.4 * review.width()
+    assert review.transcript.width() > max(card.width(), review.coach.width())
     assert card.visible_rows() >= 6
+    bold = QFont(card.rows[0].head.font())
+    bold.setBold(True)
+    for row in card.rows:
+        needed = QFontMetrics(bold).horizontalAdvance(row._title + "  ")
+        assert row.head.width() >= needed + row.head.fontMetrics().horizontalAdvance("ideal 20-3")
     # Readable: lines of 40 characters or more, and at least five of them in view.
     metrics = review.transcript.fontMetrics()
     viewport = review.transcript.viewport()

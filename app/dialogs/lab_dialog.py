@@ -45,6 +45,7 @@ from voicemail_coach.app.dialogs.blind_dialog import BlindTestDialog
 from voicemail_coach.app.dialogs.outcome_dialog import OutcomeChoice, OutcomeDialog, apply_choice
 from voicemail_coach.app.tasks import Task
 from voicemail_coach.app.widgets.banner import Banner
+from voicemail_coach.app.widgets.check_row import title_of
 from voicemail_coach.audio.playback import Player
 from voicemail_coach.storage.blind_tests import BlindTests
 from voicemail_coach.storage.outcomes import Outcome, Outcomes, Variant
@@ -59,7 +60,9 @@ VARIANT_COLUMNS = (
     *(OUTCOME_LABELS[k].capitalize() for k in OUTCOME_KINDS),
     "Enough data",
 )
-FIGURE_COLUMNS = ("Figure or check", "Returned", "Unreturned", "Difference (95 % interval)", "")
+FIGURE_COLUMNS = (
+    "Figure or check", "Returned", "Unreturned", "Difference (95 % interval)", "Reading",
+)  # fmt: skip
 
 
 def _pct(value: float | None) -> str:
@@ -94,8 +97,10 @@ def _figure_cells(d: Difference) -> tuple[str, str, str, str, str]:
     verdict = (
         "not enough data yet" if not d.enough else "differs" if d.differs else "could be chance"
     )
+    check = d.id.removeprefix("check:")
+    label = f"Check passed: {title_of(check)}" if d.id.startswith("check:") else d.label
     return (
-        d.label,
+        label,
         f"{returned} (n={d.returned_n})",
         f"{unreturned} (n={d.unreturned_n})",
         diff,
@@ -188,6 +193,13 @@ class LabDialog(QDialog):
                 self.variants.setItem(row, column, item)
         self.variants.resizeColumnsToContents()
         self.variants.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # As tall as its rows (up to six variants), so the figures below get the room.
+        row = self.variants.verticalHeader().defaultSectionSize()
+        rows = min(max(len(result.variants), 1), 6) * row
+        frame = (
+            2 * self.variants.frameWidth() + self.variants.horizontalHeader().sizeHint().height()
+        )
+        self.variants.setMaximumHeight(frame + rows + 2)
         # Compared figures first, then the ones still waiting for data.
         shown = sorted(result.differences, key=lambda d: (not d.enough, not d.differs))
         self.figures.setRowCount(len(shown))

@@ -71,7 +71,12 @@ def check_title(check: Check) -> str:
     if check.id == "value_proposition_timing":
         m = re.search(r"(\d+(?:\.\d+)?)\s*s\b", check.target)
         return f"Value in first {m.group(1)} s" if m else TITLES[check.id]
-    return TITLES.get(check.id, check.id.replace("_", " ").capitalize())
+    return title_of(check.id)
+
+
+def title_of(check_id: str) -> str:
+    """A check's title by its id alone (where no report says its target)."""
+    return TITLES.get(check_id, check_id.replace("_", " ").capitalize())
 
 
 def format_value(check: Check) -> str:
