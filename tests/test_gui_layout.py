@@ -96,6 +96,8 @@ def test_the_scorecard_shows_six_checks_and_the_transcript_half_the_page(
     card = review.scorecard
     assert len(card.rows) >= 15
     assert card.visible_rows() >= 6
+    # Each row its two lines tall, none squeezed to a sliver to fit the list in its viewport.
+    assert all(row.height() >= row.sizeHint().height() > 30 for row in card.rows)
     assert review.transcript.width() >= 0.4 * review.width()
     # With the coach panel open the checks stay in view, each with its title whole and some
     # of its figures, and the transcript keeps the most room.
@@ -189,6 +191,33 @@ def test_the_takes_table_shows_rubric_and_comments_without_scrolling(
         c for c in range(table.columnCount()) if table.horizontalHeaderItem(c).text() == "Scenario"
     )
     assert table.item(0, scenario).toolTip() in SCENARIOS
+    # On a wide window the room to spare is the scenario's, not the last column's.
+    comments = table.columnCount() - 1
+    assert table.horizontalHeaderItem(comments).text() == "Comments"
+    assert header.sectionSize(comments) <= header.fontMetrics().horizontalAdvance("Comments") + 40
+
+
+def test_compare_gives_a_taller_window_to_the_figures(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    pages = window.library_pages
+    assert pages is not None
+    window.nav["History"].trigger()
+    ids = [a.id for a in pages.library.attempts()]
+    pages.compare_attempts(ids[0], ids[1])
+    settle(qtbot)
+    compare = pages.compare
+    assert compare.isVisible()
+    # The transcripts keep a few lines (a voicemail is short); the rest is the figures'.
+    figures, words = compare.split.sizes()
+    lines = compare.transcript_a.fontMetrics().lineSpacing()
+    assert 5 * lines <= words <= 260 and figures > 2 * words
+    # Made taller (maximised), the window's new height goes to the figures.
+    size = window.size()
+    window.resize(size.width(), size.height() + 200)
+    settle(qtbot)
+    taller, same = compare.split.sizes()
+    window.resize(size)
+    settle(qtbot)
+    assert same == words and taller >= figures + 190
 
 
 def test_the_layout_holds_at_150_percent_scaling() -> None:
@@ -200,4 +229,4 @@ def test_the_layout_holds_at_150_percent_scaling() -> None:
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    assert re.search(r"^8 passed", run.stdout, re.MULTILINE), run.stdout[-500:]
+    assert re.search(r"^10 passed", run.stdout, re.MULTILINE), run.stdout[-500:]

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -192,7 +191,7 @@ class LabDialog(QDialog):
                     item.setToolTip(v.returned.text())
                 self.variants.setItem(row, column, item)
         self.variants.resizeColumnsToContents()
-        self.variants.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.variants.horizontalHeader().setStretchLastSection(True)  # the figures stay by the name
         # As tall as its rows (up to six variants), so the figures below get the room.
         row = self.variants.verticalHeader().defaultSectionSize()
         rows = min(max(len(result.variants), 1), 6) * row
@@ -209,7 +208,7 @@ class LabDialog(QDialog):
                 item.setToolTip(d.text)
                 self.figures.setItem(row, column, item)
         self.figures.resizeColumnsToContents()
-        self.figures.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.figures.horizontalHeader().setStretchLastSection(True)
         self.note.setText(result.differences_note)
 
 

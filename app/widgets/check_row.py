@@ -230,6 +230,15 @@ class CheckRow(QFrame):
             label.setVisible(expanded)
         self._grid.setContentsMargins(10, 8 if expanded else 5, 10, 8 if expanded else 5)
         self._elide()
+        self._pin_height()
+
+    def _pin_height(self) -> None:
+        """Closed, the row is its two lines tall, never less: without this the scorecard's
+        list could be left at its viewport's height after a new report, every row squeezed to
+        a sliver (one report in four in the screenshots' runs). Open, it wraps to its width."""
+        self.setMinimumHeight(0)
+        if not self.expanded:
+            self.setMinimumHeight(self.sizeHint().height())
 
     def _head_html(self, figures: str) -> str:
         muted = muted_text(self.palette()).name()
@@ -260,6 +269,7 @@ class CheckRow(QFrame):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._elide()
+        self._pin_height()
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
