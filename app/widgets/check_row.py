@@ -265,6 +265,8 @@ class CheckRow(QFrame):
         super().resizeEvent(event)
         if not self.expanded:
             self._elide()
+            if self.height() < self.sizeHint().height():  # squeezed: taller again
+                self._pin_height()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
