@@ -209,7 +209,7 @@ def main() -> int:
     controller.load_model()
     ok: list[bool] = []
     try:
-        wait_until(lambda: bool(models or failures), 120, "the speech model")
+        wait_until(lambda: bool(models or failures), 300, "the speech model")  # a busy machine
         if failures:
             raise SystemExit(f"no speech model: {failures[0]}")
         if SHOTS.options.phone_line_only:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -236,9 +236,10 @@ class CheckRow(QFrame):
         """Closed, the row is its two lines tall, never less: without this the scorecard's
         list could be left at its viewport's height after a new report, every row squeezed to
         a sliver (one report in four in the screenshots' runs). Open, it wraps to its width."""
-        self.setMinimumHeight(0)
         if not self.expanded:
-            self.setMinimumHeight(self.sizeHint().height())
+            self.setMinimumHeight(max(self.sizeHint().height(), self._grid.minimumSize().height()))
+        else:
+            self.setMinimumHeight(0)
 
     def _head_html(self, figures: str) -> str:
         muted = muted_text(self.palette()).name()
@@ -272,6 +273,7 @@ class CheckRow(QFrame):
         super().showEvent(event)
         self._elide()
         self._pin_height()
+        QTimer.singleShot(0, self, self._pin_height)  # again once polished and laid out
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
