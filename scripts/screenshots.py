@@ -225,7 +225,7 @@ def main() -> int:
         wait_until(lambda: recorder.level_dbfs > -26 or recorder.elapsed_s > 9.5, 5, "the voice")
         ok.append(save(window, "recording.png"))
         controller.stop_recording()
-        wait_until(lambda: controller.state in ("feedback", "ready"), 120, "the take's analysis")
+        wait_until(lambda: controller.state in ("feedback", "ready"), 300, "the take's analysis")
 
         # An analysis caught part-way: a long take, so the progress moves in visible steps.
         progress: list[float] = []
