@@ -15,6 +15,7 @@ from voicemail_coach.analysis.profile import LengthPreset, Profile
 from voicemail_coach.analysis.structure import analyze_structure
 from voicemail_coach.analysis.transcript import Word, split_sentences
 from voicemail_coach.analysis.word_filter import join_split_phrases
+from voicemail_coach.analysis.written import written_line
 
 # Fewer words or seconds than this in the pace window give no pace figure (it would jump about).
 MIN_PACE_WORDS = 5
@@ -66,10 +67,6 @@ def word_cues(words: Sequence[Word], heard_s: float, profile: Profile) -> WordCu
 
 # A cut lies at most this far outside the gap between two words and still counts as between them.
 CUT_SLACK_S = 0.1
-# Digits Whisper splits at a piece's edge or writes with stray spaces around hyphens:
-# "859 -473 -4272", "859 - 473 - 4272", "859 473 4272" are written "859-473-4272".
-PHONE_GROUPS = re.compile(r"\b(\d{3})\s*[-.]?\s*-?\s*(\d{3})\s*[-.]?\s*-?\s*(\d{4})\b")
-DIGIT_HYPHEN = re.compile(r"(\d)\s*-\s+(?=\d)|(\d)\s+-\s*(?=\d)")
 # Kept capital after a stop that was dropped: "I" and its contractions.
 ALWAYS_CAPITAL = re.compile(r"^I(?:'[a-z]+)?\W*$")
 
@@ -80,8 +77,8 @@ def tidy_live_text(words: Sequence[Word], cuts: Sequence[float] = ()) -> str:
 
     Whisper ends every window with a full stop whatever was said, so at a cut between two live
     pieces ("when you. Get a second.") the stop is dropped and the next word loses its capital
-    ("when you get a second."), except "I". Digit groups are joined as one number
-    ("859 -473 -4272." -> "859-473-4272.").
+    ("when you get a second."), except "I". A phone number is written as in the report
+    ("859 -473 -4272." -> "859-473-4272.", ``analysis.written``).
     """
     parts: list[str] = []
     lower_next = False
@@ -102,9 +99,7 @@ def tidy_live_text(words: Sequence[Word], cuts: Sequence[float] = ()) -> str:
             text = text[:-1]
             lower_next = True
         parts.append(text)
-    line = " ".join(parts)
-    line = DIGIT_HYPHEN.sub(lambda m: (m.group(1) or m.group(2)) + "-", line)
-    return PHONE_GROUPS.sub(r"\1-\2-\3", line)
+    return written_line(parts)
 
 
 def _cut_between(before: Word, after: Word, cuts: Sequence[float]) -> bool:

@@ -11,6 +11,8 @@ import types
 from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
+from voicemail_coach.analysis.written import written_line
+
 SCHEMA_VERSION = 1
 STATUSES = ("pass", "warn", "fail", "info")
 
@@ -622,5 +624,6 @@ def render_text(report: Report) -> str:
         lines.append(
             f"  Speech level {d.speech_rms_dbfs:.0f} dBFS, clipping {100 * (d.clipped_fraction or 0):.2f}%"
         )
-    lines += ["", "Transcript", f"  {report.transcript.text}"]
+    written = written_line([w.text for w in report.transcript.words])
+    lines += ["", "Transcript", f"  {written or report.transcript.text}"]
     return "\n".join(lines)

@@ -32,109 +32,25 @@ sets QT_SCALE_FACTOR (the PNGs are then that many times larger).
 
 from __future__ import annotations
 
-import argparse
-import os
-import shutil
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-AUDIO = REPO / "tests" / "data" / "audio"
-DOCS = REPO / "docs" / "screenshots"
+import shot_common as shots
+from shot_common import AUDIO, settle, wait_until
 
+SHOTS = shots.Shots(__doc__.splitlines()[0], "1280x860")
+SIZE = SHOTS.size
 
-def _options() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="1280x860", help="window size WxH (logical pixels)")
-    parser.add_argument("--scale", type=float, default=None, help="QT_SCALE_FACTOR, e.g. 1.5")
-    parser.add_argument("--out", type=Path, default=DOCS)
-    return parser.parse_args()
+from PySide6.QtGui import QColor, QPalette  # noqa: E402
 
-
-OPTIONS = _options()
-OUT: Path = OPTIONS.out
-SIZE = tuple(int(n) for n in OPTIONS.size.lower().split("x"))
-if OPTIONS.scale:
-    os.environ["QT_SCALE_FACTOR"] = f"{OPTIONS.scale:g}"
-# The docs' PNGs stay small; a look at other sizes and scales may be larger.
-MAX_BYTES = 250_000 if OUT == DOCS else 2_000_000
-# The fake microphone's name on the device line (the screenshots should not show this machine's).
-MICROPHONE = "USB Headset Microphone"
-
-SANDBOX = Path(tempfile.mkdtemp(prefix="vmc-screenshots-"))
-for _name in ("CONFIG", "DATA", "CACHE"):
-    os.environ[f"VOICEMAIL_COACH_{_name}_DIR"] = str(SANDBOX / _name.lower())
-os.environ.pop("VOICEMAIL_COACH_MODEL", None)
-if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen: render off-screen
-sys.path.insert(0, str(REPO))
-
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QCursor, QGuiApplication, QImage, QPalette  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-import voicemail_coach.audio.devices  # noqa: E402
 from tests import fakes  # noqa: E402
 from voicemail_coach.app.controller import Controller  # noqa: E402
-from voicemail_coach.app.gui import apply_style  # noqa: E402
 from voicemail_coach.app.main_window import MainWindow  # noqa: E402
 from voicemail_coach.app.settings import Settings  # noqa: E402
-from voicemail_coach.audio.io import load_audio  # noqa: E402
 
 
-class Microphone:
-    """An input stream factory: every take gets a fresh fake stream playing ``samples``."""
-
-    def __init__(self, samples: Any) -> None:
-        self.samples = samples
-
-    def __call__(self, **kwargs: Any) -> fakes.FakeInputStream:
-        return fakes.FakeInputStream(self.samples, realtime=True)(**kwargs)
-
-
-def qapp() -> QApplication:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    return app
-
-
-def wait_until(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
-    app = qapp()
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        app.processEvents()
-        time.sleep(0.005)
-
-
-def settle(seconds: float = 0.3) -> None:
-    """Let queued signals, layouts and paints run."""
-    app = qapp()
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def save(window: MainWindow, name: str) -> bool:
-    """Grab the window (or a dialog) into ``OUT/name``; False when the file is too big."""
-    QCursor.setPos(window.mapToGlobal(QPoint(window.width() - 2, window.height() - 2)))
-    settle()
-    image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-    path = OUT / name
-    if not image.save(str(path), "PNG", 0):  # 0: smallest file
-        raise OSError(f"could not write {path}")
-    size = path.stat().st_size
-    print(f"{path}  {image.width()}x{image.height()}  {size // 1024} KB")
-    if size >= MAX_BYTES:
-        print(f"  {name} is over {MAX_BYTES // 1000} KB", file=sys.stderr)
-        return False
-    return True
+def save(widget: object, name: str, over: object = None) -> bool:
+    return SHOTS.save(widget, name, over)
 
 
 def dark_palette() -> QPalette:
@@ -235,9 +151,7 @@ def role_play(window: MainWindow) -> list[bool]:
     shots = [save(window, "coach_review.png")]
     panel.tabs.setCurrentIndex(1)
     settle()
-    path = OUT / "coach_rubric.png"
-    panel.grab().toImage().convertToFormat(QImage.Format.Format_RGB32).save(str(path), "PNG", 0)
-    print(f"{path}  {panel.width()}x{panel.height()}")
+    shots.append(save(panel, "coach_rubric.png"))
     show_page(window, "Role play")
     shots.append(save(window, "role_play.png"))
     controller.set_role_play(None)
@@ -262,7 +176,7 @@ def phone_line(window: MainWindow) -> bool:
 
 
 def dialogs(window: MainWindow) -> list[bool]:
-    """Settings and the profile editor at the size they open with."""
+    """Settings and the profile editor at the size they open with, over the window."""
     from voicemail_coach.app.dialogs.profile_editor import ProfileEditor
     from voicemail_coach.app.dialogs.settings_dialog import SettingsDialog
     from voicemail_coach.storage.profile_store import ProfileStore
@@ -270,38 +184,24 @@ def dialogs(window: MainWindow) -> list[bool]:
     shots = []
     settings = SettingsDialog(window.controller.settings, window)
     settings.show()
-    shots.append(save(settings, "settings.png"))  # type: ignore[arg-type]
+    shots.append(save(settings, "settings.png", over=window))
     settings.close()
     editor = ProfileEditor(ProfileStore(), None, window)
     editor.show()
     editor.fields.setCurrentIndex(2)  # Pace
-    shots.append(save(editor, "profile_editor_pace.png"))  # type: ignore[arg-type]
+    shots.append(save(editor, "profile_editor_pace.png", over=window))
     editor.close()
     return shots
 
 
 def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
-    app.setApplicationName("Voicemail Coach")
-    app.setStyle("Fusion")
-    apply_style(app)
-    # A fixed microphone on the device line, whatever this machine has (or lacks).
-    fake_sd = fakes.fake_sounddevice_module([{"name": MICROPHONE}], [{"name": "Speakers"}])
-    voicemail_coach.audio.devices.load_sounddevice = lambda: fake_sd  # type: ignore[assignment]
-
-    good = load_audio(AUDIO / "good.flac").samples
+    app = shots.start_app()
+    microphone = shots.microphone(AUDIO / "good.flac")
     controller = Controller(
-        Settings(greeting=False), Microphone(good), fakes.FakeOutputStream(), settings_file=None
+        Settings(greeting=False), microphone, fakes.FakeOutputStream(), settings_file=None
     )
-    window = MainWindow(controller)
+    window = shots.window(controller, SIZE)
     window.ask_known = lambda attempt: "add"  # good.flac is opened twice on purpose
-    window.resize(*SIZE)
-    window.show()
     models: list[str] = []
     failures: list[str] = []
     controller.model_ready.connect(models.append)
@@ -309,11 +209,10 @@ def main() -> int:
     controller.load_model()
     ok: list[bool] = []
     try:
-        wait_until(lambda: bool(models or failures), 120, "the speech model")
+        wait_until(lambda: bool(models or failures), 300, "the speech model")  # a busy machine
         if failures:
             raise SystemExit(f"no speech model: {failures[0]}")
-        wait_until(lambda: window.size().width() == SIZE[0], 5, "the window size")
-        if "--phone-line-only" in sys.argv:
+        if SHOTS.options.phone_line_only:
             return 0 if phone_line(window) else 1
         ok.append(save(window, "ready.png"))
 
@@ -326,7 +225,7 @@ def main() -> int:
         wait_until(lambda: recorder.level_dbfs > -26 or recorder.elapsed_s > 9.5, 5, "the voice")
         ok.append(save(window, "recording.png"))
         controller.stop_recording()
-        wait_until(lambda: controller.state in ("feedback", "ready"), 120, "the take's analysis")
+        wait_until(lambda: controller.state in ("feedback", "ready"), 300, "the take's analysis")
 
         # An analysis caught part-way: a long take, so the progress moves in visible steps.
         progress: list[float] = []
@@ -366,10 +265,12 @@ def main() -> int:
         show_page(window, "Progress")
         ok.append(save(window, "progress.png"))
 
+        show_page(window, "History")  # Compare opens from History's selection
         pages.compare_attempts(bad_id, good_id)  # the older take on the left
         ok.append(save(window, "compare.png"))
 
-        ok.append(phone_line(window))
+        if SHOTS.wanted("phone_line"):
+            ok.append(phone_line(window))
         ok += role_play(window)
 
         # After the role play: its takes bring the Scenario and Participant columns.
@@ -377,18 +278,21 @@ def main() -> int:
         pages.history.select_ids([good_id, bad_id])
         pages.history.table.setFocus()
         ok.append(save(window, "history.png"))
-        if OUT != DOCS:  # a look at other sizes: the dialogs too (docs/ has its own)
+        if SHOTS.out != shots.DOCS:  # other sizes: the dialogs too (docs/ has its own)
             ok += dialogs(window)
-
-        # As when the system turns dark while the app runs (apply_style follows the change).
-        app.setPalette(dark_palette())
-        open_and_wait(window, AUDIO / "good.flac")
-        controller.seek(5.0)
-        ok.append(save(window, "feedback_dark.png"))
+        if SHOTS.wanted("feedback_dark"):
+            dark(app, window)
     finally:
         window.close()
-        shutil.rmtree(SANDBOX, ignore_errors=True)
-    return 0 if all(ok) else 1
+    return SHOTS.finish() or (0 if all(ok) else 1)
+
+
+def dark(app: object, window: MainWindow) -> None:
+    """As when the system turns dark while the app runs (apply_style follows the change)."""
+    app.setPalette(dark_palette())  # type: ignore[attr-defined]
+    open_and_wait(window, AUDIO / "good.flac")
+    window.controller.seek(5.0)
+    save(window, "feedback_dark.png")
 
 
 if __name__ == "__main__":

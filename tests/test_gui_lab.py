@@ -67,6 +67,10 @@ def test_the_lab_dialog_shows_rates_intervals_and_the_reading(qtbot, data_dir) -
     assert row[-1] == "not yet (4 of 20)"
     labels = [dialog.figures.item(r, 0).text() for r in range(dialog.figures.rowCount())]
     assert "Time to value" in labels
+    # Checks by their titles in the scorecard, not their ids ("Check passed: opt_out").
+    assert "Check passed: Call to action" in labels, labels
+    assert not [t for t in labels if "_" in t]
+    assert dialog.figures.horizontalHeaderItem(4).text() == "Reading"
     assert dialog.note.text().startswith("Not enough data yet: each side needs at least 10")
 
 

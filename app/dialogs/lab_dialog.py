@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -45,6 +44,7 @@ from voicemail_coach.app.dialogs.blind_dialog import BlindTestDialog
 from voicemail_coach.app.dialogs.outcome_dialog import OutcomeChoice, OutcomeDialog, apply_choice
 from voicemail_coach.app.tasks import Task
 from voicemail_coach.app.widgets.banner import Banner
+from voicemail_coach.app.widgets.check_row import title_of
 from voicemail_coach.audio.playback import Player
 from voicemail_coach.storage.blind_tests import BlindTests
 from voicemail_coach.storage.outcomes import Outcome, Outcomes, Variant
@@ -59,7 +59,9 @@ VARIANT_COLUMNS = (
     *(OUTCOME_LABELS[k].capitalize() for k in OUTCOME_KINDS),
     "Enough data",
 )
-FIGURE_COLUMNS = ("Figure or check", "Returned", "Unreturned", "Difference (95 % interval)", "")
+FIGURE_COLUMNS = (
+    "Figure or check", "Returned", "Unreturned", "Difference (95 % interval)", "Reading",
+)  # fmt: skip
 
 
 def _pct(value: float | None) -> str:
@@ -94,8 +96,10 @@ def _figure_cells(d: Difference) -> tuple[str, str, str, str, str]:
     verdict = (
         "not enough data yet" if not d.enough else "differs" if d.differs else "could be chance"
     )
+    check = d.id.removeprefix("check:")
+    label = f"Check passed: {title_of(check)}" if d.id.startswith("check:") else d.label
     return (
-        d.label,
+        label,
         f"{returned} (n={d.returned_n})",
         f"{unreturned} (n={d.unreturned_n})",
         diff,
@@ -187,7 +191,14 @@ class LabDialog(QDialog):
                     item.setToolTip(v.returned.text())
                 self.variants.setItem(row, column, item)
         self.variants.resizeColumnsToContents()
-        self.variants.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.variants.horizontalHeader().setStretchLastSection(True)  # the figures stay by the name
+        # As tall as its rows (up to six variants), so the figures below get the room.
+        row = self.variants.verticalHeader().defaultSectionSize()
+        rows = min(max(len(result.variants), 1), 6) * row
+        frame = (
+            2 * self.variants.frameWidth() + self.variants.horizontalHeader().sizeHint().height()
+        )
+        self.variants.setMaximumHeight(frame + rows + 2)
         # Compared figures first, then the ones still waiting for data.
         shown = sorted(result.differences, key=lambda d: (not d.enough, not d.differs))
         self.figures.setRowCount(len(shown))
@@ -197,7 +208,7 @@ class LabDialog(QDialog):
                 item.setToolTip(d.text)
                 self.figures.setItem(row, column, item)
         self.figures.resizeColumnsToContents()
-        self.figures.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.figures.horizontalHeader().setStretchLastSection(True)
         self.note.setText(result.differences_note)
 
 

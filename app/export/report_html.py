@@ -16,6 +16,7 @@ from datetime import datetime
 from PySide6.QtGui import QColor, QPalette
 
 from voicemail_coach.analysis.report import Check, Moment, Report
+from voicemail_coach.analysis.written import written_words
 from voicemail_coach.app.dates import format_date
 from voicemail_coach.app.export.coaching_html import coach_meta, coaching_html
 from voicemail_coach.app.widgets.check_row import CTA_KINDS, MAX_EVIDENCE, format_time
@@ -246,7 +247,7 @@ def _transcript(report: Report) -> str:
     spans = word_spans(words, structure_spans(report) + detail_spans(report))
     present = {s.category for covering in spans for s in covering}
     body = highlighted_html(
-        [_e(w.text) for w in words],
+        [(sep, _e(text)) for sep, text in written_words([w.text for w in words])],
         spans,
         lambda top: (
             f"<span style='background-color:{highlight_color(top.category)}'"

@@ -149,10 +149,11 @@ class CompareView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(scroll)
         split.addWidget(words)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # Voicemail transcripts are a few lines; a taller window gives its height to the figures.
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
         split.setChildrenCollapsible(False)
-        split.setSizes([700, 190])  # voicemail transcripts are a few lines; figures need room
+        split.setSizes([700, 190])
         self.split = split
         layout = QVBoxLayout(self)
         layout.setSpacing(6)

@@ -34,9 +34,12 @@ from voicemail_coach.app.widgets.trimmed import TrimmedNote
 
 CTA_KINDS = {"follow_up": "follow-up", "callback": "callback", "email": "email"}
 # Default shares of the page's width: scorecard and transcript; with the coach panel open, the
-# transcript keeps half (the coach comments on what was said) and the scorecard gives way.
+# transcript keeps half (the coach comments on what was said) where the scorecard keeps room.
 SPLIT = (0.5, 0.5)
 SPLIT_COACH = (0.23, 0.53, 0.24)
+# The scorecard's narrowest by default: the mark and margins, then this many characters.
+SCORECARD_MARGIN = 110
+SCORECARD_CHARS = 38
 # The timeline's height: this share of the page's, between these limits.
 TIMELINE_SHARE = 0.19
 TIMELINE_MIN_H, TIMELINE_MAX_H = 110, 170
@@ -432,19 +435,26 @@ class ReviewView(QWidget):
 
     def _arrange(self, *_: object) -> None:
         """Lay the scorecard, the transcript and the coach panel out as last left, else by the
-        default shares: half and half; with the coach, the transcript keeps half the width."""
+        default shares: half and half; with the coach, the transcript keeps half the width
+        where the window is wide enough for the scorecard's rows to show their titles."""
         coach = self.coach_toggle.isChecked()
         total = max(self.split.width(), 600)
         sizes = self._remembered[coach]
         if sizes is None:
             shares = SPLIT_COACH if coach else SPLIT
             sizes = [round(total * s) for s in shares]
-            if coach:  # the panel at its narrowest still shows its tabs: the scorecard gives way
+            if coach:  # the panel at its narrowest still shows its tabs, and the scorecard
+                # its rows' titles and figures: on a narrow window the transcript gives way.
                 sizes[2] = max(sizes[2], self.coach.minimumWidth())
-                sizes[0] = max(total - sizes[1] - sizes[2], 1)
+                sizes[0] = max(sizes[0], self._scorecard_room())
+                sizes[1] = max(total - sizes[0] - sizes[2], 1)
         elif not coach:
             sizes = [*sizes, 0]
         self.split.setSizes(sizes)
+
+    def _scorecard_room(self) -> int:
+        """Wide enough for a check's mark, its title and some of its figures on one line."""
+        return SCORECARD_MARGIN + self.scorecard.fontMetrics().averageCharWidth() * SCORECARD_CHARS
 
     def _split_moved(self, *_: object) -> None:
         coach = self.coach.isVisible()

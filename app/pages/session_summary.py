@@ -63,12 +63,15 @@ class NumberItem(QTableWidgetItem):
 def fit_widths(
     widths: list[int], room: int, scenario: int, keep: frozenset[int] = frozenset()
 ) -> list[int]:
-    """Column widths that fit ``room``: the scenario column gives way first (to
-    SCENARIO_MIN_W), then every column wider than RUBRIC_MIN_W but those in ``keep`` (who, the
+    """Column widths that fit ``room``: room to spare widens the scenario column; short of
+    room, the scenario column gives way first (to SCENARIO_MIN_W), then every column wider than RUBRIC_MIN_W but those in ``keep`` (who, the
     total) shares what is still over."""
     widths = list(widths)
     widths[scenario] = min(widths[scenario], SCENARIO_W)
     over = sum(widths) - room
+    if over < 0:  # room to spare (a wide window): the scenario's, not the last column's
+        widths[scenario] -= over
+        return widths
     if over > 0:
         cut = min(over, max(0, widths[scenario] - SCENARIO_MIN_W))
         widths[scenario] -= cut

@@ -132,28 +132,28 @@ def word_spans(words: Sequence[ReportWord], spans: Sequence[Span]) -> list[list[
 
 
 def highlighted_html(
-    words_html: Sequence[str],
+    words_html: Sequence[tuple[str, str]],
     spans: Sequence[Sequence[Span]],
     open_tag: Callable[[Span], str],
 ) -> str:
-    """The words (already HTML) joined by spaces, each run of words under the same top span
+    """The words (``(separator before it, the word as HTML)``, see
+    ``analysis.written.written_words``) in a line, each run of words under the same top span
     wrapped in ``open_tag(span)`` ... ``</span>``: the transcript's highlighting, on screen and
     in exported reports."""
     parts: list[str] = []
     open_cat: str | None = None
-    for i, word in enumerate(words_html):
+    for i, (sep, word) in enumerate(words_html):
         top = spans[i][0] if spans[i] else None
         cat = top.category if top else None
         if cat != open_cat:
             if open_cat is not None:
                 parts.append("</span>")
-            if i:
-                parts.append(" ")
+            parts.append(sep)
             if top is not None:
                 parts.append(open_tag(top))
             open_cat = cat
-        elif i:
-            parts.append(" ")
+        else:
+            parts.append(sep)
         parts.append(word)
     if open_cat is not None:
         parts.append("</span>")

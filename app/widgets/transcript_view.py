@@ -9,6 +9,7 @@ from PySide6.QtGui import QHelpEvent, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from voicemail_coach.analysis.report import Report
+from voicemail_coach.analysis.written import written_words
 from voicemail_coach.app.widgets.colors import (
     category_color,
     category_label,
@@ -122,7 +123,11 @@ class TranscriptView(QTextBrowser):
             self._positions = []
             self.setExtraSelections([])
             return
-        words_html = [f"<a href='w:{i}'>{html.escape(w.text)}</a>" for i, w in enumerate(words)]
+        written = written_words([w.text for w in words])  # "555-201-4478" however it was split
+        words_html = [
+            (sep, f"<a href='w:{i}'>{html.escape(text)}</a>" if text else "")
+            for i, (sep, text) in enumerate(written)
+        ]
         body = highlighted_html(
             words_html,
             self._spans,
