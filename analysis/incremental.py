@@ -727,9 +727,9 @@ class LiveTranscript:
                 segments = tuple(s for p in pieces for s in p.segments)
                 result = TranscriptionResult(tuple(kept), text, used, coverage, segments)
                 cuts = tuple(p.end_s for p in pieces[:-1])
-                across = tuple(b.end_s for b, a in itertools.pairwise(pieces) if a.read_across)
+                mended = tuple(b.end_s for b, a in itertools.pairwise(pieces) if a.read_across)
                 advance(0.8)
-                return Finished(result, len(pieces), round(tail_s, 2), None, cuts, across)
+                return Finished(result, len(pieces), round(tail_s, 2), None, cuts, mended)
         whole = transcribe_whole(transcriber, samples, advance, cancel, status)
         return Finished(whole, 1, round(duration, 2), reason)
 
