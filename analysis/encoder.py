@@ -5,8 +5,8 @@ dependencies: it only carries the files). Its ``model.safetensors`` and ``tokeni
 byte-identical to the official release, sentence-transformers/all-MiniLM-L6-v2 on Hugging Face at
 revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41; the SHA-256 of each is checked before use, so
 a changed file is refused. Nothing is downloaded, and no deep-learning framework is needed: the
-six BERT layers run as NumPy matrix products on one core (a 30 s message's seven sentences take
-about 45 ms).
+six BERT layers run as NumPy matrix products, one BLAS thread per calling thread; a large batch
+is split over two threads when there are two cores (see ``SentenceEncoder.read``).
 """
 
 from __future__ import annotations
