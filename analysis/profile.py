@@ -420,17 +420,39 @@ class ScenarioGuidance:
     triggers: Mapping[str, tuple[re.Pattern[str], ...]]
 
 
+_QUICK_FLAGS = re.IGNORECASE | re.UNICODE
+
+
 @dataclass(frozen=True)
 class Matcher:
     """Finds a category's phrases and patterns in a sentence (lower-cased matching)."""
 
     regexes: tuple[re.Pattern[str], ...]
+    # One search over the patterns without groups (most of them): when it finds nothing, none of
+    # them can match and only the others are run (a sentence matches few categories).
+    _any: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _rest: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plain = [rx for rx in self.regexes if rx.groups == 0 and rx.flags == _QUICK_FLAGS]
+        quick = None
+        if len(plain) > 1:
+            try:
+                quick = re.compile("|".join(f"(?:{rx.pattern})" for rx in plain), _QUICK_FLAGS)
+            except re.error:  # e.g. a pattern with a global inline flag: no shortcut
+                quick = None
+        object.__setattr__(self, "_any", quick)
+        covered = set(map(id, plain)) if quick is not None else set()
+        object.__setattr__(self, "_rest", tuple(r for r in self.regexes if id(r) not in covered))
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """Character spans of every match in ``text``, in order, overlaps merged."""
+        regexes = self.regexes
+        if self._any is not None and self._any.search(text) is None:
+            regexes = self._rest
         spans = sorted(
             (m.start(m.lastindex or 0), m.end(m.lastindex or 0))
-            for rx in self.regexes
+            for rx in regexes
             for m in rx.finditer(text)
             if m.end() > m.start()
         )

@@ -152,7 +152,10 @@ def analyze_structure(
     near: dict[str, NearMiss] = {}
     grades: tuple[str | None, ...] = ()
     if model is not None:
-        labelled, near, grades = _with_meaning(model, words, sentences, labelled, profile)
+        from voicemail_coach.analysis.encoder import one_blas_thread
+
+        with one_blas_thread():  # the head's products are small: a second BLAS thread only spins
+            labelled, near, grades = _with_meaning(model, words, sentences, labelled, profile)
     else:
         labelled = [_explained_by_rules(sl) for sl in labelled]
     findings = [f for sl in labelled for f in sl.findings]

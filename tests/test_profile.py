@@ -13,6 +13,7 @@ from voicemail_coach.analysis.profile import (
     LINE_CHECK_IDS,
     SCENARIO_CHECK_IDS,
     STRUCTURE_CATEGORIES,
+    Matcher,
     Profile,
     ProfileError,
 )
@@ -432,3 +433,48 @@ def test_an_extends_profile_from_before_the_added_tables_still_loads(tmp_path: P
     loaded = load_profile(path)
     assert (loaded.name, loaded.pace.warn_over_wpm) == ("T", 180.0)
     assert loaded.quality == load_profile().quality
+
+
+def _every_match(regexes: tuple[re.Pattern[str], ...], text: str) -> list[tuple[int, int]]:
+    """What Matcher.find gives without its shortcut: every pattern run."""
+    plain = Matcher(regexes)
+    object.__setattr__(plain, "_any", None)
+    object.__setattr__(plain, "_rest", regexes)
+    return plain.find(text)
+
+
+def test_a_matcher_finds_what_running_every_pattern_finds(profile: Profile) -> None:
+    """The one-search shortcut over the patterns without groups changes no match: not for the
+    default profile's categories, nor with a group pattern, a case-sensitive one or one with
+    an inline flag that cannot be joined to the others."""
+    texts = [
+        "hi this is sam with acme, i'll try you again thursday, give me a call back at 555 0199",
+        "we cut the time your front desk spends on the phone by forty percent",
+        "Nothing here matches anything at all.",
+        "CALL ME maybe",
+    ]
+    matchers = [*profile.structure.values(), *profile.cta.values()]
+    found = 0
+    for m in matchers:
+        for t in texts:
+            assert m.find(t) == _every_match(m.regexes, t)
+            found += bool(m.find(t))
+    assert found >= 3  # the texts do hit some categories
+    joined = (
+        phrase_regex("call back"),
+        re.compile(r"give (me) a", re.IGNORECASE),  # a group: run on its own
+        re.compile(r"CALL ME"),  # case-sensitive: run on its own
+        phrase_regex("thursday"),
+    )
+    inline = (*joined, re.compile(r"(?i)maybe"))  # cannot be joined: no shortcut at all
+    for regexes in (joined, inline):
+        m = Matcher(regexes)
+        for t in texts:
+            assert m.find(t) == _every_match(regexes, t)
+    assert Matcher(joined)._any is not None and Matcher(inline)._any is None
+    assert Matcher(joined).find(texts[3]) == [(0, 7)]
+    assert Matcher(inline).find(texts[3]) == [(0, 7), (8, 13)]
+    assert Matcher(joined).find(texts[0])[0] == (
+        texts[0].index("thursday"),
+        texts[0].index("thursday") + len("thursday"),
+    )

@@ -1,0 +1,135 @@
+"""The sentence encoder's fast forward (tokens packed end to end, attention per text, the batch
+split over two threads) gives what a plain BERT forward gives, text by text."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from voicemail_coach.analysis import meaning
+from voicemail_coach.analysis.encoder import (
+    DIM,
+    FEATURES,
+    HEADS,
+    LAYERS,
+    LN_EPS,
+    SentenceEncoder,
+    _read_safetensors,
+    model_dir,
+)
+
+F64 = npt.NDArray[np.float64]
+
+TEXTS = [
+    "Hey, this is Skyler with busy line AI.",
+    "I was trying to give you a call earlier, but I'm guessing you were off on the jobsite a "
+    "little busy, which is kind of perfect.",
+    "ok",
+    "Just give me a call back at eight, five, nine, four, seven, three, four, two, seven, two.",
+    "We cut the time your front desk spends on the phone by about 40% in the first month.",
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> SentenceEncoder:
+    model = meaning.get_model()
+    if model is None:
+        pytest.fail(f"the meaning model must load in the test environment: {meaning.load_error()}")
+    return model.encoder
+
+
+def _norm(x: F64, w: F64, b: F64) -> F64:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + LN_EPS) * w + b
+
+
+@pytest.fixture(scope="module")
+def tensors() -> dict[str, F64]:
+    """The file's own tensors (query, key and value separate, untransposed) in double precision;
+    the word table stays as it is (only the rows used are widened)."""
+    raw = _read_safetensors(model_dir() / "model.safetensors")
+    word = "embeddings.word_embeddings.weight"
+    return {k: v if k == word else v.astype(np.float64) for k, v in raw.items()}
+
+
+def reference(t: dict[str, F64], ids: list[int]) -> F64:
+    """One text through BERT as written in the paper, in double precision, with the tanh form of
+    GELU the encoder uses; the same pooled blocks as ``SentenceEncoder.read``."""
+    n = len(ids)
+    words = t["embeddings.word_embeddings.weight"][ids].astype(np.float64)
+    x = words + t["embeddings.position_embeddings.weight"][:n]
+    x = x + t["embeddings.token_type_embeddings.weight"][0]
+    x = _norm(x, t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"])
+    size = DIM // HEADS
+    layer_means = []
+    for i in range(LAYERS):
+        p = f"encoder.layer.{i}."
+
+        def dense(v: F64, name: str, p: str = p) -> F64:
+            out: F64 = v @ t[p + name + ".weight"].T + t[p + name + ".bias"]
+            return out
+
+        q, k, v = (
+            dense(x, f"attention.self.{part}").reshape(n, HEADS, size).transpose(1, 0, 2)
+            for part in ("query", "key", "value")
+        )
+        scores = q @ k.transpose(0, 2, 1) / np.sqrt(size)
+        weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        weights /= weights.sum(axis=-1, keepdims=True)
+        context = (weights @ v).transpose(1, 0, 2).reshape(n, DIM)
+        x = _norm(
+            dense(context, "attention.output.dense") + x,
+            t[p + "attention.output.LayerNorm.weight"],
+            t[p + "attention.output.LayerNorm.bias"],
+        )
+        h = dense(x, "intermediate.dense")
+        h = 0.5 * h * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (h + 0.044715 * h**3)))
+        x = _norm(
+            dense(h, "output.dense") + x,
+            t[p + "output.LayerNorm.weight"],
+            t[p + "output.LayerNorm.bias"],
+        )
+        layer_means.append(x.mean(axis=0))
+    blocks = [layer_means[-1], x.max(axis=0), *layer_means[:-1], words.mean(axis=0)]
+    return np.concatenate([b / np.linalg.norm(b) for b in blocks])
+
+
+def test_the_fast_forward_matches_a_plain_one_text_by_text(
+    encoder: SentenceEncoder, tensors: dict[str, F64]
+) -> None:
+    fast = encoder.read(TEXTS)
+    assert fast.shape == (len(TEXTS), FEATURES) and fast.dtype == np.float32
+    for text, row in zip(TEXTS, fast, strict=True):
+        ids = encoder.tokenizer.encode(text).ids
+        assert np.abs(row - reference(tensors, ids)).max() < 1e-4, text
+
+
+def test_a_batch_read_by_two_threads_equals_one_read_by_one(
+    encoder: SentenceEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = TEXTS * 2  # enough tokens to be split
+    forward = encoder._forward
+    readers: set[int] = set()
+
+    def recorded(ids: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.float32]:
+        readers.add(threading.get_ident())
+        return forward(ids)
+
+    monkeypatch.setattr(encoder, "_forward", recorded)
+    monkeypatch.setattr(encoder, "threads", 2)
+    split = encoder.read(texts)
+    assert len(readers) == 2
+    readers.clear()
+    monkeypatch.setattr(encoder, "threads", 1)
+    alone = encoder.read(texts)
+    assert readers == {threading.get_ident()}
+    # Each text alone gives the same reading as inside the batch.
+    single = np.stack([encoder.read([t])[0] for t in TEXTS])
+    assert np.abs(split - alone).max() < 1e-5
+    assert np.abs(alone[: len(TEXTS)] - single).max() < 1e-5
+    # The embedding itself: the same as the first DIM columns.
+    assert np.array_equal(encoder.encode(TEXTS[:1]), alone[:1, :DIM])
