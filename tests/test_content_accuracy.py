@@ -31,29 +31,29 @@ MEASURED = {
     "old_blind": {
         "intro": (0.94, 1.00),
         "value_proposition": (0.84, 1.00),
-        "call_to_action": (0.97, 0.90),
-        "opt_out": (0.90, 1.00),
-        "premature_ask": (0.79, 0.85),
+        "call_to_action": (0.97, 0.94),
+        "opt_out": (0.82, 1.00),
+        "premature_ask": (0.80, 0.92),
         "self_praise": (1.00, 1.00),
-        "pressure": (0.77, 0.91),
+        "pressure": (0.91, 0.91),
         "personalization": (0.83, 0.95),
         "phone_number": (1.00, 1.00),
     },
     # Authors I and J (1,294 sentences), written without seeing the rules or the model and not
-    # learnt from by the shipped head: a second held-out set.
+    # learnt from by the shipped head (its thresholds are chosen on them with dev).
     "extra": {
         "intro": (0.98, 0.96),
-        "value_proposition": (0.93, 0.94),
-        "call_to_action": (0.96, 0.90),
-        "opt_out": (0.93, 0.95),
-        "premature_ask": (0.93, 0.82),
-        "self_praise": (0.99, 0.82),
-        "pressure": (0.84, 0.89),
+        "value_proposition": (0.94, 0.94),
+        "call_to_action": (0.95, 0.91),
+        "opt_out": (0.93, 1.00),
+        "premature_ask": (0.93, 0.90),
+        "self_praise": (0.98, 0.90),
+        "pressure": (0.89, 0.85),
         "personalization": (0.82, 0.87),
         "phone_number": (0.97, 1.00),
     },
 }
-MEASURED_KIND = {"blind": 0.92, "old_blind": 0.96, "extra": 0.89}
+MEASURED_KIND = {"blind": 0.92, "old_blind": 0.97, "extra": 0.89}
 MEASURED_PRESENCE = {
     "intro": 0.99,
     "value_proposition": 0.88,

@@ -4,6 +4,7 @@ clause timing, the encoder's provenance check, and no network."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import socket
 import tomllib
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from eval.content_accuracy import read_sentence
+from eval.content_data import corpus_digest
 from voicemail_coach.analysis import meaning
 from voicemail_coach.analysis.encoder import EncoderError, SentenceEncoder, model_dir
 from voicemail_coach.analysis.pipeline import analyze_script
@@ -314,3 +316,12 @@ def test_rules_decide_names_only_content_categories() -> None:
     data["content"]["rules_decide"] = ["self_praise", "bragging"]
     with pytest.raises(ProfileError, match=r"content\.rules_decide: unknown category 'bragging'"):
         parse_profile(data, "team.toml")
+
+
+def test_the_shipped_head_was_made_from_the_corpus_as_it_is() -> None:
+    """head.json records a digest of the corpus files the head learnt from and chose its
+    thresholds on: a changed corpus file means the head must be retrained (scripts/train_content.py)."""
+    folder = Path(meaning.__file__).resolve().parent.parent / "resources" / "content"
+    meta = json.loads((folder / "head.json").read_text(encoding="utf-8"))
+    assert meta["corpus_splits"] == ["train", "dev", "extra"]
+    assert meta["corpus_sha256"] == corpus_digest(tuple(meta["corpus_splits"]))
