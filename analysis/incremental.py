@@ -8,23 +8,35 @@ sides, so the words match a whole-file pass closely (measured in ``bench/bench_l
 
 Where the pieces could disagree with a whole-file pass, :meth:`LiveTranscript.finish` throws them
 away and transcribes the whole take instead (see :func:`fallback_reason`).
+
+Where to cut (the pauses, from the audio's energy) is :mod:`voicemail_coach.analysis.phrase_cuts`;
+the progress shown while the analysis after Stop waits for a decode is
+:mod:`voicemail_coach.analysis.wait_progress`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
-import math
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-import numpy.typing as npt
 
 from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics
+from voicemail_coach.analysis.phrase_cuts import (
+    MAX_JOB_S,
+    MIN_PAUSE_S,
+    MIN_PHRASE_S,
+    SAMPLE_RATE,
+    FloatArray,
+    find_cut,
+    pause_after,
+    pauses_between,
+    voiced_frames,
+)
 from voicemail_coach.analysis.pipeline import analyze_audio
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.report import Report
@@ -37,25 +49,14 @@ from voicemail_coach.analysis.transcribe import (
     keep_voiced,
 )
 from voicemail_coach.analysis.transcript import SENTENCE_END, Word
+from voicemail_coach.analysis.wait_progress import TICK_S, Estimate, StatusFn, forward_only, ticking
 from voicemail_coach.audio.io import Audio
-from voicemail_coach.audio.levels import FRAME_S, analyze_levels
+from voicemail_coach.audio.levels import FRAME_S
 
 log = logging.getLogger(__name__)
-FloatArray = npt.NDArray[np.float32]
-# Says what the analysis after Stop is doing, for the one waiting ("Transcribing the last 6 s").
-StatusFn = Callable[[str], None]
-SAMPLE_RATE = 16_000
-# A pause at least this long (by energy) ends a phrase. Pauses inside a sentence are shorter.
-MIN_PAUSE_S = 0.3
-# Less speech than this before a pause is left for later: Whisper encodes 30 s windows whatever
-# the length, so very short jobs cost nearly as much as long ones and see little context.
-MIN_PHRASE_S = 4.0
 # The first piece waits for more: names said in the first seconds came out wrong in a short
 # first piece ("Morgan Lake" for "Morgan Blake") and right with the next phrase as context.
 FIRST_PHRASE_S = 8.0
-# One job reads at most this much audio (a Whisper window is 30 s); with no pause in it, the
-# job waits and the audio is transcribed after Stop.
-MAX_JOB_S = 28.0
 # After Stop, a tail that starts unsure is redone with at most this much audio (from a pause in
 # the piece before): the whole piece before would keep the user waiting a second or more.
 JOIN_AFTER_STOP_S = 10.0
@@ -73,8 +74,6 @@ EDGE_WORDS = 2
 CONTEXT_CHARS = 200
 # A key sentence starting this soon after a cut starts "at" it.
 SENTENCE_AFTER_CUT_S = 1.0
-# Energy this long at the very end means the rep was still speaking at Stop.
-END_PAUSE_S = 0.3
 # A piece is decoded from a pause at least this long before its cut (inside the piece before;
 # short, so that after Stop the tail plus the words before its cut fit JOIN_AFTER_STOP_S),
 # so the word before the cut is read with what follows it: at the end of a window Whisper
@@ -94,9 +93,6 @@ EARLY_SHORT_SPEECH_S = 1.0
 # While the analysis after Stop waits for a decode, its progress is estimated from the pace of
 # this take's live jobs (seconds of work per second of audio); before one is measured, this.
 FIRST_PACE_S_PER_S = 0.15
-# A wait this many times the estimate (plus half a second) is the computer's being busy.
-BUSY_FACTOR = 2.0
-TICK_S = 0.1
 # Early decodes only while the live jobs keep up with the rep: on a machine so busy that a decode
 # takes over half as long as its audio, one thrown away (the rep spoke on) holds up the next.
 EARLY_MAX_PACE_S_PER_S = 0.5
@@ -139,94 +135,6 @@ class Finished:
         """The cuts where a window ended and the next began: where the words may differ from
         a single pass's."""
         return tuple(c for c in self.cuts if c not in self.read_across)
-
-
-def voiced_frames(samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> npt.NDArray[np.bool_]:
-    """Which 20 ms frames hold speech, by the same adaptive threshold as the pause analysis."""
-    return analyze_levels(samples, sample_rate).speech_frames
-
-
-def find_cut(
-    samples: FloatArray,
-    done_s: float,
-    sample_rate: int = SAMPLE_RATE,
-    min_pause_s: float = MIN_PAUSE_S,
-    min_phrase_s: float = MIN_PHRASE_S,
-    max_job_s: float = MAX_JOB_S,
-) -> float | None:
-    """Where the latest finished phrase after ``done_s`` ends: the middle of the latest pause of
-    at least ``min_pause_s`` that follows at least ``min_phrase_s`` of speech since ``done_s``
-    (a pause still going on at the end counts once it is long enough). None when there is none.
-    """
-    if len(samples) < sample_rate:
-        return None
-    voiced = voiced_frames(samples, sample_rate)
-    first = round(done_s / FRAME_S)
-    last = min(len(voiced), first + int(max_job_s / FRAME_S))
-    span = voiced[first:last]
-    need_pause = round(min_pause_s / FRAME_S)
-    need_speech = round(min_phrase_s / FRAME_S)
-    best: float | None = None
-    run = 0
-    speech = 0
-    for i, v in enumerate(span):
-        if v:
-            if run >= need_pause and speech >= need_speech:
-                best = (first + i - run / 2) * FRAME_S
-            run = 0
-            speech += 1
-        else:
-            run += 1
-    at_end = first + len(span) == len(voiced)
-    if at_end and run >= need_pause and speech >= need_speech:
-        best = (first + len(span) - run / 2) * FRAME_S
-    return None if best is None else round(best, 2)
-
-
-def pauses_between(
-    samples: FloatArray,
-    from_s: float,
-    until_s: float,
-    sample_rate: int = SAMPLE_RATE,
-    min_pause_s: float = MIN_PAUSE_S,
-) -> list[float]:
-    """The middles of the pauses of at least ``min_pause_s`` (followed by speech) whose middle
-    lies between ``from_s`` and ``until_s``: places to cut earlier."""
-    voiced = voiced_frames(samples[: round(until_s * sample_rate)], sample_rate)
-    need = round(min_pause_s / FRAME_S)
-    found = []
-    run = 0
-    for i in range(round(from_s / FRAME_S), len(voiced)):
-        if not voiced[i]:
-            run += 1
-            continue
-        middle = (i - run / 2) * FRAME_S
-        if run >= need and from_s <= middle <= until_s:
-            found.append(round(middle, 2))
-        run = 0
-    return found
-
-
-def pause_after(
-    samples: FloatArray,
-    from_s: float,
-    until_s: float,
-    sample_rate: int = SAMPLE_RATE,
-    min_pause_s: float = MIN_PAUSE_S,
-) -> float | None:
-    """The middle of the first pause of at least ``min_pause_s`` whose middle lies between
-    ``from_s`` and ``until_s``; None when there is none."""
-    found = pauses_between(samples, from_s, until_s, sample_rate, min_pause_s)
-    return found[0] if found else None
-
-
-def ends_in_pause(samples: FloatArray, sample_rate: int = SAMPLE_RATE) -> bool:
-    """Whether the last ``END_PAUSE_S`` of the audio is quiet: the rep had finished speaking."""
-    if len(samples) < sample_rate:
-        return False
-    voiced = voiced_frames(samples, sample_rate)
-    last = round(END_PAUSE_S / FRAME_S)
-    return bool(voiced.any() and not voiced[-last:].any())
 
 
 def fallback_reason(pieces: Sequence[Piece], coverage: float) -> str | None:
@@ -289,54 +197,6 @@ def cut_in_moment(
     return None
 
 
-class _Estimate:
-    """Progress while waiting for a decode: the share of its estimated time spent, mapped to
-    ``low``-``high`` of the analysis (it slows down towards ``high`` and never reaches it), and
-    "the computer is busy" once it takes far longer than estimated."""
-
-    def __init__(
-        self,
-        advance: Callable[[float], None],
-        say: StatusFn,
-        text: str,
-        expected_s: float,
-        low: float,
-        high: float,
-        t0: float | None = None,
-    ) -> None:
-        self.advance, self.say, self.text = advance, say, text
-        self.expected_s = max(expected_s, 0.05)
-        self.low, self.high = low, high
-        self.t0 = time.monotonic() if t0 is None else t0
-        self.busy = False
-
-    def update(self) -> None:
-        spent = time.monotonic() - self.t0
-        share = 1.0 - math.exp(-spent / self.expected_s)
-        self.advance(self.low + (self.high - self.low) * share)
-        if not self.busy and spent > BUSY_FACTOR * self.expected_s + 0.5:
-            self.busy = True
-            self.say(f"{self.text}; the computer is busy")
-
-
-@contextlib.contextmanager
-def _ticking(estimate: _Estimate) -> Iterator[None]:
-    """Update ``estimate`` every TICK_S on a helper thread while the body runs."""
-    done = threading.Event()
-
-    def tick() -> None:
-        while not done.wait(TICK_S):
-            estimate.update()
-
-    helper = threading.Thread(target=tick, name="progress estimate", daemon=True)
-    helper.start()
-    try:
-        yield
-    finally:
-        done.set()
-        helper.join()
-
-
 @dataclass(frozen=True)
 class _Early:
     """A phrase decoded before its pause was long enough to be a cut (see EARLY_PAUSE_S)."""
@@ -345,18 +205,6 @@ class _Early:
     end_s: float  # the end of the audio it was decoded from
     piece: Piece
     again: bool  # it reads the take from its start (the first piece read again)
-
-
-def _forward_only(progress: Callable[[float], None] | None) -> Callable[[float], None]:
-    """``progress`` that never goes back (a whole-file pass after a wait starts at 0 again)."""
-    best = [0.0]
-
-    def report(fraction: float) -> None:
-        if progress is not None and fraction >= best[0]:
-            best[0] = fraction
-            progress(fraction)
-
-    return report
 
 
 def _append(pieces: list[Piece], piece: Piece) -> None:
@@ -652,7 +500,7 @@ class LiveTranscript:
         ``progress`` gets the share done (0-0.8: the rest is the report), ``status`` what is
         being done."""
         say = status or (lambda _text: None)
-        advance = _forward_only(progress)
+        advance = forward_only(progress)
         t0 = time.monotonic()
         if not self._lock.acquire(blocking=False):
             text = "Finishing the last phrase"
@@ -660,7 +508,7 @@ class LiveTranscript:
             advance(0.05)
             job = self._job
             started, audio_s = job if job is not None else (t0, 5.0)
-            waiting = _Estimate(advance, say, text, self._pace * audio_s, 0.05, 0.7, started)
+            waiting = Estimate(advance, say, text, self._pace * audio_s, 0.05, 0.7, started)
             while not self._lock.acquire(timeout=TICK_S):
                 waiting.update()
         try:
@@ -686,7 +534,7 @@ class LiveTranscript:
                     say(text)
                     advance(0.1)
                     expected = self._pace * min(duration - start + OVERLAP_S, JOIN_AFTER_STOP_S)
-                    with _ticking(_Estimate(advance, say, text, expected, 0.1, 0.75)):
+                    with ticking(Estimate(advance, say, text, expected, 0.1, 0.75)):
                         tail = self._transcribe_after(
                             transcriber, samples, start, duration, cancel, JOIN_AFTER_STOP_S
                         )
@@ -703,7 +551,7 @@ class LiveTranscript:
                         # pause Whisper may time the first word after it late, e.g.
                         # premature_ask.flac's "Just" 0.3 s after the whole-file pass's.)
                         log.debug("tail unsure at the cut %.1f s: read across it", start)
-                        with _ticking(_Estimate(advance, say, text, expected * 2, 0.3, 0.75)):
+                        with ticking(Estimate(advance, say, text, expected * 2, 0.3, 0.75)):
                             across = self._transcribe_after(
                                 transcriber, samples, start, duration, cancel, MAX_JOB_S
                             )

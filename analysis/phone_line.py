@@ -51,17 +51,10 @@ KINDS = ("name", "company", "prospect_company", "number")
 
 
 def line_settings(g: PhoneLineGuidance) -> LineSettings:
-    return LineSettings(
-        low_hz=g.low_hz,
-        high_hz=g.high_hz,
-        edge_hz=g.edge_hz,
-        level_dbfs=g.level_dbfs,
-        peak_dbfs=g.peak_dbfs,
-        max_gain_db=g.max_gain_db,
-        gate_db=g.gate_db,
-        codecs=g.codecs,
-        codec_bitrate_bps=g.codec_bitrate_bps,
-    )
+    """The rendering's settings from the profile's ``[phone_line]``: every field of
+    ``LineSettings`` is a key of the table by the same name (``PhoneLineGuidance`` holds the
+    rest, the check's own)."""
+    return LineSettings(**{f.name: getattr(g, f.name) for f in dataclasses.fields(LineSettings)})
 
 
 def render_take(samples: npt.NDArray[np.float32], sample_rate: int, profile: Profile) -> LineAudio:

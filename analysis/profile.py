@@ -1,7 +1,8 @@
 """Guidance profiles: the numbers, phrase lists and advice the analyzer applies.
 
 A profile is data a coach can edit. This module holds what a profile is (its tables as frozen
-dataclasses and the names they may use); ``profile_loader`` reads one from TOML and validates it.
+dataclasses and the names they may use); ``profile_loader`` reads one from TOML and
+``profile_parser`` validates it.
 """
 
 from __future__ import annotations

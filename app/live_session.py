@@ -17,8 +17,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from voicemail_coach.analysis.incremental import LiveTranscript, ends_in_pause
+from voicemail_coach.analysis.incremental import LiveTranscript
 from voicemail_coach.analysis.live_cues import WordCues, cues_at, tidy_live_text, word_cues
+from voicemail_coach.analysis.phrase_cuts import ends_in_pause
 from voicemail_coach.analysis.profile import LengthPreset, Profile
 from voicemail_coach.analysis.transcribe import Cancelled
 from voicemail_coach.app.tasks import Task, TaskContext, TaskRunner

@@ -7,10 +7,8 @@ marked "recording" and :meth:`Library.recover` turns it into a normal one.
 
 Audio is removed only by :meth:`Library.delete`, or when it is a copy of audio still kept: the
 WAV once its FLAC reads back with the same samples, or a FLAC left half-written by a failure.
-File names are claimed exclusively, so a file is never overwritten either, not even by a new
-library started after a damaged database was set aside next to the old recordings. A file in
-``audio/`` that no attempt refers to (a FLAC half-written when the app was killed) is moved to
-``recovered/`` when the library is opened, so it is kept and offered, and frees its name.
+File names are claimed exclusively, and files no attempt refers to are moved aside, never
+deleted (:mod:`voicemail_coach.storage.audio_folder`).
 
 One connection serves all threads, one call at a time.
 """
@@ -18,9 +16,7 @@ One connection serves all threads, one call at a time.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
-import os
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -28,14 +24,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import numpy as np
-import soundfile
-
 from voicemail_coach.analysis.paths import data_dir
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.audio.io import AudioLoadError, load_audio
+from voicemail_coach.storage.audio_folder import (
+    AUDIO_DIR,
+    RECOVERED_DIR,
+    claim,
+    set_aside_unreferenced,
+    write_flac,
+)
 from voicemail_coach.storage.csv_files import CSV_COLUMNS, csv_row, write_csv
-from voicemail_coach.storage.database import DB_NAME, Database, failure
+from voicemail_coach.storage.database import Database, failure
 from voicemail_coach.storage.records import (
     FILE,
     READY,
@@ -49,9 +49,6 @@ from voicemail_coach.storage.records import (
 from voicemail_coach.storage.take_files import Pcm16, read_take, repair_wav, to_pcm16
 
 LIBRARY_DIR = "library"
-AUDIO_DIR = "audio"
-# Where audio no attempt refers to is moved at open (a file half-written when the app was killed).
-RECOVERED_DIR = "recovered"
 
 
 class Library:
@@ -96,7 +93,9 @@ class Library:
             for row in self.db.fetch("SELECT id FROM attempts WHERE status = ?", (RECORDING,))
         )
         self.recovered_dir = self.folder / RECOVERED_DIR
-        self._unreferenced = () if read_only else self._set_aside_unreferenced()
+        self._unreferenced = (
+            () if read_only else set_aside_unreferenced(self.db, self.folder, self._interrupted_ids)
+        )
 
     def __enter__(self) -> Library:
         return self
@@ -428,71 +427,6 @@ class Library:
         (``N.flac`` beside take N's WAV; :meth:`interrupted` offers that take itself)."""
         return list(self._unreferenced)
 
-    def _set_aside_unreferenced(self) -> tuple[Path, ...]:
-        """Move each file of the audio folder that no attempt refers to into ``recovered/``.
-
-        A kill while a FLAC was being written leaves one (its attempt was never committed, or
-        still points at its WAV); left there it would push the next take's file to ``N-1.flac``.
-        It could be someone's only copy of a take, so it is moved, never deleted, and never
-        over another file. The write lock is held, so another program's take being saved (in a
-        transaction) is not mistaken for one. A file that cannot be moved stays where it is, and
-        so does the audio of a database set aside as damaged (files older than the newest
-        ``library.db.corrupt-<time>``): its rows are in that database, not lost.
-
-        Returns:
-            Where the files worth offering back (see :meth:`unreferenced`) are now.
-        """
-        interrupted = {str(i) for i in self._interrupted_ids}
-        offered: list[Path] = []
-        try:
-            with self.db.lock, self.db.write("look for unsaved recordings") as conn:
-                known = {str(r[0]) for r in conn.execute("SELECT audio_file FROM attempts")}
-                since = self._last_set_aside()
-                strays = sorted(
-                    p
-                    for p in self.audio_dir.iterdir()
-                    if p.is_file() and p.name not in known and p.stat().st_mtime >= since
-                )
-                for stray in strays:
-                    with contextlib.suppress(OSError):
-                        empty = stray.stat().st_size == 0
-                        moved = self._move_to_recovered(stray)
-                        if not empty and stray.stem.split("-")[0] not in interrupted:
-                            offered.append(moved)
-        except (LibraryError, OSError):
-            pass  # opening the library matters more; they are looked for again next time
-        return tuple(offered)
-
-    def _last_set_aside(self) -> float:
-        """When the newest damaged database was set aside (POSIX time, rounded up); 0 if never."""
-        prefix = f"{DB_NAME}.corrupt-"
-        times = [0.0]
-        for backup in self.folder.glob(f"{prefix}*"):
-            stamp = backup.name.removeprefix(prefix)[:16]
-            try:
-                when = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            except ValueError:
-                continue  # a sidecar or a name of the user's: not one of ours
-            times.append(when.timestamp() + 1.0)
-        return max(times)
-
-    def _move_to_recovered(self, path: Path) -> Path:
-        self.recovered_dir.mkdir(exist_ok=True)
-        for n in itertools.count():
-            target = self.recovered_dir / (f"{path.stem}-{n}{path.suffix}" if n else path.name)
-            try:
-                os.link(path, target)  # fails rather than replace a file recovered before
-            except FileExistsError:
-                continue
-            except OSError:  # no hard links here (FAT, some network shares)
-                if target.exists():
-                    continue
-                path.rename(target)
-                return target
-            path.unlink()
-            return target
-        raise AssertionError("itertools.count() ended")
-
     def previous(self, attempt_id: int) -> Attempt | None:
         """The newest ready, scored attempt made before this one; None if there is none."""
         with self.db.lock:
@@ -558,33 +492,19 @@ class Library:
             left_as_voicemail=bool(row["left_as_voicemail"]),
         )
 
-    # Audio files.
+    # Audio files (voicemail_coach.storage.audio_folder), failures in the user's words.
 
     def _claim(self, stem: str, suffix: str, doing: str) -> Path:
-        """Create a new, empty file in the audio folder named after ``stem``; never an old one."""
         try:
-            self.audio_dir.mkdir(parents=True, exist_ok=True)
-            for n in itertools.count():
-                path = self.audio_dir / (f"{stem}-{n}{suffix}" if n else f"{stem}{suffix}")
-                with contextlib.suppress(FileExistsError), path.open("xb"):
-                    return path
+            return claim(self.audio_dir, stem, suffix)
         except OSError as exc:
             raise self.db.problem(exc, doing) from exc
-        raise AssertionError("itertools.count() ended")
 
     def _store_flac(self, stem: str, pcm: Pcm16, rate: int, doing: str) -> Path:
-        """Write audio as FLAC in a new file, checked by reading it back, and sync it to disk."""
         path = self._claim(stem, ".flac", doing)
         try:
-            soundfile.write(str(path), pcm, rate, subtype="PCM_16", format="FLAC")
-            back, back_rate = soundfile.read(str(path), dtype="int16")
-            if back_rate != rate or not np.array_equal(back, pcm):
-                raise RuntimeError("the saved FLAC does not read back the same audio")
-            with path.open("rb+") as saved:
-                os.fsync(saved.fileno())
+            write_flac(path, pcm, rate)
         except (OSError, RuntimeError) as exc:  # soundfile's errors are RuntimeErrors
-            with contextlib.suppress(OSError):
-                path.unlink()
             raise self.db.problem(exc, doing) from exc
         return path
 

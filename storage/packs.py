@@ -42,7 +42,8 @@ from voicemail_coach.analysis.scenarios import (
     scenario_to_toml,
 )
 from voicemail_coach.audio import oserrors
-from voicemail_coach.storage.outcomes import Outcomes, validate_results
+from voicemail_coach.storage.outcomes import Outcomes
+from voicemail_coach.storage.pooled_results import validate_results
 from voicemail_coach.storage.profile_store import ProfileStore, slug, validate_data
 from voicemail_coach.storage.records import LibraryError
 

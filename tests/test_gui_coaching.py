@@ -20,8 +20,8 @@ from voicemail_coach.app.controller import Controller
 from voicemail_coach.app.dialogs.profile_editor import ProfileEditor, key_in
 from voicemail_coach.app.dialogs.scenario_dialog import ScenarioDialog
 from voicemail_coach.app.main_window import MainWindow
+from voicemail_coach.app.profile_keys import get_key
 from voicemail_coach.app.settings import Settings
-from voicemail_coach.app.widgets.profile_fields import get_key
 from voicemail_coach.audio.io import load_audio
 from voicemail_coach.storage.packs import export_pack, read_pack
 from voicemail_coach.storage.profile_store import ProfileStore, read_profile_data

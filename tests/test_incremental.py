@@ -10,15 +10,14 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from voicemail_coach.analysis import incremental
+from voicemail_coach.analysis import incremental, phrase_cuts
 from voicemail_coach.analysis.incremental import (
     LiveTranscript,
     Piece,
     cut_in_moment,
-    ends_in_pause,
     fallback_reason,
-    find_cut,
 )
+from voicemail_coach.analysis.phrase_cuts import ends_in_pause, find_cut
 from voicemail_coach.analysis.transcribe import (
     SegmentStats,
     TranscriptionResult,
@@ -68,7 +67,7 @@ def test_a_take_ends_in_a_pause_only_after_its_speech_has_stopped() -> None:
 @pytest.fixture()
 def short_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """The first piece needs no more speech than the others (the synthetic takes are short)."""
-    monkeypatch.setattr(incremental, "FIRST_PHRASE_S", incremental.MIN_PHRASE_S)
+    monkeypatch.setattr(incremental, "FIRST_PHRASE_S", phrase_cuts.MIN_PHRASE_S)
 
 
 # The scripted tests below give each decode's words for the exact stretch it is asked to read;

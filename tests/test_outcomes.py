@@ -15,7 +15,8 @@ from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.storage.library import Library
 from voicemail_coach.storage.migrations import LATEST_VERSION, migrate, schema_version
-from voicemail_coach.storage.outcomes import Outcomes, validate_results
+from voicemail_coach.storage.outcomes import Outcomes
+from voicemail_coach.storage.pooled_results import validate_results
 from voicemail_coach.storage.records import LibraryError
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import soundfile
 
 from tests.conftest import AUDIO
 from voicemail_coach.analysis import report as r
-from voicemail_coach.analysis.phone_line import applies, digits_of, judge
+from voicemail_coach.analysis.phone_line import applies, digits_of, judge, line_settings
 from voicemail_coach.analysis.pipeline import build_report
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.profile_loader import default_profile_path, parse_profile
@@ -266,6 +266,21 @@ def test_an_old_profile_gets_the_phone_line(tmp_path) -> None:  # type: ignore[n
     profile = parse_profile(data, "old.toml")
     assert profile.phone_line is not None and profile.phone_line.high_hz == 3400
     assert "phone_line" in profile.checks
+
+
+def test_the_profile_sets_every_rendering_setting() -> None:
+    """Each of LineSettings' fields comes from the profile's [phone_line] key of that name."""
+    data = tomllib.loads(default_profile_path().read_text(encoding="utf-8"))
+    data["phone_line"].update(
+        low_hz=250, high_hz=3000, edge_hz=80, level_dbfs=-18, peak_dbfs=-2, max_gain_db=12,
+        gate_db=35, codecs=["g723_1"], codec_bitrate_bps=6300,
+    )  # fmt: skip
+    line = parse_profile(data, "mine.toml").phone_line
+    assert line is not None
+    assert line_settings(line) == LineSettings(
+        low_hz=250.0, high_hz=3000.0, edge_hz=80.0, level_dbfs=-18.0, peak_dbfs=-2.0,
+        max_gain_db=12.0, gate_db=35.0, codecs=("g723_1",), codec_bitrate_bps=6300,
+    )  # fmt: skip
 
 
 def test_cli_phone_line_writes_8_khz_and_names_the_chain(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -47,7 +47,8 @@ from voicemail_coach.app.widgets.banner import Banner
 from voicemail_coach.app.widgets.check_row import title_of
 from voicemail_coach.audio.playback import Player
 from voicemail_coach.storage.blind_tests import BlindTests
-from voicemail_coach.storage.outcomes import Outcome, Outcomes, Variant
+from voicemail_coach.storage.outcome_records import Outcome, Variant
+from voicemail_coach.storage.outcomes import Outcomes
 from voicemail_coach.storage.records import Attempt, LibraryError
 
 VARIANT_COLUMNS = (

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from voicemail_coach.analysis.lab import OUTCOME_KINDS, OUTCOME_LABELS
-from voicemail_coach.storage.outcomes import Outcome, Outcomes, Variant
+from voicemail_coach.storage.outcome_records import Outcome, Variant
+from voicemail_coach.storage.outcomes import Outcomes
 from voicemail_coach.storage.records import Attempt
 
 

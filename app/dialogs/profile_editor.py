@@ -27,7 +27,8 @@ from voicemail_coach.analysis.profile import ProfileError
 from voicemail_coach.app.dialogs.file_dialogs import open_file, save_file
 from voicemail_coach.app.dialogs.new_profile_dialog import ask_new_profile
 from voicemail_coach.app.profile_guide import in_words, key_in
-from voicemail_coach.app.widgets.profile_fields import INVALID, ProfileFields
+from voicemail_coach.app.widgets.profile_fields import ProfileFields
+from voicemail_coach.app.widgets.profile_page import INVALID
 from voicemail_coach.storage.profile_store import (
     ProfileConflict,
     ProfileStore,

@@ -31,7 +31,7 @@ from voicemail_coach.analysis.scenarios import (
     ScenarioStore,
     scenario_from_dict,
 )
-from voicemail_coach.app.widgets.profile_fields import INVALID
+from voicemail_coach.app.widgets.profile_page import INVALID
 
 LINE_FIELDS = ("id", "prospect", "title", "company", "industry")
 TEXT_FIELDS = ("trigger_detail", "value_angle")  # one text, maybe long

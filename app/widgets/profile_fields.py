@@ -16,13 +16,10 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,168 +35,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voicemail_coach.analysis.profile import CONTENT_CATEGORIES
 from voicemail_coach.analysis.profile_loader import default_profile_path
-from voicemail_coach.app.profile_guide import Field, Section, load_guide
+from voicemail_coach.app.profile_guide import Section, load_guide
+from voicemail_coach.app.profile_keys import get_key, set_key, walk_lists, walk_numbers
 from voicemail_coach.app.widgets.check_row import TITLES
+from voicemail_coach.app.widgets.example_sentences import ExamplesEditor
 from voicemail_coach.app.widgets.no_message_fields import no_message_page
+from voicemail_coach.app.widgets.profile_page import (
+    INVALID,
+    FieldPage,
+    help_label,
+    lines_of,
+    number_box,
+)
 from voicemail_coach.storage.profile_store import read_profile_data
 
 RUBRIC_COLUMNS = ("id", "name", "description", "scale_min", "scale_max")
 RUBRIC_HEADERS = ("Id", "Name", "What a top score sounds like", "Lowest", "Highest")
-INVALID = "border: 2px solid #d64541;"
-HELP_STYLE = "color: palette(placeholder-text);"
 # Tables whose numbers and lists "Advanced" offers when no section names them.
 NOT_ADVANCED = ("profile", "principles", "checks", "rubric", "no_message")
 NO_LISTS = ("structure.call_to_action.kinds", "content.examples")
-
-
-def _path(key: str) -> list[str | int]:
-    parts: list[str | int] = []
-    for part in key.split("."):
-        name, _, index = part.partition("[")
-        parts.append(name)
-        if index:
-            parts.append(int(index.rstrip("]")))
-    return parts
-
-
-def get_key(data: Any, key: str) -> Any:
-    for p in _path(key):
-        data = data[p]
-    return data
-
-
-def set_key(data: Any, key: str, value: Any) -> None:
-    *head, last = _path(key)
-    for p in head:
-        data = data[p]
-    data[last] = value
-
-
-def _walk_numbers(data: Any, prefix: str) -> list[tuple[str, float | int]]:
-    out: list[tuple[str, float | int]] = []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += _walk_numbers(v, f"{prefix}.{k}" if prefix else k)
-    elif isinstance(data, list) and all(isinstance(x, dict) for x in data):
-        for i, item in enumerate(data):
-            out += _walk_numbers(item, f"{prefix}[{i}]")
-    elif isinstance(data, int | float) and not isinstance(data, bool):
-        out.append((prefix, data))
-    return out
-
-
-def _walk_lists(data: Any, prefix: str) -> list[str]:
-    out: list[str] = []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += _walk_lists(v, f"{prefix}.{k}" if prefix else k)
-    elif isinstance(data, list) and all(isinstance(x, str) for x in data):
-        out.append(prefix)
-    return out
-
-
-def _number(key: str, value: float | int, field: Field | None) -> QAbstractSpinBox:
-    """A spin box for ``value`` with the field's unit and range (widened to hold the value)."""
-    unit = field.unit if field else None
-    low, high = (unit.minimum, unit.maximum) if unit else (-1000.0, 100_000.0)
-    box: QSpinBox | QDoubleSpinBox
-    if isinstance(value, int):
-        box = QSpinBox()
-        box.setRange(int(min(low, value)), int(max(high, value)))
-        box.setSingleStep(max(1, int(unit.step)) if unit else 1)
-        box.setValue(int(value))
-    else:
-        box = QDoubleSpinBox()
-        decimals = unit.decimals if unit else (3 if abs(value) < 1 and value != 0 else 2)
-        # Never fewer decimals than the profile's own value needs.
-        written = len(repr(value).partition(".")[2].rstrip("0"))
-        box.setDecimals(max(decimals, min(written, 4)))
-        box.setRange(min(low, value), max(high, value))
-        if unit:
-            box.setSingleStep(unit.step)
-    if isinstance(box, QDoubleSpinBox):
-        box.setValue(float(value))
-    box.setSuffix(unit.suffix if unit else "")
-    box.setAccessibleName(field.label if field else key)
-    if field:
-        box.setToolTip(field.help)
-        box.setAccessibleDescription(field.help)
-    box.setObjectName(key)
-    box.setMinimumWidth(130)
-    return box
-
-
-def _lines(box: QPlainTextEdit) -> list[str]:
-    return [x.strip() for x in box.toPlainText().splitlines() if x.strip()]
-
-
-def _help(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(HELP_STYLE)
-    return label
-
-
-class _Page(QScrollArea):
-    """A section's page: its title, what it is about, and a grid of label, widget and help."""
-
-    def __init__(self, title: str, about: str) -> None:
-        super().__init__()
-        self.setWidgetResizable(True)
-        self.setFrameShape(QScrollArea.Shape.NoFrame)
-        inner = QWidget()
-        self.outer = QVBoxLayout(inner)
-        heading = QLabel(title)
-        heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
-        self.outer.addWidget(heading)
-        if about:
-            self.outer.addWidget(_help(about))
-        self.grid = QGridLayout()
-        self.grid.setHorizontalSpacing(14)
-        self.grid.setVerticalSpacing(8)
-        self.grid.setColumnStretch(2, 1)
-        self.outer.addLayout(self.grid)
-        self.outer.addStretch(1)
-        self.setWidget(inner)
-        self.setAccessibleName(title)
-
-    def heading(self, text: str) -> None:
-        label = QLabel(f"<b>{text}</b>")
-        label.setContentsMargins(0, 8, 0, 0)
-        self.grid.addWidget(label, self.grid.rowCount(), 0, 1, 3)
-
-    def row(self, label: str, widget: QWidget, help_text: str, tall: bool = False) -> QLabel:
-        """Label | widget | help; a tall widget spans the widget and help columns, its help
-        under the label."""
-        r = self.grid.rowCount()
-        name = QLabel(label)
-        name.setWordWrap(True)
-        name.setBuddy(widget)
-        name.setMinimumWidth(200)
-        name.setMaximumWidth(300)
-        widget.setAccessibleName(label)
-        if help_text:
-            widget.setToolTip(help_text)
-            widget.setAccessibleDescription(help_text)
-        helper = _help(help_text)
-        if tall:
-            left = QWidget()
-            column = QVBoxLayout(left)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.addWidget(name)
-            column.addWidget(helper)
-            column.addStretch(1)
-            self.grid.addWidget(left, r, 0)
-            self.grid.addWidget(widget, r, 1, 1, 2)
-        else:
-            align = Qt.AlignmentFlag.AlignVCenter
-            self.grid.addWidget(name, r, 0, align)
-            self.grid.addWidget(widget, r, 1, align)
-            self.grid.addWidget(helper, r, 2, align)
-        name.setProperty("helpLabel", helper)
-        return helper
 
 
 class ProfileFields(QWidget):
@@ -232,15 +87,7 @@ class ProfileFields(QWidget):
         self.list_text.setAccessibleName("Patterns or words, one per line")
         self.list_keys.currentTextChanged.connect(self._show_list)
         self._shown_list: str | None = None
-        self.examples: dict[str, dict[str, list[str]]] = {}
-        self.example_category = QComboBox()
-        self.example_category.setAccessibleName("Category of the examples")
-        self.example_counts = QPlainTextEdit()
-        self.example_counts.setAccessibleName("Sentences that count, one per line")
-        self.example_not = QPlainTextEdit()
-        self.example_not.setAccessibleName("Sentences that do not count, one per line")
-        self.example_category.currentIndexChanged.connect(self._show_examples)
-        self._shown_examples: str | None = None
+        self.example_editor = ExamplesEditor({})
         self.rubric = QTableWidget(0, len(RUBRIC_COLUMNS))
         self.rubric.setHorizontalHeaderLabels(list(RUBRIC_HEADERS))
         self.rubric.setAccessibleName("Rubric criteria")
@@ -285,8 +132,7 @@ class ProfileFields(QWidget):
             self.stack.removeWidget(page)
             page.deleteLater()
         self.nav.blockSignals(False)
-        for keep in (self.list_keys, self.list_text, self.rubric, self.example_category,
-                     self.example_counts, self.example_not):  # fmt: skip
+        for keep in (self.list_keys, self.list_text, self.rubric):
             keep.setParent(None)  # shared widgets outlive the pages they sit on
         self.numbers, self.texts, self.long_texts, self.choices = {}, {}, {}, {}
         self.phrases, self.labels, self.shares, self.places = {}, {}, {}, {}
@@ -309,7 +155,8 @@ class ProfileFields(QWidget):
                 f"What the feedback says for {label.lower()}"
             )
         self._add_page(page, "No message")
-        self._set_examples(self.data.get("content", {}).get("examples", {}))
+        self.example_editor = ExamplesEditor(self.data.get("content", {}).get("examples", {}))
+        self._add_page(self.example_editor, "Coach's examples")
         self._advice_page(guide.advice_kinds)
         self._set_rubric(self.data.get("rubric", []))
         covered = {f.key for s in sections for f in s.fields}
@@ -318,7 +165,7 @@ class ProfileFields(QWidget):
         self.setCurrentIndex(max(0, min(current, self.count() - 1)))
 
     def _section_page(self, section: Section) -> None:
-        page = _Page(section.title, section.help)
+        page = FieldPage(section.title, section.help)
         for field in section.fields:
             value = get_key(self.data, field.key)
             self.labels[field.key] = field.label
@@ -337,7 +184,7 @@ class ProfileFields(QWidget):
                 self.texts[field.key] = edit
                 page.row(field.label, edit, field.help)
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                number = _number(field.key, value, field)
+                number = number_box(field.key, value, field)
                 self.numbers[field.key] = number
                 helper = page.row(field.label, number, field.help)
                 if field.is_weight:
@@ -366,7 +213,7 @@ class ProfileFields(QWidget):
         return self.shares[key].text()
 
     def _advice_page(self, kinds: Mapping[str, str]) -> None:
-        page = _Page(
+        page = FieldPage(
             "Advice texts",
             "What the scorecard says for each outcome, and the principle each check names. "
             "{value}, {target} and the other names in braces are filled in by the check.",
@@ -408,23 +255,23 @@ class ProfileFields(QWidget):
         self._add_page(page, "Advice texts")
 
     def _advanced_page(self, covered: set[str]) -> None:
-        page = _Page(
+        page = FieldPage(
             "Advanced: patterns and fine-tuning",
             "Regular expressions, the word lists patterns use ({name} in a pattern), and the "
             "detectors' fine-tuning, by their names in the profile file (its comments say what "
             "each does).",
         )
         tables = {k: v for k, v in self.data.items() if k not in NOT_ADVANCED}
-        checks = _walk_numbers(self.data.get("checks", {}), "checks")
-        for key, value in _walk_numbers(tables, "") + checks:
+        checks = walk_numbers(self.data.get("checks", {}), "checks")
+        for key, value in walk_numbers(tables, "") + checks:
             if key not in covered and not key.startswith("length_presets"):
-                box = _number(key, value, None)
+                box = number_box(key, value, None)
                 self.numbers[key] = box
                 page.row(key, box, "")
         keys = [
-            k for k in _walk_lists(tables, "") if not k.startswith(NO_LISTS) and k not in covered
+            k for k in walk_lists(tables, "") if not k.startswith(NO_LISTS) and k not in covered
         ]
-        keys += [k for k in _walk_lists(self.data.get("no_message", {}), "no_message")]
+        keys += [k for k in walk_lists(self.data.get("no_message", {}), "no_message")]
         self.lists = {k: list(get_key(self.data, k)) for k in keys}
         self._shown_list = None
         self.list_keys.clear()
@@ -448,60 +295,11 @@ class ProfileFields(QWidget):
 
     def _keep_list_edit(self) -> None:
         if self._shown_list is not None:
-            self.lists[self._shown_list] = _lines(self.list_text)
-
-    def _set_examples(self, raw: dict[str, Any]) -> None:
-        """Example sentences per category, which decide close sentences at once (no retraining)."""
-        self.examples = {
-            c: {
-                "counts": list(raw.get(c, {}).get("counts", [])),
-                "not": list(raw.get(c, {}).get("not", [])),
-            }
-            for c in CONTENT_CATEGORIES
-        }
-        self._shown_examples = None
-        self.example_category.blockSignals(True)
-        self.example_category.clear()
-        for c in CONTENT_CATEGORIES:
-            self.example_category.addItem(TITLES.get(c, c), c)
-        self.example_category.blockSignals(False)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        heading = QLabel("Coach's examples")
-        heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
-        layout.addWidget(heading)
-        layout.addWidget(
-            _help(
-                "Teach the checks your team's own wording. A sentence close enough to one of "
-                "these examples is decided by it on the next analysis; nothing is retrained."
-            )
-        )
-        form = QFormLayout()
-        form.addRow("Category", self.example_category)
-        form.addRow("Counts as this, one per line", self.example_counts)
-        form.addRow("Does not count, one per line", self.example_not)
-        layout.addLayout(form)
-        self._add_page(page, "Coach's examples")
-        self._show_examples()
-
-    def _show_examples(self) -> None:
-        self._keep_examples_edit()
-        c = self.example_category.currentData()
-        self._shown_examples = c if isinstance(c, str) else None
-        if self._shown_examples is not None:
-            self.example_counts.setPlainText("\n".join(self.examples[c]["counts"]))
-            self.example_not.setPlainText("\n".join(self.examples[c]["not"]))
-
-    def _keep_examples_edit(self) -> None:
-        if self._shown_examples is not None:
-            for key, box in (("counts", self.example_counts), ("not", self.example_not)):
-                self.examples[self._shown_examples][key] = _lines(box)
+            self.lists[self._shown_list] = lines_of(self.list_text)
 
     def set_examples(self, category: str, counts: list[str], not_counts: list[str]) -> None:
         """Show ``category``'s examples and replace them (as a coach typing them would)."""
-        self.example_category.setCurrentIndex(self.example_category.findData(category))
-        self.example_counts.setPlainText("\n".join(counts))
-        self.example_not.setPlainText("\n".join(not_counts))
+        self.example_editor.set_examples(category, counts, not_counts)
 
     def _set_rubric(self, rubric: list[dict[str, Any]]) -> None:
         self.rubric.setRowCount(0)
@@ -515,7 +313,7 @@ class ProfileFields(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(
-            _help(
+            help_label(
                 "What a coach scores by hand in role play. Each criterion has a whole-number "
                 "scale; the description says what a top score sounds like."
             )
@@ -554,7 +352,7 @@ class ProfileFields(QWidget):
         for key, items in self.lists.items():
             set_key(data, key, items)
         for key, box in self.phrases.items():
-            set_key(data, key, _lines(box))
+            set_key(data, key, lines_of(box))
         for key, edit in self.texts.items():
             set_key(data, key, edit.text().strip())
         for key, long in self.long_texts.items():
@@ -572,12 +370,7 @@ class ProfileFields(QWidget):
                 )
             rubric.append(entry)
         data["rubric"] = rubric
-        self._keep_examples_edit()
-        chosen = {
-            c: {k: v for k, v in e.items() if v}
-            for c, e in self.examples.items()
-            if e["counts"] or e["not"]
-        }
+        chosen = self.example_editor.chosen()
         content = data.setdefault("content", {})
         if chosen:
             content["examples"] = chosen
