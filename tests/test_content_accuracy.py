@@ -19,12 +19,12 @@ MARGIN = 0.05
 MEASURED = {
     "blind": {
         "intro": (1.00, 0.89),
-        "value_proposition": (0.98, 0.85),
-        "call_to_action": (0.95, 0.91),
+        "value_proposition": (1.00, 0.84),
+        "call_to_action": (0.95, 0.93),
         "opt_out": (0.94, 0.89),
-        "premature_ask": (0.97, 0.81),
-        "self_praise": (1.00, 0.83),
-        "pressure": (0.87, 0.76),
+        "premature_ask": (0.97, 0.86),
+        "self_praise": (0.97, 0.88),
+        "pressure": (0.88, 0.64),
         "personalization": (0.88, 0.81),
         "phone_number": (1.00, 1.00),
     },
@@ -56,15 +56,15 @@ MEASURED = {
 MEASURED_KIND = {"blind": 0.92, "old_blind": 0.97, "extra": 0.89}
 MEASURED_PRESENCE = {
     "intro": 0.99,
-    "value_proposition": 0.88,
-    "call_to_action": 0.93,
+    "value_proposition": 0.90,
+    "call_to_action": 0.94,
     "opt_out": 0.96,
     "premature_ask": 0.89,
-    "self_praise": 0.92,
+    "self_praise": 0.93,
     "pressure": 0.93,
     "personalization": 0.93,
 }
-MEASURED_AUC = 0.985
+MEASURED_AUC = 0.988
 
 
 @pytest.fixture(scope="module", autouse=True)
