@@ -251,17 +251,36 @@ class _Writer:
         return sentence[:1].upper() + sentence[1:], removed
 
     def _fit_words(self, text: str) -> str:
-        """A kept text cut to its first clause when longer than the kept-word limit."""
+        """A kept text cut to its first clauses when longer than the kept-word limit."""
         most = int(self.words["max_kept_words"])
-        if len(text.split()) <= most:
+        return text if len(text.split()) <= most else _first_clauses(text, most).rstrip(",; ")
+
+    def _moment_text(self, text: str, label: str) -> str:
+        """A key moment's words: its whole sentence when that is short and holds nothing else
+        (the moment may start mid-sentence: "And if you're set, just say so...")."""
+        index = self._sentence_of(text)
+        if index is None:
             return text
-        clauses = re.split(r"(?<=[,;])\s+|\s+(?=(?:and|so|but|because)\s)", text)
-        out: list[str] = []
-        for clause in clauses:
-            if out and len(" ".join([*out, clause]).split()) > most:
-                break
-            out.append(clause)
-        return " ".join(out).rstrip(",; ")
+        sentence = self.report.sentences[index]
+        alone = not set(sentence.labels) - {label, "phone_number"}
+        short = len(sentence.text.split()) <= int(self.words["max_kept_words"])
+        return sentence.text if alone and short else text
+
+    def _before_others(self, text: str, part: str) -> str:
+        """``text`` cut before the words of a later part it runs into (a value proposition
+        that runs on into the call to action)."""
+        r = self.report
+        later = {"value": (r.call_to_action, r.opt_out), "next_step": (r.opt_out,)}
+        folded = _fold(text)
+        for moment in later.get(part, ()):
+            other = _fold(moment.text)
+            at = folded.find(other) if moment.found and other else -1
+            if at > 0:
+                head = other.split()[:3]
+                match = re.search(r"(?i)\b" + r"\W+".join(map(re.escape, head)), text)
+                if match and match.start() > 0:
+                    return text[: match.start()].rstrip(" ,;")
+        return text
 
     # -- the parts ---------------------------------------------------------------------------
 
@@ -305,6 +324,8 @@ class _Writer:
             and set(sentence.labels) <= {"intro", "personalization"}
             and len(sentence.text.split()) <= int(self.words["max_intro_words"])
             and (not self.card or _fold(self.card.first_name) in _fold(sentence.text))
+            # Speech-to-text in lower case: said again from the name and company found.
+            and not (sentence.text == sentence.text.lower() and self.name and self.company)
         )
         if sentence is not None and works and self.keep("intro", sentence.text, "intro"):
             return
@@ -323,6 +344,18 @@ class _Writer:
         for s in self.report.sentences:
             mine = "personalization" in s.labels and "intro" not in s.labels
             if mine and self.keep("why", s.text, "personalization"):
+                return
+        # In a run-on sentence: the clause that holds what was found personal.
+        for f in self.report.findings:
+            if f.category != "personalization" or len(f.text.split()) < 2:
+                continue
+            clause = _clause_with(f.sentence, f.text)
+            spoken = {self.name.lower(), self.company.lower()} - {""}
+            vp = self.report.value_proposition
+            shared = vp.found and _shares_run(clause, vp.text, 4)  # the value's own words
+            named = any(x in clause.lower() for x in spoken)  # the introduction's words
+            fits = len(clause.split()) >= 5 and not shared and not named
+            if fits and self.keep("why", clause, "personalization"):
                 return
         if self.card is not None:
             self.add("why", self._card_why(self.card), "card", "personalization", "added_why_card")
@@ -351,7 +384,8 @@ class _Writer:
         if vp.found:
             key = "kept_vague" if vp.grade == "vague" else "kept"
             check = "value_specificity" if vp.grade == "vague" else "value_proposition"
-            if self.keep("value", vp.text, check, key):
+            text = self._moment_text(vp.text, "value_proposition")
+            if self.keep("value", self._before_others(text, "value"), check, key):
                 return
         if self.card is not None:
             self.add("value", self._card_value(self.card), "card", "value_proposition",
@@ -368,8 +402,10 @@ class _Writer:
 
     def next_step(self) -> None:
         cta = self.report.call_to_action
-        kept = cta.found and self.keep("next_step", cta.text, "call_to_action")
-        if kept:
+        text = self._moment_text(cta.text, "call_to_action") if cta.found else ""
+        if cta.found and self.keep(
+            "next_step", self._before_others(text, "next_step"), "call_to_action"
+        ):
             self._number_in_step(cta.text)
             return
         if self.number:
@@ -378,32 +414,35 @@ class _Writer:
         else:
             self.add("next_step", self.slots["email"], "template", "call_to_action", "added_email")
 
-    def _number_in_step(self, said: str) -> None:
+    def _number_in_step(self, before: str) -> None:
         """The kept call to action says the number grouped 3-3-4, or gets it after it."""
         if not self.number:
             return
         step = self.parts["next_step"]
-        for n in self.report.phone_numbers:
-            if _fold(n.text) and _fold(n.text) in _fold(step.text):
-                grouped = _replace_folded(step.text, n.text, self.number)
-                if grouped != step.text:
-                    self.parts["next_step"] = DraftPart("next_step", grouped, step.source)
-                    self.changes.append(Change("phone_number", "edited",
-                        self.reasons["number_grouped"], said, grouped, "next_step"))  # fmt: skip
-                return
+        said = [n for n in self.report.phone_numbers if _fold(n.text) in _fold(step.text)]
+        if said:
+            grouped = step.text
+            for n in said:
+                grouped = _replace_folded(grouped, n.text, self.number)
+            if grouped != step.text:
+                self.parts["next_step"] = DraftPart("next_step", grouped, step.source)
+                self.changes.append(Change("phone_number", "edited",
+                    self.reasons["number_grouped"], before, grouped, "next_step"))  # fmt: skip
+            return
         more = step.text + " " + self.slots["number_first"].format(number=self.number)
         self.parts["next_step"] = DraftPart("next_step", more, step.source)
-        self.changes.append(Change("phone_number", "added", self.reasons["number_added"], said,
+        self.changes.append(Change("phone_number", "added", self.reasons["number_added"], before,
                                    more, "next_step"))  # fmt: skip
 
     def way_out(self) -> None:
         opt = self.report.opt_out
-        if opt.found and self.keep("way_out", opt.text, "opt_out"):
+        if opt.found and self.keep("way_out", self._moment_text(opt.text, "opt_out"), "opt_out"):
             return
         self.add("way_out", self.slots["way_out"], "template", "opt_out", "added_way_out")
 
     def number_again(self) -> None:
-        if not self.number:
+        said = " ".join(p.text for p in self.parts.values())
+        if not self.number or said.count(self.number) >= 2:
             return
         text = self.slots["number_again"].format(number=self.number)
         self.add("number_again", text, "template", "phone_number", "number_again")
@@ -425,6 +464,20 @@ class _Writer:
             self.changes.append(Change("length", "dropped", self.reasons["dropped_other"], s.text))
 
     # -- the whole ---------------------------------------------------------------------------
+
+    def trim(self, part: str, most: int) -> None:
+        """Cut a kept part to its first clauses, up to ``most`` words (to fit the length)."""
+        before = self.parts[part]
+        words = before.text.split()
+        if len(words) <= most:
+            return
+        cut = _first_clauses(before.text, most).rstrip(",;: ")
+        if not cut or cut == before.text.rstrip("."):
+            return
+        text = cut if cut[-1] in ".!?" else cut + "."
+        self.parts[part] = DraftPart(part, text, before.source)
+        self.changes.append(Change("length", "edited", self.reasons["length_trim"],
+                                   before.text, text, part))  # fmt: skip
 
     def assemble(self, order: Sequence[str]) -> tuple[DraftPart, ...]:
         return tuple(self.parts[p] for p in order if p in self.parts)
@@ -486,14 +539,22 @@ def _write(
     def length() -> float:
         return estimate_s(" ".join(p.text for p in w.assemble(order)), wpm)
 
-    for part in w.words["optional"]:
+    for step in w.words["fit_steps"]:
         if length() <= preset.target_max_s:
             break
-        if part in w.parts and part in order:
-            order.remove(part)
-            if part != "thanks":
-                reason = w.reasons["length_cut"].format(part=titles.get(part, part).lower())
-                w.changes.append(Change("length", "dropped", reason, w.parts[part].text, "", part))
+        if step == "trim":
+            # The rep's longest kept sentences cut to their first clauses.
+            kept = [p for p in order if p in w.parts]
+            for part in sorted(kept, key=lambda p: (-len(w.parts[p].text.split()), kept.index(p))):
+                if w.parts[part].source == "yours" and part in w.words["trimmable"]:
+                    w.trim(part, int(w.words["trimmed_words"]))
+                if length() <= preset.target_max_s:
+                    break
+        elif step in w.parts and step in order:
+            order.remove(step)
+            if step != "thanks":
+                reason = w.reasons["length_cut"].format(part=titles.get(step, step).lower())
+                w.changes.append(Change("length", "dropped", reason, w.parts[step].text, "", step))
     if "thanks" in w.parts and "thanks" not in order and length() < preset.target_min_s:
         order.append("thanks")
     if length() < preset.target_min_s:
@@ -524,6 +585,29 @@ def _fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9' ]", " ", text.lower()).split())
 
 
+def _first_clauses(text: str, most: int) -> str:
+    """The clauses ``text`` starts with, up to ``most`` words (the first one whatever its length)."""
+    clauses = re.split(r"(?<=[,;])\s+|\s+(?=(?:and|so|but|because|which|with)\s)", text)
+    out: list[str] = []
+    for clause in clauses:
+        if out and len(" ".join([*out, clause]).split()) > most:
+            break
+        out.append(clause)
+    return " ".join(out)
+
+
+def _clause_with(sentence: str, span: str) -> str:
+    """The clauses of ``sentence`` that hold ``span`` (the sentence when it is not found)."""
+    clauses = re.split(r"(?<=[,;.])\s+|\s+(?=(?:and|so|but|because)\s)", sentence)
+    key = _fold(span)
+    for n in range(len(clauses)):
+        for m in range(n + 1, len(clauses) + 1):
+            joined = " ".join(clauses[n:m])
+            if key in _fold(joined):
+                return joined
+    return sentence
+
+
 def _has_words(sentence: ReportSentence) -> bool:
     return len(_fold(sentence.text).split()) >= 2
 
@@ -531,7 +615,14 @@ def _has_words(sentence: ReportSentence) -> bool:
 def _replace_folded(text: str, old: str, new: str) -> str:
     """``text`` with ``old`` (compared without case and punctuation) replaced by ``new``."""
     pattern = r"[\s\-.,()]*".join(re.escape(t) for t in re.findall(r"[A-Za-z0-9']+", old))
-    return re.sub(rf"(?i){pattern}", new, text, count=1) if pattern else text
+    return re.sub(rf"(?i){pattern}", new, text) if pattern else text
+
+
+def _shares_run(a: str, b: str, n: int) -> bool:
+    """Whether ``a`` and ``b`` have ``n`` words in a row in common."""
+    aw, bw = _fold(a).split(), _fold(b).split()
+    runs = {tuple(bw[i : i + n]) for i in range(len(bw) - n + 1)}
+    return any(tuple(aw[i : i + n]) in runs for i in range(len(aw) - n + 1))
 
 
 def _after(
