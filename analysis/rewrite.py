@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from voicemail_coach.analysis.phone_line import digits_of
+from voicemail_coach.analysis.phone_line import digits_of, grouped
 from voicemail_coach.analysis.profile import LengthPreset, Profile
 from voicemail_coach.analysis.report import Report, ReportSentence
 from voicemail_coach.analysis.scenarios import Scenario
@@ -140,15 +140,6 @@ def draft_pace(report: Report, profile: Profile) -> tuple[float, float | None]:
     return min(max(measured, p.target_min_wpm), p.target_max_wpm), measured
 
 
-def grouped_number(digits: str) -> str:
-    """555-318-2260 for ten digits, 555-0134 for seven; other lengths as they are."""
-    if len(digits) == 10:
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    if len(digits) == 7:
-        return f"{digits[:3]}-{digits[3:]}"
-    return digits
-
-
 class _Writer:
     """One draft in the making: the report's material, the parts chosen, the changes."""
 
@@ -174,7 +165,7 @@ class _Writer:
         for said in self.report.phone_numbers:
             digits = digits_of(said.text.split())
             if len(digits) >= 7:
-                return grouped_number(digits)
+                return grouped(digits, "-")
         return ""
 
     def _who(self) -> tuple[str, str, str]:
