@@ -132,6 +132,7 @@ class RewriteControl(QObject):
             self.teleprompter.hide()
 
     def _feedback(self, feedback: Feedback) -> None:
+        self.button.setEnabled(feedback.report.is_message)
         script, self.script = self.script, None
         if script is None or not feedback.report.transcript.words:
             self.adherence.hide()
