@@ -331,8 +331,8 @@ def _number_item(
     share = matched / max(len(said), len(got), 1)
     return r.LineItem(
         kind="number",
-        said=_grouped(said) if said else _shown(said_words or (), number.start_s, number.end_s),
-        heard=_grouped(got) if got else _shown(heard, number.start_s, number.end_s),
+        said=grouped(said) if said else _shown(said_words or (), number.start_s, number.end_s),
+        heard=grouped(got) if got else _shown(heard, number.start_s, number.end_s),
         start_s=number.start_s,
         end_s=number.end_s,
         recovered=tuple(said[b.a : b.a + b.size] for b in matcher.get_matching_blocks() if b.size),
@@ -347,12 +347,13 @@ def _shown(heard: Sequence[r.ReportWord], start_s: float, end_s: float) -> str:
     return " ".join(w.text.strip() for w in _window(heard, start_s, end_s, SHOWN_SLACK_S)).strip()
 
 
-def _grouped(digits: str) -> str:
-    """555 013 4567 style for ten digits, 555 0134 for seven, as they are shown."""
+def grouped(digits: str, sep: str = " ") -> str:
+    """555 013 4567 style for ten digits, 555 0134 for seven, as they are shown (and, with
+    ``sep="-"``, as a rewritten script writes them); other lengths as they are."""
     if len(digits) == 10:
-        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+        return f"{digits[:3]}{sep}{digits[3:6]}{sep}{digits[6:]}"
     if len(digits) == 7:
-        return f"{digits[:3]} {digits[3:]}"
+        return f"{digits[:3]}{sep}{digits[3:]}"
     return digits
 
 

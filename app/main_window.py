@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         self.setup = PracticeSetup(controller, self.practice)
         self.setup.audio_unavailable.connect(self._recording_off)
         self._connect()
+        from voicemail_coach.app.rewrite_control import install_rewrite
+
+        self.rewrite = install_rewrite(self)
         self.practice.scenario.set_choices(controller.scenarios.all(), controller.scenario)
         self._show_variants()
         self.setup.show_all()

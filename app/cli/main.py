@@ -1,5 +1,5 @@
 """Command line: ``voicemail-coach analyze``, ``check-script``, ``sample``, ``phone-line``,
-``install-desktop``...; no sub-command starts the app."""
+``rewrite``, ``adherence``, ``install-desktop``...; no sub-command starts the app."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from voicemail_coach.app.cli.coaching import (
 from voicemail_coach.app.cli.desktop import add_desktop_commands, run_desktop_command
 from voicemail_coach.app.cli.lab import add_lab_commands, run_lab_command
 from voicemail_coach.app.cli.library import add_library_commands, run_library_command
+from voicemail_coach.app.cli.rewrite import add_rewrite_commands, run_rewrite_command
 from voicemail_coach.app.cli.text import EXIT_BAD_INPUT, EXIT_OK
 from voicemail_coach.audio.io import AudioLoadError
 
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_coaching_commands(sub)
     add_desktop_commands(sub)
     add_lab_commands(sub)
+    add_rewrite_commands(sub, common)
     return parser
 
 
@@ -251,6 +253,9 @@ def _main(argv: Sequence[str] | None) -> int:
         args.scenario_card = scenario_for(getattr(args, "scenario", None))
     except (ProfileError, ScenarioError) as exc:
         return _fail(str(exc))
+    rewrite_exit = run_rewrite_command(args, profile)
+    if rewrite_exit is not None:
+        return rewrite_exit
     if args.command == "check-script":
         return run_check_script(args, profile)
     if args.command == "phone-line":
