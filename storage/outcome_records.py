@@ -5,6 +5,7 @@ pooled results (:mod:`voicemail_coach.storage.pooled_results`) did."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from voicemail_coach.analysis.lab import FIGURES, OUTCOME_LABELS
 
@@ -22,6 +23,16 @@ class VariantVersion:
     text: str
     author: str
     created_at: str
+
+    def as_plain(self) -> dict[str, Any]:
+        """The version as plain data (a pack's results, the CLI's JSON)."""
+        return {
+            "uid": self.uid,
+            "number": self.number,
+            "text": self.text,
+            "author": self.author,
+            "created_at": self.created_at,
+        }
 
 
 @dataclass(frozen=True)

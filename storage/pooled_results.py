@@ -36,16 +36,7 @@ def export_results(db: Database, variants: Sequence[Variant]) -> dict[str, Any]:
             "uid": v.uid,
             "name": v.name,
             "created_at": v.created_at,
-            "versions": [
-                {
-                    "uid": ver.uid,
-                    "number": ver.number,
-                    "text": ver.text,
-                    "author": ver.author,
-                    "created_at": ver.created_at,
-                }
-                for ver in v.versions
-            ],
+            "versions": [ver.as_plain() for ver in v.versions],
         }
         for v in variants
     ]

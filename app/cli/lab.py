@@ -252,16 +252,7 @@ def _variants(library: Library, outcomes: Outcomes, args: argparse.Namespace) ->
                 "name": v.name,
                 "created_at": v.created_at,
                 "attempts": linked.get(v.uid, 0),
-                "versions": [
-                    {
-                        "uid": x.uid,
-                        "number": x.number,
-                        "author": x.author,
-                        "created_at": x.created_at,
-                        "text": x.text,
-                    }
-                    for x in v.versions
-                ],
+                "versions": [x.as_plain() for x in v.versions],
             }
             for v in variants
         ]
