@@ -15,7 +15,9 @@ from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QLabel, QToolTip
 
 from tests.conftest import AUDIO
+from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile import CHECK_IDS
+from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import Report
 from voicemail_coach.app.widgets import PlayerBar, Scorecard, Timeline, TranscriptView
 from voicemail_coach.app.widgets.colors import category_color, text_highlight
@@ -345,3 +347,42 @@ def test_a_pass_outside_the_ideal_zone_reads_fine_with_both_zones_shown(
     strip.set_report(dataclasses.replace(short, checks=checks))
     assert "</b> long</span>" in strip.text()
     assert "ideal 20-30 s, fine 8-30 s" in strip.text() and "target 20-30" not in strip.text()
+
+
+@pytest.mark.parametrize("size", [(1180, 800), (1920, 1080)], ids=["1180x800", "1920x1080"])
+def test_scorecard_rows_keep_their_two_lines_take_after_take(qtbot, size) -> None:  # type: ignore[no-untyped-def]
+    """Report after report with other checks, the list is as tall as its rows, even where the
+    scroll area sizes it from a minimum taken before the new rows were shown (the viewport's
+    height): the state of the screenshots' squeezed rows, 28 px, their second line cut."""
+    profile = load_profile()
+    good = analyze_script(
+        "Hi Dana, this is Sam Rivera from Northwind Finance. We help companies like yours cut "
+        "month-end close by half. Give me a call back at 555 312 4477.",
+        profile,
+    )
+    bad = analyze_script("Um, hi, so, yeah, it's me. We are the best, buy now. Bye.", profile)
+    assert {c.id: c.status for c in good.checks} != {c.id: c.status for c in bad.checks}
+    card = Scorecard()
+    qtbot.addWidget(card)
+    card.resize(size[0] // 2, size[1] - 320)  # the feedback page's scorecard at that size
+    card.show()
+    qtbot.waitExposed(card)
+    view = card.scroll_area.viewport()
+    for report in (bad, good, bad, good):
+        card.set_report(report)
+        qtbot.wait(1)
+        # As the scroll area did from its stale minimum (its own check of the list bypassed).
+        card._list.removeEventFilter(card.scroll_area)
+        card._list.resize(view.width(), view.height())
+        card._list.installEventFilter(card.scroll_area)
+        qtbot.wait(1)
+        assert [r.check.id for r in card.rows] == [c.id for c in report.checks]
+        needed = sum(r.sizeHint().height() for r in card.rows)
+        assert card._list.height() > needed > view.height()
+        for row in card.rows:
+            assert row.height() >= row.sizeHint().height() > 30, row.check.id
+            inside = row.contentsRect()
+            for label in (row.head, row.message):  # both lines whole, inside the row
+                assert label.height() >= label.fontMetrics().height(), row.check.id
+                assert inside.contains(label.geometry()), row.check.id
+            assert row.message.text().rstrip("…") in row.check.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -230,16 +230,6 @@ class CheckRow(QFrame):
             label.setVisible(expanded)
         self._grid.setContentsMargins(10, 8 if expanded else 5, 10, 8 if expanded else 5)
         self._elide()
-        self._pin_height()
-
-    def _pin_height(self) -> None:
-        """Closed, the row is its two lines tall, never less: without this the scorecard's
-        list could be left at its viewport's height after a new report, every row squeezed to
-        a sliver (one report in four in the screenshots' runs). Open, it wraps to its width."""
-        if not self.expanded:
-            self.setMinimumHeight(max(self.sizeHint().height(), self._grid.minimumSize().height()))
-        else:
-            self.setMinimumHeight(0)
 
     def _head_html(self, figures: str) -> str:
         muted = muted_text(self.palette()).name()
@@ -266,14 +256,10 @@ class CheckRow(QFrame):
         super().resizeEvent(event)
         if not self.expanded:
             self._elide()
-            if self.height() < self.sizeHint().height():  # squeezed: taller again
-                self._pin_height()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._elide()
-        self._pin_height()
-        QTimer.singleShot(0, self, self._pin_height)  # again once polished and laid out
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)

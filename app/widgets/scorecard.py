@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -75,6 +76,12 @@ class Scorecard(QWidget):
         self._rows_layout.setContentsMargins(4, 4, 4, 4)
         self._rows_layout.setSpacing(2)
         self._rows_layout.addStretch(1)
+        # The list is never shorter than its rows: each time its layout is redone it sets the
+        # list's minimum to the rows' total, and the scroll area sizes the list within that.
+        # Without it the list took the height the scroll area last gave it, which after a new
+        # report could be its viewport's (sized while the new rows were not shown yet), and the
+        # rows were squeezed to fit: titles over advice, or only their coloured bars.
+        self._rows_layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
