@@ -286,20 +286,32 @@ class SentenceEncoder:
         self.ln_b = np.array(t["embeddings.LayerNorm.bias"])
         self.layers: list[_Layer] = []
 
-        def matrices() -> list[Matrix]:
+        def matrices(rows: Any = slice(None)) -> list[Matrix]:
+            """The layers' matrices (transposed for x @ w), or only their ``rows``."""
             out: list[Matrix] = []
             for i in range(LAYERS):
                 p = f"encoder.layer.{i}."
                 a = p + "attention."
                 # The query carries attention's 1/sqrt(HEAD) (a power of two: exact).
-                qkv = [t[a + f"self.{n}.weight"] * s for n, s in _QKV_SCALES]
+                qkv = [t[a + f"self.{n}.weight"][:, rows] * s for n, s in _QKV_SCALES]
                 out.append(_weights(np.concatenate(qkv).T))
-                out.append(_weights(t[a + "output.dense.weight"].T))
-                out.append(_weights(t[p + "intermediate.dense.weight"].T))
-                out.append(_weights(t[p + "output.dense.weight"].T))
+                out.append(_weights(t[a + "output.dense.weight"][:, rows].T))
+                out.append(_weights(t[p + "intermediate.dense.weight"][:, rows].T))
+                out.append(_weights(t[p + "output.dense.weight"][:, rows].T))
             return out
 
-        dense = _mapped_layers(_layer_file(folder), matrices)
+        def intact(mapped: list[Matrix]) -> bool:
+            """A spot check of the file (each matrix's first and last rows)."""
+            ends = matrices([0, -1])
+            return all(np.array_equal(m[[0, -1]], e) for m, e in zip(mapped, ends, strict=True))
+
+        layer_file = _layer_file(folder)
+        dense = _mapped_layers(layer_file, matrices)
+        if dense is not None and not intact(dense):
+            with contextlib.suppress(OSError):
+                layer_file.unlink()
+            dense = _mapped_layers(layer_file, matrices)
+            dense = dense if dense is not None and intact(dense) else None
         self._mapped = dense is not None
         if dense is None:
             dense = matrices()

@@ -174,3 +174,22 @@ def test_layers_mapped_from_a_cache_file_and_dropped_between_reads(
     assert not in_memory._mapped
     np.testing.assert_array_equal(in_memory.read(TEXTS), first)
     np.testing.assert_array_equal(encoder.read(TEXTS), first)
+
+
+def test_a_damaged_layer_file_is_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layer file whose rows differ from the model's (damaged, or left by other arithmetic
+    under the same name) is replaced, so the embeddings stay the model's."""
+    from voicemail_coach.analysis import encoder as enc
+
+    monkeypatch.setenv("VOICEMAIL_COACH_CACHE_DIR", str(tmp_path))
+    first = SentenceEncoder(check=False).read(TEXTS[:2])
+    cache = enc._layer_file(model_dir())
+    data = bytearray(cache.read_bytes())
+    data[:4] = np.float32(7.0).tobytes()  # the first layer's first weight
+    cache.write_bytes(bytes(data))
+    again = SentenceEncoder(check=False)
+    assert again._mapped
+    assert cache.read_bytes()[:4] != np.float32(7.0).tobytes()
+    np.testing.assert_array_equal(again.read(TEXTS[:2]), first)
