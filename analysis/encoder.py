@@ -151,9 +151,43 @@ def _layer_norm(x: Matrix, w: Matrix, b: Matrix) -> Matrix:
 
 
 def _weights(m: npt.NDArray[np.float32]) -> Matrix:
-    """A layer matrix copied out of the map in single precision (42 MB for the six layers): kept
-    in half precision, widening it for every product took a third of the encoder's time."""
+    """A layer matrix copied out of the map in single precision: kept in half precision,
+    widening it for every product took a third of the encoder's time."""
     return np.ascontiguousarray(m, dtype=np.float32)
+
+
+def _layer_file(folder: Path) -> Path:
+    """Where the six layers' matrices are kept in single precision (42 MB), written once."""
+    from voicemail_coach.analysis.paths import cache_dir
+
+    key = OFFICIAL_SHA256["model.safetensors"][:16]
+    return cache_dir() / f"encoder-layers-{key}-{ARITHMETIC}.f32"
+
+
+def _mapped_layers(path: Path, matrices: Callable[[], list[Matrix]]) -> list[Matrix] | None:
+    """The layer matrices mapped read-only from ``path`` (written from ``matrices()`` when it is
+    missing or of another size): their pages are the file's, which :func:`_release` can drop
+    between reads, instead of 42 MB of the process's own memory for as long as it runs. None
+    when the file cannot be written (the caller keeps the copies in memory then)."""
+    shapes = [(DIM, 3 * DIM), (DIM, DIM), (DIM, 4 * DIM), (4 * DIM, DIM)] * LAYERS
+    size = sum(a * b for a, b in shapes) * 4
+    try:
+        if not path.is_file() or path.stat().st_size != size:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(f"{path.name}.{os.getpid()}.part")
+            with part.open("wb") as fh:
+                for m in matrices():
+                    fh.write(np.ascontiguousarray(m, dtype="<f4").tobytes())
+            os.replace(part, path)
+        mapped = np.asarray(np.memmap(path, dtype="<f4", mode="r", shape=(size // 4,)))
+    except (OSError, ValueError):
+        return None
+    out: list[Matrix] = []
+    at = 0
+    for a, b in shapes:
+        out.append(mapped[at : at + a * b].reshape(a, b))
+        at += a * b
+    return out
 
 
 def _mul(x: Matrix, w: Matrix, b: Matrix) -> Matrix:
@@ -251,29 +285,58 @@ class SentenceEncoder:
         self.ln_w = np.array(t["embeddings.LayerNorm.weight"])
         self.ln_b = np.array(t["embeddings.LayerNorm.bias"])
         self.layers: list[_Layer] = []
+
+        def matrices(rows: Any = slice(None)) -> list[Matrix]:
+            """The layers' matrices (transposed for x @ w), or only their ``rows``."""
+            out: list[Matrix] = []
+            for i in range(LAYERS):
+                p = f"encoder.layer.{i}."
+                a = p + "attention."
+                # The query carries attention's 1/sqrt(HEAD) (a power of two: exact).
+                qkv = [t[a + f"self.{n}.weight"][:, rows] * s for n, s in _QKV_SCALES]
+                out.append(_weights(np.concatenate(qkv).T))
+                out.append(_weights(t[a + "output.dense.weight"][:, rows].T))
+                out.append(_weights(t[p + "intermediate.dense.weight"][:, rows].T))
+                out.append(_weights(t[p + "output.dense.weight"][:, rows].T))
+            return out
+
+        def intact(mapped: list[Matrix]) -> bool:
+            """A spot check of the file (each matrix's first and last rows)."""
+            ends = matrices([0, -1])
+            return all(np.array_equal(m[[0, -1]], e) for m, e in zip(mapped, ends, strict=True))
+
+        layer_file = _layer_file(folder)
+        dense = _mapped_layers(layer_file, matrices)
+        if dense is not None and not intact(dense):
+            with contextlib.suppress(OSError):
+                layer_file.unlink()
+            dense = _mapped_layers(layer_file, matrices)
+            dense = dense if dense is not None and intact(dense) else None
+        self._mapped = dense is not None
+        if dense is None:
+            dense = matrices()
         for i in range(LAYERS):
             p = f"encoder.layer.{i}."
             a = p + "attention."
+            qkv_w, out_w, up_w, down_w = dense[4 * i : 4 * i + 4]
             self.layers.append(
                 _Layer(
-                    # The query carries attention's 1/sqrt(HEAD) (a power of two: exact).
-                    qkv_w=_weights(
-                        np.concatenate([t[a + f"self.{n}.weight"] * s for n, s in _QKV_SCALES]).T
-                    ),
+                    qkv_w=qkv_w,
                     qkv_b=np.concatenate([t[a + f"self.{n}.bias"] * s for n, s in _QKV_SCALES]),
-                    out_w=_weights(t[a + "output.dense.weight"].T),
+                    out_w=out_w,
                     out_b=np.array(t[a + "output.dense.bias"]),
                     ln1_w=np.array(t[a + "output.LayerNorm.weight"]),
                     ln1_b=np.array(t[a + "output.LayerNorm.bias"]),
-                    up_w=_weights(t[p + "intermediate.dense.weight"].T),
+                    up_w=up_w,
                     up_b=np.array(t[p + "intermediate.dense.bias"]),
-                    down_w=_weights(t[p + "output.dense.weight"].T),
+                    down_w=down_w,
                     down_b=np.array(t[p + "output.dense.bias"]),
                     ln2_w=np.array(t[p + "output.LayerNorm.weight"]),
                     ln2_b=np.array(t[p + "output.LayerNorm.bias"]),
                 )
             )
-            _release(self.word)
+        _release(self.word)
+        self.release()
         self._lock = threading.Lock()
         self.threads = min(2, CORES) if threads is None else threads
 
@@ -317,7 +380,15 @@ class SentenceEncoder:
             t.join()
         if failed:
             raise failed[0]
+        self.release()
         return out
+
+    def release(self) -> None:
+        """Drop the resident pages of the mapped layers (read back from the file, which the
+        system keeps cached, on the next read): between reads, while the app transcribes, they
+        are not part of its memory."""
+        if self._mapped:
+            _release(self.layers[0].qkv_w)
 
     def _forward(self, ids: list[npt.NDArray[np.int64]]) -> Matrix:
         with one_blas_thread():

@@ -374,7 +374,8 @@ def sandbox_env(env: dict[str, str], folder: Path) -> dict[str, str]:
     env = dict(env)
     for name in ("DATA", "CACHE", "CONFIG"):
         env[f"VOICEMAIL_COACH_{name}_DIR"] = str(folder / name.lower())
-    env["PYTHONPATH"] = str(REPO)
+    # This checkout first; a PYTHONPATH given keeps its place after it (a worktree's link).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     return env
 
 

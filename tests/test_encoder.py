@@ -4,6 +4,7 @@ split over two threads) gives what a plain BERT forward gives, text by text."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -133,3 +134,62 @@ def test_a_batch_read_by_two_threads_equals_one_read_by_one(
     assert np.abs(alone[: len(TEXTS)] - single).max() < 1e-5
     # The embedding itself: the same as the first DIM columns.
     assert np.array_equal(encoder.encode(TEXTS[:1]), alone[:1, :DIM])
+
+
+def _resident_kb(path: str) -> int:
+    """Resident kB of this process's mappings of the file at ``path`` (/proc/self/smaps)."""
+    total, inside = 0, False
+    with open("/proc/self/smaps") as fh:
+        for line in fh:
+            head = line.split()
+            if "-" in head[0] and len(head) >= 5:
+                inside = line.rstrip().endswith(path)
+            elif inside and head[0] == "Rss:":
+                total += int(head[1])
+    return total
+
+
+def test_layers_mapped_from_a_cache_file_and_dropped_between_reads(
+    encoder: SentenceEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layer matrices live in a file written once beside the user's caches, mapped
+    read-only: between reads none of its 42 MB is resident, and the embeddings are the very
+    ones the in-memory copies give (the fallback when the cache cannot be written)."""
+    from voicemail_coach.analysis import encoder as enc
+
+    monkeypatch.setenv("VOICEMAIL_COACH_CACHE_DIR", str(tmp_path))
+    mapped = SentenceEncoder(check=False)
+    cache = enc._layer_file(model_dir())
+    assert cache.parent == tmp_path
+    assert cache.stat().st_size == LAYERS * DIM * 12 * DIM * 4  # qkv 3, out 1, up 4, down 4
+    first = mapped.read(TEXTS)
+    assert _resident_kb(str(cache)) == 0
+    again = SentenceEncoder(check=False)  # reuses the file
+    assert cache.stat().st_size == LAYERS * DIM * 12 * DIM * 4
+    np.testing.assert_array_equal(again.read(TEXTS), first)
+    blocker = tmp_path / "a file, not a folder"
+    blocker.write_text("")
+    monkeypatch.setattr(enc, "_layer_file", lambda folder: blocker / "layers.f32")
+    in_memory = SentenceEncoder(check=False)
+    assert not in_memory._mapped
+    np.testing.assert_array_equal(in_memory.read(TEXTS), first)
+    np.testing.assert_array_equal(encoder.read(TEXTS), first)
+
+
+def test_a_damaged_layer_file_is_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layer file whose rows differ from the model's (damaged, or left by other arithmetic
+    under the same name) is replaced, so the embeddings stay the model's."""
+    from voicemail_coach.analysis import encoder as enc
+
+    monkeypatch.setenv("VOICEMAIL_COACH_CACHE_DIR", str(tmp_path))
+    first = SentenceEncoder(check=False).read(TEXTS[:2])
+    cache = enc._layer_file(model_dir())
+    data = bytearray(cache.read_bytes())
+    data[:4] = np.float32(7.0).tobytes()  # the first layer's first weight
+    cache.write_bytes(bytes(data))
+    again = SentenceEncoder(check=False)
+    assert again._mapped
+    assert cache.read_bytes()[:4] != np.float32(7.0).tobytes()
+    np.testing.assert_array_equal(again.read(TEXTS[:2]), first)
