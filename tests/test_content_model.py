@@ -285,22 +285,47 @@ def test_a_request_after_other_news_in_one_sentence_is_timed_from_its_clause(
     assert alone.call_to_action.found and alone.call_to_action.start_s == 5.1
 
 
+def _timed(text: str, start: float) -> list[tuple[str, float, float]]:
+    return [(w, start + 0.3 * k, start + 0.3 * k + 0.25) for k, w in enumerate(text.split())]
+
+
+@pytest.mark.parametrize(
+    ("news", "ask"),
+    [
+        # Both clauses read as calls to action: the message's is the last said, as when the
+        # sentence is written as two.
+        ("I sent you an email this morning,", "I'll try you again on Thursday."),
+        # A condition before the request is part of it.
+        (
+            "I sent you an email this morning with a short overview, so",
+            "if I haven't heard back by Friday, I'll call you again on Monday.",
+        ),
+    ],
+)
+def test_the_last_request_in_a_sentence_is_the_call_to_action(
+    profile: Profile, news: str, ask: str
+) -> None:
+    report = _report([*FILLERS_LIVE[:11], *_timed(news, 5.0), *_timed(ask, 9.0)], profile)
+    cta = report.call_to_action
+    assert cta.found and cta.start_s == 9.0 and cta.text == ask
+    assert cta.kind == "follow_up"
+
+
 def test_a_value_proposition_after_small_talk_is_timed_from_its_clause(profile: Profile) -> None:
     # The rule's match ("helps restaurants grow") is in the small talk, which does not read as a
     # value proposition on its own; the clause after it does.
-    talk = "I read that your team helps restaurants grow, so".split()
-    value = "we cut food waste by a third for kitchens like yours.".split()
+    value = "we cut food waste by a third for kitchens like yours."
     report = _report(
         [
             *FILLERS_LIVE[:11],
-            *((w, 5.0 + 0.3 * k, 5.25 + 0.3 * k) for k, w in enumerate(talk)),
-            *((w, 8.0 + 0.3 * k, 8.25 + 0.3 * k) for k, w in enumerate(value)),
+            *_timed("I read that your team helps restaurants grow, so", 5.0),
+            *_timed(value, 8.0),
         ],
         profile,
     )
     vp = report.value_proposition
     assert vp.found and vp.start_s == 8.0  # "we", not the sentence's "I" at 5.0
-    assert vp.text == " ".join(value)
+    assert vp.text == value
     assert vp.why is not None and "in the part" in vp.why
 
 
