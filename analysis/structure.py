@@ -309,7 +309,6 @@ def _with_meaning(
         mine = [(k, a, b) for k, (j, a, b) in enumerate(part_jobs) if j == i]
         from_parts: dict[str, Reading] = {}
         moved: dict[str, Reading] = {}  # read in a later part than the rule's match
-        later: list[Finding] = []  # found there
         for c in CATEGORIES:
             rule_found = [f for f in by_rule.get(c, []) if f.category == c]
             # In the profile's rules_decide categories a rule's match always counts (unless a
@@ -341,18 +340,12 @@ def _with_meaning(
                 continue
             part = _request_part(c, mine, part_readings, rule_found, words, profile)
             if part is not None:
-                # A later part reads as it on its own: timed from that part, as the model found
-                # it, in place of the rule's match when that part does not read as it ("Um, I
-                # sent you an email,"), else as the last call to action said in the sentence.
-                k, a, b, replaces = part
-                moved[c] = part_readings[k]
-                later += [
-                    dataclasses.replace(f, kind=part_readings[k].kind if c == CTA else None)
-                    for f in _part_findings(c, i, s, a, b, part_readings[k], [], words, profile)
-                ]
-                if replaces:
-                    from_parts[c] = part_readings[k]
-                    continue
+                # The rule matched a part that does not read as it on its own ("Um, I sent you
+                # an email,"); a later part does: timed from that part, as the model found it.
+                k, a, b = part
+                moved[c] = from_parts[c] = part_readings[k]
+                kept += _part_findings(c, i, s, a, b, part_readings[k], [], words, profile)
+                continue
             why = _why(c, reading, bool(rule_found))
             start_word = _clause_start(
                 c, i, s, part_jobs, part_readings, rule_found, words, profile
@@ -380,15 +373,15 @@ def _with_meaning(
         cta_kind = None
         cta_reading = reading if "call_to_action" in reading.positive else None
         cta_reading = cta_reading or from_parts.get("call_to_action")
+        rule_kind = sl.cta_kind
+        if CTA in moved:  # the request is another part than the rule's match: its kind
+            cta_reading, rule_kind = moved[CTA], None
         if cta_reading is not None:
-            cta_kind = sl.cta_kind if sl.cta_kind in KINDS else cta_reading.kind
+            cta_kind = rule_kind if rule_kind in KINDS else cta_reading.kind
             kept = [
                 dataclasses.replace(f, kind=cta_kind) if f.category == "call_to_action" else f
                 for f in kept
             ]
-        if CTA in moved:  # the last call to action said in the sentence: that part's kind
-            cta_kind = moved[CTA].kind
-        kept += later
         labels = tuple(dict.fromkeys(f.category for f in sorted(kept, key=lambda f: f.start_s)))
         out.append(SentenceLabels(labels, cta_kind, tuple(kept)))
         value = from_parts.get("value_proposition", reading)
@@ -522,22 +515,20 @@ def _request_part(
     rule_found: Sequence[Finding],
     words: Sequence[Word],
     profile: Profile,
-) -> tuple[int, int, int, bool] | None:
-    """A part after the one holding a rule's match that reads as ``category`` on its own, in a
-    sentence whose parts were read: (job, first word, last word, whether it replaces the rule's
-    match). It replaces the match when the match's own part does not read as it; a call to
-    action is also added after one that does (the message's is the last said, as when the
-    sentence is written as two). None otherwise, and always in the profile's ``rules_decide``
-    categories (there a rule's match counts as it is)."""
+) -> tuple[int, int, int] | None:
+    """The part (job, first word, last word) to time a rule-located ``category`` from instead
+    of the rule's match, in a sentence whose parts were read, when the part holding the match
+    does not read as it on its own ("Um, I sent you an email,") and a later part does. None
+    otherwise, and always in the profile's ``rules_decide`` categories (there a rule's match
+    counts as it is)."""
     if not rule_found or category in profile.content.rules_decide:
         return None
     at = min(f.start_s for f in rule_found)
     later = [(k, a, b) for k, a, b in mine if words[b].end_s > at]
     reading = [n for n in range(1, len(later)) if category in readings[later[n][0]].positive]
-    holds = bool(later) and category in readings[later[0][0]].positive
-    if not reading or (holds and category != CTA):
+    if not reading or category in readings[later[0][0]].positive:
         return None
-    found = reading[-1] if category == CTA else reading[0]
+    found = reading[-1] if category == CTA else reading[0]  # the message's CTA is the last said
     # A condition before the request is part of it ("If I haven't heard from you by Friday,
     # I'll call you again"); when the condition is the rule's own part, the rule's timing holds.
     conditions = set(profile.content.condition_words)
@@ -546,7 +537,7 @@ def _request_part(
         first -= 1
     if first == 0:
         return None
-    return later[found][0], later[first][1], later[found][2], not holds
+    return later[found][0], later[first][1], later[found][2]
 
 
 def _clause_start(
