@@ -23,22 +23,12 @@ from voicemail_coach.analysis.report import (
     PauseSpan,
     SentenceDelivery,
 )
-from voicemail_coach.analysis.structure import find_phone_numbers
+from voicemail_coach.analysis.structure import filler_spans, find_phone_numbers
 from voicemail_coach.analysis.transcript import (
     WORD_CHARS,
     Sentence,
-    Span,
-    TimedText,
     Word,
-    match_text,
 )
-
-
-def filler_spans(words: Sequence[Word], matcher: Matcher, first: int = 0) -> list[Span]:
-    """The fillers among one sentence's ``words`` (indices from ``first``), as word spans."""
-    timed = TimedText(words, first)
-    spans = (timed.span(start, end) for start, end in matcher.find(match_text(timed.text)))
-    return [span for span in spans if span is not None]
 
 
 def find_fillers(

@@ -377,6 +377,7 @@ class Content:
     example_similarity: float = 0.8
     clause_words: tuple[str, ...] = ()
     clause_lead_words: tuple[str, ...] = ()
+    condition_words: tuple[str, ...] = ()
     min_clause_words: int = 3
     run_on_words: int = 0
     min_part_words: int = 5

@@ -64,6 +64,7 @@ ADDED_KEYS = {
         "part_categories",
         "pair_categories",
         "pair_floor",
+        "condition_words",
     ),
 }
 

@@ -264,6 +264,7 @@ class ProfileParser:
             "example_similarity",
             "clause_words",
             "clause_lead_words",
+            "condition_words",
             "min_clause_words",
             "run_on_words",
             "min_part_words",
@@ -316,6 +317,7 @@ class ProfileParser:
             clause_lead_words=self.value(
                 raw, "clause_lead_words", tuple, "content.clause_lead_words"
             ),
+            condition_words=self.value(raw, "condition_words", tuple, "content.condition_words"),
             min_clause_words=self.value(raw, "min_clause_words", int, "content.min_clause_words"),
             run_on_words=self.value(raw, "run_on_words", int, "content.run_on_words"),
             min_part_words=self.value(raw, "min_part_words", int, "content.min_part_words"),

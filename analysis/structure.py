@@ -11,18 +11,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.profile import Matcher, Profile
 
 if TYPE_CHECKING:
     from voicemail_coach.analysis.meaning import CoachExamples, MeaningModel, Reading
 from voicemail_coach.analysis.transcript import (
     Sentence,
+    Span,
     TimedText,
     Word,
     match_text,
     words_from_text,
 )
 
+CTA = "call_to_action"
 LIST_CATEGORIES = ("premature_ask", "self_praise", "pressure", "personalization")
 
 
@@ -198,20 +200,43 @@ def _explained_by_rules(sl: SentenceLabels) -> SentenceLabels:
 
 def clauses(words: Sequence[Word], profile: Profile) -> list[tuple[int, int]]:
     """A sentence's clauses as (first, last) word indexes: split after a comma or before one of
-    the profile's clause words, when both sides keep at least ``min_clause_words`` words."""
+    the profile's clause words, when both sides keep at least ``min_clause_words`` words.
+
+    A filler phrase set off by commas ("I'll, you know, try you again") stays inside its clause:
+    no clause starts with it, and its words do not count towards a clause's length (fillers that
+    are clause words, "um" and "uh", still mark where a new idea starts)."""
     cut_words = set(profile.content.clause_words)
     least = profile.content.min_clause_words
+    filler = [False] * len(words)
+    opens = set()
+    for span in filler_spans(words, profile.filler_matcher):
+        inside = range(span.first, span.last + 1)
+        if all(_token(words[k].text) in cut_words for k in inside):
+            continue
+        opens.add(span.first)
+        for k in inside:
+            filler[k] = True
+    counted = np.cumsum([0] + [not f for f in filler])  # counted[k]: words before k that count
     cuts = [0]
     for k in range(1, len(words)):
         token = _token(words[k].text)
         after_comma = words[k - 1].text.strip().endswith((",", ";", ":", "-"))
         if (
             (after_comma or token in cut_words)
-            and k - cuts[-1] >= least
-            and len(words) - k >= least
+            and k not in opens
+            and not filler[k]
+            and counted[k] - counted[cuts[-1]] >= least
+            and counted[-1] - counted[k] >= least
         ):
             cuts.append(k)
     return [(a, b - 1) for a, b in zip(cuts, [*cuts[1:], len(words)], strict=True)]
+
+
+def filler_spans(words: Sequence[Word], matcher: Matcher, first: int = 0) -> list[Span]:
+    """The fillers among one sentence's ``words`` (indices from ``first``), as word spans."""
+    timed = TimedText(words, first)
+    spans = (timed.span(start, end) for start, end in matcher.find(match_text(timed.text)))
+    return [span for span in spans if span is not None]
 
 
 def _with_meaning(
@@ -231,9 +256,10 @@ def _with_meaning(
     )
     # Parts of a sentence read on their own: every part of a run-on sentence (what it says in
     # the middle can be lost in one reading of the whole), and the clauses of a sentence holding
-    # a timed part the rules did not locate, to find where that part starts (a rule's match
-    # already says where). A run-on sentence's parts are read with the sentences, in one pass of
-    # the encoder (small passes cost more per word).
+    # a timed part the rules did not locate, or located before its last clause ("I sent you an
+    # email this morning, I'll try you again on Thursday": the request is the later clause), to
+    # find where that part starts. A run-on sentence's parts are read with the sentences, in one
+    # pass of the encoder (small passes cost more per word).
     long_parts = {
         i: sentence_parts(words[s.first : s.last + 1], profile)
         for i, s in enumerate(sentences)
@@ -253,10 +279,18 @@ def _with_meaning(
     part_jobs: list[tuple[int, int, int]] = []  # (sentence, first word, last word) absolute
     for i, s in enumerate(sentences):
         ruled = {f.category for f in labelled[i].findings}
-        if i in long_parts or (readings[i].positive & set(timed)) - ruled:
-            parts = long_parts.get(i) or clauses(words[s.first : s.last + 1], profile)
-            if len(parts) > 1:
-                part_jobs += [(i, s.first + a, s.first + b) for a, b in parts]
+        found = readings[i].positive & set(timed)
+        parts = long_parts.get(i) or clauses(words[s.first : s.last + 1], profile)
+        if len(parts) > 1 and (
+            i in long_parts
+            or found - ruled
+            or any(
+                f.category in found - set(content.rules_decide)
+                and f.start_s < words[s.first + parts[-1][0]].start_s
+                for f in labelled[i].findings
+            )
+        ):
+            part_jobs += [(i, s.first + a, s.first + b) for a, b in parts]
     part_texts = [_words_text(words, a, b) for _, a, b in part_jobs]
     pairs = _pair_jobs(texts, readings, profile)
     pair_texts = [f"{texts[i]} {texts[i + 1]}" for i in pairs]
@@ -274,6 +308,7 @@ def _with_meaning(
         kept: list[Finding] = list(by_rule.get("phone_number", []))
         mine = [(k, a, b) for k, (j, a, b) in enumerate(part_jobs) if j == i]
         from_parts: dict[str, Reading] = {}
+        moved: dict[str, Reading] = {}  # read in a later part than the rule's match
         for c in CATEGORIES:
             rule_found = [f for f in by_rule.get(c, []) if f.category == c]
             # In the profile's rules_decide categories a rule's match always counts (unless a
@@ -303,6 +338,14 @@ def _with_meaning(
                     from_parts[c] = other
                     kept += _part_findings(c, i, s, a, b, other, rule_found, words, profile, where)
                 continue
+            part = _request_part(c, mine, part_readings, rule_found, words, profile)
+            if part is not None:
+                # The rule matched a part that does not read as it on its own ("Um, I sent you
+                # an email,"); a later part does: timed from that part, as the model found it.
+                k, a, b = part
+                moved[c] = from_parts[c] = part_readings[k]
+                kept += _part_findings(c, i, s, a, b, part_readings[k], [], words, profile)
+                continue
             why = _why(c, reading, bool(rule_found))
             start_word = _clause_start(
                 c, i, s, part_jobs, part_readings, rule_found, words, profile
@@ -330,8 +373,11 @@ def _with_meaning(
         cta_kind = None
         cta_reading = reading if "call_to_action" in reading.positive else None
         cta_reading = cta_reading or from_parts.get("call_to_action")
+        rule_kind = sl.cta_kind
+        if CTA in moved:  # the request is another part than the rule's match: its kind
+            cta_reading, rule_kind = moved[CTA], None
         if cta_reading is not None:
-            cta_kind = sl.cta_kind if sl.cta_kind in KINDS else cta_reading.kind
+            cta_kind = rule_kind if rule_kind in KINDS else cta_reading.kind
             kept = [
                 dataclasses.replace(f, kind=cta_kind) if f.category == "call_to_action" else f
                 for f in kept
@@ -462,6 +508,38 @@ def _why(category: str, reading: Reading, by_rule: bool) -> str:
     return f"reads as {name} ({p:.0%}){like}"
 
 
+def _request_part(
+    category: str,
+    mine: Sequence[tuple[int, int, int]],
+    readings: Sequence[Reading],
+    rule_found: Sequence[Finding],
+    words: Sequence[Word],
+    profile: Profile,
+) -> tuple[int, int, int] | None:
+    """The part (job, first word, last word) to time a rule-located ``category`` from instead
+    of the rule's match, in a sentence whose parts were read, when the part holding the match
+    does not read as it on its own ("Um, I sent you an email,") and a later part does. None
+    otherwise, and always in the profile's ``rules_decide`` categories (there a rule's match
+    counts as it is)."""
+    if not rule_found or category in profile.content.rules_decide:
+        return None
+    at = min(f.start_s for f in rule_found)
+    later = [(k, a, b) for k, a, b in mine if words[b].end_s > at]
+    reading = [n for n in range(1, len(later)) if category in readings[later[n][0]].positive]
+    if not reading or category in readings[later[0][0]].positive:
+        return None
+    found = reading[-1] if category == CTA else reading[0]  # the message's CTA is the last said
+    # A condition before the request is part of it ("If I haven't heard from you by Friday,
+    # I'll call you again"); when the condition is the rule's own part, the rule's timing holds.
+    conditions = set(profile.content.condition_words)
+    first = found
+    while first > 0 and _lead_token(later[first - 1][1], words, profile) in conditions:
+        first -= 1
+    if first == 0:
+        return None
+    return later[found][0], later[first][1], later[found][2]
+
+
 def _clause_start(
     category: str,
     index: int,
@@ -485,6 +563,11 @@ def _clause_start(
         if category in readings[k].positive:
             return a if a != sentence.first else None
     return None
+
+
+def _lead_token(first: int, words: Sequence[Word], profile: Profile) -> str:
+    """A part's first word past its joining words ("so if ..." gives "if")."""
+    return _token(words[_past_lead_words(first, len(words) - 1, words, profile)].text)
 
 
 def _past_lead_words(first: int, last: int, words: Sequence[Word], profile: Profile) -> int:

@@ -15,10 +15,13 @@ import pytest
 from eval.content_accuracy import read_sentence
 from eval.content_data import corpus_digest
 from voicemail_coach.analysis import meaning
+from voicemail_coach.analysis import report as r
 from voicemail_coach.analysis.encoder import EncoderError, SentenceEncoder, model_dir
-from voicemail_coach.analysis.pipeline import analyze_script
+from voicemail_coach.analysis.pipeline import analyze_script, build_report
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
+from voicemail_coach.analysis.structure import clauses
+from voicemail_coach.analysis.transcript import Word
 
 # Written for this test, in wording the phrase rules do not know (each was checked to be missed
 # by the rules alone when the test was written).
@@ -187,6 +190,131 @@ def test_call_to_action_in_a_run_on_sentence_is_timed_from_the_request(profile: 
     assert abs(cta.start_s - just.start_s) < 0.05
     assert cta.start_s > question.start_s + 2.0
     assert cta.text.lower().startswith("just give me a call back")
+
+
+# tests/data/audio/fillers.flac as the live pieces wrote it (tiny.en, words and times from the
+# live replay): one sentence where the whole-file pass writes two ("... this morning." and
+# "I'll, you know, try you again on Thursday.").
+FILLERS_LIVE = [
+    ("So,", 0.0, 0.68),
+    ("um,", 1.0, 1.0),
+    ("hello,", 1.5, 1.58),
+    ("Priya.", 1.6, 1.88),
+    ("This", 2.22, 2.38),
+    ("is", 2.38, 2.56),
+    ("Jordan", 2.56, 2.78),
+    ("Lee", 2.78, 3.3),
+    ("from", 3.3, 3.64),
+    ("Brightline", 3.64, 4.16),
+    ("Payroll.", 4.16, 4.68),
+    ("We,", 8.7, 9.1),
+    ("you", 9.12, 9.36),
+    ("know,", 9.36, 9.88),
+    ("help", 10.26, 10.34),
+    ("teams", 10.34, 10.74),
+    ("can", 10.74, 11.12),
+    ("not", 11.12, 11.26),
+    ("automate", 11.26, 11.62),
+    ("their", 11.62, 11.98),
+    ("payroll.", 11.98, 12.34),
+    ("Um,", 16.31, 16.31),
+    ("I", 16.43, 16.51),
+    ("sent", 16.51, 16.75),
+    ("you", 16.75, 16.91),
+    ("an", 16.91, 17.07),
+    ("email,", 17.07, 17.51),
+    ("uh,", 18.01, 18.01),
+    ("this", 18.19, 18.27),
+    ("morning,", 18.27, 18.59),
+    ("I'll,", 19.11, 19.59),
+    ("you", 19.75, 19.79),
+    ("know,", 19.79, 20.35),
+    ("try", 20.41, 20.61),
+    ("you", 20.61, 20.77),
+    ("again", 20.77, 21.07),
+    ("on", 21.07, 21.31),
+    ("Thursday.", 21.31, 21.73),
+]
+
+
+def _report(spec: list[tuple[str, float, float]], profile: Profile) -> r.Report:
+    words = [Word(text, start, end) for text, start, end in spec]
+    return build_report(
+        words, profile, "standard", r.Source(duration_s=spec[-1][2]), None, None, 16_000, ()
+    )
+
+
+def test_a_filler_phrase_stays_inside_its_clause(profile: Profile) -> None:
+    words = [Word(text, start, end) for text, start, end in FILLERS_LIVE[21:]]
+    texts = [" ".join(w.text for w in words[a : b + 1]) for a, b in clauses(words, profile)]
+    assert texts == [
+        "Um, I sent you an email,",
+        "uh, this morning,",
+        "I'll, you know, try you again on Thursday.",
+    ]
+
+
+def test_a_request_after_other_news_in_one_sentence_is_timed_from_its_clause(
+    profile: Profile,
+) -> None:
+    # The rule's match ("sent you an email") is in the first clause, which does not read as a
+    # call to action on its own; the request is the last clause.
+    report = _report(FILLERS_LIVE, profile)
+    cta = report.call_to_action
+    assert cta.found and cta.start_s is not None
+    assert abs(cta.start_s - 19.11) < 0.1  # "I'll", not the sentence's "I" at 16.43
+    assert cta.text == "I'll, you know, try you again on Thursday."
+    assert cta.why is not None and "in the part" in cta.why
+    assert cta.kind != "email"
+    # A sentence that is only a call to action still starts at its first word.
+    alone = _report(
+        [
+            *FILLERS_LIVE[:11],
+            ("Just", 5.1, 5.3),
+            ("give", 5.3, 5.5),
+            ("me", 5.5, 5.6),
+            ("a", 5.6, 5.7),
+            ("call", 5.7, 5.9),
+            ("back", 5.9, 6.2),
+            ("when", 6.2, 6.4),
+            ("you", 6.4, 6.5),
+            ("can.", 6.5, 6.9),
+        ],
+        profile,
+    )
+    assert alone.call_to_action.found and alone.call_to_action.start_s == 5.1
+
+
+def _timed(text: str, start: float) -> list[tuple[str, float, float]]:
+    return [(w, start + 0.3 * k, start + 0.3 * k + 0.25) for k, w in enumerate(text.split())]
+
+
+def test_a_condition_before_the_request_is_part_of_it(profile: Profile) -> None:
+    # (under run_on_words, so read clause by clause)
+    ask = "if I haven't heard back, I'll call you again Monday."
+    news = [(w, s - 1.0, e - 1.0) for w, s, e in FILLERS_LIVE[21:30]]  # "Um, ... this morning,"
+    report = _report([*FILLERS_LIVE[:11], *news, *_timed(ask, 18.0)], profile)
+    cta = report.call_to_action
+    assert cta.found and cta.start_s == 18.0 and cta.text == ask  # from "if", not "I'll"
+    assert cta.kind == "follow_up"
+
+
+def test_a_value_proposition_after_small_talk_is_timed_from_its_clause(profile: Profile) -> None:
+    # The rule's match ("helps restaurants grow") is in the small talk, which does not read as a
+    # value proposition on its own; the clause after it does.
+    value = "we cut food waste by a third for kitchens like yours."
+    report = _report(
+        [
+            *FILLERS_LIVE[:11],
+            *_timed("I read that your team helps restaurants grow, so", 5.0),
+            *_timed(value, 8.0),
+        ],
+        profile,
+    )
+    vp = report.value_proposition
+    assert vp.found and vp.start_s == 8.0  # "we", not the sentence's "I" at 5.0
+    assert vp.text == value
+    assert vp.why is not None and "in the part" in vp.why
 
 
 def test_a_run_on_message_is_read_in_parts(profile: Profile) -> None:
