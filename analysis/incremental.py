@@ -442,7 +442,7 @@ class LiveTranscript:
         if not found:
             return None
         at = max((p for p, ends in found if ends), default=found[-1][0])
-        kept = tuple(w for w in piece.words if w.end_s <= at)
+        kept = _up_to(piece.words, at)
         rest = tuple(w for w in piece.words if w.end_s > at)
         log.debug("kept %.1f-%.1f s of the held piece", piece.start_s, at)
         return (
