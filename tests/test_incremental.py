@@ -408,6 +408,18 @@ def test_an_unsure_tail_too_long_to_join_moves_the_cut_back_into_the_piece_befor
     assert script.calls[2]["context"] == "One"
 
 
+# A piece (0-8.45 s, pauses at 3.3 and 6.3 s) and a 5 s tail after it that starts unsure.
+FIRST_PIECE = [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.6, 8.0, 0.9)]
+
+
+def unsure_tail_take(monkeypatch: pytest.MonkeyPatch) -> tuple[FloatArray, LiveTranscript]:
+    """The take above, with room after Stop to read the tail from the pause at 6.3 s."""
+    monkeypatch.setattr(incremental, "JOIN_AFTER_STOP_S", 11.0)
+    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0)]
+    audio = np.concatenate([speech_like(spans, 9.0), speech_like([(0.0, 4.5)], 5.0)])
+    return audio, LiveTranscript(read_first_again=False)
+
+
 def test_a_tail_read_across_its_cut_is_kept_even_when_it_starts_unsure(
     short_first: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -415,12 +427,9 @@ def test_a_tail_read_across_its_cut_is_kept_even_when_it_starts_unsure(
     neither redone with the piece before nor the reason for a whole-file pass (on a loaded
     machine that redo moved the cut to where it could not be read across, and the take went to
     a whole-file pass: 13.6 s after Stop)."""
-    monkeypatch.setattr(incremental, "JOIN_AFTER_STOP_S", 11.0)
-    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0)]
-    audio = np.concatenate([speech_like(spans, 9.0), speech_like([(0.0, 4.5)], 5.0)])
-    live = LiveTranscript(read_first_again=False)
+    audio, live = unsure_tail_take(monkeypatch)
     script = ScriptedTranscriber(
-        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.6, 8.0, 0.9)],
+        FIRST_PIECE,
         [("three", 0.3, 1.7, 0.9), ("Um,", 2.7, 3.0, 0.1), ("four", 3.1, 5.0, 0.9),
          ("five.", 5.0, 7.2, 0.9)],
     )  # fmt: skip
@@ -440,12 +449,9 @@ def test_a_tail_decoded_from_before_its_cut_is_kept_even_when_the_word_at_the_cu
     cut again (Whisper wrote it elsewhere): still no window began at the cut, so the tail's
     unsure start is no reason to redo it; only the word that ended the piece before is at a
     window's edge, and it is sure."""
-    monkeypatch.setattr(incremental, "JOIN_AFTER_STOP_S", 11.0)
-    spans = [(0.5, 3.0), (3.6, 6.0), (6.6, 8.0)]
-    audio = np.concatenate([speech_like(spans, 9.0), speech_like([(0.0, 4.5)], 5.0)])
-    live = LiveTranscript(read_first_again=False)
+    audio, live = unsure_tail_take(monkeypatch)
     script = ScriptedTranscriber(
-        [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.6, 8.0, 0.9)],
+        FIRST_PIECE,
         [("Um,", 2.7, 3.0, 0.1), ("four", 3.1, 5.0, 0.9), ("five.", 5.0, 7.2, 0.9)],
     )  # fmt: skip
     assert live.step(audio[: round(8.9 * RATE)], script)
