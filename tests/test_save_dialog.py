@@ -109,12 +109,12 @@ def test_saving_a_take_kept_in_memory_says_why_it_failed(
     number: int,
     cause: str,
 ) -> None:
-    import voicemail_coach.app.controller
+    import voicemail_coach.app.choices
 
     def failing_save(path: Path, samples: object) -> None:
         raise OSError(number, os.strerror(number), str(path))
 
-    monkeypatch.setattr(voicemail_coach.app.controller, "save_flac", failing_save)
+    monkeypatch.setattr(voicemail_coach.app.choices, "save_flac", failing_save)
     controller.unsaved = np.zeros(16_000, dtype=np.float32)
     messages: list[tuple[str, str]] = []
     controller.message.connect(lambda kind, text: messages.append((kind, text)))
