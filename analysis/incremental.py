@@ -711,8 +711,10 @@ def transcribe_whole(
     return transcriber.transcribe(samples, went, cancel)
 
 
-class _Measuring:
-    """The audio's acoustic measures (levels, pitch), taken on a thread of their own."""
+class Measuring:
+    """The audio's acoustic measures (levels, pitch), taken on a thread of their own: they need
+    no words, so they are measured while the last phrase is transcribed (started as soon as
+    the take's samples exist, before the take is even saved)."""
 
     def __init__(self, audio: Audio, profile: Profile) -> None:
         self._audio, self._profile = audio, profile
@@ -725,6 +727,7 @@ class _Measuring:
             self._acoustics = measure_acoustics(
                 self._audio.samples, self._audio.sample_rate, self._profile
             )
+            log.debug("acoustics measured")
         except Exception:  # measured again (and any error raised) where the report is built
             log.exception("measuring the take's acoustics beside the transcription failed")
 
@@ -743,15 +746,19 @@ def analyze_take(
     cancel: threading.Event | None = None,
     scenario: Scenario | None = None,
     status: StatusFn | None = None,
+    measuring: Measuring | None = None,
 ) -> tuple[Report, Finished]:
     """The report of a take transcribed while recording: from the merged pieces, or from a
     whole-file pass when :func:`fallback_reason` or :func:`cut_in_moment` says so.
 
     The audio's levels and pitch need no words: they are measured on a thread of their own
+    (``measuring``, started here unless the caller started it sooner on the same samples)
     while the last phrase is transcribed, so the report is ready sooner after Stop."""
-    measuring = _Measuring(audio, profile)
+    if measuring is None:
+        measuring = Measuring(audio, profile)
     finished = live.finish(audio.samples, transcriber, progress, cancel, status)
     acoustics = measuring.result()
+    log.debug("last words and acoustics in")
     if status is not None:
         status("Checking structure and delivery")
     report = analyze_audio(
@@ -765,6 +772,7 @@ def analyze_take(
         finished.result,
         acoustics=acoustics,
     )
+    log.debug("report from the pieces built")
     spans = [
         (m.start_s, m.end_s)
         for m in (report.value_proposition, report.call_to_action)

@@ -15,6 +15,7 @@ import numpy as np
 from voicemail_coach.analysis.incremental import (
     Finished,
     LiveTranscript,
+    Measuring,
     analyze_take,
     transcribe_whole,
 )
@@ -135,6 +136,11 @@ def analysis_job(
     first (`cut_greeting`); the feedback keeps them as its ``lead``."""
 
     def run(ctx: TaskContext) -> Feedback:
+        # A recorded take's levels and pitch need no words and no file: measured from now on,
+        # while the take is saved and its last phrase transcribed.
+        measuring = None
+        if live is not None and samples is not None and len(samples):
+            measuring = Measuring(Audio(samples, 16_000, "take", 16_000, 1), profile)
         notes: list[str] = []
         not_saved = no_library
         saved = False
@@ -182,7 +188,7 @@ def analysis_job(
             ctx.check()
             report, finished = analyze_take(
                 audio, live, transcriber, profile, preset, ctx.progress, ctx.cancel, card,
-                say,
+                say, measuring,
             )  # fmt: skip
             log.debug("analysis: report built")
         ctx.progress(0.95)

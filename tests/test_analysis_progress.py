@@ -106,3 +106,48 @@ def test_the_live_tail_says_it_is_finishing_the_last_phrase(qtbot) -> None:  # t
     assert len({f for f in fractions if 0.05 < f < 0.7}) >= 3, fractions
     assert report.value_proposition.found and report.value_proposition.start_s == 3.0
     assert (finished.pieces, finished.tail_s) == (1, 10.0)  # nothing was cut: one pass
+
+
+def test_a_takes_acoustics_are_measured_once_and_before_it_is_saved(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """After Stop the take's levels and pitch are measured from its samples while it is saved
+    (and its last phrase transcribed), not after; and not measured a second time."""
+    import threading
+    from pathlib import Path
+
+    from voicemail_coach.analysis import incremental
+    from voicemail_coach.analysis.incremental import LiveTranscript
+    from voicemail_coach.analysis.profile_loader import load_profile
+    from voicemail_coach.app.analysis_tasks import analysis_job
+    from voicemail_coach.app.tasks import TaskContext
+    from voicemail_coach.storage.records import LibraryError
+
+    rate = 16_000
+    rng = np.random.default_rng(5)
+    samples = rng.normal(0, 0.001, 8 * rate).astype(np.float32)
+    for a, b in ((0.5, 2.3), (3.0, 5.2), (6.0, 6.9)):
+        samples[round(a * rate) : round(b * rate)] = rng.normal(0, 0.2, round((b - a) * rate))
+    measured = threading.Event()
+    calls: list[int] = []
+    real = incremental.measure_acoustics
+
+    def measure(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(args[0]))
+        measured.set()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "measure_acoustics", measure)
+
+    def saving() -> None:
+        # The take is being saved: its acoustics are under way already.
+        assert measured.wait(5.0), "the acoustics waited for the take to be saved"
+        raise LibraryError("the disk is full")  # analyzed all the same, from the samples
+
+    holder = fakes.FixedModels(fakes.SlowTranscriber(WORDS, steps=1, step_s=0.0))
+    job = analysis_job(
+        saving, Path("take.wav"), holder, load_profile(), "standard", None, None, None,  # type: ignore[arg-type]
+        live=LiveTranscript(), samples=samples,
+    )  # fmt: skip
+    feedback = job(TaskContext(lambda f: None, threading.Event()))
+    assert calls == [len(samples)]  # once, on the take's own samples
+    assert feedback.report.value_proposition.start_s == 3.0
+    assert feedback.notes == ("the disk is full It was analyzed but not added to your history.",)
