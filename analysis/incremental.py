@@ -280,6 +280,17 @@ class LiveTranscript:
         return tuple(w for p in list(self._pieces) for w in p.words)
 
     @property
+    def tentative_words(self) -> tuple[Word, ...] | None:
+        """The words so far followed by the latest early decode's (see EARLY_PAUSE_S), which
+        may be the take's last phrase or be thrown away when the rep speaks on; None when
+        there is no early decode."""
+        early = self._early
+        if early is None:
+            return None
+        before = () if early.again else _up_to(self.words, early.start_s)
+        return (*before, *early.piece.words)
+
+    @property
     def cuts(self) -> tuple[float, ...]:
         """Where the pieces so far meet (seconds into the take)."""
         return tuple(p.end_s for p in list(self._pieces)[:-1])

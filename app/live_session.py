@@ -22,6 +22,7 @@ from voicemail_coach.analysis.live_cues import WordCues, cues_at, tidy_live_text
 from voicemail_coach.analysis.phrase_cuts import ends_in_pause
 from voicemail_coach.analysis.profile import LengthPreset, Profile
 from voicemail_coach.analysis.transcribe import Cancelled
+from voicemail_coach.analysis.transcript import Word
 from voicemail_coach.app.tasks import Task, TaskContext, TaskRunner
 from voicemail_coach.audio.capture import Recorder
 
@@ -53,6 +54,7 @@ class LiveSession(QObject):
         self.transcript = LiveTranscript()
         self.words = WordCues()
         self.jobs = 0  # live jobs that found a phrase and transcribed it (one at a time)
+        self._read_ahead: tuple[Word, ...] | None = None  # the early words last read
         self._job: Task | None = None
         self._next_check = 0.0
         self._stopped = False
@@ -82,6 +84,12 @@ class LiveSession(QObject):
                     # What the page shows is tidied; the analysis keeps the words as they are.
                     self.words = replace(cues, text=tidy_live_text(words, transcript.cuts))
                     self.jobs += 1
+                elif (ahead := transcript.tentative_words) and ahead != self._read_ahead:
+                    # What may be the last phrase was decoded early: its sentences are read
+                    # now (the meaning model keeps what it read), so that the report after
+                    # Stop does not wait for them. The cues stay with the words kept.
+                    self._read_ahead = ahead
+                    word_cues(ahead, transcript.done_s, profile)
             except Cancelled:
                 raise
             except Exception as exc:

@@ -615,13 +615,18 @@ def test_a_phrase_ending_in_a_short_pause_is_decoded_early_and_kept_at_the_cut(
     live = LiveTranscript(overlap_s=0.0)
     words = [("One", 0.5, 3.0, 0.9), ("two", 3.6, 6.0, 0.9), ("three.", 6.2, 8.0, 0.9)]
     scripted = ScriptedTranscriber(words)
+    assert live.tentative_words is None
     assert not live.step(audio[: round(8.2 * RATE)], scripted)  # not a cut yet
     assert len(scripted.calls) == 1 and live.done_s == 0.0
+    # What may be the last phrase, for the live job to read ahead; no piece yet.
+    assert [w.text for w in live.tentative_words or ()] == ["One", "two", "three."]
+    assert live.words == ()
     assert not live.step(audio[: round(8.25 * RATE)], scripted)  # only more quiet: no decode
     assert live.step(audio[: round(8.9 * RATE)], scripted)  # the cut: the early decode is used
     assert len(scripted.calls) == 1 and live.early_used == 1
     assert live.done_s == pytest.approx(8.45, abs=0.03)
     assert [w.text for w in live.words] == ["One", "two", "three."]
+    assert live.tentative_words is None  # it became the piece
 
 
 def test_an_early_decode_is_thrown_away_when_the_phrase_goes_on(short_first: None) -> None:
