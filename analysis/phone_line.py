@@ -25,8 +25,8 @@ import numpy.typing as npt
 from voicemail_coach.analysis import report as r
 from voicemail_coach.analysis.check_builder import CheckBuilder
 from voicemail_coach.analysis.checks import score
+from voicemail_coach.analysis.phone_numbers import find_phone_numbers
 from voicemail_coach.analysis.profile import PhoneLineGuidance, Profile
-from voicemail_coach.analysis.structure import find_phone_numbers
 from voicemail_coach.analysis.transcribe import ProgressFn, Transcriber
 from voicemail_coach.analysis.transcript import Word
 from voicemail_coach.audio.phone_line import INPUT_RATE_HZ, LineAudio, LineSettings, render
