@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from voicemail_coach.analysis.phone_line import digits_of
+from voicemail_coach.analysis.phone_numbers import digits_of
 from voicemail_coach.analysis.rewrite import rewrite_words
 
 NUMBER_WORDS = {

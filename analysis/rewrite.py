@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from voicemail_coach.analysis.phone_line import digits_of, grouped
+from voicemail_coach.analysis.phone_numbers import digits_of, grouped
 from voicemail_coach.analysis.profile import LengthPreset, Profile
 from voicemail_coach.analysis.report import Report, ReportSentence
 from voicemail_coach.analysis.scenarios import Scenario

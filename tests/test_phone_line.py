@@ -12,7 +12,8 @@ import soundfile
 
 from tests.conftest import AUDIO
 from voicemail_coach.analysis import report as r
-from voicemail_coach.analysis.phone_line import applies, digits_of, judge, line_settings
+from voicemail_coach.analysis.phone_line import applies, judge, line_settings
+from voicemail_coach.analysis.phone_numbers import digits_of
 from voicemail_coach.analysis.pipeline import build_report
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.profile_loader import default_profile_path, parse_profile
