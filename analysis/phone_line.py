@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from voicemail_coach.analysis import report as r
+from voicemail_coach.analysis.bands import Band
 from voicemail_coach.analysis.check_builder import CheckBuilder
 from voicemail_coach.analysis.checks import score
 from voicemail_coach.analysis.phone_numbers import digits_of, find_phone_numbers, grouped
@@ -150,9 +151,9 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
 
 def _pct_band(
     measure: str, pct: int, ideal_min: float, fine_min: float, warn_min: float | None
-) -> r.Band:
+) -> Band:
     """A share in %; ``warn_min`` None: it never fails."""
-    return r.Band(measure, pct, "%", ideal_min, None, fine_min, None, warn_min, None)
+    return Band(measure, pct, "%", ideal_min, None, fine_min, None, warn_min, None)
 
 
 def _said_items(
