@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from voicemail_coach.analysis.phone_line import digits_of
-from voicemail_coach.analysis.rewrite import rewrite_words
+from voicemail_coach.analysis.draft import rewrite_words
+from voicemail_coach.analysis.phone_numbers import digits_of
 
 NUMBER_WORDS = {
     "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from voicemail_coach.analysis.bands import ZONE_ORDER, ZONE_STATUS, Band
 from voicemail_coach.analysis.profile import LengthPreset, Profile
 from voicemail_coach.analysis.report import (
-    ZONE_ORDER,
-    ZONE_STATUS,
-    Band,
     Check,
     Evidence,
     Finding,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from voicemail_coach.analysis.bands import Band
 from voicemail_coach.analysis.check_builder import CheckBuilder, CheckInputs, evidence_of
 from voicemail_coach.analysis.delivery_checks import DELIVERY_STEPS
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.report import (
-    Band,
     Check,
     Report,
 )

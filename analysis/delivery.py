@@ -11,8 +11,10 @@ import numpy.typing as npt
 from voicemail_coach.analysis import pace as sentence_pace
 from voicemail_coach.analysis import quality
 from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics, place_short_word
+from voicemail_coach.analysis.clauses import filler_spans
 from voicemail_coach.analysis.hesitation import find_hesitations
 from voicemail_coach.analysis.intonation import sentence_ends
+from voicemail_coach.analysis.phone_numbers import find_phone_numbers
 from voicemail_coach.analysis.pitch import measure_pitch
 from voicemail_coach.analysis.profile import Matcher, Profile
 from voicemail_coach.analysis.report import (
@@ -23,7 +25,6 @@ from voicemail_coach.analysis.report import (
     PauseSpan,
     SentenceDelivery,
 )
-from voicemail_coach.analysis.structure import filler_spans, find_phone_numbers
 from voicemail_coach.analysis.transcript import (
     WORD_CHARS,
     Sentence,

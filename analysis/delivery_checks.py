@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from voicemail_coach.analysis.bands import Band
 from voicemail_coach.analysis.check_builder import CheckBuilder, CheckInputs
 from voicemail_coach.analysis.profile import Fillers, Profile
-from voicemail_coach.analysis.report import Band, Evidence
+from voicemail_coach.analysis.report import Evidence
 
 
 def _pace(b: CheckBuilder, x: CheckInputs, p: Profile) -> None:

@@ -23,10 +23,11 @@ import numpy as np
 import numpy.typing as npt
 
 from voicemail_coach.analysis import report as r
+from voicemail_coach.analysis.bands import Band
 from voicemail_coach.analysis.check_builder import CheckBuilder
 from voicemail_coach.analysis.checks import score
+from voicemail_coach.analysis.phone_numbers import digits_of, find_phone_numbers, grouped
 from voicemail_coach.analysis.profile import PhoneLineGuidance, Profile
-from voicemail_coach.analysis.structure import find_phone_numbers
 from voicemail_coach.analysis.transcribe import ProgressFn, Transcriber
 from voicemail_coach.analysis.transcript import Word
 from voicemail_coach.audio.phone_line import INPUT_RATE_HZ, LineAudio, LineSettings, render
@@ -34,19 +35,6 @@ from voicemail_coach.audio.phone_line import INPUT_RATE_HZ, LineAudio, LineSetti
 CHECK_ID = "phone_line"
 # Heard words shown for an item: those within this of its span.
 SHOWN_SLACK_S = 0.25
-UNITS = {
-    "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9,
-}  # fmt: skip
-TEENS = {
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-TENS = {
-    "twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy": 7, "eighty": 8,
-    "ninety": 9,
-}  # fmt: skip
-REPEATS = {"double": 2, "triple": 3}
 KINDS = ("name", "company", "prospect_company", "number")
 
 
@@ -163,9 +151,9 @@ def _add_check(b: CheckBuilder, line: r.PhoneLine, g: PhoneLineGuidance) -> None
 
 def _pct_band(
     measure: str, pct: int, ideal_min: float, fine_min: float, warn_min: float | None
-) -> r.Band:
+) -> Band:
     """A share in %; ``warn_min`` None: it never fails."""
-    return r.Band(measure, pct, "%", ideal_min, None, fine_min, None, warn_min, None)
+    return Band(measure, pct, "%", ideal_min, None, fine_min, None, warn_min, None)
 
 
 def _said_items(
@@ -345,92 +333,6 @@ def _number_item(
 
 def _shown(heard: Sequence[r.ReportWord], start_s: float, end_s: float) -> str:
     return " ".join(w.text.strip() for w in _window(heard, start_s, end_s, SHOWN_SLACK_S)).strip()
-
-
-def grouped(digits: str, sep: str = " ") -> str:
-    """555 013 4567 style for ten digits, 555 0134 for seven, as they are shown (and, with
-    ``sep="-"``, as a rewritten script writes them); other lengths as they are."""
-    if len(digits) == 10:
-        return f"{digits[:3]}{sep}{digits[3:6]}{sep}{digits[6:]}"
-    if len(digits) == 7:
-        return f"{digits[:3]}{sep}{digits[3:]}"
-    return digits
-
-
-@dataclasses.dataclass
-class _Part:
-    """One run of a number as it is read: its value, the last part added (what "hundred" or
-    "thousand" multiplies), and its digits as written when they must be kept ("0134")."""
-
-    value: int
-    last: int
-    written: str | None = None
-    open: bool = True  # later parts may add into it ("five hundred" + "fifty")
-
-    def room(self) -> int:
-        """Below what a following part adds into this one: 100 for 500, 10 for 550."""
-        if not self.open or self.value <= 0:
-            return 0
-        zeros = len(str(self.value)) - len(str(self.value).rstrip("0"))
-        return int(10**zeros) if zeros else 0
-
-    def text(self) -> str:
-        return self.written if self.written is not None else str(self.value)
-
-
-def digits_of(tokens: Sequence[str]) -> str:
-    """The digits a run of words says, however it was said or written: "555-0134", "five five
-    five", "oh", "double two", "forty-four seventy-seven" (4477), "five hundred fifty five" or
-    "500 55" (555), "four thousand four hundred seventy seven" (4477). Other words add nothing."""
-    parts: list[_Part] = []
-    repeat = 1
-
-    def add(value: int, written: str | None = None) -> None:
-        last = parts[-1] if parts else None
-        if last is not None and written is None and value < last.room():
-            last.value += value
-            last.last = value
-            last.written = None
-        else:
-            parts.append(_Part(value, value, written, written is None and value > 0))
-
-    def times(factor: int) -> None:
-        last = parts[-1] if parts else None
-        if last is None or last.written is not None:
-            add(factor)
-            return
-        last.value += last.last * (factor - 1)
-        last.last *= factor
-
-    for raw in tokens:
-        token = raw.strip().lower().strip(".,;:!?\"'()")
-        if any(c.isdigit() for c in token) and re.fullmatch(r"[\d\-().+]+", token):
-            for group in re.findall(r"\d+", token):
-                if group.startswith("0") or not parts or int(group) >= parts[-1].room():
-                    parts.append(_Part(int(group), int(group), group, not group.startswith("0")))
-                else:
-                    add(int(group))
-            repeat = 1
-            continue
-        for part in token.split("-"):
-            if part in UNITS:
-                digit = UNITS[part]
-                if repeat > 1 or part in ("oh", "o", "zero"):
-                    parts.append(_Part(digit, digit, str(digit) * repeat, False))
-                else:
-                    add(digit)
-                repeat = 1
-            elif part in TEENS:
-                add(TEENS[part])
-            elif part in TENS:
-                add(TENS[part] * 10)
-            elif part == "hundred":
-                times(100)
-            elif part == "thousand":
-                times(1000)
-            elif part in REPEATS:
-                repeat = REPEATS[part]
-    return "".join(p.text() for p in parts)
 
 
 def _norm(text: str) -> str:

@@ -15,13 +15,14 @@ from voicemail_coach.analysis import report as r
 from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics, snap_to_speech
 from voicemail_coach.analysis.checks import run_checks, score
 from voicemail_coach.analysis.delivery import analyze_delivery, content_start
+from voicemail_coach.analysis.findings import Finding as StructFinding
+from voicemail_coach.analysis.findings import Structure
 from voicemail_coach.analysis.no_message import screen
 from voicemail_coach.analysis.personalization import scenario_checks
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.right_person import judge
 from voicemail_coach.analysis.scenarios import Scenario
-from voicemail_coach.analysis.structure import Finding as StructFinding
-from voicemail_coach.analysis.structure import Structure, analyze_structure
+from voicemail_coach.analysis.structure import analyze_structure
 from voicemail_coach.analysis.transcribe import (
     ProgressFn,
     SegmentStats,

@@ -1,4 +1,4 @@
-"""The report: plain frozen dataclasses, JSON round-trippable, and a readable text rendering.
+"""The report: plain frozen dataclasses, JSON round-trippable (as text: :mod:`voicemail_coach.analysis.report_text`).
 
 The JSON shape is documented in docs/REPORT_SCHEMA.md; keep the two in step.
 """
@@ -11,7 +11,7 @@ import types
 from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from voicemail_coach.analysis.written import written_line
+from voicemail_coach.analysis.bands import ZONE_ORDER, Band
 
 SCHEMA_VERSION = 1
 STATUSES = ("pass", "warn", "fail", "info")
@@ -318,91 +318,6 @@ class DeliveryReport:
     telephone_band: bool | None = None
 
 
-ZONE_STATUS = {"ideal": "pass", "fine": "pass", "warn": "warn", "fail": "fail"}
-ZONE_ORDER = ("ideal", "fine", "warn", "fail")
-
-
-def _inside(value: float, low: float | None, high: float | None) -> bool:
-    return (low is None or value >= low) and (high is None or value <= high)
-
-
-@dataclass(frozen=True)
-class Band:
-    """One figure a check measured and the profile's zones that judged it.
-
-    Zones are closed ranges, ``None`` meaning no limit on that side, and nest: ideal inside fine
-    inside warn. A value in the ideal zone passes; in the fine zone (acceptable, not ideal) it
-    passes too; outside fine but inside warn it warns; outside warn (or not found: ``value``
-    None) it fails. A check with no warn limit on a side never fails on that side. ``value`` is
-    the figure as shown (rounded the way the page shows it), so what is shown is what was judged.
-    """
-
-    measure: str
-    value: float | None
-    unit: str
-    ideal_min: float | None = None
-    ideal_max: float | None = None
-    fine_min: float | None = None
-    fine_max: float | None = None
-    warn_min: float | None = None
-    warn_max: float | None = None
-
-    def zone(self) -> str:
-        """``ideal``, ``fine``, ``warn`` or ``fail``: the innermost zone holding the value."""
-        v = self.value
-        if v is None:
-            return "fail"
-        if _inside(v, self.ideal_min, self.ideal_max):
-            return "ideal"
-        if _inside(v, self.fine_min, self.fine_max):
-            return "fine"
-        if _inside(v, self.warn_min, self.warn_max):
-            return "warn"
-        return "fail"
-
-    def status(self) -> str:
-        return ZONE_STATUS[self.zone()]
-
-    def describe(self, fails: bool = True) -> str:
-        """The zones in words: "ideal 20-30 s, fine 8-30 s, over 45 s fails" (``fails``: with
-        the limits beyond which it fails)."""
-        ideal = (self.ideal_min, self.ideal_max)
-        fine = (self.fine_min, self.fine_max)
-        parts = [f"ideal {self._range(*ideal)}"]
-        if fine != ideal:
-            parts.append(f"fine {self._range(*fine)}")
-        if not fails:
-            return ", ".join(parts)
-        if self.warn_max is not None:
-            over = self._over(self.warn_max)
-            parts.append(f"{over} fail" if over.endswith("more") else f"{over} fails")
-        if self.warn_min is not None:
-            parts.append(f"under {self._num(self.warn_min)} fails")
-        return ", ".join(parts)
-
-    def _num(self, x: float, unit: bool = True) -> str:
-        text = f"{x:g}"
-        return f"{text} {self.unit}" if unit and self.unit else text
-
-    def _over(self, x: float) -> str:
-        if not self.unit and x == int(x):
-            return f"{int(x) + 1} or more" if x > 0 else "any"
-        return f"over {self._num(x)}"
-
-    def _range(self, low: float | None, high: float | None) -> str:
-        if low is not None and high is not None:
-            if low == high:
-                return self._num(low) if low or self.unit else "none"
-            return f"{self._num(low, unit=False)}-{self._num(high)}"
-        if high is not None:
-            if not self.unit and high <= 0:
-                return "none"
-            return f"up to {self._num(high)}"
-        if low is not None:
-            return f"at least {self._num(low)}"
-        return "any"
-
-
 @dataclass(frozen=True)
 class Check:
     """One verdict. ``bands`` (empty for checks that look for something rather than measure it)
@@ -525,105 +440,3 @@ def _build(kind: Any, value: Any) -> Any:
         fields = {f.name for f in dataclasses.fields(kind)}
         return kind(**{k: _build(hints[k], v) for k, v in value.items() if k in fields})
     return value
-
-
-MARK = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "info"}
-
-
-def _t(seconds: float | None) -> str:
-    return "--" if seconds is None else f"{seconds:5.1f}s"
-
-
-def _trimmed_lines(t: Trimmed) -> list[str]:
-    lines = [
-        f"Trimmed: {t.summary} in the file (confidence {t.confidence:.2f}); every time below "
-        "counts from the message's start"
-    ]
-    if t.person_line:
-        lines.append(f"Right person? {t.person_line}")
-    if t.greeting_text:
-        lines.append(f'  Greeting heard: "{t.greeting_text}"')
-    return lines
-
-
-def render_text(report: Report) -> str:
-    """A readable report for the terminal."""
-    src = report.source.path or "written script"
-    score = "no score" if report.score is None else f"Score {report.score}/100"
-    lines = [
-        f"Voicemail Coach report: {src}",
-        f"Length {report.source.duration_s:.1f} s   {score}   "
-        f"Profile: {report.profile.name} ({report.profile.length_preset})",
-    ]
-    if report.scenario:
-        sc = report.scenario
-        lines.append(f"Scenario: {sc.label} ({sc.industry}); trigger: {sc.trigger_detail}")
-    if report.model:
-        lines.append(f"Model: {report.model.name} ({report.model.compute_type})")
-    else:
-        lines.append("Times are estimated from the text at the profile's script pace.")
-    if report.phone_line is not None:
-        pl = report.phone_line
-        lines.append(
-            f"Phone line: {' -> '.join(pl.chain)}; transcribed again in {pl.transcribe_s:.1f} s"
-        )
-    if report.trimmed is not None:
-        lines += _trimmed_lines(report.trimmed)
-    lines += [f"Note: {w}" for w in report.warnings]
-    if not report.is_message:
-        heard = report.transcript.text or "(no words)"
-        lines += [
-            "",
-            f"No voicemail message: {report.no_message_reason}",
-            "",
-            "Heard",
-            f"  {heard}",
-        ]
-        return "\n".join(lines)
-    lines += ["", "Structure"]
-    for label, moment in (
-        ("Introduction", report.intro),
-        ("Value proposition", report.value_proposition),
-        ("Call to action", report.call_to_action),
-        ("Opt-out", report.opt_out),
-    ):
-        if moment.found:
-            kind = f" [{moment.kind}]" if moment.kind else ""
-            lines.append(f'  {label:18} at {_t(moment.start_s)}{kind}: "{moment.text}"')
-        else:
-            lines.append(f"  {label:18} not found")
-        if moment.why:
-            lines.append(f"  {'':18}    ({moment.why})")
-    lines += ["", "Checks"]
-    for c in report.checks:
-        lines.append(f"  [{MARK[c.status]}] {c.id:25} {c.message}")
-        if c.bands:
-            fine = " (fine, not ideal)" if c.status == "pass" and c.zone == "fine" else ""
-            lines.append(f"         Zones{fine}: {c.zones_text()}")
-        for e in c.evidence[:4]:
-            lines.append(f'         {_t(e.start_s)}  "{e.text}"')
-        if c.status in ("warn", "fail"):
-            lines.append(f"         Why: {c.principle_title}. {c.principle_text}")
-    d = report.delivery
-    lines += [
-        "",
-        "Delivery",
-        f"  {d.wpm:.0f} wpm over {d.speaking_s:.1f} s of speaking ({d.articulation_wpm:.0f} wpm without pauses)",
-        f"  {len(d.fillers)} fillers ({d.fillers_per_minute:.1f}/min)"
-        + (
-            ": " + ", ".join(f"{f.text} @{f.start_s:.1f}s" for f in d.fillers[:8])
-            if d.fillers
-            else ""
-        ),
-    ]
-    if d.pitch_sd_semitones is not None:
-        lines.append(
-            f"  Pitch variety {d.pitch_sd_semitones:.1f} semitones (median {d.pitch_median_hz:.0f} Hz)"
-        )
-    if d.speech_rms_dbfs is not None:
-        lines.append(
-            f"  Speech level {d.speech_rms_dbfs:.0f} dBFS, clipping {100 * (d.clipped_fraction or 0):.2f}%"
-        )
-    written = written_line([w.text for w in report.transcript.words])
-    lines += ["", "Transcript", f"  {written or report.transcript.text}"]
-    return "\n".join(lines)

@@ -108,6 +108,11 @@ def is_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+def plain_word(text: str) -> str:
+    """A word as plain lower-case text, without the punctuation around it ("Call," -> "call")."""
+    return text.strip().lower().strip(".,;:!?\"'()")
+
+
 def append_word(words: list[Word], word: Word) -> None:
     """Append ``word``; a token of punctuation only (Whisper writes "." alone over noise) goes
     onto the word before it, or nowhere."""

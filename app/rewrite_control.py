@@ -15,8 +15,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QBoxLayout, QPushButton, QWidget
 
 from voicemail_coach.analysis.adherence import align
+from voicemail_coach.analysis.draft import Draft
 from voicemail_coach.analysis.report import Report
-from voicemail_coach.analysis.rewrite import Draft, draft_script
+from voicemail_coach.analysis.rewrite import draft_script
 from voicemail_coach.app.analysis_tasks import Feedback
 from voicemail_coach.app.pages.rewrite_view import RewriteView
 from voicemail_coach.app.widgets.adherence_panel import AdherencePanel

@@ -17,8 +17,8 @@ from eval.learn import best_threshold, fit_logistic
 from scripts.train_content import ITERS, PRECISION_FIRST, embed_cached, prf, targets, tfidf_fit
 from voicemail_coach.analysis.encoder import SentenceEncoder
 from voicemail_coach.analysis.meaning import CATEGORIES, tfidf
+from voicemail_coach.analysis.phrase_rules import rule_vectors
 from voicemail_coach.analysis.profile_loader import load_profile
-from voicemail_coach.analysis.structure import rule_vectors
 
 L2 = 1e-5
 

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from voicemail_coach.analysis.lab import Interval, wilson
+from voicemail_coach.analysis.intervals import Interval, wilson
 from voicemail_coach.storage.library import Library
 from voicemail_coach.storage.records import LibraryError
 

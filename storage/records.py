@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from voicemail_coach.analysis.report import Report
@@ -90,6 +91,16 @@ def from_row(cls: type[R], row: sqlite3.Row, **computed: Any) -> R:
     ``computed`` ones (decoded or counted by the caller)."""
     fields = (f.name for f in dataclasses.fields(cls) if f.name not in computed)
     return cls(**{name: row[name] for name in fields}, **computed)
+
+
+def now_text() -> str:
+    """This moment as the library stores it: ISO 8601 in UTC, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def one_line(text: str) -> str:
+    """``text`` with its white space folded to single spaces, trimmed (a name, a title)."""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

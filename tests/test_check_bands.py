@@ -1,6 +1,6 @@
 """Every band of every measured check: which mark, which words, which zones shown.
 
-One rule decides a measured check's mark (voicemail_coach.analysis.report.Band): ideal and fine zones pass,
+One rule decides a measured check's mark (voicemail_coach.analysis.bands.Band): ideal and fine zones pass,
 the warn zone warns, outside it fails, and a check's mark is the worst of its bands. These tests
 hold each check to it at the edges of each band, and a property test holds every check to it
 over generated reports, with an oracle written here from the profile's numbers, not the code's.
@@ -18,13 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voicemail_coach.analysis.acoustics import measure_acoustics
+from voicemail_coach.analysis.bands import Band
 from voicemail_coach.analysis.checks import run_checks
 from voicemail_coach.analysis.delivery import classify_pauses, place_fillers
 from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.report import (
-    Band,
     Check,
     DeliveryReport,
     FillerWord,

@@ -3,8 +3,9 @@ check, every form formats, and the texts the scorecard shows stay as they were."
 
 from __future__ import annotations
 
+from voicemail_coach.analysis.bands import Band
 from voicemail_coach.analysis.profile_loader import default_profile_path
-from voicemail_coach.analysis.report import Band, Check
+from voicemail_coach.analysis.report import Check
 from voicemail_coach.app.check_values import value_text, value_words
 from voicemail_coach.storage.profile_store import read_profile_data
 

@@ -16,11 +16,11 @@ from eval.content_accuracy import read_sentence
 from eval.content_data import corpus_digest
 from voicemail_coach.analysis import meaning
 from voicemail_coach.analysis import report as r
+from voicemail_coach.analysis.clauses import clauses
 from voicemail_coach.analysis.encoder import EncoderError, SentenceEncoder, model_dir
 from voicemail_coach.analysis.pipeline import analyze_script, build_report
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
-from voicemail_coach.analysis.structure import clauses
 from voicemail_coach.analysis.transcript import Word
 
 # Written for this test, in wording the phrase rules do not know (each was checked to be missed

@@ -23,7 +23,7 @@ from voicemail_coach.app.main_window import MainWindow
 from voicemail_coach.app.profile_keys import get_key
 from voicemail_coach.app.settings import Settings
 from voicemail_coach.audio.io import load_audio
-from voicemail_coach.storage.packs import export_pack, read_pack
+from voicemail_coach.storage.pack_file import export_pack, read_pack
 from voicemail_coach.storage.profile_store import ProfileStore, read_profile_data
 
 # good.flac says "Hi Dana ... keep a closer eye on their cash flow ... I sent you an email".

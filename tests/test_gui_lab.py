@@ -184,7 +184,7 @@ def test_the_pack_dialog_offers_variants_and_outcomes_unticked(qtbot, data_dir, 
     from PySide6.QtCore import Qt
 
     from voicemail_coach.app.dialogs.pack_dialog import PackDialog
-    from voicemail_coach.storage.packs import read_pack
+    from voicemail_coach.storage.pack_file import read_pack
 
     dialog = PackDialog([], [], results_label="Script variants and outcomes (1 variant(s))")
     qtbot.addWidget(dialog)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from tests.conftest import AUDIO
 from tests.test_gui_flow import Streams, make_window
-from voicemail_coach.analysis.rewrite import estimate_s
+from voicemail_coach.analysis.draft import estimate_s
 from voicemail_coach.app.settings import Settings
 from voicemail_coach.app.teleprompter_timing import TeleprompterTiming
 from voicemail_coach.app.widgets.teleprompter import Teleprompter

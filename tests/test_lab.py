@@ -12,17 +12,8 @@ import math
 
 import pytest
 
-from voicemail_coach.analysis.lab import (
-    MIN_PER_GROUP,
-    MIN_PER_VARIANT,
-    LabMessage,
-    newcombe,
-    run_lab,
-    t_critical,
-    two_proportion_p,
-    welch,
-    wilson,
-)
+from voicemail_coach.analysis.intervals import newcombe, t_critical, two_proportion_p, welch, wilson
+from voicemail_coach.analysis.lab import MIN_PER_GROUP, MIN_PER_VARIANT, LabMessage, run_lab
 
 
 @pytest.mark.parametrize(

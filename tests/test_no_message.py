@@ -21,6 +21,7 @@ from voicemail_coach.analysis.no_message import screen
 from voicemail_coach.analysis.pipeline import build_report
 from voicemail_coach.analysis.profile import Profile, ProfileError
 from voicemail_coach.analysis.profile_loader import load_profile, parse_profile
+from voicemail_coach.analysis.report_text import render_text
 from voicemail_coach.analysis.transcribe import SegmentStats
 from voicemail_coach.analysis.transcript import Word, append_word, is_word, words_from_text
 from voicemail_coach.app.cli.main import main
@@ -157,7 +158,7 @@ def test_a_report_without_a_message_has_no_checks_and_no_score(profile: Profile)
     data = json.loads(report.to_json())
     assert data["score"] is None and data["no_message_reason"]
     assert r.Report.from_json(report.to_json()) == report
-    text = r.render_text(report)
+    text = render_text(report)
     assert "no score" in text and profile.no_message.reasons["silence"] in text
 
 

@@ -19,7 +19,8 @@ from voicemail_coach.app.cli.main import main
 from voicemail_coach.storage import packs
 from voicemail_coach.storage.library import Library
 from voicemail_coach.storage.outcomes import Outcomes
-from voicemail_coach.storage.packs import PackError, apply_pack, conflicts, export_pack, read_pack
+from voicemail_coach.storage.pack_file import PackError, export_pack, read_pack
+from voicemail_coach.storage.packs import apply_pack, conflicts
 from voicemail_coach.storage.profile_store import ProfileStore
 
 SCRIPT = "Hi Sam, this is Alex from Acme. We cut onboarding time in half. Call me back."

@@ -14,7 +14,8 @@ from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile import ProfileError
 from voicemail_coach.analysis.profile_loader import load_profile
 from voicemail_coach.analysis.scenarios import ScenarioStore, scenario_to_toml
-from voicemail_coach.storage.packs import PackError, apply_pack, conflicts, export_pack, read_pack
+from voicemail_coach.storage.pack_file import PackError, export_pack, read_pack
+from voicemail_coach.storage.packs import apply_pack, conflicts
 from voicemail_coach.storage.profile_store import ProfileConflict, ProfileStore, read_profile_data
 
 SCRIPT = (

@@ -13,7 +13,7 @@ import pytest
 from voicemail_coach.analysis import regex_guard
 from voicemail_coach.analysis.profile import ProfileError
 from voicemail_coach.analysis.profile_loader import default_profile_path, load_profile
-from voicemail_coach.storage.packs import PackError, read_pack
+from voicemail_coach.storage.pack_file import PackError, read_pack
 
 CHILD = '[profile]\nschema_version = 1\nextends = "short"\nname = "Team"\n'
 

@@ -79,7 +79,7 @@ def test_without_a_scenario_the_report_and_score_are_unchanged(
     again = Report.from_json(with_card.to_json())
     assert again == with_card
     assert "Scenario: Dana Cole, Northwind Logistics (logistics)" in __import__(
-        "voicemail_coach.analysis.report", fromlist=["render_text"]
+        "voicemail_coach.analysis.report_text", fromlist=["render_text"]
     ).render_text(with_card)
 
 

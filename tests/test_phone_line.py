@@ -12,10 +12,12 @@ import soundfile
 
 from tests.conftest import AUDIO
 from voicemail_coach.analysis import report as r
-from voicemail_coach.analysis.phone_line import applies, digits_of, judge, line_settings
+from voicemail_coach.analysis.phone_line import applies, judge, line_settings
+from voicemail_coach.analysis.phone_numbers import digits_of
 from voicemail_coach.analysis.pipeline import build_report
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.profile_loader import default_profile_path, parse_profile
+from voicemail_coach.analysis.report_text import render_text
 from voicemail_coach.analysis.transcript import Word
 from voicemail_coach.app.cli.main import main
 from voicemail_coach.audio.io import load_audio
@@ -252,7 +254,7 @@ def test_not_checked_for_a_script_or_when_off(profile: Profile) -> None:
 
 def test_the_report_with_the_line_round_trips_through_json(profile: Profile) -> None:
     done = judge(said_report(profile), line_of(SAID), profile)
-    assert "Phone line: x; transcribed again in 1.0 s" in r.render_text(done)
+    assert "Phone line: x; transcribed again in 1.0 s" in render_text(done)
     assert r.Report.from_json(done.to_json()) == done
     old = done.to_dict()
     del old["phone_line"]

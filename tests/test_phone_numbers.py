@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voicemail_coach.analysis.structure import find_phone_numbers
+from voicemail_coach.analysis.phone_numbers import find_phone_numbers
 from voicemail_coach.analysis.transcript import Word, words_from_text
 
 

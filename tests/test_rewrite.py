@@ -13,9 +13,10 @@ import pytest
 
 from tests.conftest import AUDIO, REPO
 from voicemail_coach.analysis.adherence import align, normalise
+from voicemail_coach.analysis.draft import Draft, estimate_s, rewrite_words
 from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.report import Report
-from voicemail_coach.analysis.rewrite import Draft, draft_script, estimate_s, rewrite_words
+from voicemail_coach.analysis.rewrite import draft_script
 from voicemail_coach.analysis.scenarios import ScenarioStore
 from voicemail_coach.app.cli.main import main
 

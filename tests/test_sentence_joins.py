@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from voicemail_coach.analysis.phrase_rules import classify_sentence
 from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.profile_loader import load_profile
-from voicemail_coach.analysis.structure import classify_sentence
 from voicemail_coach.analysis.transcript import Word, split_sentences
 from voicemail_coach.analysis.word_filter import join_split_phrases
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from eval.content_data import CATEGORIES
+from voicemail_coach.analysis.phrase_rules import classify_sentence
 from voicemail_coach.analysis.profile import Profile
 from voicemail_coach.analysis.profile_loader import load_profile
-from voicemail_coach.analysis.structure import classify_sentence
 
 DATA = Path(__file__).parent / "data"
 # "tuning" and "dev" were used to shape the profile's patterns ("dev" was first written as a

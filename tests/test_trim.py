@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import AUDIO, REAL_AUDIO, real_audio
 from voicemail_coach.analysis import report as r
+from voicemail_coach.analysis.report_text import render_text
 from voicemail_coach.analysis.right_person import judge
 from voicemail_coach.audio.greeting import greeting_and_beep, make_beep
 from voicemail_coach.audio.io import Audio, load_audio
@@ -218,7 +219,7 @@ def test_a_greeted_file_is_analyzed_from_the_beep_and_names_the_right_person(
     assert report.transcript.words[0].start_s < 0.6
     assert report.intro.found and report.intro.start_s is not None and report.intro.start_s < 1.0
     assert "leave a message" not in report.transcript.text.lower()
-    assert "Trimmed: greeting" in r.render_text(report)
+    assert "Trimmed: greeting" in render_text(report)
     assert r.Report.from_json(report.to_json()).trimmed == t
     lead, message = lead_samples(audio.samples, SR, report)
     assert len(lead) / SR == pytest.approx(t.end_s, abs=1e-3)

@@ -323,7 +323,7 @@ def test_a_pass_outside_the_ideal_zone_reads_fine_with_both_zones_shown(
     import dataclasses
 
     from voicemail_coach.analysis.checks import run_checks
-    from voicemail_coach.analysis.report import render_text
+    from voicemail_coach.analysis.report_text import render_text
     from voicemail_coach.app.export.report_html import _check_table
 
     good = reports["good"]

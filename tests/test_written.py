@@ -12,6 +12,7 @@ from voicemail_coach.analysis import report as r
 from voicemail_coach.analysis.live_cues import tidy_live_text
 from voicemail_coach.analysis.pipeline import build_report
 from voicemail_coach.analysis.profile import Profile
+from voicemail_coach.analysis.report_text import render_text
 from voicemail_coach.analysis.transcript import Word
 from voicemail_coach.analysis.written import written_line, written_words
 
@@ -80,7 +81,7 @@ def test_the_live_line_and_the_report_write_it_alike(said: r.Report, qtbot) -> N
     line = "You can call me at 555-312-4477. Thanks."
     assert tidy_live_text(words(BAD_FLAC)) == line
     # The CLI's transcript.
-    assert r.render_text(said).rstrip().endswith(f"Transcript\n  {line}")
+    assert render_text(said).rstrip().endswith(f"Transcript\n  {line}")
     # The exported report's.
     page = build_report_html(said, None, title="t")
     body = page.split("<h2>Transcript</h2>", 1)[1].split("<p class='footer'>")[0]

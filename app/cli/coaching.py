@@ -16,7 +16,8 @@ from voicemail_coach.app.cli.text import EXIT_BAD_INPUT, EXIT_OK
 if TYPE_CHECKING:
     from voicemail_coach.analysis.scenarios import Scenario
     from voicemail_coach.storage.outcomes import Outcomes
-    from voicemail_coach.storage.packs import Conflict, PackContents
+    from voicemail_coach.storage.pack_file import PackContents
+    from voicemail_coach.storage.packs import Conflict
 
 COMMANDS = ("scenarios", "profiles", "pack")
 ON_CONFLICT = {"replace": "replace", "keep-both": "keep_both", "skip": "skip"}
@@ -76,7 +77,7 @@ def run_coaching_command(args: argparse.Namespace) -> int | None:
     from voicemail_coach.analysis.profile import ProfileError
     from voicemail_coach.analysis.scenarios import ScenarioError
     from voicemail_coach.audio import oserrors
-    from voicemail_coach.storage.packs import PackError
+    from voicemail_coach.storage.pack_file import PackError
     from voicemail_coach.storage.records import LibraryError
 
     try:
@@ -136,7 +137,7 @@ def _profiles() -> int:
 
 def _pack_export(args: argparse.Namespace) -> int:
     from voicemail_coach.analysis.scenarios import ScenarioStore
-    from voicemail_coach.storage.packs import export_pack
+    from voicemail_coach.storage.pack_file import export_pack
     from voicemail_coach.storage.profile_store import ProfileStore
 
     store = ScenarioStore()
@@ -173,7 +174,7 @@ def _decision(conflict: Conflict, choice: str | None) -> str:
 
 
 def _pack_import(args: argparse.Namespace) -> int:
-    from voicemail_coach.storage.packs import read_pack
+    from voicemail_coach.storage.pack_file import read_pack
 
     contents = read_pack(args.file)
     if contents.results:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from voicemail_coach.analysis.profile import Profile, ProfileError
 from voicemail_coach.analysis.profile_loader import load_profile
-from voicemail_coach.analysis.report import Report, render_text
+from voicemail_coach.analysis.report import Report
+from voicemail_coach.analysis.report_text import render_text
 from voicemail_coach.analysis.scenarios import ScenarioError
 from voicemail_coach.app.cli.coaching import (
     add_coaching_commands,

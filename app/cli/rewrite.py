@@ -21,9 +21,9 @@ from voicemail_coach.app.cli.text import EXIT_BAD_INPUT, EXIT_OK, fail
 
 if TYPE_CHECKING:
     from voicemail_coach.analysis.adherence import Adherence
+    from voicemail_coach.analysis.draft import Draft
     from voicemail_coach.analysis.profile import Profile
     from voicemail_coach.analysis.report import Report
-    from voicemail_coach.analysis.rewrite import Draft
 
 COMMANDS = ("rewrite", "adherence")
 

@@ -19,16 +19,14 @@ from voicemail_coach.app.dialogs.profile_editor import ProfileEditor
 from voicemail_coach.app.tasks import Task, register_user_errors
 from voicemail_coach.app.widgets.banner import Banner
 from voicemail_coach.storage.outcomes import Outcomes
-from voicemail_coach.storage.packs import (
+from voicemail_coach.storage.pack_file import (
     SUFFIX,
-    Conflict,
     PackContents,
     PackError,
-    apply_pack,
-    conflicts,
     export_pack,
     read_pack,
 )
+from voicemail_coach.storage.packs import Conflict, apply_pack, conflicts
 from voicemail_coach.storage.profile_store import ProfileEntry, ProfileStore
 
 PACK_FILTER = f"Coaching packs (*{SUFFIX})"

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voicemail_coach.analysis.draft import PLACEHOLDER, Draft
 from voicemail_coach.analysis.report import Report
-from voicemail_coach.analysis.rewrite import PLACEHOLDER, Draft
 from voicemail_coach.app.widgets.check_row import TITLES
 from voicemail_coach.app.widgets.colors import CATEGORY_COLORS
 

@@ -44,7 +44,7 @@ STATUS_COLORS: dict[str, QColor] = {
 }
 STATUS_SYMBOLS: dict[str, str] = {"pass": "✔", "warn": "!", "fail": "✖", "info": "i"}
 STATUS_WORDS: dict[str, str] = {"pass": "Pass", "warn": "Improve", "fail": "Fix", "info": "Note"}
-# A pass outside the ideal zone but inside the acceptable one (see voicemail_coach.analysis.report.Band).
+# A pass outside the ideal zone but inside the acceptable one (see voicemail_coach.analysis.bands.Band).
 FINE_WORD = "Fine"
 
 _ALIASES = {"fillers": "filler", "pauses": "pause"}
