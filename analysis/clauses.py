@@ -55,11 +55,18 @@ def filler_spans(words: Sequence[Word], matcher: Matcher, first: int = 0) -> lis
 
 def sentence_parts(words: Sequence[Word], profile: Profile) -> list[tuple[int, int]]:
     """A sentence's clauses (see :func:`clauses`), each short one joined to the next until it
-    holds the profile's ``min_part_words``; a short last one joins the part before it."""
+    holds the profile's ``min_part_words``; a short last one, or one before a condition
+    (profile ``condition_words``), joins the part before it."""
     least = profile.content.min_part_words
+    conditions = set(profile.content.condition_words)
     parts: list[tuple[int, int]] = []
     start = None
     for a, b in clauses(words, profile):
+        if start is not None and parts and lead_token(a, words, profile) in conditions:
+            # A condition leads its own part, to go with what follows it ("if I haven't heard
+            # back, I'll call you again"): a short clause before it joins the part before.
+            parts[-1] = (parts[-1][0], a - 1)
+            start = None
         start = a if start is None else start
         if b - start + 1 >= least:
             parts.append((start, b))

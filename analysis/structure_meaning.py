@@ -106,16 +106,18 @@ def read_with_meaning(
             decided = bool(rule_found) and c in content.rules_decide and c not in reading.steered
             if c not in reading.positive and not decided:
                 # A part of a run-on sentence, or the sentence read with the next, may say it.
-                elsewhere: tuple[Reading, int, int, str | None] | None = next(
-                    (
-                        (part_readings[k], a, b, None)
-                        for k, a, b in mine
-                        if i in long_parts
-                        and c in content.part_categories
-                        and c in part_readings[k].positive
-                    ),
-                    None,
-                )
+                elsewhere: tuple[Reading, int, int, str | None] | None = None
+                says = [
+                    n
+                    for n, (k, _, _) in enumerate(mine)
+                    if i in long_parts
+                    and c in content.part_categories
+                    and c in part_readings[k].positive
+                ]
+                if says:
+                    k, _, b = mine[says[0]]
+                    a = mine[_with_condition(mine, says[0], words, profile)][1]
+                    elsewhere = (part_readings[k], a, b, None)
                 if elsewhere is None and c in paired.get(i, {}):
                     elsewhere = (
                         paired[i][c],
@@ -300,15 +302,24 @@ def _request_part(
     if not reading or category in readings[later[0][0]].positive:
         return None
     found = reading[-1] if category == CTA else reading[0]  # the message's CTA is the last said
-    # A condition before the request is part of it ("If I haven't heard from you by Friday,
-    # I'll call you again"); when the condition is the rule's own part, the rule's timing holds.
-    conditions = set(profile.content.condition_words)
-    first = found
-    while first > 0 and lead_token(later[first - 1][1], words, profile) in conditions:
-        first -= 1
+    # When the condition before the request is the rule's own part, the rule's timing holds.
+    first = _with_condition(later, found, words, profile)
     if first == 0:
         return None
     return later[found][0], later[first][1], later[found][2]
+
+
+def _with_condition(
+    parts: Sequence[tuple[int, ...]], found: int, words: Sequence[Word], profile: Profile
+) -> int:
+    """The first of ``parts`` (each (job, first word, ...)) that belongs with part ``found``: a
+    condition before a request or a value is part of it ("If I haven't heard from you by
+    Friday, I'll call you again"; profile `[content] condition_words`)."""
+    conditions = set(profile.content.condition_words)
+    first = found
+    while first > 0 and lead_token(parts[first - 1][1], words, profile) in conditions:
+        first -= 1
+    return first
 
 
 def _clause_start(
@@ -330,7 +341,8 @@ def _clause_start(
                 return sentence.first + a if a else None
         return None
     mine = [(k, a) for k, (i, a, _) in enumerate(jobs) if i == index]
-    for k, a in mine:
+    for n, (k, _) in enumerate(mine):
         if category in readings[k].positive:
-            return a if a != sentence.first else None
+            start = mine[_with_condition(mine, n, words, profile)][1]
+            return start if start != sentence.first else None
     return None

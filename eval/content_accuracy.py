@@ -26,7 +26,7 @@ from voicemail_coach.analysis.report import Report
 from voicemail_coach.analysis.structure import analyze_structure
 from voicemail_coach.analysis.transcript import Sentence, words_from_text
 
-BLIND = ("blind", "old_blind")
+BLIND = ("blind", "blind_m", "old_blind")
 MESSAGE_CATEGORIES = CONTENT_CATEGORIES
 
 
@@ -161,7 +161,7 @@ def print_messages(name: str, m: MessageScores, label: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("splits", nargs="*", default=["train", "dev", "old_blind", "blind"])
+    ap.add_argument("splits", nargs="*", default=["train", "dev", "old_blind", "blind", "blind_m"])
     ap.add_argument("--misses", action="store_true", help="print misses (never for blind splits)")
     ap.add_argument("--rules-only", action="store_true", help="only the phrase rules")
     ap.add_argument("--no-messages", action="store_true")
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                 print_sentences(split, s, label)
                 for line in s.misses:
                     print("   ", line)
-            if split in ("dev", "extra", "blind", "train") and not args.no_messages:
+            if split in ("dev", "extra", "blind", "blind_m", "train") and not args.no_messages:
                 try:
                     ms = messages(split)
                 except KeyError:

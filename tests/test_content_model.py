@@ -16,7 +16,7 @@ from eval.content_accuracy import read_sentence
 from eval.content_data import corpus_digest
 from voicemail_coach.analysis import meaning
 from voicemail_coach.analysis import report as r
-from voicemail_coach.analysis.clauses import clauses
+from voicemail_coach.analysis.clauses import clauses, sentence_parts
 from voicemail_coach.analysis.encoder import EncoderError, SentenceEncoder, model_dir
 from voicemail_coach.analysis.pipeline import analyze_script, build_report
 from voicemail_coach.analysis.profile import Profile
@@ -237,6 +237,19 @@ FILLERS_LIVE = [
 ]
 
 
+# The same moment with other news in place of "Um, I sent you an email, uh, this morning,".
+OTHER_NEWS = [
+    ("Um,", 16.31, 16.31),
+    *[
+        (w, 16.61 + 0.25 * k, 16.81 + 0.25 * k)
+        for k, w in enumerate("I drove past your new shop,".split())
+    ],
+    ("uh,", 18.01, 18.01),
+    ("this", 18.19, 18.27),
+    ("morning,", 18.27, 18.59),
+]
+
+
 def _report(spec: list[tuple[str, float, float]], profile: Profile) -> r.Report:
     words = [Word(text, start, end) for text, start, end in spec]
     return build_report(
@@ -254,18 +267,30 @@ def test_a_filler_phrase_stays_inside_its_clause(profile: Profile) -> None:
     ]
 
 
+def test_a_condition_leads_its_own_part_of_a_run_on_sentence(profile: Profile) -> None:
+    # "uh, this morning," is too short to be a part: it joins the news before it, not the
+    # condition after it, which goes with the request it conditions.
+    text = "Um, I drove past your new shop, uh, this morning, if I haven't heard back, I'll call"
+    words = [Word(w, 0.3 * k, 0.3 * k + 0.2) for k, w in enumerate(text.split())]
+    parts = [" ".join(w.text for w in words[a : b + 1]) for a, b in sentence_parts(words, profile)]
+    assert parts == [
+        "Um, I drove past your new shop, uh, this morning,",
+        "if I haven't heard back, I'll call",
+    ]
+
+
 def test_a_request_after_other_news_in_one_sentence_is_timed_from_its_clause(
     profile: Profile,
 ) -> None:
-    # The rule's match ("sent you an email") is in the first clause, which does not read as a
-    # call to action on its own; the request is the last clause.
-    report = _report(FILLERS_LIVE, profile)
+    # The first clause is news (their new shop), which does not read as a call to action; the
+    # request is the last clause.
+    report = _report([*FILLERS_LIVE[:21], *OTHER_NEWS, *FILLERS_LIVE[30:]], profile)
     cta = report.call_to_action
     assert cta.found and cta.start_s is not None
-    assert abs(cta.start_s - 19.11) < 0.1  # "I'll", not the sentence's "I" at 16.43
+    assert abs(cta.start_s - 19.11) < 0.1  # "I'll", not the sentence's "I" at 16.61
     assert cta.text == "I'll, you know, try you again on Thursday."
-    assert cta.why is not None and "in the part" in cta.why
-    assert cta.kind != "email"
+    assert cta.why is not None and "call to action" in cta.why
+    assert cta.kind == "follow_up"
     # A sentence that is only a call to action still starts at its first word.
     alone = _report(
         [
@@ -292,7 +317,7 @@ def _timed(text: str, start: float) -> list[tuple[str, float, float]]:
 def test_a_condition_before_the_request_is_part_of_it(profile: Profile) -> None:
     # (under run_on_words, so read clause by clause)
     ask = "if I haven't heard back, I'll call you again Monday."
-    news = [(w, s - 1.0, e - 1.0) for w, s, e in FILLERS_LIVE[21:30]]  # "Um, ... this morning,"
+    news = [(w, s - 1.0, e - 1.0) for w, s, e in OTHER_NEWS]  # "Um, ... this morning,"
     report = _report([*FILLERS_LIVE[:11], *news, *_timed(ask, 18.0)], profile)
     cta = report.call_to_action
     assert cta.found and cta.start_s == 18.0 and cta.text == ask  # from "if", not "I'll"
@@ -360,16 +385,15 @@ def test_a_value_proposition_over_two_sentences_is_read_as_one(profile: Profile)
     # The problem in one sentence, what it costs in the next: read together, a value proposition,
     # timed from the first.
     text = (
-        "Hi, this is Sam with Fieldline. I work with shops just like yours who miss calls during "
-        "the day or after hours. That usually means lost customers. Just give me a call back at "
-        "415 555 0199."
+        "Hi, this is Sam with Fieldline. I help shops that miss calls during the day. That "
+        "usually means lost customers. Just give me a call back at 415 555 0199."
     )
     single = dataclasses.replace(
         profile, content=dataclasses.replace(profile.content, pair_categories=())
     )
     assert not analyze_script(text, single).value_proposition.found
     vp = analyze_script(text, profile).value_proposition
-    assert vp.found and vp.text.startswith("I work with shops")
+    assert vp.found and vp.text.startswith("I help shops")
     assert vp.why is not None and vp.why.endswith("read together with the next sentence")
 
 
