@@ -6,6 +6,7 @@ first problem (``ProfileError``), with the name that was meant when a key is mis
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -14,7 +15,7 @@ from typing import Any
 
 from voicemail_coach.analysis.profile import Profile, ProfileError
 from voicemail_coach.analysis.profile_parser import ProfileParser
-from voicemail_coach.analysis.tomlfile import read_toml
+from voicemail_coach.analysis.tomlfile import parse_toml, read_text
 
 
 def default_profile_path() -> Path:
@@ -24,8 +25,17 @@ def default_profile_path() -> Path:
 def load_profile(path: str | Path | None = None) -> Profile:
     """Load and validate a profile file; the bundled default when ``path`` is None."""
     p = Path(path) if path is not None else default_profile_path()
-    data = read_toml(p, ProfileError, "profile")
-    return ProfileParser(str(p)).profile(_fill_added(resolve_extends(data, str(p))))
+    return _parsed(str(p), read_text(p, ProfileError, "profile"))
+
+
+# A profile is loaded again for every report the app shows (its rubric) and every analysis
+# started from the history; parsing it (TOML, then every pattern compiled and checked) is the
+# slow part, so the same text read from the same file gives the same Profile, which is frozen.
+# The built-in profiles a profile extends do not change while the program runs.
+@functools.lru_cache(maxsize=16)
+def _parsed(source: str, text: str) -> Profile:
+    data = parse_toml(text, Path(source), ProfileError, "profile")
+    return ProfileParser(source).profile(_fill_added(resolve_extends(data, source)))
 
 
 def parse_profile(data: dict[str, Any], source: str) -> Profile:

@@ -231,6 +231,7 @@ class Controller(ReviewFlow):
     def shutdown(self) -> None:
         """Stop everything and wait for it: a take in progress is saved, never lost."""
         self.timer.stop()
+        self.feedback = None  # what waits for the feedback to be shown no longer runs
         self.greeting.close()
         self.take.shutdown(self.library)
         self.playing.close()

@@ -272,6 +272,7 @@ class MainWindow(QMainWindow):
         c.progress.connect(self.analysing.set_progress)
         c.status.connect(self.analysing.set_status)
         c.feedback_ready.connect(self.on_feedback)
+        c.when_shown = self.review.after_paint
         c.phone_line_ready.connect(self.review.show_line_check)
         c.line_audio.connect(self.review.player.set_line_available)
         c.playback.connect(self.on_playback)

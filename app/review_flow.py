@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 
 from voicemail_coach.analysis.incremental import LiveTranscript
 from voicemail_coach.analysis.profile import Profile
@@ -67,6 +67,11 @@ class ReviewFlow(Choices):
             self.runner, self._line_rendered, self._line_checked, self._line_failed
         )
         self.analysis: Task | None = None
+        # Runs what follows the feedback once it is on screen: the window gives its review
+        # page's `after_paint`; without a window, the next turn of the event loop.
+        self.when_shown: Callable[[Callable[[], None]], None] = lambda work: QTimer.singleShot(
+            0, work
+        )
 
     @property
     def busy(self) -> bool:
@@ -190,12 +195,21 @@ class ReviewFlow(Choices):
             self._set_save_problem("")  # the library took this one: saving works again
         for note in feedback.notes:
             self.message.emit("warning", note)
-        if feedback.attempt is not None:
-            self.library_changed.emit()
         self._prepare_player(feedback)
         self._set_state("feedback")
+        # The history's refresh and the phone line wait until the feedback is on screen: the
+        # refresh holds the GUI thread (longer the longer the history), the phone line shares
+        # the cores, while the review page is being laid out and painted.
+        self.when_shown(lambda: self._after_shown(feedback))
         self.feedback_ready.emit(feedback)
-        self._start_phone_line(feedback)
+
+    def _after_shown(self, feedback: Feedback) -> None:
+        if self.feedback is not feedback:  # another feedback came since, or the app closed
+            return
+        if feedback.attempt is not None:
+            self.library_changed.emit()
+        if not self.busy:  # not during a take or an analysis started since
+            self._start_phone_line(feedback)
 
     def _cancelled(self) -> None:
         self.analysis = None

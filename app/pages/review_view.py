@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -44,6 +45,9 @@ SCORECARD_CHARS = 38
 TIMELINE_SHARE = 0.19
 TIMELINE_MIN_H, TIMELINE_MAX_H = 110, 170
 SEP = "&nbsp;&nbsp;&nbsp; "  # the plain space is where a narrow window may wrap
+# Work waiting for the page's paint runs after this long all the same: a minimised or covered
+# window is not painted.
+AFTER_PAINT_LIMIT_MS = 500
 
 
 def _secondary(label: QLabel) -> QLabel:
@@ -203,6 +207,14 @@ class ReviewView(QWidget):
         self.coach.seek_requested.connect(self.seek_requested.emit)
         self.coach.comments.comments_changed.connect(self.timeline.set_comments)
         self.timeline.comment_requested.connect(self.comment_at)
+        # What waits for the page to be on screen (`after_paint`); the timeline is on the page
+        # whatever the report, and is painted whenever the page is.
+        self._after_paint: list[Callable[[], None]] = []
+        self._paint_limit = QTimer(self)
+        self._paint_limit.setSingleShot(True)
+        self._paint_limit.setInterval(AFTER_PAINT_LIMIT_MS)
+        self._paint_limit.timeout.connect(self._run_after_paint)
+        self.timeline.installEventFilter(self)
 
         self.scenario_line = _secondary(QLabel())
         self.scenario_line.setAccessibleName("Scenario card")
@@ -475,7 +487,26 @@ class ReviewView(QWidget):
         if self._remembered[self.coach_toggle.isChecked()] is None:
             self._arrange()
 
+    def after_paint(self, work: Callable[[], None]) -> None:
+        """Run ``work`` once the page has been painted (after the paint, when what it shows is
+        on screen); on the next turn of the event loop when the page is not shown, and after
+        AFTER_PAINT_LIMIT_MS when no paint comes."""
+        self._after_paint.append(work)
+        if self.isVisible():
+            self._paint_limit.start()
+        else:
+            QTimer.singleShot(0, self._run_after_paint)
+
+    def _run_after_paint(self) -> None:
+        self._paint_limit.stop()
+        work, self._after_paint = self._after_paint, []
+        for run in work:
+            run()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.timeline and event.type() == QEvent.Type.Paint and self._after_paint:
+            # Posted from inside the paint, so it runs once the whole paint is done.
+            QTimer.singleShot(0, self._run_after_paint)
         if watched is self.scorecard.scroll_area and event.type() in (
             QEvent.Type.Move,
             QEvent.Type.Resize,

@@ -8,6 +8,7 @@ import re
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QEnterEvent,
     QFocusEvent,
     QFontMetrics,
     QKeyEvent,
@@ -300,11 +301,17 @@ class CheckRow(QFrame):
             return
         super().keyPressEvent(event)
 
-    def event(self, e: QEvent) -> bool:
-        if e.type() in (QEvent.Type.Enter, QEvent.Type.Leave):
-            self._hover = e.type() == QEvent.Type.Enter and self.seek_time is not None
-            self.update()
-        return super().event(e)
+    # Enter and leave, not event(): every other event of the rows (a scorecard has twenty and
+    # more, each shown, polished, laid out and painted) then stays in Qt, out of Python.
+    def enterEvent(self, event: QEnterEvent) -> None:
+        super().enterEvent(event)
+        self._hover = self.seek_time is not None
+        self.update()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self._hover = False
+        self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         pal = self.palette()
