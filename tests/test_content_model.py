@@ -477,3 +477,14 @@ def test_the_shipped_head_was_made_from_the_corpus_as_it_is() -> None:
     meta = json.loads((folder / "head.json").read_text(encoding="utf-8"))
     assert meta["corpus_splits"] == ["train", "dev", "extra"]
     assert meta["corpus_sha256"] == corpus_digest(tuple(meta["corpus_splits"]))
+
+
+def test_leaving_your_number_is_a_call_to_action_however_the_words_around_it_came_out(
+    profile: Profile,
+) -> None:
+    # number_slow.flac as the whole-file pass heard it: "call me Mac", the digits broken up.
+    said = "Please call me Mac at 5 .55, 3 .12, 4 .47, 7."
+    report = _report([*FILLERS_LIVE[:11], *_timed(said, 8.0)], profile)
+    cta = report.call_to_action
+    assert cta.found and cta.start_s == pytest.approx(8.0) and cta.kind == "callback"
+    assert report.phone_numbers and report.phone_numbers[0].digits == 10
