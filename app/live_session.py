@@ -79,12 +79,20 @@ class LiveSession(QObject):
                 if transcriber is None:
                     return
                 if transcript.step(rec.samples(), transcriber, ctx.cancel):
+                    self.jobs += 1
+                    if self._stopped:
+                        # After Stop no one sees the cues, and the analysis reads these
+                        # sentences itself: reading them here too would only slow it down.
+                        return
                     words = transcript.words
                     cues = word_cues(words, transcript.done_s, profile)
                     # What the page shows is tidied; the analysis keeps the words as they are.
                     self.words = replace(cues, text=tidy_live_text(words, transcript.cuts))
-                    self.jobs += 1
-                elif (ahead := transcript.tentative_words) and ahead != self._read_ahead:
+                elif (
+                    not self._stopped
+                    and (ahead := transcript.tentative_words)
+                    and ahead != self._read_ahead
+                ):
                     # What may be the last phrase was decoded early: its sentences are read
                     # now (the meaning model keeps what it read), so that the report after
                     # Stop does not wait for them. The cues stay with the words kept.

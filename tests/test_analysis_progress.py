@@ -151,3 +151,52 @@ def test_a_takes_acoustics_are_measured_once_and_before_it_is_saved(monkeypatch)
     assert calls == [len(samples)]  # once, on the take's own samples
     assert feedback.report.value_proposition.start_s == 3.0
     assert feedback.notes == ("the disk is full It was analyzed but not added to your history.",)
+
+
+def test_a_live_job_that_ends_after_stop_leaves_the_reading_to_the_analysis(
+    qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A live job still decoding at Stop does not read its sentences for cues when it ends: no
+    one sees them, and the analysis reads them itself (both at once only slowed it down)."""
+    import threading
+
+    from voicemail_coach.analysis.profile_loader import load_profile
+    from voicemail_coach.analysis.transcript import Word
+    from voicemail_coach.app import live_session
+    from voicemail_coach.app.tasks import TaskRunner
+
+    class Recorder:
+        elapsed_s, overflows = 5.0, 0
+
+        def samples(self) -> np.ndarray:
+            return np.zeros(5 * 16_000, dtype=np.float32)
+
+    release = threading.Event()
+
+    class Transcript:
+        done_s, cuts, tentative_words = 5.0, (), None
+        words = (Word("Call", 4.0, 4.3), Word("me.", 4.3, 4.6))
+
+        def step(self, samples, transcriber, cancel) -> bool:  # type: ignore[no-untyped-def]
+            assert release.wait(5.0)
+            return True
+
+    read: list[int] = []
+    monkeypatch.setattr(live_session, "word_cues", lambda *a: read.append(1))
+    profile = load_profile()
+    runner = TaskRunner()
+    session = live_session.LiveSession(
+        runner,
+        Recorder(),
+        lambda: object(),
+        profile,
+        profile.length_preset(),  # type: ignore[arg-type]
+    )
+    session.transcript = Transcript()  # type: ignore[assignment]
+    before = session.words
+    session.tick()  # the job starts and decodes
+    session.stop()  # Stop while it decodes
+    release.set()
+    qtbot.waitUntil(lambda: session.jobs == 1, timeout=5_000)
+    runner.shutdown()
+    assert read == [] and session.words == before
