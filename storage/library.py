@@ -19,7 +19,7 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -44,6 +44,7 @@ from voicemail_coach.storage.records import (
     LibraryError,
     StoredReport,
     from_row,
+    now_text,
     stored_report,
 )
 from voicemail_coach.storage.take_files import Pcm16, read_take, repair_wav, to_pcm16
@@ -228,7 +229,7 @@ class Library:
         Raises:
             LibraryError: no such attempt, or the report cannot be saved.
         """
-        created_at = _now()
+        created_at = now_text()
         model_name = report.model.name if report.model else None
         value = report.value_proposition
         with self.db.lock, self.db.write("save the report") as conn:
@@ -474,7 +475,7 @@ class Library:
         cursor = conn.execute(
             "INSERT INTO attempts (created_at, title, source, original_path, audio_file, "
             "status, duration_s) VALUES (?, ?, ?, ?, '', ?, ?)",
-            (_now(), title, source, original_path, status, duration_s),
+            (now_text(), title, source, original_path, status, duration_s),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -507,10 +508,6 @@ class Library:
         except (OSError, RuntimeError) as exc:  # soundfile's errors are RuntimeErrors
             raise self.db.problem(exc, doing) from exc
         return path
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _default_title() -> str:

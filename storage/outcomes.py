@@ -22,7 +22,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from voicemail_coach.analysis.lab import OUTCOME_KINDS, LabMessage, LabResult, run_lab
@@ -38,7 +38,7 @@ from voicemail_coach.storage.outcome_records import (
     Variant,
     VariantVersion,
 )
-from voicemail_coach.storage.records import Attempt, LibraryError
+from voicemail_coach.storage.records import Attempt, LibraryError, now_text
 
 # The records live in outcome_records; the controller still imports Variant from here.
 __all__ = ["Outcomes", "Variant"]
@@ -122,7 +122,7 @@ class Outcomes:
                     "ON CONFLICT (message_uid) DO UPDATE SET kind = excluded.kind, "
                     "outcome_date = excluded.outcome_date, note = excluded.note, "
                     "recorded_at = excluded.recorded_at, attempt_id = excluded.attempt_id",
-                    (_uid(), row["uid"], attempt_id, kind, when, note, _now()),
+                    (_uid(), row["uid"], attempt_id, kind, when, note, now_text()),
                 )
             found = self.outcome(attempt_id)
         assert found is not None
@@ -165,7 +165,7 @@ class Outcomes:
                 ).fetchone():
                     raise LibraryError(f"There is already a variant named \u201c{clean}\u201d.")
                 variant_uid = _uid()
-                now = _now()
+                now = now_text()
                 conn.execute(
                     "INSERT INTO variants (uid, name, created_at) VALUES (?, ?, ?)",
                     (variant_uid, clean, now),
@@ -197,7 +197,7 @@ class Outcomes:
                         variant.latest.number + 1,
                         script,
                         author.strip(),
-                        _now(),
+                        now_text(),
                     ),
                 )
             return self.variant(name).latest
@@ -380,7 +380,3 @@ def _script(text: str) -> str:
 
 def _uid() -> str:
     return str(uuid.uuid4())
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
