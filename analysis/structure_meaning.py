@@ -103,10 +103,14 @@ def read_with_meaning(
             rule_found = [f for f in by_rule.get(c, []) if f.category == c]
             # In the profile's rules_decide categories a rule's match always counts (unless a
             # coach's example says otherwise); elsewhere the model weighs the rule's verdict.
-            decided = bool(rule_found) and c in content.rules_decide and c not in reading.steered
             # Leaving your number is a call back asked for however the words around it came
             # out ("Please call me Mac at 5 .55, 3 .12, ..."): the corpus labels it so every time.
-            decided = decided or (c == CTA and "phone_number" in by_rule)
+            by_number = c == CTA and "phone_number" in by_rule
+            decided = (
+                bool(rule_found)
+                and (c in content.rules_decide or by_number)
+                and c not in reading.steered
+            )
             if c not in reading.positive and not decided:
                 # A part of a run-on sentence, or the sentence read with the next, may say it.
                 elsewhere: tuple[Reading, int, int, str | None] | None = None
