@@ -338,6 +338,8 @@ class SentenceEncoder:
         _release(self.word)
         self.release()
         self._lock = threading.Lock()
+        self._holds = 0  # callers inside ``held``: their reads leave the layers resident
+        self._holds_lock = threading.Lock()
         self.threads = min(2, CORES) if threads is None else threads
 
     def encode(self, texts: list[str], batch: int = 32) -> Matrix:
@@ -380,8 +382,25 @@ class SentenceEncoder:
             t.join()
         if failed:
             raise failed[0]
-        self.release()
+        with self._holds_lock:
+            if not self._holds:
+                self.release()
         return out
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Reads inside keep the mapped layers resident, and they are released once at the
+        end: an analysis reads in two passes, and a release between them had the second pass
+        fault the 42 MB back in from the file (12 ms of a 72 ms content reading)."""
+        with self._holds_lock:
+            self._holds += 1
+        try:
+            yield
+        finally:
+            with self._holds_lock:
+                self._holds -= 1
+                if not self._holds:
+                    self.release()
 
     def release(self) -> None:
         """Drop the resident pages of the mapped layers (read back from the file, which the

@@ -36,7 +36,9 @@ def analyze_structure(
         from voicemail_coach.analysis.encoder import one_blas_thread
         from voicemail_coach.analysis.structure_meaning import read_with_meaning
 
-        with one_blas_thread():  # the head's products are small: a second BLAS thread only spins
+        # (the head's products are small: a second BLAS thread only spins; the encoder's layers
+        # stay resident until both of its passes are done)
+        with one_blas_thread(), model.encoder.held():
             labelled, near, grades = read_with_meaning(model, words, sentences, labelled, profile)
     else:
         labelled = [explained_by_rules(sl) for sl in labelled]

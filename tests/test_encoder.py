@@ -176,6 +176,29 @@ def test_layers_mapped_from_a_cache_file_and_dropped_between_reads(
     np.testing.assert_array_equal(encoder.read(TEXTS), first)
 
 
+def test_reads_inside_held_keep_the_layers_until_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An analysis reads in two passes: inside ``held`` the layers stay resident between them
+    (no second fault of 42 MB from the file), nested holds release only at the outermost end,
+    and what is read is the same."""
+    from voicemail_coach.analysis import encoder as enc
+
+    monkeypatch.setenv("VOICEMAIL_COACH_CACHE_DIR", str(tmp_path))
+    mapped = SentenceEncoder(check=False)
+    path = str(enc._layer_file(model_dir()))
+    alone = mapped.read(TEXTS)
+    with mapped.held():
+        with mapped.held():
+            first = mapped.read(TEXTS)
+        assert _resident_kb(path) > 40_000  # the six layers' 42 MB (in kB)
+        second = mapped.read(TEXTS[:1])
+        assert _resident_kb(path) > 40_000
+    assert _resident_kb(path) == 0
+    np.testing.assert_array_equal(first, alone)
+    np.testing.assert_array_equal(second, alone[:1])
+
+
 def test_a_damaged_layer_file_is_written_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
