@@ -14,6 +14,7 @@ from voicemail_coach.analysis import phone_line
 from voicemail_coach.analysis import report as r
 from voicemail_coach.analysis.acoustics import Acoustics, measure_acoustics, snap_to_speech
 from voicemail_coach.analysis.checks import run_checks, score
+from voicemail_coach.analysis.clauses import past_lead_words
 from voicemail_coach.analysis.delivery import analyze_delivery, content_start
 from voicemail_coach.analysis.findings import Finding as StructFinding
 from voicemail_coach.analysis.findings import Structure
@@ -368,8 +369,9 @@ def _moment(
     profile: Profile,
 ) -> r.Moment:
     """The sentence a finding is in, from the clause where the part starts ("I had a question
-    about your fleet, so just give me a call back ..." starts at "just"), at its first word that
-    is not a filler ("So, um, we help ..." starts at "we"). Not found: the closest sentence and
+    about your fleet, so just give me a call back ..." starts at "just"), past the words that
+    only join it to what came before ("Again, that's ..." starts at "that's") and at its first
+    word that is not a filler ("So, um, we help ..." starts at "we"). Not found: the closest sentence and
     what it lacked."""
     if finding is None:
         near = structure.near_misses.get(category)
@@ -377,6 +379,7 @@ def _moment(
         return r.Moment(found=False, why=why)
     s = sentences[finding.sentence]
     first = finding.clause_word if finding.clause_word is not None else s.first
+    first = past_lead_words(first, s.last, words, profile)
     grade = None
     if category == "value_proposition" and structure.grades:
         grade = structure.grades[finding.sentence]
