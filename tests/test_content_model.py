@@ -314,6 +314,20 @@ def _timed(text: str, start: float) -> list[tuple[str, float, float]]:
     return [(w, start + 0.3 * k, start + 0.3 * k + 0.25) for k, w in enumerate(text.split())]
 
 
+def test_a_moment_starts_past_its_joining_word_however_it_was_punctuated(
+    profile: Profile,
+) -> None:
+    # too_long.flac: the live pieces wrote "Again, that's 555 ...", a whole-file pass "Again."
+    # as a sentence of its own: the call to action (the number said again) is dated the same.
+    lead = [*FILLERS_LIVE[:11]]
+    live = _report([*lead, *_timed("Again, that's 555 312 4477.", 9.0)], profile)
+    whole = _report([*lead, *_timed("Again. That's 555 312 4477.", 9.0)], profile)
+    for report in (live, whole):
+        cta = report.call_to_action
+        assert cta.found and cta.start_s == 9.3  # "that's", not "Again" at 9.0
+        assert cta.text in ("that's 555 312 4477.", "That's 555 312 4477.")
+
+
 def test_a_condition_before_the_request_is_part_of_it(profile: Profile) -> None:
     # (under run_on_words, so read clause by clause)
     ask = "if I haven't heard back, I'll call you again Monday."
