@@ -83,7 +83,8 @@ class Head:
         self.vocab = {g: i for i, g in enumerate(meta["vocab"])}
         self.b = np.asarray(arrays["b"], dtype=np.float32)
         self.threshold = np.asarray(arrays["threshold"], dtype=np.float32)
-        self.kind_w = np.asarray(arrays["kind_w"], dtype=np.float32)  # (K, FEATURES + K)
+        # (K, FEATURES + K [+ V]): the encoder's reading, the rules' kind [, the grams]
+        self.kind_w = np.asarray(arrays["kind_w"], dtype=np.float32)
         self.kind_b = np.asarray(arrays["kind_b"], dtype=np.float32)
         self.grade_w = np.asarray(arrays["grade_w"], dtype=np.float32)  # (G, FEATURES + 1)
         self.grade_b = np.asarray(arrays["grade_b"], dtype=np.float32)
@@ -92,7 +93,9 @@ class Head:
         self.ex_text: list[str] = list(meta["examples"])
         if list(meta["categories"]) != list(CATEGORIES):
             raise MeaningError("the trained head was made for other categories; retrain it")
-        if self.w.shape[1] != FEATURES + len(self.vocab) + len(CATEGORIES):
+        if self.w.shape[1] != FEATURES + len(self.vocab) + len(CATEGORIES) or self.kind_w.shape[
+            1
+        ] not in (FEATURES + len(KINDS), FEATURES + len(KINDS) + len(self.vocab)):
             raise MeaningError("the trained head was made for another encoder reading; retrain it")
 
     @classmethod
@@ -181,10 +184,12 @@ class MeaningModel:
             self._cache.clear()
 
     def probabilities(
-        self, texts: Sequence[str], feats: Matrix, rule_hits: npt.NDArray[np.float32]
+        self, grams_in: Matrix, feats: Matrix, rule_hits: npt.NDArray[np.float32]
     ) -> Matrix:
+        """Each category's probability from the encoder's reading, the TF-IDF grams (``tfidf``
+        over the head's vocabulary) and the rules' hits."""
         h = self.head
-        x = np.concatenate([feats, tfidf(texts, h.vocab, h.idf), rule_hits], axis=1)
+        x = np.concatenate([feats, grams_in, rule_hits], axis=1)
         return _sigmoid(x @ h.w.T + h.b)
 
     def read(
@@ -198,8 +203,12 @@ class MeaningModel:
         h = self.head
         feats = self.read_features(texts)
         emb = feats[:, :DIM]
-        probs = self.probabilities(texts, feats, rule_hits)
-        kinds = _softmax(features(feats, rule_kinds) @ h.kind_w.T + h.kind_b)
+        grams_in = tfidf(texts, h.vocab, h.idf)
+        probs = self.probabilities(grams_in, feats, rule_hits)
+        kind_in = features(feats, rule_kinds)
+        if h.kind_w.shape[1] > kind_in.shape[1]:  # the kind head reads the grams too
+            kind_in = np.concatenate([kind_in, grams_in], axis=1)
+        kinds = _softmax(kind_in @ h.kind_w.T + h.kind_b)
         grade_in = np.concatenate([feats, _specific_cue(texts)], axis=1)
         grades = _softmax(grade_in @ h.grade_w.T + h.grade_b)
         sims = emb @ h.ex_emb.T if len(h.ex_emb) else np.zeros((len(texts), 0), np.float32)

