@@ -15,86 +15,89 @@ from voicemail_coach.analysis.meaning import get_model, load_error
 from voicemail_coach.analysis.profile_loader import load_profile
 
 MARGIN = 0.05
-# Measured figures, (precision, recall), rules + meaning model.
-# Measured figures, (precision, recall), rules + meaning model, with the head of 2026-12-07
-# (authors K and L learnt from; chosen on dev and extra before either blind set was measured).
+# Measured figures, (precision, recall), rules + meaning model, with the head of 2026-12-07,
+# session 9 (authors N and O learnt from, the kind head deciding the kind; chosen on dev and extra,
+# then measured once on the blind sets).
 MEASURED = {
-    # Author M (513 sentences, 2026-12-07): measured once, with this head only.
+    # Author M (513 sentences): measured once with the previous head, once with this one. Against
+    # the previous head: personalization 0.89 / 0.77 -> 0.95 / 0.71.
     "blind_m": {
-        "intro": (0.96, 0.98),
+        "intro": (0.98, 0.98),
         "value_proposition": (0.92, 0.92),
-        "call_to_action": (0.95, 0.96),
-        "opt_out": (0.93, 0.93),
-        "premature_ask": (0.93, 0.95),
-        "self_praise": (0.97, 0.88),
+        "call_to_action": (0.95, 0.98),
+        "opt_out": (0.94, 1.00),
+        "premature_ask": (0.93, 0.98),
+        "self_praise": (0.97, 0.91),
         "pressure": (0.91, 0.93),
-        "personalization": (0.89, 0.77),
+        "personalization": (0.95, 0.71),
         "phone_number": (0.97, 0.94),
     },
     # Author D: measured after every head since 2026-12-05 (never tuned on). Against the head
-    # before this one: intro precision 1.00 -> 0.92 and pressure 0.88 / 0.64 -> 0.82 / 0.73.
+    # before this one: opt-out 0.97 / 0.84 -> 0.92 / 0.89, personalization 0.87 / 0.87 -> 0.88 /
+    # 0.84, pressure 0.82 / 0.73 -> 0.89 / 0.73.
     "blind": {
-        "intro": (0.92, 0.95),
-        "value_proposition": (0.98, 0.87),
-        "call_to_action": (0.95, 0.95),
-        "opt_out": (0.97, 0.84),
-        "premature_ask": (0.95, 0.90),
-        "self_praise": (0.97, 0.88),
-        "pressure": (0.82, 0.73),
-        "personalization": (0.87, 0.87),
+        "intro": (0.95, 0.95),
+        "value_proposition": (0.95, 0.90),
+        "call_to_action": (0.96, 0.95),
+        "opt_out": (0.92, 0.89),
+        "premature_ask": (0.95, 0.88),
+        "self_praise": (0.97, 0.86),
+        "pressure": (0.89, 0.73),
+        "personalization": (0.88, 0.84),
         "phone_number": (1.00, 1.00),
     },
-    # 139 sentences (16 value propositions): value precision 0.84 -> 0.76 is two sentences.
+    # 139 sentences (16 value propositions, 20 personalizations: one sentence is 0.05-0.06).
     "old_blind": {
         "intro": (0.94, 1.00),
-        "value_proposition": (0.76, 1.00),
+        "value_proposition": (0.80, 1.00),
         "call_to_action": (0.93, 0.90),
-        "opt_out": (1.00, 0.89),
+        "opt_out": (1.00, 1.00),
         "premature_ask": (0.80, 0.92),
         "self_praise": (1.00, 1.00),
         "pressure": (0.85, 1.00),
-        "personalization": (0.78, 0.90),
+        "personalization": (0.77, 0.85),
         "phone_number": (1.00, 1.00),
     },
     # Authors I and J (1,294 sentences), written without seeing the rules or the model and not
     # learnt from by the shipped head (its thresholds are chosen on them with dev).
     "extra": {
-        "intro": (0.98, 0.98),
+        "intro": (0.99, 0.98),
         "value_proposition": (0.93, 0.96),
-        "call_to_action": (0.95, 0.92),
-        "opt_out": (0.98, 0.95),
-        "premature_ask": (0.93, 0.92),
+        "call_to_action": (0.96, 0.91),
+        "opt_out": (0.95, 1.00),
+        "premature_ask": (0.94, 0.90),
         "self_praise": (0.98, 0.92),
-        "pressure": (0.91, 0.85),
-        "personalization": (0.81, 0.91),
+        "pressure": (0.91, 0.84),
+        "personalization": (0.85, 0.90),
         "phone_number": (0.97, 1.00),
     },
 }
-MEASURED_KIND = {"blind_m": 0.93, "blind": 0.92, "old_blind": 0.96, "extra": 0.89}
+MEASURED_KIND = {"blind_m": 0.96, "blind": 0.97, "old_blind": 0.96, "extra": 0.97}
 # Whole messages: presence agreement per category and the score's AUC, good against bad.
+# Blind M's value proposition fell 0.91 -> 0.84 with this head (a step back, reported as it came).
 MEASURED_PRESENCE = {
     "blind_m": {
-        "intro": 0.99,
-        "value_proposition": 0.91,
-        "call_to_action": 0.95,
-        "opt_out": 0.93,
+        "intro": 1.00,
+        "value_proposition": 0.84,
+        "call_to_action": 0.97,
+        "opt_out": 0.99,
         "premature_ask": 0.93,
-        "self_praise": 0.96,
+        "self_praise": 0.97,
         "pressure": 0.92,
-        "personalization": 0.92,
+        "personalization": 0.95,
     },
     "blind": {
-        "intro": 1.00,
-        "value_proposition": 0.89,
+        "intro": 0.99,
+        "value_proposition": 0.88,
         "call_to_action": 0.93,
         "opt_out": 0.94,
         "premature_ask": 0.90,
         "self_praise": 0.93,
-        "pressure": 0.92,
-        "personalization": 0.90,
+        "pressure": 0.93,
+        "personalization": 0.92,
     },
 }
-MEASURED_AUC = {"blind_m": 0.993, "blind": 0.989}
+MEASURED_AUC = {"blind_m": 0.997, "blind": 0.989}
 
 
 @pytest.fixture(scope="module", autouse=True)
