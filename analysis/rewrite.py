@@ -53,6 +53,12 @@ def draft_script(
         draft = _write(report, profile, scenario, preset, refused)
         checked = analyze_script(draft.text, profile, preset.id, scenario)
         bad = _bad_parts(draft, checked)
+        value = next((p for p in draft.parts if p.part == "value"), None)
+        if value is not None and value.source == "yours" and not checked.value_proposition.found:
+            # The rep's words kept as the value no longer read as one in the draft (they did
+            # only as part of a longer run-on sentence, or their outcome was cut off): the
+            # card's value or a placeholder says it instead.
+            bad.setdefault("value", ("value_proposition", value.text))
         if not bad or bad.keys() <= refused:
             break
         for part, (category, text) in bad.items():
