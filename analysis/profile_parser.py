@@ -272,6 +272,7 @@ class ProfileParser:
             "pair_categories",
             "pair_floor",
             "rules_decide",
+            "listener_greeting",
             "lacks",
             "examples",
         }
@@ -325,6 +326,15 @@ class ProfileParser:
             pair_categories=self.categories(raw, "pair_categories"),
             pair_floor=self.value(raw, "pair_floor", float, "content.pair_floor"),
             rules_decide=self.categories(raw, "rules_decide"),
+            listener_greeting=(
+                self.regex(
+                    self.value(raw, "listener_greeting", str, "content.listener_greeting"),
+                    {},
+                    "content.listener_greeting",
+                )
+                if "listener_greeting" in raw
+                else None
+            ),
             lacks=lacks,
             counts=counts,
             not_counts=not_counts,

@@ -105,9 +105,16 @@ def read_with_meaning(
             # Leaving your number is a call back asked for however the words around it came
             # out ("Please call me Mac at 5 .55, 3 .12, ..."): the corpus labels it so every time.
             by_number = c == CTA and "phone_number" in by_rule
+            # So is a greeting that names the listener ("Hi Taylor, this is Morgan ..."):
+            # personalization in every author's labels.
+            by_greeting = (
+                c == "personalization"
+                and content.listener_greeting is not None
+                and content.listener_greeting.search(s.text) is not None
+            )
             decided = (
                 bool(rule_found)
-                and (c in content.rules_decide or by_number)
+                and (c in content.rules_decide or by_number or by_greeting)
                 and c not in reading.steered
             )
             if c not in reading.positive and not decided:

@@ -314,6 +314,29 @@ def _timed(text: str, start: float) -> list[tuple[str, float, float]]:
     return [(w, start + 0.3 * k, start + 0.3 * k + 0.25) for k, w in enumerate(text.split())]
 
 
+def test_a_greeting_that_names_the_listener_is_personalization_whatever_the_model_reads(
+    profile: Profile,
+) -> None:
+    # Under the generic kernels the live pieces wrote "Hi Taylor, this is Morgan Blake ..." as
+    # one sentence (the whole-file pass: "Hi Taylor." on its own); the head reads the joined
+    # sentence 0.60 as personalization, under its threshold, but every author labels it so.
+    text = "Hi Taylor, this is Morgan Blake from Clear Path Logistics. Talk soon."
+    report = analyze_script(text, profile)
+    assert report.sentences[0].labels == ("intro", "personalization")
+    assert {c.id: c.status for c in report.checks}["personalization"] == "pass"
+    off = dataclasses.replace(
+        profile, content=dataclasses.replace(profile.content, listener_greeting=None)
+    )
+    assert "personalization" not in analyze_script(text, off).sentences[0].labels
+    # The caller's own name after "hi" is no listener's.
+    assert (
+        "personalization"
+        not in analyze_script("Hi, this is Morgan Blake from Clear Path Logistics.", profile)
+        .sentences[0]
+        .labels
+    )
+
+
 def test_a_moment_starts_past_its_joining_word_however_it_was_punctuated(
     profile: Profile,
 ) -> None:
