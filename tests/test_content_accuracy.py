@@ -19,8 +19,10 @@ MARGIN = 0.05
 # session 9 (authors N and O learnt from, the kind head deciding the kind; chosen on dev and extra,
 # then measured once on the blind sets).
 MEASURED = {
-    # Author M (513 sentences): measured once with the previous head, once with this one. Against
-    # the previous head: personalization 0.89 / 0.77 -> 0.95 / 0.71.
+    # Author M (513 sentences): measured once with the previous head, once with this one, and
+    # once more after the listener-greeting rule (personalization 0.95 / 0.71 -> 0.92 / 0.72;
+    # nothing else moved; blind D's message personalization 0.92 -> 0.90). Against the previous
+    # head: personalization 0.89 / 0.77 -> 0.92 / 0.72.
     "blind_m": {
         "intro": (0.98, 0.98),
         "value_proposition": (0.92, 0.92),
@@ -29,7 +31,7 @@ MEASURED = {
         "premature_ask": (0.93, 0.98),
         "self_praise": (0.97, 0.91),
         "pressure": (0.91, 0.93),
-        "personalization": (0.95, 0.71),
+        "personalization": (0.92, 0.72),
         "phone_number": (0.97, 0.94),
     },
     # Author D: measured after every head since 2026-12-05 (never tuned on). Against the head
@@ -68,7 +70,7 @@ MEASURED = {
         "premature_ask": (0.94, 0.90),
         "self_praise": (0.98, 0.92),
         "pressure": (0.91, 0.84),
-        "personalization": (0.85, 0.90),
+        "personalization": (0.84, 0.90),
         "phone_number": (0.97, 1.00),
     },
 }
@@ -84,7 +86,7 @@ MEASURED_PRESENCE = {
         "premature_ask": 0.93,
         "self_praise": 0.97,
         "pressure": 0.92,
-        "personalization": 0.95,
+        "personalization": 0.92,
     },
     "blind": {
         "intro": 0.99,
@@ -94,7 +96,7 @@ MEASURED_PRESENCE = {
         "premature_ask": 0.90,
         "self_praise": 0.93,
         "pressure": 0.93,
-        "personalization": 0.92,
+        "personalization": 0.90,
     },
 }
 MEASURED_AUC = {"blind_m": 0.997, "blind": 0.989}
