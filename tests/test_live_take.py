@@ -57,6 +57,12 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     assert cues.heard.isVisible() and len(heard.strip("\u2026").split()) >= 3
 
     qtbot.waitUntil(lambda: stream.fed_frames >= len(good) + 16_000, timeout=30_000)
+    # A rep speaks in real time, three times slower than this feed: on a busy machine the live
+    # jobs can fall behind the feed, so Stop waits (as real time would) until they have read
+    # past the middle of the take (CI once stopped with only the first 12.6 s of 25.5 s read).
+    session = controller.live_session
+    assert session is not None
+    qtbot.waitUntil(lambda: session.transcript.done_s > len(good) / 16_000 / 2, timeout=60_000)
     with qtbot.waitSignal(controller.feedback_ready, timeout=60_000) as got:
         controller.toggle_recording()
     feedback = got.args[0]
