@@ -242,7 +242,7 @@ class ProfileParser:
             rubric=self.rubric(data.get("rubric", [])),
             scenario=scenario,
             live=self.record(Live, self.table(data, "live"), "live.") if "live" in data else Live(),
-            content=self.content(self.table(data, "content")),
+            content=self.content(self.table(data, "content"), vocab),
             no_message=self.no_message(self.table(data, "no_message"), vocab),
             phone_line=self.phone_line(self.table(data, "phone_line")),
         )
@@ -256,7 +256,7 @@ class ProfileParser:
         self.ordered("quality", profile.quality, "fail_snr_db", "warn_snr_db")
         return profile
 
-    def content(self, raw: Mapping[str, Any]) -> Content:
+    def content(self, raw: Mapping[str, Any], vocab: Mapping[str, tuple[str, ...]]) -> Content:
         """``[content]``: the meaning model's switch and similarity, clause words, what a near
         miss lacked, and the coach's example sentences per category."""
         known = {
@@ -329,7 +329,7 @@ class ProfileParser:
             listener_greeting=(
                 self.regex(
                     self.value(raw, "listener_greeting", str, "content.listener_greeting"),
-                    {},
+                    vocab,
                     "content.listener_greeting",
                 )
                 if "listener_greeting" in raw

@@ -478,3 +478,21 @@ def test_a_matcher_finds_what_running_every_pattern_finds(profile: Profile) -> N
         texts[0].index("thursday"),
         texts[0].index("thursday") + len("thursday"),
     )
+
+
+def test_one_list_of_words_that_are_not_the_listeners_name(tmp_path: Path) -> None:
+    # Both greeting patterns (personalization's and [content] listener_greeting) read the same
+    # [vocab] list, so a coach who adds a word there changes both at once.
+    sentence = "Hi Morgan, this is Sam from Northwind."
+    default = load_profile()
+    assert default.content.listener_greeting is not None
+    assert default.content.listener_greeting.search(sentence)
+    assert default.structure["personalization"].find(sentence.lower())
+    path = _variant(tmp_path, '"this", "there", ', '"this", "there", "morgan", ')
+    edited = load_profile(path)
+    assert edited.content.listener_greeting is not None
+    assert not edited.content.listener_greeting.search(sentence)
+    assert not edited.structure["personalization"].find(sentence.lower())
+    # "Hi there, this is ..." names no one, in either.
+    assert not default.content.listener_greeting.search("Hi there, this is Sam.")
+    assert not default.structure["personalization"].find("hi there, this is sam.")
