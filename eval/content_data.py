@@ -37,6 +37,9 @@ SPLITS: dict[str, tuple[str, ...]] = {
     # Authors I and J (2026-12-07): learnt from, they gave no gain on dev (see docs/ACCURACY.md),
     # so the shipped head does not learn from them yet; measured only.
     "extra": ("content/train_i_sentences.toml", "content/train_j_sentences.toml"),
+    # Author P (2026-12-07, session 10: personalization in its non-greeting shapes, value
+    # propositions inside messages): learnt from, no gain on extra (docs/ACCURACY.md); measured.
+    "extra_p": ("content/train_p_sentences.toml",),
 }
 MESSAGE_SPLITS: dict[str, tuple[str, ...]] = {
     "train": (
@@ -53,6 +56,7 @@ MESSAGE_SPLITS: dict[str, tuple[str, ...]] = {
     "blind": ("content/blind/blind_d_messages.toml",),
     "blind_m": ("content/blind/blind_m_messages.toml",),
     "extra": ("content/train_i_messages.toml", "content/train_j_messages.toml"),
+    "extra_p": ("content/train_p_messages.toml",),
 }
 
 

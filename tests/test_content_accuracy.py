@@ -73,8 +73,22 @@ MEASURED = {
         "personalization": (0.84, 0.90),
         "phone_number": (0.97, 1.00),
     },
+    # Author P (718 sentences, 428 of them personalization, most with no greeting), written in
+    # session 10 without seeing the rules or the model; learnt from, it gave no gain on extra,
+    # so it is measured only (its precision figures reflect P's strict line on "feature" talk).
+    "extra_p": {
+        "intro": (0.78, 1.00),
+        "value_proposition": (0.71, 0.94),
+        "call_to_action": (0.82, 1.00),
+        "opt_out": (1.00, 0.93),
+        "premature_ask": (0.82, 1.00),
+        "self_praise": (0.82, 1.00),
+        "pressure": (0.77, 0.95),
+        "personalization": (0.96, 0.84),
+        "phone_number": (1.00, 1.00),
+    },
 }
-MEASURED_KIND = {"blind_m": 0.96, "blind": 0.97, "old_blind": 0.96, "extra": 0.97}
+MEASURED_KIND = {"blind_m": 0.96, "blind": 0.97, "old_blind": 0.96, "extra": 0.97, "extra_p": 1.00}
 # Whole messages: presence agreement per category and the score's AUC, good against bad.
 # Blind M's value proposition fell 0.91 -> 0.84 with this head (a step back, reported as it came).
 MEASURED_PRESENCE = {
@@ -108,7 +122,7 @@ def model() -> None:
         pytest.fail(f"the meaning model must load in the test environment: {load_error()}")
 
 
-@pytest.mark.parametrize("split", ["blind_m", "blind", "old_blind", "extra"])
+@pytest.mark.parametrize("split", ["blind_m", "blind", "old_blind", "extra", "extra_p"])
 def test_blind_sentences_keep_their_measured_figures(split: str) -> None:
     s = score_sentences(cases(split), load_profile(), keep_misses=False)
     assert s.n >= 130
