@@ -187,7 +187,10 @@ def main(argv: list[str] | None = None) -> int:
                 print_sentences(split, s, label)
                 for line in s.misses:
                     print("   ", line)
-            if split in ("dev", "extra", "extra_p", "blind", "blind_m", "train") and not args.no_messages:
+            if (
+                split in ("dev", "extra", "extra_p", "blind", "blind_m", "train")
+                and not args.no_messages
+            ):
                 try:
                     ms = messages(split)
                 except KeyError:
