@@ -385,9 +385,10 @@ class Content:
     pair_categories: tuple[str, ...] = ()
     pair_floor: float = 0.2
     rules_decide: tuple[str, ...] = ()
-    # A greeting that names the listener ("Hi Taylor, this is ..."): personalization whatever the
-    # model reads (the corpus labels every one so); None: the model weighs it as any rule.
-    listener_greeting: re.Pattern[str] | None = None
+    # Sentences that name the listener ("Hi Taylor, this is ...", "thank you ms ramirez"):
+    # personalization whatever the model reads (the corpus labels every one so); empty: the
+    # model weighs such a rule's match as any other.
+    listener_named: tuple[re.Pattern[str], ...] = ()
     lacks: Mapping[str, str] = field(default_factory=dict)
     counts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     not_counts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

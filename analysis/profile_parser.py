@@ -272,7 +272,7 @@ class ProfileParser:
             "pair_categories",
             "pair_floor",
             "rules_decide",
-            "listener_greeting",
+            "listener_named",
             "lacks",
             "examples",
         }
@@ -326,14 +326,13 @@ class ProfileParser:
             pair_categories=self.categories(raw, "pair_categories"),
             pair_floor=self.value(raw, "pair_floor", float, "content.pair_floor"),
             rules_decide=self.categories(raw, "rules_decide"),
-            listener_greeting=(
-                self.regex(
-                    self.value(raw, "listener_greeting", str, "content.listener_greeting"),
-                    vocab,
-                    "content.listener_greeting",
+            listener_named=tuple(
+                self.regex(p, vocab, "content.listener_named")
+                for p in (
+                    self.value(raw, "listener_named", tuple, "content.listener_named")
+                    if "listener_named" in raw
+                    else ()
                 )
-                if "listener_greeting" in raw
-                else None
             ),
             lacks=lacks,
             counts=counts,

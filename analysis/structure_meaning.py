@@ -105,16 +105,14 @@ def read_with_meaning(
             # Leaving your number is a call back asked for however the words around it came
             # out ("Please call me Mac at 5 .55, 3 .12, ..."): the corpus labels it so every time.
             by_number = c == CTA and "phone_number" in by_rule
-            # So is a greeting that names the listener ("Hi Taylor, this is Morgan ..."):
-            # personalization in every author's labels.
-            by_greeting = (
-                c == "personalization"
-                and content.listener_greeting is not None
-                and content.listener_greeting.search(s.text) is not None
+            # So is a sentence that names the listener ("Hi Taylor, this is Morgan ...",
+            # "thank you ms ramirez"): personalization in every author's labels.
+            by_name = c == "personalization" and any(
+                p.search(s.text) is not None for p in content.listener_named
             )
             decided = (
                 bool(rule_found)
-                and (c in content.rules_decide or by_number or by_greeting)
+                and (c in content.rules_decide or by_number or by_name)
                 and c not in reading.steered
             )
             if c not in reading.positive and not decided:

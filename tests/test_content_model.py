@@ -325,7 +325,7 @@ def test_a_greeting_that_names_the_listener_is_personalization_whatever_the_mode
     assert report.sentences[0].labels == ("intro", "personalization")
     assert {c.id: c.status for c in report.checks}["personalization"] == "pass"
     off = dataclasses.replace(
-        profile, content=dataclasses.replace(profile.content, listener_greeting=None)
+        profile, content=dataclasses.replace(profile.content, listener_named=())
     )
     assert "personalization" not in analyze_script(text, off).sentences[0].labels
     # The caller's own name after "hi" is no listener's.

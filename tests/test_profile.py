@@ -481,18 +481,43 @@ def test_a_matcher_finds_what_running_every_pattern_finds(profile: Profile) -> N
 
 
 def test_one_list_of_words_that_are_not_the_listeners_name(tmp_path: Path) -> None:
-    # Both greeting patterns (personalization's and [content] listener_greeting) read the same
+    # The greeting patterns (personalization's and [content] listener_named) read the same
     # [vocab] list, so a coach who adds a word there changes both at once.
     sentence = "Hi Morgan, this is Sam from Northwind."
+
+    def named(profile: Profile, text: str) -> bool:
+        return any(p.search(text) for p in profile.content.listener_named)
+
     default = load_profile()
-    assert default.content.listener_greeting is not None
-    assert default.content.listener_greeting.search(sentence)
+    assert named(default, sentence)
     assert default.structure["personalization"].find(sentence.lower())
     path = _variant(tmp_path, '"this", "there", ', '"this", "there", "morgan", ')
     edited = load_profile(path)
-    assert edited.content.listener_greeting is not None
-    assert not edited.content.listener_greeting.search(sentence)
+    assert not named(edited, sentence)
     assert not edited.structure["personalization"].find(sentence.lower())
     # "Hi there, this is ..." names no one, in either.
-    assert not default.content.listener_greeting.search("Hi there, this is Sam.")
+    assert not named(default, "Hi there, this is Sam.")
     assert not default.structure["personalization"].find("hi there, this is sam.")
+
+
+@pytest.mark.parametrize(
+    ("text", "names_the_listener"),
+    [
+        ("hey brian hope you're good", True),
+        ("Hi Dana, I'm calling about the Joliet terminal.", True),
+        ("um i guess thats it for now thank you ms ramirez", True),
+        ("call me back at 555 318 2290 doctor okafor whenever you get a sec", True),
+        # The caller's own name, or a title that is not a name.
+        ("Hey, Dan Morales here from AgencyBloc.", False),
+        ("Good morning, Lorraine Beck with Sterling Mutual.", False),
+        ("hi this is dr. patel from lakeside", False),
+        ("i'll call the front desk to see if the doctor has five minutes", False),
+        ("hi hi this is gina with freshcount", False),
+        ("hey whoever gets this um this is for the person who handles the phones", False),
+    ],
+)
+def test_sentences_that_name_the_listener(text: str, names_the_listener: bool) -> None:
+    profile = load_profile()
+    assert any(p.search(text) for p in profile.content.listener_named) == names_the_listener
+    if names_the_listener:  # a personalization rule matches too, as listener_named needs
+        assert profile.structure["personalization"].find(text.lower())
