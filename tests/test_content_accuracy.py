@@ -19,10 +19,12 @@ MARGIN = 0.05
 # session 9 (authors N and O learnt from, the kind head deciding the kind; chosen on dev and extra,
 # then measured once on the blind sets).
 MEASURED = {
-    # Author M (513 sentences): measured once with the previous head, once with this one, and
-    # once more after the listener-greeting rule (personalization 0.95 / 0.71 -> 0.92 / 0.72;
-    # nothing else moved; blind D's message personalization 0.92 -> 0.90). Against the previous
-    # head: personalization 0.89 / 0.77 -> 0.92 / 0.72.
+    # Author M (513 sentences): measured once with the previous head, once with this one, once
+    # more after the listener-greeting rule (personalization 0.95 / 0.71 -> 0.92 / 0.72; nothing
+    # else moved; blind D's message personalization 0.92 -> 0.90), and once after the rule
+    # grew into listener_named in session 10 (0.92 / 0.72 -> 0.94 / 0.73; blind D 0.88 / 0.84
+    # -> 0.87 / 0.84; old blind 0.77 / 0.85 -> 0.75 / 0.90; nothing else moved). Against the
+    # previous head: personalization 0.89 / 0.77 -> 0.92 / 0.72.
     "blind_m": {
         "intro": (0.98, 0.98),
         "value_proposition": (0.92, 0.92),
@@ -31,7 +33,7 @@ MEASURED = {
         "premature_ask": (0.93, 0.98),
         "self_praise": (0.97, 0.91),
         "pressure": (0.91, 0.93),
-        "personalization": (0.92, 0.72),
+        "personalization": (0.94, 0.73),
         "phone_number": (0.97, 0.94),
     },
     # Author D: measured after every head since 2026-12-05 (never tuned on). Against the head
@@ -45,7 +47,7 @@ MEASURED = {
         "premature_ask": (0.95, 0.88),
         "self_praise": (0.97, 0.86),
         "pressure": (0.89, 0.73),
-        "personalization": (0.88, 0.84),
+        "personalization": (0.87, 0.84),
         "phone_number": (1.00, 1.00),
     },
     # 139 sentences (16 value propositions, 20 personalizations: one sentence is 0.05-0.06).
@@ -57,7 +59,7 @@ MEASURED = {
         "premature_ask": (0.80, 0.92),
         "self_praise": (1.00, 1.00),
         "pressure": (0.85, 1.00),
-        "personalization": (0.77, 0.85),
+        "personalization": (0.75, 0.90),
         "phone_number": (1.00, 1.00),
     },
     # Authors I and J (1,294 sentences), written without seeing the rules or the model and not
@@ -70,7 +72,7 @@ MEASURED = {
         "premature_ask": (0.94, 0.90),
         "self_praise": (0.98, 0.92),
         "pressure": (0.91, 0.84),
-        "personalization": (0.84, 0.90),
+        "personalization": (0.85, 0.91),
         "phone_number": (0.97, 1.00),
     },
     # Author P (718 sentences, 428 of them personalization, most with no greeting), written in
@@ -84,7 +86,7 @@ MEASURED = {
         "premature_ask": (0.82, 1.00),
         "self_praise": (0.82, 1.00),
         "pressure": (0.77, 0.95),
-        "personalization": (0.96, 0.84),
+        "personalization": (0.96, 0.86),
         "phone_number": (1.00, 1.00),
     },
 }
@@ -100,7 +102,7 @@ MEASURED_PRESENCE = {
         "premature_ask": 0.93,
         "self_praise": 0.97,
         "pressure": 0.92,
-        "personalization": 0.92,
+        "personalization": 0.93,
     },
     "blind": {
         "intro": 0.99,
