@@ -276,6 +276,13 @@ class LiveTranscript:
         return pieces[-1].end_s if pieces else 0.0
 
     @property
+    def read_s(self) -> float:
+        """Seconds of the take read so far: the pieces kept, and a piece held back for its
+        unsure end (after Stop it is the tail when nothing was said after it)."""
+        held = self._held
+        return max(self.done_s, held.end_s if held is not None else 0.0)
+
+    @property
     def words(self) -> tuple[Word, ...]:
         return tuple(w for p in list(self._pieces) for w in p.words)
 
