@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from eval.content_data import CATEGORIES, Case, Message, cases, messages
+from eval.content_data import CATEGORIES, MESSAGE_SPLITS, Case, Message, cases, messages
 from voicemail_coach.analysis.meaning import get_model, load_error
 from voicemail_coach.analysis.pipeline import analyze_script
 from voicemail_coach.analysis.profile import CONTENT_CATEGORIES, Profile
@@ -187,15 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                 print_sentences(split, s, label)
                 for line in s.misses:
                     print("   ", line)
-            if (
-                split in ("dev", "extra", "extra_p", "blind", "blind_m", "train")
-                and not args.no_messages
-            ):
-                try:
-                    ms = messages(split)
-                except KeyError:
-                    ms = []
-                m = score_messages(ms, profile, keep)
+            if split in MESSAGE_SPLITS and not args.no_messages:
+                m = score_messages(messages(split), profile, keep)
                 print_messages(split, m, label)
                 for line in m.misses:
                     print("   ", line)
