@@ -55,6 +55,20 @@ PIECE_SPEECH_END_MARGIN_S = 0.2
 # after Stop) use 2, which took 0.50 s instead of 0.81 s for the last 6.4 s of the bench
 # voicemail with the same words (bench/bench_live.py measures word error against a whole pass).
 BEAM_SIZE = 5
+# Speech (by energy) of at least this long that no word covers is read again on its own
+# (Transcriber._fill_gaps), at most MAX_GAPS stretches per file, each with GAP_PAD_S around it
+# and the last GAP_CONTEXT_CHARS of the words before it as context.
+GAP_MIN_S = 0.8
+GAP_JOIN_S = 0.3
+GAP_PAD_S = 0.3
+MAX_GAPS = 3
+GAP_CONTEXT_CHARS = 200
+GAP_EDGE_MIN_PROBABILITY = 0.02
+# The longest a word can take to say: this much, plus this much per character (a drawn-out
+# "so..." of 1 s, "nonetheless" 1.4 s).
+WORD_BASE_S = 0.5
+WORD_MAX_S_PER_CHAR = 0.08
+DIGIT_CHARS = 4
 PIECE_BEAM_SIZE = 2
 # After the last words of a file, Whisper's decoder seeks on and often writes one more word in a
 # final sliver of a segment ("... two. Okay.", "Thanks. Thanks.", "follow up. All"): a word it
@@ -292,11 +306,71 @@ class Transcriber:
         try:
             first = self._run(samples, self.initial_prompt, progress, cancel, **extra)
             if self.initial_prompt is None or first.coverage >= MIN_COVERAGE:
-                return first
-            second = self._run(samples, None, progress, cancel, **extra)
-            return second if second.coverage > first.coverage + 0.02 else first
+                chosen = first
+            else:
+                second = self._run(samples, None, progress, cancel, **extra)
+                chosen = second if second.coverage > first.coverage + 0.02 else first
+            return chosen if piece else self._fill_gaps(samples, chosen, cancel)
         finally:
             release_free_memory()
+
+    def _fill_gaps(
+        self,
+        samples: npt.NDArray[np.float32],
+        result: TranscriptionResult,
+        cancel: threading.Event | None,
+    ) -> TranscriptionResult:
+        """``result`` with the words of any stretch of speech it skipped, each read again on its
+        own (with the words before it as context). At a 30 s window's end the decoder can jump
+        its next window past words: on one CPU's kernels the real voicemail's "call back at
+        eight, five, nine, four, seven, three, four, two, seven, two" came out with the first five
+        digits gone, so the number was lost."""
+        gaps = uncovered_speech(result.words, samples)[:MAX_GAPS]
+        if not gaps:
+            return result
+        words = list(result.words)
+        for a, b in gaps:
+            lo = max(0.0, a - GAP_PAD_S)
+            hi = min(len(samples) / 16_000, b + GAP_PAD_S)
+            before = " ".join(w.text for w in words if w.end_s <= a)
+            again = self._run(
+                samples[int(lo * 16_000) : int(hi * 16_000)],
+                self.initial_prompt,
+                None,
+                cancel,
+                context=before[-GAP_CONTEXT_CHARS:] or None,
+                options={"condition_on_previous_text": False},
+            )
+            # The new words between the words kept around the stretch (the one before it
+            # counted only as long as it could take to say).
+            prev = [i for i, w in enumerate(words) if w.start_s < a]
+            after = [w.start_s for w in words if w.start_s >= b]
+            left = _said_by(words[prev[-1]]) if prev else 0.0
+            right = after[0] if after else hi
+            found = [
+                Word(w.text, round(w.start_s + lo, 2), round(w.end_s + lo, 2), w.probability)
+                for w in again.words
+                if left <= lo + (w.start_s + w.end_s) / 2 <= right
+            ]
+            # A word cut by the stretch's edges can come out as another word the decoder barely
+            # believes ("about" at 0.005 before "eight"): dropped from either end.
+            while found and found[0].probability < GAP_EDGE_MIN_PROBABILITY:
+                found.pop(0)
+            while found and found[-1].probability < GAP_EDGE_MIN_PROBABILITY:
+                found.pop()
+            if not found:
+                continue
+            if prev and words[prev[-1]].end_s > found[0].start_s:  # stretched over them
+                w = words[prev[-1]]
+                words[prev[-1]] = Word(
+                    w.text, w.start_s, max(w.start_s, found[0].start_s), w.probability
+                )
+            words = sorted(words + found, key=lambda w: w.start_s)
+        kept, coverage = _keep_voiced(words, samples)
+        if len(kept) == len(result.words):
+            return result
+        text = " ".join(w.text for w in kept)
+        return TranscriptionResult(tuple(kept), text, result.prompt_used, coverage, result.segments)
 
     def _run(
         self,
@@ -413,6 +487,51 @@ def _keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[l
     total = int(np.count_nonzero(voiced))
     coverage = 1.0 if total == 0 else float(np.count_nonzero(voiced & covered)) / total
     return kept, round(coverage, 3)
+
+
+def _said_by(word: Word) -> float:
+    """When ``word`` ends, or the longest it could take to say, whichever comes first (a digit
+    is said as a word: "4477" takes as long as "four four seven seven")."""
+    chars = len(word.text) + DIGIT_CHARS * sum(ch.isdigit() for ch in word.text)
+    return min(word.end_s, word.start_s + WORD_BASE_S + WORD_MAX_S_PER_CHAR * chars)
+
+
+def uncovered_speech(
+    words: Sequence[Word], samples: npt.NDArray[np.float32]
+) -> list[tuple[float, float]]:
+    """Stretches of speech (by energy) of at least GAP_MIN_S that the decoder skipped, in
+    seconds, longest first; pauses shorter than GAP_JOIN_S inside one do not split it.
+
+    Where the decoder skipped words, the word before them is stretched over them ("at" timed
+    27.04-29.36 s over five digits): a stretch counts only inside such a word's time beyond what
+    it could take to say (WORD_MAX_S_PER_CHAR). Speech between two words is not read again:
+    there the words are all there and only their times are loose (a voice synthesizer's
+    "Again, that's 555 ..." had "Again" end 1.3 s before "that's" began)."""
+    voiced = analyze_levels(samples, 16_000).speech_frames.copy()
+    n = len(voiced)
+    for w in words:
+        first = max(0, int((w.start_s - 0.3) / FRAME_S))
+        voiced[first : min(n, int((_said_by(w) + 0.3) / FRAME_S) + 1)] = False
+    at = np.flatnonzero(voiced)
+    if not len(at):
+        return []
+    runs: list[list[int]] = [[int(at[0]), int(at[0])]]
+    for i in at[1:]:
+        if (i - runs[-1][1]) * FRAME_S <= GAP_JOIN_S:
+            runs[-1][1] = int(i)
+        else:
+            runs.append([int(i), int(i)])
+    stretched = [(_said_by(w), w.end_s) for w in words if w.end_s - _said_by(w) >= GAP_MIN_S]
+    gaps = [
+        (a * FRAME_S, (b + 1) * FRAME_S)
+        for a, b in runs
+        if (b + 1 - a) * FRAME_S >= GAP_MIN_S
+        and any(
+            min(e, (b + 1) * FRAME_S) - max(s, a * FRAME_S) >= (b + 1 - a) * FRAME_S / 2
+            for s, e in stretched
+        )
+    ]
+    return sorted(gaps, key=lambda g: g[0] - g[1])
 
 
 def keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[list[Word], float]:

@@ -133,7 +133,8 @@ def test_a_batch_read_by_two_threads_equals_one_read_by_one(
     assert np.abs(split - alone).max() < 1e-5
     assert np.abs(alone[: len(TEXTS)] - single).max() < 1e-5
     # The embedding itself: the same as the first DIM columns.
-    assert np.array_equal(encoder.encode(TEXTS[:1]), alone[:1, :DIM])
+    # (One text alone against a batch: BLAS may sum in another order for another size.)
+    assert np.abs(encoder.encode(TEXTS[:1]) - alone[:1, :DIM]).max() < 1e-6
 
 
 def _resident_kb(path: str) -> int:
@@ -196,7 +197,8 @@ def test_reads_inside_held_keep_the_layers_until_its_end(
         assert _resident_kb(path) > 40_000
     assert _resident_kb(path) == 0
     np.testing.assert_array_equal(first, alone)
-    np.testing.assert_array_equal(second, alone[:1])
+    # One text alone against a batch: BLAS may sum in another order for another size.
+    np.testing.assert_allclose(second, alone[:1], rtol=0, atol=1e-6)
 
 
 def test_a_damaged_layer_file_is_written_again(

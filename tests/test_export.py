@@ -92,8 +92,10 @@ def test_html_is_one_self_contained_document(page: str) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert page.count("<html") == 1
     assert "<style>" in page
+    # The chart's base64 can hold any four letters ("hTtP" by chance): checked without it.
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:", page).lower()
     for outside in ("http", 'src="file', "src='file", "<script", "<link", "url("):
-        assert outside not in page.lower(), outside
+        assert outside not in text, outside
     (uri,) = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", page)
     assert base64.b64decode(uri).startswith(b"\x89PNG\r\n\x1a\n")
 

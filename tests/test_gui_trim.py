@@ -115,6 +115,7 @@ def test_opening_a_calls_recording_trims_it_and_keeps_the_lead_playable(  # type
 
     from tests import fakes
     from tests.conftest import AUDIO
+    from voicemail_coach.analysis.right_person import named
     from voicemail_coach.app.controller import Controller
     from voicemail_coach.app.main_window import MainWindow
     from voicemail_coach.app.settings import Settings
@@ -138,7 +139,11 @@ def test_opening_a_calls_recording_trims_it_and_keeps_the_lead_playable(  # type
         feedback = done.args[0]
         t = feedback.report.trimmed
         assert t is not None and abs(t.end_s - beep_end) < 0.3
-        assert t.person == "other" and t.expected == "Jess Nolan", t.greeting_text
+        # tiny.en hears the synthesized "Dana Cole" on most CPUs' kernels; on some (AMD's AVX2)
+        # it writes "you've reached vehicle at ...", a greeting that names no one.
+        heard_a_name = named(t.greeting_text) is not None
+        assert t.expected == "Jess Nolan"
+        assert t.person == ("other" if heard_a_name else "none"), t.greeting_text
         assert feedback.lead is not None
         assert len(feedback.lead) + len(feedback.samples) == len(greeting) + len(message)
         assert len(feedback.samples) / SR == pytest.approx(
@@ -147,7 +152,11 @@ def test_opening_a_calls_recording_trims_it_and_keeps_the_lead_playable(  # type
         assert feedback.report.transcript.words[0].start_s < 0.6  # the message's clock
         review = window.review
         assert not review.trimmed.isHidden()
-        assert "someone else" in review.trimmed.text() and "not Jess Nolan" in review.trimmed.text()
+        banner = review.trimmed.text()
+        if heard_a_name:
+            assert "someone else" in banner and "not Jess Nolan" in banner
+        else:
+            assert "trimmed:" in banner and "someone else" not in banner, banner
         assert review.timeline.lead_s() == pytest.approx(t.end_s, abs=1e-3)
         player = controller.player
         assert player is not None

@@ -20,8 +20,10 @@ from voicemail_coach.analysis.incremental import (
 from voicemail_coach.analysis.phrase_cuts import ends_in_pause, find_cut
 from voicemail_coach.analysis.transcribe import (
     SegmentStats,
+    Transcriber,
     TranscriptionResult,
     drop_invented_ending,
+    uncovered_speech,
 )
 from voicemail_coach.analysis.transcript import Word, split_sentences
 from voicemail_coach.analysis.wer import word_error
@@ -794,3 +796,40 @@ def test_a_tail_unsure_at_its_cut_is_read_across_it_rather_than_the_whole_take_a
     assert [w.text for w in done.result.words] == [
         "We", "help", "teams", "when", "you", "get", "a", "second."
     ]  # fmt: skip
+
+
+def test_speech_under_a_stretched_word_is_read_again_and_spliced_in() -> None:
+    """At a window's end the decoder can skip words and stretch the word before them over
+    them ("at" timed 27.04-29.36 s over five digits): that speech is read again on its own and
+    its words go in between, the stretched word cut back. Speech between words whose times are
+    merely loose is left alone."""
+    audio = speech_like([(0.5, 1.0), (1.5, 3.5), (4.0, 4.5)], 5.0)
+    said = [Word("call", 0.5, 0.8, 0.9), Word("at", 0.9, 3.9, 0.9), Word("two.", 4.0, 4.5, 0.9)]
+    ((a, b),) = uncovered_speech(said, audio)
+    assert 1.5 <= a <= 2.0 and b == pytest.approx(3.5, abs=0.1)
+    loose = [Word("call", 0.5, 0.8, 0.9), Word("me", 0.9, 1.0, 0.9), Word("two.", 4.0, 4.5, 0.9)]
+    assert uncovered_speech(loose, audio) == []
+
+    calls: list[tuple[float, str | None]] = []
+
+    def run(samples, prompt, progress, cancel, context=None, options=None):  # type: ignore[no-untyped-def]
+        calls.append((len(samples) / RATE, context))
+        heard = [  # times from the window's start, which is 0.3 s before the stretch
+            Word("about", 0.0, 0.1, 0.005),  # the cut end of "at": dropped
+            Word("eight,", 0.2, 0.6, 0.6),
+            Word("five,", 1.0, 1.4, 0.9),
+        ]
+        return TranscriptionResult(tuple(heard), "", prompt, 1.0)
+
+    transcriber = Transcriber.__new__(Transcriber)
+    transcriber.initial_prompt = None
+    transcriber._run = run  # type: ignore[method-assign]
+    first = TranscriptionResult(tuple(said), "call at two.", None, 1.0)
+    filled = transcriber._fill_gaps(audio, first, None)
+    assert [w.text for w in filled.words] == ["call", "at", "eight,", "five,", "two."]
+    assert filled.words[1].end_s <= filled.words[2].start_s  # "at" no longer over the digits
+    assert filled.words[2].start_s == pytest.approx(a - 0.3 + 0.2, abs=0.01)
+    assert len(calls) == 1 and calls[0][1] == "call"  # the words before the stretch as context
+    assert transcriber._fill_gaps(
+        audio, TranscriptionResult(tuple(loose), "", None, 1.0), None
+    ).words == tuple(loose)
