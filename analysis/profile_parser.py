@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, get_type_hints
 
 from voicemail_coach.analysis import regex_guard
-from voicemail_coach.analysis.phrases import phrase_regex, word_alternative
+from voicemail_coach.analysis.phrases import phrase_regex, vocab_alternation
 from voicemail_coach.analysis.profile import (
     CHECK_IDS,
     CHECK_MESSAGES,
@@ -119,7 +119,7 @@ class ProfileParser:
             name = m.group(1)
             if name not in vocab:
                 raise self.fail(key, f"pattern uses {{{name}}} but [vocab] has no '{name}'")
-            return "(?:" + "|".join(word_alternative(w) for w in vocab[name]) + ")"
+            return vocab_alternation(vocab[name])
 
         source = re.sub(r"\{([a-z_]+)\}", expand, pattern)
         try:
@@ -210,6 +210,11 @@ class ProfileParser:
         fillers = self.record(Fillers, self.table(data, "fillers"), "fillers.")
         filler_regexes = [phrase_regex(w) for w in (*fillers.words, *fillers.phrases)]
         filler_regexes += [self.regex(p, vocab, "fillers.contextual") for p in fillers.contextual]
+        content = self.content(self.table(data, "content"), vocab)
+        # A sentence that names the listener ([content] listener_named) is a personalization
+        # rule's match too: the patterns are written once, in [content].
+        named = structure["personalization"]
+        structure["personalization"] = Matcher((*named.regexes, *content.listener_named))
         profile = Profile(
             name=self.value(meta, "name", str, "profile.name"),
             description=self.value(meta, "description", str, "profile.description"),
@@ -242,7 +247,7 @@ class ProfileParser:
             rubric=self.rubric(data.get("rubric", [])),
             scenario=scenario,
             live=self.record(Live, self.table(data, "live"), "live.") if "live" in data else Live(),
-            content=self.content(self.table(data, "content"), vocab),
+            content=content,
             no_message=self.no_message(self.table(data, "no_message"), vocab),
             phone_line=self.phone_line(self.table(data, "phone_line")),
         )
