@@ -382,6 +382,8 @@ class Content:
     run_on_words: int = 0
     min_part_words: int = 5
     part_categories: tuple[str, ...] = CONTENT_CATEGORIES
+    # A run-on sentence counts as these only when one of its parts reads as one too.
+    part_support: tuple[str, ...] = ()
     pair_categories: tuple[str, ...] = ()
     pair_floor: float = 0.2
     rules_decide: tuple[str, ...] = ()

@@ -98,6 +98,7 @@ def read_with_meaning(
         mine = [(k, a, b) for k, (j, a, b) in enumerate(part_jobs) if j == i]
         from_parts: dict[str, Reading] = {}
         moved: dict[str, Reading] = {}  # read in a later part than the rule's match
+        unsupported: set[str] = set()  # read so whole, by no part (part_support)
         for c in CATEGORIES:
             rule_found = [f for f in by_rule.get(c, []) if f.category == c]
             # In the profile's rules_decide categories a rule's match always counts (unless a
@@ -140,6 +141,20 @@ def read_with_meaning(
                     other, a, b, where = elsewhere
                     from_parts[c] = other
                     kept += _part_findings(c, i, s, a, b, other, rule_found, words, profile, where)
+                continue
+            # A run-on sentence that reads as a value proposition as a whole, when none of its
+            # parts does and no rule matched, was product talk run together ("we sell the wind
+            # machines and the frost sensors that talk to your phone anyway its cody ..."):
+            # [content] part_support.
+            if (
+                c in content.part_support
+                and i in long_parts
+                and not rule_found
+                and c not in reading.steered
+                and mine
+                and not any(c in part_readings[k].positive for k, _, _ in mine)
+            ):
+                unsupported.add(c)
                 continue
             part = _request_part(c, mine, part_readings, rule_found, words, profile)
             if part is not None:
@@ -190,7 +205,9 @@ def read_with_meaning(
         labels = tuple(dict.fromkeys(f.category for f in sorted(kept, key=lambda f: f.start_s)))
         out.append(SentenceLabels(labels, cta_kind, tuple(kept)))
         value = from_parts.get("value_proposition", reading)
-        about_value = "value_proposition" in value.positive or value.grade == "feature"
+        about_value = (
+            "value_proposition" in value.positive and "value_proposition" not in unsupported
+        ) or value.grade == "feature"
         grades.append(value.grade if about_value else None)
     near = {}
     for c in timed:

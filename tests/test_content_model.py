@@ -415,6 +415,41 @@ def test_a_fragment_of_a_run_on_sentence_is_not_called_pressure(profile: Profile
     assert report.intro.found and report.call_to_action.found
 
 
+@pytest.mark.parametrize(
+    ("text", "has_value"),
+    [
+        # Product talk run together: read whole it sounded like a value proposition, though no
+        # part of it says what the listener gains.
+        (
+            "hey its dana with frostline we sell wind machines and frost sensors that talk to "
+            "your phone and theres a warehouse in fresno too anyway give me a buzz at 555 301 4420",
+            False,
+        ),
+        (
+            "hi its mel from shelfbright we make the shelf labels that update from your register "
+            "and the scanners that go with them and theres an app for it so yeah shoot me a text "
+            "at this number",
+            False,
+        ),
+        # A value said in one of its parts still counts.
+        (
+            "hey its sam with routewise we help fleets like yours cut fuel costs by about twelve "
+            "percent in the first quarter so if you have a minute give me a call back at 555 301 "
+            "4420",
+            True,
+        ),
+    ],
+)
+def test_a_run_on_sentence_holds_a_value_proposition_only_where_a_part_says_one(
+    profile: Profile, text: str, has_value: bool
+) -> None:
+    assert analyze_script(text, profile).value_proposition.found is has_value
+    whole = dataclasses.replace(
+        profile, content=dataclasses.replace(profile.content, part_support=())
+    )
+    assert analyze_script(text, whole).value_proposition.found  # read whole, every one did
+
+
 def test_a_value_proposition_over_two_sentences_is_read_as_one(profile: Profile) -> None:
     # The problem in one sentence, what it costs in the next: read together, a value proposition,
     # timed from the first. (The first sentence alone reads 0.29 with the head of 2026-12-07,
