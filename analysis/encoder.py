@@ -123,19 +123,26 @@ _QKV_SCALES = (
 _GELU_C = np.float32(np.sqrt(2.0 / np.pi))
 
 
+_GELU_CUBE = np.float32(-2.0 * 0.044715) * _GELU_C
+_GELU_LINEAR = np.float32(-2.0) * _GELU_C
+
+
 def _gelu(x: Matrix) -> Matrix:
     """GELU in its tanh form: within 5e-4 of the exact (erf) form the model was trained with, so
-    embeddings agree with the reference to a cosine of 0.99999, at a third of the cost."""
-    inner = x * x
-    inner *= np.float32(0.044715)
-    inner += 1.0
-    inner *= x
-    inner *= _GELU_C
-    np.tanh(inner, out=inner)
-    inner += 1.0
-    inner *= x
-    inner *= np.float32(0.5)
-    return inner
+    embeddings agree with the reference to a cosine of 0.99999, at a third of the cost.
+
+    Computed as x / (1 + exp(-2u)), the same function as 0.5 x (1 + tanh(u)) with u =
+    sqrt(2/pi) (x + 0.044715 x^3): NumPy's exp has vector kernels for AVX2 where its tanh has
+    none, so this takes half the time (agreeing to 5e-7)."""
+    e = x * x
+    e *= _GELU_CUBE
+    e += _GELU_LINEAR
+    e *= x
+    with np.errstate(over="ignore"):  # exp(large) = inf: x / inf = 0, as GELU tends to
+        np.exp(e, out=e)
+    e += 1.0
+    np.divide(x, e, out=e)
+    return e
 
 
 def _layer_norm(x: Matrix, w: Matrix, b: Matrix) -> Matrix:
