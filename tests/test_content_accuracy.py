@@ -24,16 +24,21 @@ MEASURED = {
     # else moved; blind D's message personalization 0.92 -> 0.90), and once after the rule
     # grew into listener_named in session 10 (0.92 / 0.72 -> 0.94 / 0.73; blind D 0.88 / 0.84
     # -> 0.87 / 0.84; old blind 0.77 / 0.85 -> 0.75 / 0.90; nothing else moved). Against the
-    # previous head: personalization 0.89 / 0.77 -> 0.92 / 0.72.
+    # previous head: personalization 0.89 / 0.77 -> 0.92 / 0.72. Sixth reading, session 11,
+    # after a listener's first name anywhere counts and a run-on sentence's value needs a part
+    # (both chosen on extra, extra_p, train and dev): personalization 0.94 / 0.73 -> 0.91 /
+    # 0.73, value proposition 0.92 / 0.92 -> 0.92 / 0.91 (steps back, reported as they came);
+    # blind D personalization 0.87 / 0.84 -> 0.87 / 0.85, value proposition 0.95 / 0.90 -> 0.95 /
+    # 0.87 (a step back).
     "blind_m": {
         "intro": (0.98, 0.98),
-        "value_proposition": (0.92, 0.92),
+        "value_proposition": (0.92, 0.91),
         "call_to_action": (0.95, 0.98),
         "opt_out": (0.94, 1.00),
         "premature_ask": (0.93, 0.98),
         "self_praise": (0.97, 0.91),
         "pressure": (0.91, 0.93),
-        "personalization": (0.94, 0.73),
+        "personalization": (0.91, 0.73),
         "phone_number": (0.97, 0.94),
     },
     # Author D: measured after every head since 2026-12-05 (never tuned on). Against the head
@@ -41,13 +46,13 @@ MEASURED = {
     # 0.84, pressure 0.82 / 0.73 -> 0.89 / 0.73.
     "blind": {
         "intro": (0.95, 0.95),
-        "value_proposition": (0.95, 0.90),
+        "value_proposition": (0.95, 0.87),
         "call_to_action": (0.96, 0.95),
         "opt_out": (0.92, 0.89),
         "premature_ask": (0.95, 0.88),
         "self_praise": (0.97, 0.86),
         "pressure": (0.89, 0.73),
-        "personalization": (0.87, 0.84),
+        "personalization": (0.87, 0.85),
         "phone_number": (1.00, 1.00),
     },
     # 139 sentences (16 value propositions, 20 personalizations: one sentence is 0.05-0.06).
@@ -72,31 +77,33 @@ MEASURED = {
         "premature_ask": (0.94, 0.90),
         "self_praise": (0.98, 0.92),
         "pressure": (0.91, 0.84),
-        "personalization": (0.85, 0.91),
+        "personalization": (0.85, 0.92),
         "phone_number": (0.97, 1.00),
     },
     # Author P (718 sentences, 428 of them personalization, most with no greeting), written in
     # session 10 without seeing the rules or the model; learnt from, it gave no gain on extra,
     # so it is measured only (its precision figures reflect P's strict line on "feature" talk).
     "extra_p": {
-        "intro": (0.78, 1.00),
-        "value_proposition": (0.71, 0.94),
-        "call_to_action": (0.82, 1.00),
+        "intro": (0.79, 1.00),
+        "value_proposition": (0.75, 0.91),
+        "call_to_action": (0.84, 1.00),
         "opt_out": (1.00, 0.93),
         "premature_ask": (0.82, 1.00),
         "self_praise": (0.82, 1.00),
         "pressure": (0.77, 0.95),
-        "personalization": (0.96, 0.86),
+        "personalization": (0.96, 0.89),
         "phone_number": (1.00, 1.00),
     },
 }
 MEASURED_KIND = {"blind_m": 0.96, "blind": 0.97, "old_blind": 0.96, "extra": 0.97, "extra_p": 1.00}
 # Whole messages: presence agreement per category and the score's AUC, good against bad.
-# Blind M's value proposition fell 0.91 -> 0.84 with this head (a step back, reported as it came).
+# Blind M's value proposition fell 0.91 -> 0.84 with this head (a step back, reported as it came),
+# and rose to 0.89 (blind D's 0.88 -> 0.89) when a run-on sentence's value needed a part
+# (session 11), while blind M's AUC went 0.997 -> 0.986 and blind D's 0.989 -> 1.000.
 MEASURED_PRESENCE = {
     "blind_m": {
         "intro": 1.00,
-        "value_proposition": 0.84,
+        "value_proposition": 0.89,
         "call_to_action": 0.97,
         "opt_out": 0.99,
         "premature_ask": 0.93,
@@ -106,7 +113,7 @@ MEASURED_PRESENCE = {
     },
     "blind": {
         "intro": 0.99,
-        "value_proposition": 0.88,
+        "value_proposition": 0.89,
         "call_to_action": 0.93,
         "opt_out": 0.94,
         "premature_ask": 0.90,
@@ -115,7 +122,7 @@ MEASURED_PRESENCE = {
         "personalization": 0.90,
     },
 }
-MEASURED_AUC = {"blind_m": 0.997, "blind": 0.989}
+MEASURED_AUC = {"blind_m": 0.986, "blind": 1.000}
 
 
 @pytest.fixture(scope="module", autouse=True)
