@@ -55,6 +55,8 @@ PIECE_SPEECH_END_MARGIN_S = 0.2
 # after Stop) use 2, which took 0.50 s instead of 0.81 s for the last 6.4 s of the bench
 # voicemail with the same words (bench/bench_live.py measures word error against a whole pass).
 BEAM_SIZE = 5
+# The decoder's fallback sampling starts from this seed for every transcription (_seed_sampling).
+SAMPLING_SEED = 1
 # Speech (by energy) of at least this long that no word covers is read again on its own
 # (Transcriber._fill_gaps), at most MAX_GAPS stretches per file, each with GAP_PAD_S around it
 # and the last GAP_CONTEXT_CHARS of the words before it as context.
@@ -388,6 +390,10 @@ class Transcriber:
         full_prompt = " ".join(p for p in (prompt, context) if p) or None
         settings: dict[str, Any] = {"beam_size": BEAM_SIZE, **(options or {})}
         with self._lock:
+            # Where the decoder falls back to sampling (temperatures above 0, on audio it finds
+            # hard: a rendered phone line, noise), the same audio must give the same words
+            # whatever was transcribed before in this process: the generator starts afresh.
+            _seed_sampling()
             segments, _info = self._model.transcribe(
                 samples,
                 language="en",
@@ -487,6 +493,13 @@ def _keep_voiced(words: list[Word], samples: npt.NDArray[np.float32]) -> tuple[l
     total = int(np.count_nonzero(voiced))
     coverage = 1.0 if total == 0 else float(np.count_nonzero(voiced & covered)) / total
     return kept, round(coverage, 3)
+
+
+def _seed_sampling() -> None:
+    """Reset CTranslate2's random generator (the decoder's fallback sampling draws from it)."""
+    import ctranslate2
+
+    ctranslate2.set_random_seed(SAMPLING_SEED)
 
 
 def _said_by(word: Word) -> float:
