@@ -62,6 +62,9 @@ class FakeInputStream:
             ``"stall"``: it stays active, and ``stop()`` hangs until :meth:`release` (PortAudio
             over PulseAudio when the server goes away).
         overflow_blocks: Indices of blocks delivered with ``input_overflow`` set.
+        silence_pace_s: Once the samples are fed, wait at least this long between the blocks
+            of silence (not ``realtime``): a take that outgrows the time it was fed in would
+            reach the app's auto-stop while a test waits on something else.
     """
 
     def __init__(
@@ -71,7 +74,9 @@ class FakeInputStream:
         fail_after_s: float | None = None,
         failure: Literal["finished", "inactive", "stall"] = "finished",
         overflow_blocks: tuple[int, ...] = (),
+        silence_pace_s: float | None = None,
     ) -> None:
+        self.silence_pace_s = silence_pace_s
         self.samples = np.asarray(samples, dtype=np.float32)
         self.realtime = realtime
         self.fail_after_s = fail_after_s
@@ -148,7 +153,9 @@ class FakeInputStream:
             self.fed_frames += blocksize
             block += 1
             pause = began + self.fed_frames / rate - time.monotonic() if self.realtime else 0
-            self._halt.wait(max(pause, FAST_PACE_S))
+            fed = self.fed_frames >= len(self.samples)
+            least = self.silence_pace_s if fed and self.silence_pace_s is not None else FAST_PACE_S
+            self._halt.wait(max(pause, least))
 
     def _finish(self) -> None:
         finished = self.kwargs.get("finished_callback")

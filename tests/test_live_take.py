@@ -22,7 +22,8 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     # About 3x real time: the live jobs keep up, and the test stays short.
     monkeypatch.setattr(fakes, "FAST_PACE_S", 0.03)
     good = load_audio(AUDIO / "good.flac").samples
-    stream = fakes.FakeInputStream(good, overflow_blocks=(20, 21))
+    # The silence after it comes at a quarter of real time (see the wait before Stop).
+    stream = fakes.FakeInputStream(good, overflow_blocks=(20, 21), silence_pace_s=0.4)
     controller = Controller(Settings(greeting=False), stream, fakes.FakeOutputStream())
     window = MainWindow(controller)
     qtbot.addWidget(window)
@@ -62,13 +63,21 @@ def test_cues_while_recording_then_only_the_tail_after_stop(  # type: ignore[no-
     # an early read of 0-16 s ran into Whisper's repetition fallback and took 3.3 s), so Stop
     # waits, as real time would, until they have read past the middle of what was fed (in
     # pieces kept, or in a piece held back for its unsure end). The fake stream feeds silence
-    # after the samples, so the take grows a little while waiting.
+    # after the samples at a quarter of real time, so the take grows slowly while waiting. (At
+    # the feed's pace the take reached the standard preset's auto-stop, 50 s, 7 s after
+    # good.flac had been fed: on a loaded 2-core machine the recording then stopped, and the
+    # live jobs with it, before they had read past the middle.)
     session = controller.live_session
     assert session is not None
     fed_s = session.recorder.elapsed_s  # the take as fed: good.flac and a second of quiet
-    # (On a 2-core AMD EPYC about 1.7 times slower at Whisper, in the full suite, 60 s once was
-    # not enough; alone the whole test takes 12-16 s there.)
-    qtbot.waitUntil(lambda: session.transcript.read_s > fed_s / 2, timeout=180_000)
+    transcript = session.transcript
+    qtbot.waitUntil(
+        lambda: transcript.read_s > fed_s / 2 or controller.state != "recording", timeout=180_000
+    )
+    assert controller.state == "recording", (
+        f"the recording stopped ({controller.state}) at {session.recorder.elapsed_s:.1f} s "
+        f"with {transcript.read_s:.1f} s of {fed_s:.1f} s read in {session.jobs} job(s)"
+    )
     with qtbot.waitSignal(controller.feedback_ready, timeout=120_000) as got:
         controller.toggle_recording()
     feedback = got.args[0]
