@@ -40,16 +40,11 @@ BUNDLED_SHA256 = {
 FILLER_PROMPT = "Um, uh, so, like, I was, um, thinking, uh, that we could, you know, talk."
 # Below this share of the speech covered by words, the prompt is suspected of derailing the decoder.
 MIN_COVERAGE = 0.85
-# A decode may write at most this many tokens per second of audio, plus the margin (speech
-# needs about 5): on noise, tones or music the decoder writes "uh, uh, uh, ..." to its limit at
-# each of its six fallback temperatures, which took a 4 s clip of white noise 6.5 s and 5 s of
-# chords 13 s on a 2-core machine. Applied to every piece of a take, and to a whole file short
-# enough for the cap to be below MAX_NEW_TOKENS (a longer file's 30 s windows keep Whisper's own
-# limit).
-TOKENS_PER_S = 8.0
-TOKEN_MARGIN = 20
+# A piece of a take may produce at most this many tokens per second of audio, plus the margin.
+PIECE_TOKENS_PER_S = 8.0
+PIECE_TOKEN_MARGIN = 20
 # Whisper's limit (448) minus the longest prompt it keeps (223).
-MAX_NEW_TOKENS = 224
+MAX_PIECE_TOKENS = 224
 # With word timestamps the decoder seeks on from the last word it wrote, so a piece that ends in
 # a pause was read twice: a second 30 s window over the pause alone (another encoder pass, 0.3 s
 # of the 1.0 s the bench voicemail's last phrase took), which writes nothing or an invented
@@ -305,10 +300,11 @@ class Transcriber:
             extra["options"] = {
                 "condition_on_previous_text": False,
                 "beam_size": PIECE_BEAM_SIZE,
-                "max_new_tokens": min(MAX_NEW_TOKENS, token_cap(samples)),
+                "max_new_tokens": min(
+                    MAX_PIECE_TOKENS,
+                    PIECE_TOKEN_MARGIN + int(PIECE_TOKENS_PER_S * len(samples) / 16_000),
+                ),
             }
-        elif token_cap(samples) < MAX_NEW_TOKENS:
-            extra["options"] = {"max_new_tokens": token_cap(samples)}
         try:
             first = self._run(samples, self.initial_prompt, progress, cancel, **extra)
             if self.initial_prompt is None or first.coverage >= MIN_COVERAGE:
@@ -339,17 +335,13 @@ class Transcriber:
             lo = max(0.0, a - GAP_PAD_S)
             hi = min(len(samples) / 16_000, b + GAP_PAD_S)
             before = " ".join(w.text for w in words if w.end_s <= a)
-            clip = samples[int(lo * 16_000) : int(hi * 16_000)]
             again = self._run(
-                clip,
+                samples[int(lo * 16_000) : int(hi * 16_000)],
                 self.initial_prompt,
                 None,
                 cancel,
                 context=before[-GAP_CONTEXT_CHARS:] or None,
-                options={
-                    "condition_on_previous_text": False,
-                    "max_new_tokens": min(MAX_NEW_TOKENS, token_cap(clip)),
-                },
+                options={"condition_on_previous_text": False},
             )
             # The new words between the words kept around the stretch (the one before it
             # counted only as long as it could take to say).
@@ -468,11 +460,6 @@ def drop_invented_ending(
         and segment.no_speech_prob >= INVENTED_MIN_NO_SPEECH
     )
     return list(words[:-ending]) if invented else list(words)
-
-
-def token_cap(samples: npt.NDArray[np.float32]) -> int:
-    """The most tokens a decode of ``samples`` (16 kHz) may write (see TOKENS_PER_S)."""
-    return TOKEN_MARGIN + int(TOKENS_PER_S * len(samples) / 16_000)
 
 
 def speech_end(samples: npt.NDArray[np.float32]) -> float:
