@@ -26,7 +26,7 @@ from voicemail_coach.analysis.report import Report
 from voicemail_coach.analysis.structure import analyze_structure
 from voicemail_coach.analysis.transcript import Sentence, words_from_text
 
-BLIND = ("blind", "blind_m", "old_blind")
+BLIND = ("blind", "blind_m", "blind_q", "old_blind")
 MESSAGE_CATEGORIES = CONTENT_CATEGORIES
 
 

@@ -14,7 +14,8 @@ CONTENT = DATA / "content"
 CATEGORIES = (*CONTENT_CATEGORIES, "phone_number")
 # Which files make up each split. "old_blind" is the earlier blind table, kept only to show
 # that nothing got worse; "blind" is the blind set of author D, never tuned on (but measured
-# after each head since 2026-12-05); "blind_m" is author M's (2026-12-07), measured once.
+# after each head since 2026-12-05); "blind_m" is author M's (2026-12-07), measured once;
+# "blind_q" is author Q's (2026-12-08, session 13), written after blind M had been read six times.
 SPLITS: dict[str, tuple[str, ...]] = {
     "train": (
         "sentence_table.toml",
@@ -34,6 +35,7 @@ SPLITS: dict[str, tuple[str, ...]] = {
     "old_blind": ("sentence_table_blind.toml",),
     "blind": ("content/blind/blind_d_sentences.toml",),
     "blind_m": ("content/blind/blind_m_sentences.toml",),
+    "blind_q": ("content/blind/blind_q_sentences.toml",),
     # Authors I and J (2026-12-07): learnt from, they gave no gain on dev (see docs/ACCURACY.md),
     # so the shipped head does not learn from them yet; measured only.
     "extra": ("content/train_i_sentences.toml", "content/train_j_sentences.toml"),
@@ -55,6 +57,7 @@ MESSAGE_SPLITS: dict[str, tuple[str, ...]] = {
     "dev": ("content/dev_c_messages.toml",),
     "blind": ("content/blind/blind_d_messages.toml",),
     "blind_m": ("content/blind/blind_m_messages.toml",),
+    "blind_q": ("content/blind/blind_q_messages.toml",),
     "extra": ("content/train_i_messages.toml", "content/train_j_messages.toml"),
     "extra_p": ("content/train_p_messages.toml",),
 }
