@@ -19,6 +19,19 @@ MARGIN = 0.05
 # session 9 (authors N and O learnt from, the kind head deciding the kind; chosen on dev and extra,
 # then measured once on the blind sets).
 MEASURED = {
+    # Author Q (531 sentences, session 13), written after blind M had been read six times;
+    # measured once with the shipped head, never tuned on.
+    "blind_q": {
+        "intro": (0.98, 0.93),
+        "value_proposition": (0.83, 0.95),
+        "call_to_action": (0.94, 0.98),
+        "opt_out": (0.96, 0.88),
+        "premature_ask": (0.94, 0.90),
+        "self_praise": (1.00, 0.96),
+        "pressure": (0.88, 0.88),
+        "personalization": (0.91, 0.87),
+        "phone_number": (1.00, 0.96),
+    },
     # Author M (513 sentences): measured once with the previous head, once with this one, once
     # more after the listener-greeting rule (personalization 0.95 / 0.71 -> 0.92 / 0.72; nothing
     # else moved; blind D's message personalization 0.92 -> 0.90), and once after the rule
@@ -95,12 +108,22 @@ MEASURED = {
         "phone_number": (1.00, 1.00),
     },
 }
-MEASURED_KIND = {"blind_m": 0.96, "blind": 0.97, "old_blind": 0.96, "extra": 0.97, "extra_p": 1.00}
+MEASURED_KIND = {"blind_q": 0.94, "blind_m": 0.96, "blind": 0.97, "old_blind": 0.96, "extra": 0.97, "extra_p": 1.00}
 # Whole messages: presence agreement per category and the score's AUC, good against bad.
 # Blind M's value proposition fell 0.91 -> 0.84 with this head (a step back, reported as it came),
 # and rose to 0.89 (blind D's 0.88 -> 0.89) when a run-on sentence's value needed a part
 # (session 11), while blind M's AUC went 0.997 -> 0.986 and blind D's 0.989 -> 1.000.
 MEASURED_PRESENCE = {
+    "blind_q": {
+        "intro": 1.00,
+        "value_proposition": 0.92,
+        "call_to_action": 0.96,
+        "opt_out": 1.00,
+        "premature_ask": 0.99,
+        "self_praise": 1.00,
+        "pressure": 0.99,
+        "personalization": 0.98,
+    },
     "blind_m": {
         "intro": 1.00,
         "value_proposition": 0.89,
@@ -122,7 +145,7 @@ MEASURED_PRESENCE = {
         "personalization": 0.90,
     },
 }
-MEASURED_AUC = {"blind_m": 0.986, "blind": 1.000}
+MEASURED_AUC = {"blind_q": 1.000, "blind_m": 0.986, "blind": 1.000}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -131,7 +154,7 @@ def model() -> None:
         pytest.fail(f"the meaning model must load in the test environment: {load_error()}")
 
 
-@pytest.mark.parametrize("split", ["blind_m", "blind", "old_blind", "extra", "extra_p"])
+@pytest.mark.parametrize("split", ["blind_q", "blind_m", "blind", "old_blind", "extra", "extra_p"])
 def test_blind_sentences_keep_their_measured_figures(split: str) -> None:
     s = score_sentences(cases(split), load_profile(), keep_misses=False)
     assert s.n >= 130
@@ -144,7 +167,7 @@ def test_blind_sentences_keep_their_measured_figures(split: str) -> None:
     assert s.kind_right / s.kind_total >= MEASURED_KIND[split] - MARGIN
 
 
-@pytest.mark.parametrize("split", ["blind_m", "blind"])
+@pytest.mark.parametrize("split", ["blind_q", "blind_m", "blind"])
 def test_blind_messages_keep_their_presence_and_score_separation(split: str) -> None:
     m = score_messages(messages(split), load_profile(), keep_misses=False)
     assert m.n >= 60
