@@ -7,12 +7,20 @@ revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41; the SHA-256 of each is checke
 a changed file is refused. Nothing is downloaded, and no deep-learning framework is needed: the
 six BERT layers run as NumPy matrix products, one BLAS thread per calling thread; a large batch
 is split over two threads when there are two cores (see ``SentenceEncoder.read``).
+
+On top of the official weights the encoder adds a small low-rank change of our own to each of
+its dense matrices (``resources/content/encoder_delta.npz``, made from the labelled corpus by
+``scripts/finetune_encoder.py``; its SHA-256 is recorded beside it and checked at load), so that
+what it reads of a sentence is tuned to voicemails: W + A @ B, computed once when the layers are
+written (see :func:`load_delta`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
+import io
 import importlib.util
 import json
 import mmap
@@ -21,6 +29,7 @@ import struct
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
@@ -39,8 +48,13 @@ OFFICIAL_SHA256 = {
     "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
-# Changes whenever the encoder's arithmetic does (embeddings cached elsewhere are keyed by it).
+# Changes whenever the encoder's arithmetic does (embeddings cached elsewhere are keyed by it,
+# with the low-rank change's digest: see :func:`arithmetic`).
 ARITHMETIC = "fp32-tanh-gelu-8blocks-1"
+DELTA_FILE = "encoder_delta.npz"
+DELTA_META = "encoder_delta.json"
+# The matrices of each layer, in the order the layer file keeps them.
+DELTA_PARTS = ("qkv", "out", "up", "down")
 MAX_TOKENS = 128
 LAYERS = 6
 HEADS = 12
@@ -84,6 +98,46 @@ def verify(folder: Path) -> None:
             "refusing to load it"
         ),
     )
+
+
+Delta = dict[str, Matrix]
+
+
+def load_delta() -> tuple[Delta, str] | None:
+    """The low-rank change to the encoder's matrices (``A`` and ``B`` per matrix: the layer's
+    ``w`` in ``x @ w`` becomes ``w + A @ B``) and its SHA-256; None when the project ships none.
+    A file whose SHA-256 differs from the one recorded beside it is refused."""
+    folder = resources.files("voicemail_coach.resources.content")
+    meta_file = folder / DELTA_META
+    if not meta_file.is_file():
+        return None
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    raw = (folder / DELTA_FILE).read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != meta["sha256"]:
+        raise EncoderError(
+            f"resources/content/{DELTA_FILE} does not match its recorded SHA-256; "
+            "rebuild it with scripts/finetune_encoder.py"
+        )
+    if meta.get("encoder_sha256") != OFFICIAL_SHA256["model.safetensors"]:
+        raise EncoderError(f"resources/content/{DELTA_FILE} was made for another encoder")
+    with np.load(io.BytesIO(raw)) as z:
+        delta = {k: np.asarray(z[k], dtype=np.float32) for k in z.files}
+    return delta, digest
+
+
+def _delta_matrix(delta: Delta, layer: int, part: str) -> Matrix:
+    """The change to one matrix, in the layout of ``x @ w`` (the query's columns carry
+    attention's 1/sqrt(HEAD), as the official query weights do here)."""
+    d = delta[f"{layer}.{part}.A"] @ delta[f"{layer}.{part}.B"]
+    if part == "qkv":
+        d[:, :DIM] *= _QKV_SCALES[0][1]
+    return np.asarray(d, dtype=np.float32)
+
+
+def arithmetic(delta_digest: str | None) -> str:
+    """What cached readings and layer files are keyed by: the arithmetic and the change."""
+    return ARITHMETIC if delta_digest is None else f"{ARITHMETIC}-d{delta_digest[:12]}"
 
 
 def _release(tensor: npt.NDArray[np.float32]) -> None:
@@ -163,12 +217,12 @@ def _weights(m: npt.NDArray[np.float32]) -> Matrix:
     return np.ascontiguousarray(m, dtype=np.float32)
 
 
-def _layer_file(folder: Path) -> Path:
+def _layer_file(folder: Path, delta_digest: str | None) -> Path:
     """Where the six layers' matrices are kept in single precision (42 MB), written once."""
     from voicemail_coach.analysis.paths import cache_dir
 
     key = OFFICIAL_SHA256["model.safetensors"][:16]
-    return cache_dir() / f"encoder-layers-{key}-{ARITHMETIC}.f32"
+    return cache_dir() / f"encoder-layers-{key}-{arithmetic(delta_digest)}.f32"
 
 
 def _mapped_layers(path: Path, matrices: Callable[[], list[Matrix]]) -> list[Matrix] | None:
@@ -275,13 +329,24 @@ class SentenceEncoder:
     """Mean-pooled, L2-normalised 384-d sentence embeddings (as sentence-transformers gives)."""
 
     def __init__(
-        self, folder: Path | None = None, *, check: bool = True, threads: int | None = None
+        self,
+        folder: Path | None = None,
+        *,
+        check: bool = True,
+        threads: int | None = None,
+        tuned: bool = True,
     ) -> None:
+        """``tuned``: add the project's low-rank change (:func:`load_delta`) to the official
+        weights; without it the encoder reads as all-MiniLM-L6-v2 itself does."""
         from tokenizers import Tokenizer
 
         folder = folder or model_dir()
         if check:
             verify(folder)
+        loaded = load_delta() if tuned else None
+        delta, digest = loaded if loaded is not None else ({}, None)
+        self.delta_digest = digest
+        self.arithmetic = arithmetic(digest)
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
@@ -294,17 +359,24 @@ class SentenceEncoder:
         self.layers: list[_Layer] = []
 
         def matrices(rows: Any = slice(None)) -> list[Matrix]:
-            """The layers' matrices (transposed for x @ w), or only their ``rows``."""
+            """The layers' matrices (transposed for x @ w), or only their ``rows``, with the
+            low-rank change added."""
             out: list[Matrix] = []
             for i in range(LAYERS):
                 p = f"encoder.layer.{i}."
                 a = p + "attention."
                 # The query carries attention's 1/sqrt(HEAD) (a power of two: exact).
                 qkv = [t[a + f"self.{n}.weight"][:, rows] * s for n, s in _QKV_SCALES]
-                out.append(_weights(np.concatenate(qkv).T))
-                out.append(_weights(t[a + "output.dense.weight"][:, rows].T))
-                out.append(_weights(t[p + "intermediate.dense.weight"][:, rows].T))
-                out.append(_weights(t[p + "output.dense.weight"][:, rows].T))
+                layer = [
+                    _weights(np.concatenate(qkv).T),
+                    _weights(t[a + "output.dense.weight"][:, rows].T),
+                    _weights(t[p + "intermediate.dense.weight"][:, rows].T),
+                    _weights(t[p + "output.dense.weight"][:, rows].T),
+                ]
+                if delta:
+                    for n, part in enumerate(DELTA_PARTS):
+                        layer[n] = layer[n] + _delta_matrix(delta, i, part)[rows]
+                out += layer
             return out
 
         def intact(mapped: list[Matrix]) -> bool:
@@ -312,7 +384,7 @@ class SentenceEncoder:
             ends = matrices([0, -1])
             return all(np.array_equal(m[[0, -1]], e) for m, e in zip(mapped, ends, strict=True))
 
-        layer_file = _layer_file(folder)
+        layer_file = _layer_file(folder, digest)
         dense = _mapped_layers(layer_file, matrices)
         if dense is not None and not intact(dense):
             with contextlib.suppress(OSError):

@@ -315,7 +315,14 @@ def get_model() -> MeaningModel | None:
     with _load_lock:
         if _model is None and _error is None:
             try:
-                _model = MeaningModel(SentenceEncoder(), Head.load())
+                encoder, head = SentenceEncoder(), Head.load()
+                if head.meta.get("encoder_arithmetic") != encoder.arithmetic:
+                    raise MeaningError(
+                        "the trained head was made for another encoder reading "
+                        f"({head.meta.get('encoder_arithmetic')}, the encoder reads "
+                        f"{encoder.arithmetic}); rebuild it with scripts/train_content.py"
+                    )
+                _model = MeaningModel(encoder, head)
             except (EncoderError, MeaningError, OSError, ValueError, KeyError) as e:
                 _error = str(e)
         return _model

@@ -23,7 +23,7 @@ import numpy as np
 
 from eval.content_data import Case, cases, corpus_digest
 from eval.learn import Sparse, best_threshold, fit_logistic, fit_logistic_many, fit_softmax
-from voicemail_coach.analysis.encoder import ARITHMETIC, DIM, OFFICIAL_SHA256, SentenceEncoder
+from voicemail_coach.analysis.encoder import DIM, OFFICIAL_SHA256, SentenceEncoder
 from voicemail_coach.analysis.meaning import (
     CATEGORIES,
     GRADES,
@@ -64,7 +64,8 @@ CORPUS_SPLITS = ("train", "dev", "extra")
 
 
 def embed_cached(encoder: SentenceEncoder, texts: list[str]) -> np.ndarray:
-    cache_path = Path.home() / ".cache" / "voicemail-coach-train" / f"embeddings-{ARITHMETIC}.npz"
+    name = f"embeddings-{encoder.arithmetic}.npz"
+    cache_path = Path.home() / ".cache" / "voicemail-coach-train" / name
     cache: dict[str, np.ndarray] = {}
     if cache_path.is_file():
         with np.load(cache_path) as z:
@@ -234,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         "kinds": list(KINDS),
         "grades": list(GRADES),
         "encoder_sha256": OFFICIAL_SHA256["model.safetensors"],
-        "encoder_arithmetic": ARITHMETIC,
+        "encoder_arithmetic": encoder.arithmetic,
+        "encoder_delta_sha256": encoder.delta_digest,
         "corpus_splits": list(CORPUS_SPLITS),
         "corpus_sha256": corpus_digest(CORPUS_SPLITS),
         "train_sentences": len(train),

@@ -498,6 +498,42 @@ def test_a_changed_encoder_file_is_refused(tmp_path: Path, monkeypatch: pytest.M
         SentenceEncoder(folder)
 
 
+def test_a_changed_encoder_delta_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project's own change to the encoder (resources/content/encoder_delta.npz) is checked
+    against the SHA-256 recorded beside it, as the official files are."""
+    from importlib import resources
+
+    from voicemail_coach.analysis import encoder as enc
+
+    shipped = resources.files("voicemail_coach.resources.content")
+    for name in (enc.DELTA_FILE, enc.DELTA_META):
+        (tmp_path / name).write_bytes((shipped / name).read_bytes())
+    assert enc.load_delta() is not None
+    monkeypatch.setattr(enc.resources, "files", lambda package: tmp_path)
+    assert enc.load_delta() is not None  # the copy is intact
+    data = bytearray((tmp_path / enc.DELTA_FILE).read_bytes())
+    data[-40] ^= 0x01
+    (tmp_path / enc.DELTA_FILE).write_bytes(bytes(data))
+    with pytest.raises(EncoderError, match="SHA-256"):
+        enc.load_delta()
+    with pytest.raises(EncoderError, match="SHA-256"):
+        SentenceEncoder()
+
+
+def test_a_head_made_for_another_encoder_reading_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The heads learnt from the tuned encoder's reading: an encoder that reads otherwise (here
+    the official model without the change) cannot use them, and says so."""
+    monkeypatch.setattr(meaning, "SentenceEncoder", lambda: SentenceEncoder(tuned=False))
+    meaning.reset()
+    try:
+        assert meaning.get_model() is None
+        assert "another encoder reading" in (meaning.load_error() or "")
+    finally:
+        meaning.reset()
+
+
 def test_the_model_works_with_the_network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("network blocked by the test")
@@ -551,6 +587,12 @@ def test_the_shipped_head_was_made_from_the_corpus_as_it_is() -> None:
     meta = json.loads((folder / "head.json").read_text(encoding="utf-8"))
     assert meta["corpus_splits"] == ["train", "dev", "extra"]
     assert meta["corpus_sha256"] == corpus_digest(tuple(meta["corpus_splits"]))
+    # The encoder's change learnt from train (scripts/finetune_encoder.py), and the head from
+    # the reading it gives.
+    delta = json.loads((folder / "encoder_delta.json").read_text(encoding="utf-8"))
+    assert delta["corpus_splits"] == ["train"]
+    assert delta["corpus_sha256"] == corpus_digest(tuple(delta["corpus_splits"]))
+    assert meta["encoder_delta_sha256"] == delta["sha256"]
 
 
 def test_leaving_your_number_is_a_call_to_action_however_the_words_around_it_came_out(

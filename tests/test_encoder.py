@@ -19,6 +19,7 @@ from voicemail_coach.analysis.encoder import (
     LN_EPS,
     SentenceEncoder,
     _read_safetensors,
+    load_delta,
     model_dir,
 )
 
@@ -49,12 +50,38 @@ def _norm(x: F64, w: F64, b: F64) -> F64:
 
 
 @pytest.fixture(scope="module")
-def tensors() -> dict[str, F64]:
+def official() -> dict[str, F64]:
     """The file's own tensors (query, key and value separate, untransposed) in double precision;
     the word table stays as it is (only the rows used are widened)."""
     raw = _read_safetensors(model_dir() / "model.safetensors")
     word = "embeddings.word_embeddings.weight"
     return {k: v if k == word else v.astype(np.float64) for k, v in raw.items()}
+
+
+@pytest.fixture(scope="module")
+def tensors(official: dict[str, F64]) -> dict[str, F64]:
+    """The official tensors with the project's low-rank change added as written: each dense
+    matrix W (out, in) becomes W + (A @ B).T, the query's, key's and value's from their columns
+    of the change."""
+    loaded = load_delta()
+    assert loaded is not None, "the project ships the encoder's low-rank change"
+    delta, _ = loaded
+    t = dict(official)
+    for i in range(LAYERS):
+        p = f"encoder.layer.{i}."
+        change = {
+            part: (delta[f"{i}.{part}.A"].astype(np.float64) @ delta[f"{i}.{part}.B"]).T
+            for part in ("qkv", "out", "up", "down")
+        }
+        for n, name in enumerate(("query", "key", "value")):
+            key = p + f"attention.self.{name}.weight"
+            t[key] = t[key] + change["qkv"][n * DIM : (n + 1) * DIM]
+        t[p + "attention.output.dense.weight"] = (
+            t[p + "attention.output.dense.weight"] + change["out"]
+        )
+        t[p + "intermediate.dense.weight"] = t[p + "intermediate.dense.weight"] + change["up"]
+        t[p + "output.dense.weight"] = t[p + "output.dense.weight"] + change["down"]
+    return t
 
 
 def reference(t: dict[str, F64], ids: list[int]) -> F64:
@@ -109,6 +136,20 @@ def test_the_fast_forward_matches_a_plain_one_text_by_text(
         assert np.abs(row - reference(tensors, ids)).max() < 1e-4, text
 
 
+def test_untuned_it_reads_as_the_official_model(official: dict[str, F64]) -> None:
+    """Without the project's change the encoder is all-MiniLM-L6-v2 itself; with it, what it
+    reads of a sentence differs (the change is in use), by a small step."""
+    plain = SentenceEncoder(tuned=False)
+    assert plain.delta_digest is None
+    rows = plain.read(TEXTS)
+    for text, row in zip(TEXTS, rows, strict=True):
+        ids = plain.tokenizer.encode(text).ids
+        assert np.abs(row - reference(official, ids)).max() < 1e-4, text
+    tuned = SentenceEncoder().read(TEXTS)
+    alike = np.sum(tuned[:, :DIM] * rows[:, :DIM], axis=1)
+    assert np.all(alike < 0.9999) and np.all(alike > 0.5), alike
+
+
 def test_a_batch_read_by_two_threads_equals_one_read_by_one(
     encoder: SentenceEncoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,7 +201,7 @@ def test_layers_mapped_from_a_cache_file_and_dropped_between_reads(
 
     monkeypatch.setenv("VOICEMAIL_COACH_CACHE_DIR", str(tmp_path))
     mapped = SentenceEncoder(check=False)
-    cache = enc._layer_file(model_dir())
+    cache = enc._layer_file(model_dir(), mapped.delta_digest)
     assert cache.parent == tmp_path
     assert cache.stat().st_size == LAYERS * DIM * 12 * DIM * 4  # qkv 3, out 1, up 4, down 4
     first = mapped.read(TEXTS)
@@ -170,7 +211,7 @@ def test_layers_mapped_from_a_cache_file_and_dropped_between_reads(
     np.testing.assert_array_equal(again.read(TEXTS), first)
     blocker = tmp_path / "a file, not a folder"
     blocker.write_text("")
-    monkeypatch.setattr(enc, "_layer_file", lambda folder: blocker / "layers.f32")
+    monkeypatch.setattr(enc, "_layer_file", lambda folder, digest: blocker / "layers.f32")
     in_memory = SentenceEncoder(check=False)
     assert not in_memory._mapped
     np.testing.assert_array_equal(in_memory.read(TEXTS), first)
@@ -187,7 +228,7 @@ def test_reads_inside_held_keep_the_layers_until_its_end(
 
     monkeypatch.setenv("VOICEMAIL_COACH_CACHE_DIR", str(tmp_path))
     mapped = SentenceEncoder(check=False)
-    path = str(enc._layer_file(model_dir()))
+    path = str(enc._layer_file(model_dir(), mapped.delta_digest))
     alone = mapped.read(TEXTS)
     with mapped.held():
         with mapped.held():
@@ -209,8 +250,9 @@ def test_a_damaged_layer_file_is_written_again(
     from voicemail_coach.analysis import encoder as enc
 
     monkeypatch.setenv("VOICEMAIL_COACH_CACHE_DIR", str(tmp_path))
-    first = SentenceEncoder(check=False).read(TEXTS[:2])
-    cache = enc._layer_file(model_dir())
+    reader = SentenceEncoder(check=False)
+    first = reader.read(TEXTS[:2])
+    cache = enc._layer_file(model_dir(), reader.delta_digest)
     data = bytearray(cache.read_bytes())
     data[:4] = np.float32(7.0).tobytes()  # the first layer's first weight
     cache.write_bytes(bytes(data))
