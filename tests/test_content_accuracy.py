@@ -18,18 +18,21 @@ MARGIN = 0.05
 # Measured figures, (precision, recall), rules + meaning model, with the head of 2026-12-07,
 # session 9 (authors N and O learnt from, the kind head deciding the kind; chosen on dev and extra,
 # then measured once on the blind sets).
+# Session 13: the encoder tuned (a low-rank change, scripts/finetune_encoder.py) and the heads
+# learnt on its reading, chosen on dev and extra, then every table measured once more (blind Q's
+# second reading, blind M's seventh). Before -> after, in docs/ACCURACY.md.
 MEASURED = {
     # Author Q (531 sentences, session 13), written after blind M had been read six times;
     # measured once with the shipped head, never tuned on.
     "blind_q": {
         "intro": (0.98, 0.93),
-        "value_proposition": (0.83, 0.95),
-        "call_to_action": (0.94, 0.98),
-        "opt_out": (0.96, 0.88),
-        "premature_ask": (0.94, 0.90),
-        "self_praise": (1.00, 0.96),
-        "pressure": (0.88, 0.88),
-        "personalization": (0.91, 0.87),
+        "value_proposition": (0.91, 0.93),
+        "call_to_action": (0.97, 0.97),
+        "opt_out": (0.96, 0.86),
+        "premature_ask": (0.94, 0.88),
+        "self_praise": (0.98, 1.00),
+        "pressure": (0.86, 0.86),
+        "personalization": (0.89, 0.90),
         "phone_number": (1.00, 0.96),
     },
     # Author M (513 sentences): measured once with the previous head, once with this one, once
@@ -44,108 +47,108 @@ MEASURED = {
     # blind D personalization 0.87 / 0.84 -> 0.87 / 0.85, value proposition 0.95 / 0.90 -> 0.95 /
     # 0.87 (a step back).
     "blind_m": {
-        "intro": (0.98, 0.98),
-        "value_proposition": (0.92, 0.91),
-        "call_to_action": (0.95, 0.98),
-        "opt_out": (0.94, 1.00),
-        "premature_ask": (0.93, 0.98),
-        "self_praise": (0.97, 0.91),
-        "pressure": (0.91, 0.93),
-        "personalization": (0.91, 0.73),
+        "intro": (1.00, 1.00),
+        "value_proposition": (0.98, 0.91),
+        "call_to_action": (0.94, 0.96),
+        "opt_out": (0.93, 0.95),
+        "premature_ask": (0.91, 0.98),
+        "self_praise": (0.98, 1.00),
+        "pressure": (0.91, 0.95),
+        "personalization": (0.84, 0.79),
         "phone_number": (0.97, 0.94),
     },
     # Author D: measured after every head since 2026-12-05 (never tuned on). Against the head
     # before this one: opt-out 0.97 / 0.84 -> 0.92 / 0.89, personalization 0.87 / 0.87 -> 0.88 /
     # 0.84, pressure 0.82 / 0.73 -> 0.89 / 0.73.
     "blind": {
-        "intro": (0.95, 0.95),
-        "value_proposition": (0.95, 0.87),
-        "call_to_action": (0.96, 0.95),
-        "opt_out": (0.92, 0.89),
-        "premature_ask": (0.95, 0.88),
-        "self_praise": (0.97, 0.86),
-        "pressure": (0.89, 0.73),
-        "personalization": (0.87, 0.85),
+        "intro": (1.00, 0.95),
+        "value_proposition": (1.00, 0.82),
+        "call_to_action": (0.97, 0.90),
+        "opt_out": (0.94, 0.86),
+        "premature_ask": (0.93, 0.93),
+        "self_praise": (0.95, 0.95),
+        "pressure": (0.89, 0.69),
+        "personalization": (0.89, 0.90),
         "phone_number": (1.00, 1.00),
     },
     # 139 sentences (16 value propositions, 20 personalizations: one sentence is 0.05-0.06).
     "old_blind": {
-        "intro": (0.94, 1.00),
-        "value_proposition": (0.80, 1.00),
-        "call_to_action": (0.93, 0.90),
+        "intro": (1.00, 1.00),
+        "value_proposition": (0.94, 1.00),
+        "call_to_action": (0.97, 0.90),
         "opt_out": (1.00, 1.00),
         "premature_ask": (0.80, 0.92),
         "self_praise": (1.00, 1.00),
-        "pressure": (0.85, 1.00),
-        "personalization": (0.75, 0.90),
+        "pressure": (0.83, 0.91),
+        "personalization": (0.86, 0.90),
         "phone_number": (1.00, 1.00),
     },
     # Authors I and J (1,294 sentences), written without seeing the rules or the model and not
     # learnt from by the shipped head (its thresholds are chosen on them with dev).
     "extra": {
-        "intro": (0.99, 0.98),
-        "value_proposition": (0.93, 0.96),
-        "call_to_action": (0.96, 0.91),
-        "opt_out": (0.95, 1.00),
-        "premature_ask": (0.94, 0.90),
-        "self_praise": (0.98, 0.92),
-        "pressure": (0.91, 0.84),
-        "personalization": (0.85, 0.92),
+        "intro": (0.97, 0.99),
+        "value_proposition": (0.96, 0.93),
+        "call_to_action": (0.98, 0.90),
+        "opt_out": (0.93, 0.95),
+        "premature_ask": (0.93, 0.93),
+        "self_praise": (0.97, 0.97),
+        "pressure": (0.90, 0.88),
+        "personalization": (0.86, 0.95),
         "phone_number": (0.97, 1.00),
     },
     # Author P (718 sentences, 428 of them personalization, most with no greeting), written in
     # session 10 without seeing the rules or the model; learnt from, it gave no gain on extra,
     # so it is measured only (its precision figures reflect P's strict line on "feature" talk).
     "extra_p": {
-        "intro": (0.79, 1.00),
-        "value_proposition": (0.75, 0.91),
-        "call_to_action": (0.84, 1.00),
-        "opt_out": (1.00, 0.93),
+        "intro": (0.76, 1.00),
+        "value_proposition": (0.86, 0.85),
+        "call_to_action": (0.89, 0.98),
+        "opt_out": (1.00, 1.00),
         "premature_ask": (0.82, 1.00),
-        "self_praise": (0.82, 1.00),
-        "pressure": (0.77, 0.95),
-        "personalization": (0.96, 0.89),
+        "self_praise": (0.74, 1.00),
+        "pressure": (0.65, 0.95),
+        "personalization": (0.98, 0.94),
         "phone_number": (1.00, 1.00),
     },
 }
-MEASURED_KIND = {"blind_q": 0.94, "blind_m": 0.96, "blind": 0.97, "old_blind": 0.96, "extra": 0.97, "extra_p": 1.00}
+MEASURED_KIND = {"blind_q": 0.94, "blind_m": 0.99, "blind": 0.96, "old_blind": 0.93, "extra": 0.97, "extra_p": 0.97}
 # Whole messages: presence agreement per category and the score's AUC, good against bad.
 # Blind M's value proposition fell 0.91 -> 0.84 with this head (a step back, reported as it came),
 # and rose to 0.89 (blind D's 0.88 -> 0.89) when a run-on sentence's value needed a part
 # (session 11), while blind M's AUC went 0.997 -> 0.986 and blind D's 0.989 -> 1.000.
 MEASURED_PRESENCE = {
     "blind_q": {
-        "intro": 1.00,
-        "value_proposition": 0.92,
+        "intro": 0.99,
+        "value_proposition": 0.93,
         "call_to_action": 0.96,
-        "opt_out": 1.00,
+        "opt_out": 0.99,
         "premature_ask": 0.99,
         "self_praise": 1.00,
         "pressure": 0.99,
-        "personalization": 0.98,
+        "personalization": 0.95,
     },
     "blind_m": {
         "intro": 1.00,
-        "value_proposition": 0.89,
+        "value_proposition": 0.95,
         "call_to_action": 0.97,
-        "opt_out": 0.99,
-        "premature_ask": 0.93,
+        "opt_out": 0.97,
+        "premature_ask": 0.95,
         "self_praise": 0.97,
-        "pressure": 0.92,
-        "personalization": 0.93,
+        "pressure": 0.93,
+        "personalization": 0.96,
     },
     "blind": {
         "intro": 0.99,
-        "value_proposition": 0.89,
+        "value_proposition": 0.94,
         "call_to_action": 0.93,
         "opt_out": 0.94,
-        "premature_ask": 0.90,
-        "self_praise": 0.93,
-        "pressure": 0.93,
-        "personalization": 0.90,
+        "premature_ask": 0.93,
+        "self_praise": 0.97,
+        "pressure": 0.90,
+        "personalization": 0.92,
     },
 }
-MEASURED_AUC = {"blind_q": 1.000, "blind_m": 0.986, "blind": 1.000}
+MEASURED_AUC = {"blind_q": 1.000, "blind_m": 0.988, "blind": 0.992}
 
 
 @pytest.fixture(scope="module", autouse=True)
