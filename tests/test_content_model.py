@@ -92,11 +92,11 @@ def test_rules_alone_miss_most_of_the_unseen_set(profile: Profile) -> None:
 
 
 def test_a_coach_example_flips_the_verdict(profile: Profile) -> None:
-    text = "Leave a note on the Bluebird huddle board."
+    text = "Stick a card on the Bluebird huddle board."
     before, _ = read_sentence(text, profile)
     content = dataclasses.replace(
         profile.content,
-        counts={"call_to_action": ("Drop a note on the Bluebird huddle board.",)},
+        counts={"call_to_action": ("Put a card on the Bluebird huddle board.",)},
     )
     after, _ = read_sentence(text, dataclasses.replace(profile, content=content))
     assert "call_to_action" not in before
@@ -315,15 +315,23 @@ def _timed(text: str, start: float) -> list[tuple[str, float, float]]:
 
 
 def test_a_greeting_that_names_the_listener_is_personalization_whatever_the_model_reads(
-    profile: Profile,
+    profile: Profile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Under the generic kernels the live pieces wrote "Hi Taylor, this is Morgan Blake ..." as
-    # one sentence (the whole-file pass: "Hi Taylor." on its own); the head reads the joined
+    # one sentence (the whole-file pass: "Hi Taylor." on its own); a head once read the joined
     # sentence 0.60 as personalization, under its threshold, but every author labels it so.
     text = "Hi Taylor, this is Morgan Blake from Clear Path Logistics. Talk soon."
     report = analyze_script(text, profile)
     assert report.sentences[0].labels == ("intro", "personalization")
     assert {c.id: c.status for c in report.checks}["personalization"] == "pass"
+    # Whatever the model reads: here it never reads personalization at all.
+    model = meaning.get_model()
+    assert model is not None
+    at = list(meaning.CATEGORIES).index("personalization")
+    deaf = model.head.threshold.copy()
+    deaf[at] = 2.0
+    monkeypatch.setattr(model.head, "threshold", deaf)
+    assert analyze_script(text, profile).sentences[0].labels == ("intro", "personalization")
     off = dataclasses.replace(
         profile, content=dataclasses.replace(profile.content, listener_named=())
     )
@@ -452,15 +460,15 @@ def test_a_run_on_sentence_holds_a_value_proposition_only_where_a_part_says_one(
 
 def test_a_value_proposition_over_two_sentences_is_read_as_one(profile: Profile) -> None:
     # The problem in one sentence, what it costs in the next: read together, a value proposition,
-    # timed from the first. (The first sentence alone reads 0.29 with the head of 2026-12-07,
-    # session 9: under the Standard profile's floor of 0.3, which the train messages chose; the
+    # timed from the first. (The first sentence alone reads 0.11 with the tuned encoder's head of
+    # session 13: under the Standard profile's floor of 0.3, which the train messages chose; the
     # floor is lowered here to test the pairing itself.)
     text = (
-        "Hi, this is Sam with Fieldline. I help shops that miss calls during the day. That "
+        "Hi, this is Sam with Fieldline. I help shops that are busy during the day. That "
         "usually means lost customers. Just give me a call back at 415 555 0199."
     )
     paired = dataclasses.replace(
-        profile, content=dataclasses.replace(profile.content, pair_floor=0.2)
+        profile, content=dataclasses.replace(profile.content, pair_floor=0.1)
     )
     single = dataclasses.replace(
         paired, content=dataclasses.replace(paired.content, pair_categories=())
@@ -551,7 +559,7 @@ def test_the_model_works_with_the_network_blocked(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_rule_match_counts_in_the_categories_the_profile_lets_rules_decide(
-    profile: Profile,
+    profile: Profile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = (
         "Hi, I'm calling from XYZ to see if you want to hear about our superior accounting system."
@@ -562,9 +570,17 @@ def test_a_rule_match_counts_in_the_categories_the_profile_lets_rules_decide(
     weighed = dataclasses.replace(
         profile, content=dataclasses.replace(profile.content, rules_decide=())
     )
-    # Without it the model weighs the rule, and here overrules it (it reads 0.80 against its
-    # 0.85 threshold for self-praise).
+    # Without it the model weighs the rule, and can overrule it: here a model that does not
+    # read self-praise in the sentence (its threshold out of reach).
+    model = meaning.get_model()
+    assert model is not None
+    at = list(meaning.CATEGORIES).index("self_praise")
+    unmoved = model.head.threshold.copy()
+    unmoved[at] = 2.0
+    monkeypatch.setattr(model.head, "threshold", unmoved)
+    assert "self_praise" in read_sentence(text, profile)[0]
     assert "self_praise" not in read_sentence(text, weighed)[0]
+    monkeypatch.undo()
     report = analyze_script(text, profile)
     finding = next(f for f in report.findings if f.category == "self_praise")
     assert finding.why.startswith("matched the profile's phrase rule for self-praise")
