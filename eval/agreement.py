@@ -12,14 +12,16 @@ them. Only totals are printed: blind M's sentences and which of them disagree ar
 from __future__ import annotations
 
 import tomllib
+from typing import Any
 
+from eval.content_accuracy import Counts
 from eval.content_data import CATEGORIES, CONTENT
 
 FIRST = CONTENT / "blind" / "blind_m_sentences.toml"
 SECOND = CONTENT / "blind" / "blind_m_second_labels.toml"
 
 
-def _load(path: object) -> list[dict[str, object]]:
+def _load(path: object) -> list[dict[str, Any]]:
     with open(str(path), "rb") as fh:
         data = tomllib.load(fh)
     return list(data["case"])
@@ -35,31 +37,25 @@ def main() -> int:
     for cat in CATEGORIES:
         cells = []
         for stt in (False, True):
-            tp = fp = fn = 0
+            counts = Counts()
             for a, b in zip(first, second, strict=True):
-                if stt and a.get("style") != "stt":
-                    continue
-                truth, got = cat in a["labels"], cat in b["labels"]  # type: ignore[operator]
-                tp += truth and got
-                fp += got and not truth
-                fn += truth and not got
-            p = tp / (tp + fp) if tp + fp else 1.0
-            r = tp / (tp + fn) if tp + fn else 1.0
-            cells.append(f"{p:.2f} / {r:.2f}")
+                if not stt or a.get("style") == "stt":
+                    counts.add(cat in a["labels"], cat in b["labels"])
+            cells.append(f"{counts.precision:.2f} / {counts.recall:.2f}")
             if not stt:
-                n = (tp + fn, tp + fp)
+                n = (counts.tp + counts.fn, counts.tp + counts.fp)
         print(f"  {cat:18} {cells[0]:>11}   {cells[1]:>11}   {n[0]}, {n[1]}")
     both = [
         (a.get("cta_kind"), b.get("cta_kind"))
         for a, b in zip(first, second, strict=True)
-        if "call_to_action" in a["labels"] and "call_to_action" in b["labels"]  # type: ignore[operator]
+        if "call_to_action" in a["labels"] and "call_to_action" in b["labels"]
     ]
     if both:
         same = sum(x == y for x, y in both)
         print(f"  call-to-action kind {same / len(both):.2f} ({len(both)})")
     same_sets = sum(
         set(a["labels"]) == set(b["labels"]) for a, b in zip(first, second, strict=True)
-    )  # type: ignore[call-overload]
+    )
     print(f"  identical label sets {same_sets} of {len(first)}")
     return 0
 
