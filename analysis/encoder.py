@@ -20,8 +20,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
-import io
 import importlib.util
+import io
 import json
 import mmap
 import os

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F  # noqa: N812
+import torch.nn.functional as F
 from tokenizers import Tokenizer
 
 from eval.content_data import cases, corpus_digest
@@ -257,7 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         "sentences": len(corpus),
     }
     args.out.with_name(DELTA_META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({len(raw)} bytes) in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    print(
+        f"wrote {args.out} ({len(raw)} bytes) in {time.monotonic() - started:.0f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -506,7 +506,9 @@ def test_a_changed_encoder_file_is_refused(tmp_path: Path, monkeypatch: pytest.M
         SentenceEncoder(folder)
 
 
-def test_a_changed_encoder_delta_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_encoder_delta_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The project's own change to the encoder (resources/content/encoder_delta.npz) is checked
     against the SHA-256 recorded beside it, as the official files are."""
     from importlib import resources
