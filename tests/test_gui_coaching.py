@@ -522,23 +522,23 @@ def test_use_a_profile_for_practice_from_the_editor(qtbot, data_dir) -> None:  #
 def test_example_sentences_added_in_the_editor_change_the_verdict(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
     from voicemail_coach.analysis.pipeline import analyze_script
 
-    script = "Hi, this is Ana from Brightline. Leave a note on the Bluebird huddle board."
+    script = "Hi, this is Ana from Brightline. Stick a card on the Bluebird huddle board."
     assert not analyze_script(script, load_profile()).call_to_action.found
     editor = ProfileEditor(ProfileStore(), None)
     qtbot.addWidget(editor)
     tabs = [editor.fields.tabText(i) for i in range(editor.fields.count())]
     assert "Coach's examples" in tabs
-    editor.fields.set_examples("call_to_action", ["Drop a note on the Bluebird huddle board."], [])
+    editor.fields.set_examples("call_to_action", ["Put a card on the Bluebird huddle board."], [])
     editor.ask_new = lambda name, description: ("Bluebird", description)
     path = editor.save_as_new()
     assert path is not None
     profile = load_profile(path)
     assert profile.content.counts["call_to_action"] == (
-        "Drop a note on the Bluebird huddle board.",
+        "Put a card on the Bluebird huddle board.",
     )
     report = analyze_script(script, profile)
     assert report.call_to_action.found
-    assert "Drop a note on the Bluebird huddle board." in report.call_to_action.why
+    assert "Put a card on the Bluebird huddle board." in report.call_to_action.why
     # Taking the example out again restores the first verdict.
     editor.fields.set_examples("call_to_action", [], [])
     assert editor.save()
