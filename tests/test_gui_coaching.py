@@ -533,9 +533,7 @@ def test_example_sentences_added_in_the_editor_change_the_verdict(qtbot, data_di
     path = editor.save_as_new()
     assert path is not None
     profile = load_profile(path)
-    assert profile.content.counts["call_to_action"] == (
-        "Put a card on the Bluebird huddle board.",
-    )
+    assert profile.content.counts["call_to_action"] == ("Put a card on the Bluebird huddle board.",)
     report = analyze_script(script, profile)
     assert report.call_to_action.found
     assert "Put a card on the Bluebird huddle board." in report.call_to_action.why
