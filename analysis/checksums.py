@@ -7,11 +7,30 @@ gets a new ctime (which a user cannot set back), so it is hashed again.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Callable, Mapping
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from voicemail_coach.analysis.paths import cache_dir
+
+
+def checked_arrays(
+    data: Traversable, digest: str, differs: Callable[[], Exception]
+) -> tuple[dict[str, npt.NDArray[Any]], str]:
+    """The arrays of an .npz file of our own (a trained artifact in resources/) and its SHA-256;
+    ``differs()`` is raised when that is not the ``digest`` recorded beside it."""
+    raw = data.read_bytes()
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != digest:
+        raise differs()
+    with np.load(io.BytesIO(raw)) as z:
+        return {k: z[k] for k in z.files}, actual
 
 
 def verify_files(

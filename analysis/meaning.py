@@ -14,8 +14,6 @@ action" / "does not") decide a sentence that is close enough to one of them.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import itertools
 import json
 import re
@@ -28,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from voicemail_coach.analysis.checksums import checked_arrays
 from voicemail_coach.analysis.encoder import DIM, FEATURES, EncoderError, SentenceEncoder
 from voicemail_coach.analysis.profile import CONTENT_CATEGORIES
 
@@ -102,14 +101,14 @@ class Head:
     def load(cls) -> Head:
         folder = resources.files("voicemail_coach.resources.content")
         meta = json.loads((folder / "head.json").read_text(encoding="utf-8"))
-        raw = (folder / "head.npz").read_bytes()
-        if hashlib.sha256(raw).hexdigest() != meta["sha256"]:
-            raise MeaningError(
+        arrays, _ = checked_arrays(
+            folder / "head.npz",
+            meta["sha256"],
+            lambda: MeaningError(
                 "resources/content/head.npz does not match its recorded SHA-256; "
                 "rebuild it with scripts/train_content.py"
-            )
-        with np.load(io.BytesIO(raw)) as z:
-            arrays = {k: z[k] for k in z.files}
+            ),
+        )
         return cls(arrays, meta)
 
 

@@ -314,6 +314,16 @@ def _timed(text: str, start: float) -> list[tuple[str, float, float]]:
     return [(w, start + 0.3 * k, start + 0.3 * k + 0.25) for k, w in enumerate(text.split())]
 
 
+def _never_reads(category: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared model's threshold for ``category`` put out of reach: whatever a sentence says,
+    the model alone never reads it as that category (undone with ``monkeypatch``)."""
+    model = meaning.get_model()
+    assert model is not None
+    threshold = model.head.threshold.copy()
+    threshold[list(meaning.CATEGORIES).index(category)] = 2.0
+    monkeypatch.setattr(model.head, "threshold", threshold)
+
+
 def test_a_greeting_that_names_the_listener_is_personalization_whatever_the_model_reads(
     profile: Profile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -325,12 +335,7 @@ def test_a_greeting_that_names_the_listener_is_personalization_whatever_the_mode
     assert report.sentences[0].labels == ("intro", "personalization")
     assert {c.id: c.status for c in report.checks}["personalization"] == "pass"
     # Whatever the model reads: here it never reads personalization at all.
-    model = meaning.get_model()
-    assert model is not None
-    at = list(meaning.CATEGORIES).index("personalization")
-    deaf = model.head.threshold.copy()
-    deaf[at] = 2.0
-    monkeypatch.setattr(model.head, "threshold", deaf)
+    _never_reads("personalization", monkeypatch)
     assert analyze_script(text, profile).sentences[0].labels == ("intro", "personalization")
     off = dataclasses.replace(
         profile, content=dataclasses.replace(profile.content, listener_named=())
@@ -574,12 +579,7 @@ def test_a_rule_match_counts_in_the_categories_the_profile_lets_rules_decide(
     )
     # Without it the model weighs the rule, and can overrule it: here a model that does not
     # read self-praise in the sentence (its threshold out of reach).
-    model = meaning.get_model()
-    assert model is not None
-    at = list(meaning.CATEGORIES).index("self_praise")
-    unmoved = model.head.threshold.copy()
-    unmoved[at] = 2.0
-    monkeypatch.setattr(model.head, "threshold", unmoved)
+    _never_reads("self_praise", monkeypatch)
     assert "self_praise" in read_sentence(text, profile)[0]
     assert "self_praise" not in read_sentence(text, weighed)[0]
     monkeypatch.undo()
